@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers point one way (see README "Architecture"):
+//   Sockets <- Thrift <- HypertableClient <- Gateway -> HTTPServer -> Sockets
+//   HypertableEmulator -> Thrift, HypertableClient (types), HQL, Sockets
+//   Gateway -> HQL (statement classification only)
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "hypertable-gateway",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "hypertable-gateway", targets: ["hypertable-gateway"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
+
+        .target(name: "Sockets", swiftSettings: strict),
+        .target(name: "Thrift", dependencies: ["Sockets"], swiftSettings: strict),
+        .target(name: "HypertableClient", dependencies: ["Thrift", "Sockets"], swiftSettings: strict),
+        .target(name: "HQL", swiftSettings: strict),
+        .target(name: "HTTPServer", dependencies: ["Sockets", "CZlib"], swiftSettings: strict),
+        .target(name: "HypertableEmulator",
+                dependencies: ["Thrift", "HypertableClient", "HQL", "Sockets"], swiftSettings: strict),
+        .target(name: "Gateway",
+                dependencies: ["HTTPServer", "HypertableClient", "HQL"], swiftSettings: strict),
+        .executableTarget(name: "hypertable-gateway",
+                          dependencies: ["Gateway", "HypertableEmulator",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strict),
+        .target(name: "GatewayTestKit",
+                dependencies: ["Sockets", "HTTPServer", "Gateway", "HypertableClient", "HypertableEmulator"],
+                swiftSettings: strict),
+
+        .testTarget(name: "SocketsTests", dependencies: ["Sockets"], swiftSettings: strict),
+        .testTarget(name: "ThriftTests", dependencies: ["Thrift", "Sockets"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "HypertableClientTests",
+                    dependencies: ["HypertableClient", "Thrift", "GatewayTestKit"], swiftSettings: strict),
+        .testTarget(name: "HQLTests", dependencies: ["HQL"], swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests",
+                    dependencies: ["HTTPServer", "Sockets", "GatewayTestKit"], swiftSettings: strict),
+        .testTarget(name: "HypertableEmulatorTests",
+                    dependencies: ["HypertableEmulator", "HypertableClient", "HQL", "GatewayTestKit"],
+                    swiftSettings: strict),
+        .testTarget(name: "GatewayTests",
+                    dependencies: ["Gateway", "GatewayTestKit", "HypertableEmulator", "HypertableClient"],
+                    swiftSettings: strict),
+        .testTarget(name: "InteropTests",
+                    dependencies: ["Gateway", "GatewayTestKit", "HypertableEmulator", "HypertableClient"],
+                    swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,64 @@
+/// The ThriftBroker's methods (`service HqlService extends ClientService`), as typed Swift calls.
+///
+/// Three things speak this interface:
+/// - `HypertableConnection`, which sends each call over Thrift to a real broker;
+/// - the embedded broker's per-client session, which answers from memory;
+/// - test fakes.
+/// `ThriftBrokerProcessor` turns Thrift calls from the wire into calls on any conformer, so the
+/// embedded broker and the client share one codec.
+///
+/// Ids (`Namespace`, `Scanner`, `Mutator`) are i64 handles valid only on the connection (the
+/// broker's per-client handler) that made them. Every method throws `ClientException` for a
+/// broker-side error; a client connection also throws `ThriftError` / `SocketError` when the
+/// transport fails, after which it must not be reused.
+public protocol HypertableService: AnyObject {
+    // Namespaces
+    func namespaceCreate(_ name: String) throws
+    func namespaceOpen(_ name: String) throws -> Int64
+    func namespaceClose(_ namespace: Int64) throws
+    func namespaceExists(_ name: String) throws -> Bool
+    /// `namespace_drop(1: ns, 2: if_exists = true)`.
+    func namespaceDrop(_ name: String, ifExists: Bool) throws
+    func namespaceGetListing(_ namespace: Int64) throws -> [NamespaceListing]
+
+    // Tables
+    func tableCreate(_ namespace: Int64, _ table: String, schema: Schema) throws
+    func tableAlter(_ namespace: Int64, _ table: String, schema: Schema) throws
+    func tableExists(_ namespace: Int64, _ table: String) throws -> Bool
+    func tableDrop(_ namespace: Int64, _ table: String, ifExists: Bool) throws
+    func tableRename(_ namespace: Int64, _ table: String, to newName: String) throws
+    func getTables(_ namespace: Int64) throws -> [String]
+    func getSchemaString(_ namespace: Int64, _ table: String) throws -> String
+    func getSchema(_ namespace: Int64, _ table: String) throws -> Schema
+
+    // HQL
+    /// `hql_query(ns, cmd)`: `hql_exec` buffered; every result cell in one reply.
+    func hqlQuery(_ namespace: Int64, _ command: String) throws -> HQLResult
+    /// `hql_exec(ns, cmd, noflush, unbuffered)`: with `unbuffered`, a SELECT answers a scanner
+    /// id in `HQLResult.scanner` to be read with `nextCells` and closed with `scannerClose`.
+    func hqlExec(_ namespace: Int64, _ command: String, noFlush: Bool, unbuffered: Bool) throws -> HQLResult
+
+    // Reads
+    func getRow(_ namespace: Int64, _ table: String, row: Bytes) throws -> [Cell]
+    /// `get_cell(ns, table, row, column)`: column is `family` or `family:qualifier`.
+    func getCell(_ namespace: Int64, _ table: String, row: Bytes, column: String) throws -> Bytes
+    func getCells(_ namespace: Int64, _ table: String, scanSpec: ScanSpec) throws -> [Cell]
+    func scannerOpen(_ namespace: Int64, _ table: String, scanSpec: ScanSpec) throws -> Int64
+    /// An empty list means the scanner is exhausted (IDL `next_cells`).
+    func scannerNextCells(_ scanner: Int64) throws -> [Cell]
+    func scannerNextRow(_ scanner: Int64) throws -> [Cell]
+    func scannerClose(_ scanner: Int64) throws
+
+    // Writes
+    func setCell(_ namespace: Int64, _ table: String, cell: Cell) throws
+    func setCells(_ namespace: Int64, _ table: String, cells: [Cell]) throws
+    func mutatorOpen(_ namespace: Int64, _ table: String, flags: Int32, flushInterval: Int32) throws -> Int64
+    func mutatorSetCell(_ mutator: Int64, cell: Cell) throws
+    func mutatorSetCells(_ mutator: Int64, cells: [Cell]) throws
+    func mutatorFlush(_ mutator: Int64) throws
+    func mutatorClose(_ mutator: Int64) throws
+
+    // Misc
+    func status() throws -> BrokerStatus
+    func errorGetText(_ code: Int32) throws -> String
+}

@@ -1,0 +1,272 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A TCP socket: the one place in the project that calls POSIX socket functions.
+///
+/// The descriptor is always non-blocking. Blocking-style helpers (`readSome`, `writeAll`,
+/// `readExactly`) wait with `poll(2)` up to a `Deadline`, so no call can hang forever.
+/// `shutdown()` may be called from any thread to wake a peer blocked in `poll`;
+/// `close()` releases the descriptor once and is idempotent.
+public final class Socket: @unchecked Sendable {
+    // `fd` is written only by `close()` under `lock`; readers take a snapshot.
+    private var fd: Int32
+    private let lock = Mutex()
+
+    /// The descriptor, or -1 once closed. For `DispatchSource` registration.
+    public var fileDescriptor: Int32 { lock.withLock { fd } }
+
+    public init(adopting fd: Int32) {
+        self.fd = fd
+    }
+
+    deinit {
+        if fd >= 0 { _ = systemClose(fd) }
+    }
+
+    // MARK: creating
+
+    /// Binds and listens on `host:port` (port 0 picks a free port), non-blocking, `SO_REUSEADDR`.
+    public static func listen(host: String, port: Int, backlog: Int32 = 1024) throws -> Socket {
+        let address = try SocketAddress.resolve(host: host, port: port, passive: true)
+        let fd = systemSocket(address.family, Int32(socketStreamType), 0)
+        guard fd >= 0 else { throw SocketError.lastError("socket") }
+        let socket = Socket(adopting: fd)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        try socket.setNonBlocking()
+        let rc = address.withSockAddr { systemBind(fd, $0, $1) }
+        guard rc == 0 else { throw SocketError.lastError("bind") }
+        guard systemListen(fd, backlog) == 0 else { throw SocketError.lastError("listen") }
+        return socket
+    }
+
+    /// Connects to `host:port`, giving up at `deadline`. Tries each resolved address in turn.
+    public static func connect(host: String, port: Int, deadline: Deadline) throws -> Socket {
+        let addresses = try SocketAddress.resolveAll(host: host, port: port)
+        var lastError: SocketError = .addressResolution(host: host, message: "no addresses")
+        for address in addresses {
+            do {
+                return try connect(to: address, deadline: deadline)
+            } catch let error as SocketError {
+                lastError = error
+                if case .timedOut = error { throw error }
+            }
+        }
+        throw lastError
+    }
+
+    static func connect(to address: SocketAddress, deadline: Deadline) throws -> Socket {
+        let fd = systemSocket(address.family, Int32(socketStreamType), 0)
+        guard fd >= 0 else { throw SocketError.lastError("socket") }
+        let socket = Socket(adopting: fd)
+        try socket.setNonBlocking()
+        try socket.setNoDelay()
+        let rc = address.withSockAddr { systemConnect(fd, $0, $1) }
+        if rc != 0 {
+            guard errno == EINPROGRESS else { throw SocketError.lastError("connect") }
+            guard try socket.poll(events: Int16(POLLOUT), deadline: deadline) else {
+                throw SocketError.timedOut(operation: "connect to \(address)")
+            }
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+            guard error == 0 else { throw SocketError.system(call: "connect", errno: error) }
+        }
+        return socket
+    }
+
+    // MARK: options
+
+    public func setNonBlocking() throws {
+        let fd = fileDescriptor
+        let flags = fcntl(fd, F_GETFL, 0)
+        guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else {
+            throw SocketError.lastError("fcntl")
+        }
+    }
+
+    /// Disables Nagle's algorithm: requests and replies are small and latency-bound.
+    public func setNoDelay() throws {
+        var one: Int32 = 1
+        guard setsockopt(fileDescriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one,
+                         socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw SocketError.lastError("setsockopt(TCP_NODELAY)")
+        }
+    }
+
+    /// The local port (after `listen` on port 0, the one the kernel picked).
+    public func localPort() throws -> Int {
+        try localAddress().port
+    }
+
+    public func localAddress() throws -> SocketAddress {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fileDescriptor, $0, &length) }
+        }
+        guard rc == 0 else { throw SocketError.lastError("getsockname") }
+        return SocketAddress(storage: storage, length: length)
+    }
+
+    // MARK: accept
+
+    /// Accepts one pending connection, or returns nil when none is waiting (`EAGAIN`).
+    /// The new socket is non-blocking with `TCP_NODELAY`.
+    public func accept() throws -> (socket: Socket, peer: SocketAddress)? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let client = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { systemAccept(fileDescriptor, $0, &length) }
+        }
+        if client < 0 {
+            let code = errno
+            if code == EAGAIN || code == EWOULDBLOCK || code == EINTR || code == ECONNABORTED { return nil }
+            throw SocketError.system(call: "accept", errno: code)
+        }
+        let socket = Socket(adopting: client)
+        try socket.setNonBlocking()
+        try? socket.setNoDelay()
+        return (socket, SocketAddress(storage: storage, length: length))
+    }
+
+    // MARK: non-blocking I/O
+
+    public enum ReadResult: Sendable, Equatable {
+        case bytes(Int)
+        case wouldBlock
+        case endOfStream
+    }
+
+    /// One non-blocking `read(2)`.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> ReadResult {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return .bytes(0) }
+        while true {
+            let n = systemRead(fileDescriptor, base, buffer.count)
+            if n > 0 { return .bytes(n) }
+            if n == 0 { return .endOfStream }
+            let code = errno
+            if code == EINTR { continue }
+            if code == EAGAIN || code == EWOULDBLOCK { return .wouldBlock }
+            throw SocketError.system(call: "read", errno: code)
+        }
+    }
+
+    /// One non-blocking `send(2)`; returns bytes written, 0 when the kernel buffer is full.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws -> Int {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
+        while true {
+            let n = systemSend(fileDescriptor, base, bytes.count, Int32(sendFlags))
+            if n >= 0 { return n }
+            let code = errno
+            if code == EINTR { continue }
+            if code == EAGAIN || code == EWOULDBLOCK { return 0 }
+            throw SocketError.system(call: "send", errno: code)
+        }
+    }
+
+    // MARK: deadline-bounded I/O
+
+    /// Waits for `events`; true when ready, false when the deadline passed.
+    public func poll(events: Int16, deadline: Deadline) throws -> Bool {
+        while true {
+            var pfd = pollfd(fd: fileDescriptor, events: events, revents: 0)
+            let rc = systemPoll(&pfd, 1, deadline.remainingMilliseconds)
+            if rc > 0 { return true }
+            if rc == 0 { return false }
+            if errno == EINTR { continue }
+            throw SocketError.lastError("poll")
+        }
+    }
+
+    /// Reads at least one byte (up to `buffer.count`), waiting until `deadline`.
+    /// Throws `.connectionClosed` on EOF and `.timedOut` when the deadline passes.
+    public func readSome(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline) throws -> Int {
+        while true {
+            switch try read(into: buffer) {
+            case .bytes(let n): return n
+            case .endOfStream: throw SocketError.connectionClosed
+            case .wouldBlock:
+                guard try poll(events: Int16(POLLIN), deadline: deadline) else {
+                    throw SocketError.timedOut(operation: "read")
+                }
+            }
+        }
+    }
+
+    /// Writes every byte, waiting for buffer space until `deadline`.
+    public func writeAll(_ bytes: UnsafeRawBufferPointer, deadline: Deadline) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = try write(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+            if n > 0 {
+                offset += n
+            } else {
+                guard try poll(events: Int16(POLLOUT), deadline: deadline) else {
+                    throw SocketError.timedOut(operation: "write")
+                }
+            }
+        }
+    }
+
+    public func writeAll(_ bytes: [UInt8], deadline: Deadline) throws {
+        try bytes.withUnsafeBytes { try writeAll($0, deadline: deadline) }
+    }
+
+    // MARK: closing
+
+    /// Half- or full-closes the connection without releasing the descriptor; safe from any thread.
+    public func shutdown(reading: Bool = true, writing: Bool = true) {
+        let how: Int32
+        switch (reading, writing) {
+        case (true, true): how = Int32(SHUT_RDWR)
+        case (true, false): how = Int32(SHUT_RD)
+        case (false, true): how = Int32(SHUT_WR)
+        case (false, false): return
+        }
+        lock.withLock { if fd >= 0 { _ = systemShutdown(fd, how) } }
+    }
+
+    /// Releases the descriptor. Idempotent.
+    public func close() {
+        lock.withLock {
+            if fd >= 0 {
+                _ = systemClose(fd)
+                fd = -1
+            }
+        }
+    }
+
+    public var isClosed: Bool { fileDescriptor < 0 }
+}
+
+#if canImport(Glibc)
+private let socketStreamType = SOCK_STREAM.rawValue
+private let sendFlags = MSG_NOSIGNAL
+private let systemSocket = Glibc.socket
+private let systemBind = Glibc.bind
+private let systemListen = Glibc.listen
+private let systemConnect = Glibc.connect
+private let systemAccept = Glibc.accept
+private let systemRead = Glibc.read
+private let systemSend = Glibc.send
+private let systemPoll = Glibc.poll
+private let systemShutdown = Glibc.shutdown
+private let systemClose = Glibc.close
+#else
+private let socketStreamType = SOCK_STREAM
+private let sendFlags: Int32 = 0
+private let systemSocket = Darwin.socket
+private let systemBind = Darwin.bind
+private let systemListen = Darwin.listen
+private let systemConnect = Darwin.connect
+private let systemAccept = Darwin.accept
+private let systemRead = Darwin.read
+private let systemSend = Darwin.send
+private let systemPoll = Darwin.poll
+private let systemShutdown = Darwin.shutdown
+private let systemClose = Darwin.close
+#endif
