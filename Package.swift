@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "HypertableEmulator",
                 dependencies: ["Thrift", "HypertableClient", "HQL", "Sockets"], swiftSettings: strict),
         .target(name: "Gateway",
-                dependencies: ["HTTPServer", "HypertableClient", "HQL"], swiftSettings: strict),
+                dependencies: ["HTTPServer", "HypertableClient", "HQL", "Sockets", "Thrift"], swiftSettings: strict),
         .executableTarget(name: "hypertable-gateway",
                           dependencies: ["Gateway", "HypertableEmulator",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],

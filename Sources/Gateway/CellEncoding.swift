@@ -1,0 +1,61 @@
+import HypertableClient
+
+/// How cells become JSON. Rows, qualifiers and values are bytes: each is a JSON string when
+/// it is valid UTF-8, else base64 with a sibling `<field>_encoding: "base64"` marker;
+/// `forceBase64` (the `?encoding=base64` parameter) writes every byte field as base64.
+/// Timestamps are nanoseconds since the epoch, above 2^53, so they are written as decimal
+/// strings that JavaScript cannot round.
+public struct CellEncoding: Sendable {
+    public var forceBase64: Bool
+
+    public init(forceBase64: Bool = false) { self.forceBase64 = forceBase64 }
+
+    /// Writes one cell as a JSON object.
+    public func write(_ cell: Cell, into json: inout JSONWriter) {
+        json.beginObject()
+        writeBytes("row", cell.key.row, into: &json)
+        json.field("column_family", cell.key.columnFamily)
+        writeBytes("column_qualifier", cell.key.columnQualifier, into: &json)
+        if let timestamp = cell.key.timestamp {
+            json.field("timestamp", String(timestamp))
+        }
+        if cell.key.flag != .insert {
+            json.field("flag", Self.flagName(cell.key.flag))
+        }
+        if let value = cell.value {
+            writeBytes("value", value, into: &json)
+        } else {
+            json.key("value")
+            json.null()
+        }
+        json.endObject()
+    }
+
+    /// Writes `name: bytes` (a string or base64 plus marker).
+    public func writeBytes(_ name: String, _ bytes: Bytes, into json: inout JSONWriter) {
+        if !forceBase64 && isValidUTF8(bytes) {
+            json.key(name)
+            json.string(utf8: bytes)
+        } else {
+            json.key(name)
+            json.string(utf8: Base64.encode(bytes))
+            json.field(name + "_encoding", "base64")
+        }
+    }
+
+    static func flagName(_ flag: KeyFlag) -> String {
+        switch flag {
+        case .deleteRow: return "delete_row"
+        case .deleteColumnFamily: return "delete_column_family"
+        case .deleteCell: return "delete_cell"
+        case .deleteCellVersion: return "delete_cell_version"
+        case .insert: return "insert"
+        }
+    }
+}
+
+/// True when `bytes` is well-formed UTF-8 (ASCII fast path first).
+public func isValidUTF8(_ bytes: Bytes) -> Bool {
+    if bytes.allSatisfy({ $0 < 0x80 }) { return true }
+    return String(validating: bytes, as: UTF8.self) != nil
+}

@@ -1,0 +1,137 @@
+/// Everything the gateway reads from its environment. Names keep flask-hypertable's meaning
+/// (`HYPERTABLE_HOST`, `HYPERTABLE_PORT`, `HYPERTABLE_TIMEOUT_MSECS`, `HYPERTABLE_POOL_SIZE`,
+/// `HYPERTABLE_MAX_OVERFLOW`); the gateway's own settings start with `GATEWAY_`.
+/// Defaults are safe: listen on loopback, broker on localhost:15867.
+public struct GatewayConfiguration: Sendable, Equatable {
+    /// One ThriftBroker address. Several brokers may be named; connections spread over them.
+    public struct BrokerAddress: Sendable, Equatable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+        public init(host: String, port: Int) { self.host = host; self.port = port }
+        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+
+    public var listenHost = "127.0.0.1"
+    public var listenPort = 8080
+    public var brokers = [BrokerAddress(host: "localhost", port: 15867)]
+    /// `HYPERTABLE_TIMEOUT_MSECS`: connect timeout and the deadline of each broker call.
+    public var brokerTimeoutMilliseconds = 30_000
+    /// `HYPERTABLE_POOL_SIZE`: idle connections kept; 0 opens one per request.
+    public var poolSize = 5
+    /// `HYPERTABLE_MAX_OVERFLOW`: extra connections when all are busy, closed on return.
+    public var maxOverflow = 10
+    /// `HYPERTABLE_POOL_TIMEOUT_MSECS`: how long a request waits for a connection before 503.
+    public var poolTimeoutMilliseconds = 5_000
+    /// `GATEWAY_WORKERS`: threads running handlers (each holds at most one broker connection).
+    public var workers = 32
+    /// `GATEWAY_QUEUE_DEPTH`: parsed requests waiting for a worker before 503s start.
+    public var queueDepth = 1024
+    /// `GATEWAY_MAX_BODY_BYTES`: the largest request body accepted (413 above it).
+    public var maxBodyBytes = 8 * 1024 * 1024
+    /// `GATEWAY_GRACE_SECONDS`: how long shutdown waits for in-flight requests.
+    public var gracePeriodSeconds = 10.0
+    /// `GATEWAY_TRUSTED_PROXIES`: peers whose `X-Forwarded-For` names the real client.
+    public var trustedProxies: [String] = []
+    /// `GATEWAY_ACCESS_LOG`: one structured line per request on stderr (default on).
+    public var accessLog = true
+
+    public init() {}
+
+    /// Reads the variables above; a malformed value is an error naming the variable.
+    public init(environment: [String: String]) throws {
+        self.init()
+        if let listen = environment["GATEWAY_LISTEN"] {
+            (listenHost, listenPort) = try Self.hostPort(listen, variable: "GATEWAY_LISTEN")
+        }
+        let port = try Self.integer(environment, "HYPERTABLE_PORT", range: 1...65535) ?? 15867
+        if let hosts = environment["HYPERTABLE_HOST"] {
+            brokers = try Self.brokerList(hosts, defaultPort: port)
+        } else {
+            brokers = [BrokerAddress(host: "localhost", port: port)]
+        }
+        brokerTimeoutMilliseconds = try Self.integer(environment, "HYPERTABLE_TIMEOUT_MSECS", range: 1...86_400_000)
+            ?? brokerTimeoutMilliseconds
+        poolSize = try Self.integer(environment, "HYPERTABLE_POOL_SIZE", range: 0...10_000) ?? poolSize
+        maxOverflow = try Self.integer(environment, "HYPERTABLE_MAX_OVERFLOW", range: 0...10_000) ?? maxOverflow
+        poolTimeoutMilliseconds = try Self.integer(environment, "HYPERTABLE_POOL_TIMEOUT_MSECS", range: 0...3_600_000)
+            ?? poolTimeoutMilliseconds
+        workers = try Self.integer(environment, "GATEWAY_WORKERS", range: 1...4096) ?? workers
+        queueDepth = try Self.integer(environment, "GATEWAY_QUEUE_DEPTH", range: 1...1_000_000) ?? queueDepth
+        maxBodyBytes = try Self.integer(environment, "GATEWAY_MAX_BODY_BYTES", range: 0...(1 << 32)) ?? maxBodyBytes
+        if let grace = environment["GATEWAY_GRACE_SECONDS"] {
+            guard let value = Double(grace), value >= 0, value <= 3600 else {
+                throw ConfigurationError(variable: "GATEWAY_GRACE_SECONDS", value: grace, expected: "seconds, 0 to 3600")
+            }
+            gracePeriodSeconds = value
+        }
+        if let proxies = environment["GATEWAY_TRUSTED_PROXIES"] {
+            trustedProxies = proxies.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        }
+        if let log = environment["GATEWAY_ACCESS_LOG"] {
+            switch log.lowercased() {
+            case "1", "true", "yes", "on": accessLog = true
+            case "0", "false", "no", "off": accessLog = false
+            default: throw ConfigurationError(variable: "GATEWAY_ACCESS_LOG", value: log, expected: "on or off")
+            }
+        }
+    }
+
+    static func integer(_ environment: [String: String], _ name: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let text = environment[name] else { return nil }
+        guard let value = Int(text.trimmingSpaces), range.contains(value) else {
+            throw ConfigurationError(variable: name, value: text,
+                                     expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// `HOST:PORT`, `[v6]:PORT` or `:PORT`.
+    public static func hostPort(_ text: String, variable: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port) else {
+            throw ConfigurationError(variable: variable, value: text, expected: "HOST:PORT")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
+
+    /// `host1,host2:15868`: hosts without a port take `defaultPort`.
+    static func brokerList(_ text: String, defaultPort: Int) throws -> [BrokerAddress] {
+        var brokers: [BrokerAddress] = []
+        for item in text.split(separator: ",").map({ $0.trimmingSpaces }) where !item.isEmpty {
+            let colons = item.filter { $0 == ":" }.count
+            if colons == 1 || (item.hasPrefix("[") && item.contains("]:")) {
+                let (host, port) = try hostPort(item, variable: "HYPERTABLE_HOST")
+                brokers.append(BrokerAddress(host: host, port: port))
+            } else {
+                brokers.append(BrokerAddress(host: item, port: defaultPort))
+            }
+        }
+        guard !brokers.isEmpty else {
+            throw ConfigurationError(variable: "HYPERTABLE_HOST", value: text, expected: "one or more host names")
+        }
+        return brokers
+    }
+}
+
+/// A setting that could not be read: which one, what it held, what was expected.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var variable: String
+    public var value: String
+    public var expected: String
+
+    public init(variable: String, value: String, expected: String) {
+        self.variable = variable
+        self.value = value
+        self.expected = expected
+    }
+
+    public var description: String { "\(variable)=\"\(value)\": expected \(expected)" }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: String {
+        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
+}

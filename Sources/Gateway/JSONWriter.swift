@@ -1,0 +1,102 @@
+/// Writes JSON straight into a byte buffer: no intermediate dictionaries, no Foundation.
+///
+/// The writer tracks whether a separator is due, so callers write keys and values in order
+/// and never emit commas themselves. It does not validate nesting: callers are the gateway's
+/// own encoders, each a few lines long.
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8]
+    private var needsComma = false
+
+    public init(capacity: Int = 256) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    public mutating func beginObject() { separator(); bytes.append(UInt8(ascii: "{")); needsComma = false }
+    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma = true }
+    public mutating func beginArray() { separator(); bytes.append(UInt8(ascii: "[")); needsComma = false }
+    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma = true }
+
+    /// Writes `"name":`; the next value call writes the value without a separator.
+    public mutating func key(_ name: String) {
+        separator()
+        appendQuoted(utf8: name.utf8)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    public mutating func string(_ value: String) {
+        separator()
+        appendQuoted(utf8: value.utf8)
+        needsComma = true
+    }
+
+    /// Writes bytes that are known to be valid UTF-8 as a JSON string.
+    public mutating func string(utf8 value: some Collection<UInt8>) {
+        separator()
+        appendQuoted(utf8: value)
+        needsComma = true
+    }
+
+    public mutating func int(_ value: some BinaryInteger) {
+        separator()
+        bytes.append(contentsOf: String(value).utf8)
+        needsComma = true
+    }
+
+    public mutating func bool(_ value: Bool) {
+        separator()
+        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        needsComma = true
+    }
+
+    public mutating func null() {
+        separator()
+        bytes.append(contentsOf: "null".utf8)
+        needsComma = true
+    }
+
+    public mutating func field(_ name: String, _ value: String) { key(name); string(value) }
+    public mutating func field(_ name: String, _ value: Int) { key(name); int(value) }
+    public mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
+
+    /// Removes everything written so far but keeps the buffer's capacity (for streaming).
+    public mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        needsComma = false
+    }
+
+    /// Appends a raw byte (e.g. a newline between NDJSON records); resets the separator state.
+    public mutating func rawByte(_ byte: UInt8) {
+        bytes.append(byte)
+        needsComma = false
+    }
+
+    /// Marks that the next value continues a list (between streamed array elements).
+    public mutating func expectSeparator() { needsComma = true }
+
+    private mutating func separator() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// RFC 8259 §7: quote, reverse solidus and control characters must be escaped.
+    private mutating func appendQuoted(utf8: some Collection<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          JSONWriter.hex[Int(byte >> 4)], JSONWriter.hex[Int(byte & 0xF)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,492 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import HypertableClient
+import Sockets
+
+/// The error a fake connection throws for a simulated transport failure (the stand-in for a
+/// `SocketError` / `ThriftError`): anything but a `ClientException`, so a pool discards.
+public struct FakeTransportError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var call: String
+    public var reason: String
+
+    public init(call: String, reason: String = "simulated transport failure") {
+        self.call = call
+        self.reason = reason
+    }
+
+    public var description: String { "FakeTransportError(\(call): \(reason))" }
+}
+
+/// An in-memory stand-in for one ThriftBroker connection.
+///
+/// Real: `namespace_open` / `namespace_close` (per-connection ids that a closed or invalidated
+/// id makes `THRIFTBROKER_BAD_NAMESPACE_ID`), `namespace_create` / `exists` / `drop` (over
+/// the namespace set shared by every connection of one `FakeHypertableFactory`), `status`,
+/// `error_get_text`. Canned: `get_tables` and `hql_query` / `hql_exec` answer `tables` and
+/// `hqlResult`. Everything else validates its namespace id and then throws `NOT_IMPLEMENTED`.
+///
+/// Knobs make the next call fail, stall, or make the cached namespace ids go stale; the call
+/// log records every call in order (`namespaceOpen(test)`, `namespaceClose(1000001)`,
+/// `close`). Thread-safe: tests poke it while a pool uses it from other threads.
+public final class FakeHypertableService: HypertableService, Sendable {
+    /// 1, 2, ... in the order its factory made them (0 when made directly).
+    public let connectionNumber: Int
+    private let registry: Locked<Set<String>>
+    private let state = Locked(State())
+
+    private struct State {
+        var openNamespaces: [Int64: String] = [:]
+        var nextNamespaceSerial: Int64 = 0
+        var isClosed = false
+        var pendingFailures: [any Error] = []
+        var badNamespaceIDFailures = 0
+        var stallEveryCallMilliseconds = 0
+        var stallNextCallMilliseconds = 0
+        var log: [String] = []
+        var calls: [String: Int] = [:]
+        var namespaceOpens = 0
+        var namespaceCloses = 0
+        var tables: [String] = []
+        var hqlResult = HQLResult(results: [])
+    }
+
+    /// A fake connection whose broker knows `namespaces`.
+    public convenience init(namespaces: Set<String> = ["/", "test"]) {
+        self.init(connectionNumber: 0, registry: Locked(namespaces))
+    }
+
+    init(connectionNumber: Int, registry: Locked<Set<String>>) {
+        self.connectionNumber = connectionNumber
+        self.registry = registry
+    }
+
+    // MARK: Knobs
+
+    /// The next call (any method) throws `error` instead of running.
+    public func failNextCall(with error: any Error) {
+        state.withLock { $0.pendingFailures.append(error) }
+    }
+
+    /// The next call throws a `FakeTransportError`, as if the socket broke.
+    public func failNextCallWithTransportError() {
+        failNextCall(with: FakeTransportError(call: "next call"))
+    }
+
+    /// The next call throws `ClientException(code, message)`.
+    public func failNextCall(with code: HypertableErrorCode, message: String = "injected") {
+        failNextCall(with: ClientException(code, message))
+    }
+
+    /// Forgets every namespace id handed out so far, as the broker does when it frees its
+    /// per-client handler: calls with those ids get THRIFTBROKER_BAD_NAMESPACE_ID.
+    public func invalidateNamespaceIDs() {
+        state.withLock { $0.openNamespaces.removeAll() }
+    }
+
+    /// The next `count` calls that take a namespace id answer THRIFTBROKER_BAD_NAMESPACE_ID
+    /// (and forget that id), even if it was valid.
+    public func failNamespaceIDCalls(times count: Int) {
+        state.withLock { $0.badNamespaceIDFailures = max(0, count) }
+    }
+
+    /// Every call sleeps this long before answering (0 to stop).
+    public func stallEveryCall(milliseconds: Int) {
+        state.withLock { $0.stallEveryCallMilliseconds = max(0, milliseconds) }
+    }
+
+    /// The next call sleeps this long before answering.
+    public func stallNextCall(milliseconds: Int) {
+        state.withLock { $0.stallNextCallMilliseconds = max(0, milliseconds) }
+    }
+
+    /// What `getTables` answers.
+    public func setTables(_ tables: [String]) {
+        state.withLock { $0.tables = tables }
+    }
+
+    /// What `hqlQuery` and `hqlExec` answer.
+    public func setHQLResult(_ result: HQLResult) {
+        state.withLock { $0.hqlResult = result }
+    }
+
+    /// Closes the transport: logged as `close`; every later call is a `FakeTransportError`.
+    public func close() {
+        state.withLock {
+            $0.log.append("close")
+            $0.isClosed = true
+        }
+    }
+
+    // MARK: Observations
+
+    public var isClosed: Bool { state.withLock { $0.isClosed } }
+    /// Every call in order, e.g. `namespaceOpen(test)`, `getTables(1000001)`, `close`.
+    public var callLog: [String] { state.withLock { $0.log } }
+    /// Successful `namespaceOpen` calls.
+    public var namespaceOpenCount: Int { state.withLock { $0.namespaceOpens } }
+    /// Successful `namespaceClose` calls.
+    public var namespaceCloseCount: Int { state.withLock { $0.namespaceCloses } }
+    /// Namespace ids currently open on this connection, with their names.
+    public var openNamespaces: [Int64: String] { state.withLock { $0.openNamespaces } }
+    /// How often `method` (e.g. `"namespaceOpen"`) was called, failed calls included.
+    public func callCount(_ method: String) -> Int { state.withLock { $0.calls[method, default: 0] } }
+    /// All calls made, failed ones included (`close` excluded).
+    public var totalCalls: Int { state.withLock { $0.calls.values.reduce(0, +) } }
+
+    // MARK: Call plumbing
+
+    /// Logs the call, then applies a pending stall and failure.
+    private func enter(_ method: String, _ argument: String = "") throws {
+        let (stall, failure): (Int, (any Error)?) = state.withLock { state in
+            state.log.append("\(method)(\(argument))")
+            state.calls[method, default: 0] += 1
+            let stall = state.stallEveryCallMilliseconds + state.stallNextCallMilliseconds
+            state.stallNextCallMilliseconds = 0
+            if state.isClosed { return (0, FakeTransportError(call: method, reason: "connection closed")) }
+            let failure = state.pendingFailures.isEmpty ? nil : state.pendingFailures.removeFirst()
+            return (stall, failure)
+        }
+        if stall > 0 { usleep(useconds_t(min(stall, 60_000)) * 1000) }
+        if let failure { throw failure }
+    }
+
+    /// `enter`, then checks that `namespace` is an id this connection handed out.
+    private func enter(_ method: String, namespace: Int64, _ more: String = "") throws {
+        try enter(method, more.isEmpty ? String(namespace) : "\(namespace), \(more)")
+        try state.withLock { state in
+            if state.badNamespaceIDFailures > 0 {
+                state.badNamespaceIDFailures -= 1
+                state.openNamespaces[namespace] = nil
+            }
+            guard state.openNamespaces[namespace] != nil else {
+                throw ClientException(.thriftBrokerBadNamespaceID, "Invalid namespace id: \(namespace)")
+            }
+        }
+    }
+
+    private func notImplemented(_ method: String) -> ClientException {
+        ClientException(.notImplemented, "\(method) is not implemented in FakeHypertableService")
+    }
+
+    // MARK: Namespaces (real)
+
+    public func namespaceCreate(_ name: String) throws {
+        try enter("namespaceCreate", name)
+        try registry.withLock { names in
+            guard names.insert(name).inserted else {
+                throw ClientException(.namespaceExists, "Namespace '\(name)' already exists")
+            }
+        }
+    }
+
+    public func namespaceOpen(_ name: String) throws -> Int64 {
+        try enter("namespaceOpen", name)
+        guard registry.withLock({ $0.contains(name) }) else {
+            throw ClientException(.namespaceDoesNotExist, "Namespace '\(name)' does not exist")
+        }
+        let number = Int64(connectionNumber)
+        return state.withLock { state in
+            state.nextNamespaceSerial += 1
+            let id = (number + 1) * 1_000_000 + state.nextNamespaceSerial
+            state.openNamespaces[id] = name
+            state.namespaceOpens += 1
+            return id
+        }
+    }
+
+    public func namespaceClose(_ namespace: Int64) throws {
+        try enter("namespaceClose", String(namespace))
+        try state.withLock { state in
+            guard state.openNamespaces.removeValue(forKey: namespace) != nil else {
+                throw ClientException(.thriftBrokerBadNamespaceID, "Invalid namespace id: \(namespace)")
+            }
+            state.namespaceCloses += 1
+        }
+    }
+
+    public func namespaceExists(_ name: String) throws -> Bool {
+        try enter("namespaceExists", name)
+        return registry.withLock { $0.contains(name) }
+    }
+
+    public func namespaceDrop(_ name: String, ifExists: Bool) throws {
+        try enter("namespaceDrop", name)
+        try registry.withLock { names in
+            if names.remove(name) == nil, !ifExists {
+                throw ClientException(.namespaceDoesNotExist, "Namespace '\(name)' does not exist")
+            }
+        }
+    }
+
+    public func namespaceGetListing(_ namespace: Int64) throws -> [NamespaceListing] {
+        try enter("namespaceGetListing", namespace: namespace)
+        return state.withLock { $0.tables.map { NamespaceListing(name: $0, isNamespace: false) } }
+    }
+
+    // MARK: Tables
+
+    public func tableCreate(_ namespace: Int64, _ table: String, schema: Schema) throws {
+        try enter("tableCreate", namespace: namespace, table)
+        throw notImplemented("tableCreate")
+    }
+
+    public func tableAlter(_ namespace: Int64, _ table: String, schema: Schema) throws {
+        try enter("tableAlter", namespace: namespace, table)
+        throw notImplemented("tableAlter")
+    }
+
+    public func tableExists(_ namespace: Int64, _ table: String) throws -> Bool {
+        try enter("tableExists", namespace: namespace, table)
+        return state.withLock { $0.tables.contains(table) }
+    }
+
+    public func tableDrop(_ namespace: Int64, _ table: String, ifExists: Bool) throws {
+        try enter("tableDrop", namespace: namespace, table)
+        throw notImplemented("tableDrop")
+    }
+
+    public func tableRename(_ namespace: Int64, _ table: String, to newName: String) throws {
+        try enter("tableRename", namespace: namespace, table)
+        throw notImplemented("tableRename")
+    }
+
+    public func getTables(_ namespace: Int64) throws -> [String] {
+        try enter("getTables", namespace: namespace)
+        return state.withLock { $0.tables }
+    }
+
+    public func getSchemaString(_ namespace: Int64, _ table: String) throws -> String {
+        try enter("getSchemaString", namespace: namespace, table)
+        throw notImplemented("getSchemaString")
+    }
+
+    public func getSchema(_ namespace: Int64, _ table: String) throws -> Schema {
+        try enter("getSchema", namespace: namespace, table)
+        throw notImplemented("getSchema")
+    }
+
+    // MARK: HQL (canned)
+
+    public func hqlQuery(_ namespace: Int64, _ command: String) throws -> HQLResult {
+        try enter("hqlQuery", namespace: namespace, command)
+        return state.withLock { $0.hqlResult }
+    }
+
+    public func hqlExec(_ namespace: Int64, _ command: String, noFlush: Bool, unbuffered: Bool) throws -> HQLResult {
+        try enter("hqlExec", namespace: namespace, command)
+        return state.withLock { $0.hqlResult }
+    }
+
+    // MARK: Reads and writes (not implemented)
+
+    public func getRow(_ namespace: Int64, _ table: String, row: Bytes) throws -> [Cell] {
+        try enter("getRow", namespace: namespace, table)
+        throw notImplemented("getRow")
+    }
+
+    public func getCell(_ namespace: Int64, _ table: String, row: Bytes, column: String) throws -> Bytes {
+        try enter("getCell", namespace: namespace, table)
+        throw notImplemented("getCell")
+    }
+
+    public func getCells(_ namespace: Int64, _ table: String, scanSpec: ScanSpec) throws -> [Cell] {
+        try enter("getCells", namespace: namespace, table)
+        throw notImplemented("getCells")
+    }
+
+    public func scannerOpen(_ namespace: Int64, _ table: String, scanSpec: ScanSpec) throws -> Int64 {
+        try enter("scannerOpen", namespace: namespace, table)
+        throw notImplemented("scannerOpen")
+    }
+
+    public func scannerNextCells(_ scanner: Int64) throws -> [Cell] {
+        try enter("scannerNextCells", String(scanner))
+        throw notImplemented("scannerNextCells")
+    }
+
+    public func scannerNextRow(_ scanner: Int64) throws -> [Cell] {
+        try enter("scannerNextRow", String(scanner))
+        throw notImplemented("scannerNextRow")
+    }
+
+    public func scannerClose(_ scanner: Int64) throws {
+        try enter("scannerClose", String(scanner))
+        throw notImplemented("scannerClose")
+    }
+
+    public func setCell(_ namespace: Int64, _ table: String, cell: Cell) throws {
+        try enter("setCell", namespace: namespace, table)
+        throw notImplemented("setCell")
+    }
+
+    public func setCells(_ namespace: Int64, _ table: String, cells: [Cell]) throws {
+        try enter("setCells", namespace: namespace, table)
+        throw notImplemented("setCells")
+    }
+
+    public func mutatorOpen(_ namespace: Int64, _ table: String, flags: Int32, flushInterval: Int32) throws -> Int64 {
+        try enter("mutatorOpen", namespace: namespace, table)
+        throw notImplemented("mutatorOpen")
+    }
+
+    public func mutatorSetCell(_ mutator: Int64, cell: Cell) throws {
+        try enter("mutatorSetCell", String(mutator))
+        throw notImplemented("mutatorSetCell")
+    }
+
+    public func mutatorSetCells(_ mutator: Int64, cells: [Cell]) throws {
+        try enter("mutatorSetCells", String(mutator))
+        throw notImplemented("mutatorSetCells")
+    }
+
+    public func mutatorFlush(_ mutator: Int64) throws {
+        try enter("mutatorFlush", String(mutator))
+        throw notImplemented("mutatorFlush")
+    }
+
+    public func mutatorClose(_ mutator: Int64) throws {
+        try enter("mutatorClose", String(mutator))
+        throw notImplemented("mutatorClose")
+    }
+
+    // MARK: Misc (real)
+
+    public func status() throws -> BrokerStatus {
+        try enter("status")
+        return BrokerStatus(code: 0, text: "")
+    }
+
+    public func errorGetText(_ code: Int32) throws -> String {
+        try enter("errorGetText", String(code))
+        return HypertableErrorCode(rawValue: code)?.text ?? "ERROR NOT REGISTERED"
+    }
+}
+
+/// Makes `FakeHypertableService` connections for a `ConnectionPool` and counts them.
+///
+/// Its connections share one namespace set (like one broker). Knobs refuse connections or
+/// slow them down; `configureNewConnection` prepares each new connection (stalls, tables).
+public final class FakeHypertableFactory: Sendable {
+    private let registry: Locked<Set<String>>
+    private let state = Locked(State())
+
+    private struct State {
+        var services: [FakeHypertableService] = []
+        var created = 0
+        var closed = 0
+        var refused = 0
+        var open = 0
+        var peakOpen = 0
+        var refuseAll = false
+        var refuseNext = 0
+        var connectDelayMilliseconds = 0
+        var connectsHeld = false
+        var connectsWaitingAtGate = 0
+        var configure: (@Sendable (FakeHypertableService) -> Void)?
+    }
+
+    public init(namespaces: Set<String> = ["/", "test"]) {
+        registry = Locked(namespaces)
+    }
+
+    // MARK: For the pool
+
+    /// Opens a new fake connection, or throws `FakeTransportError` when refusing.
+    public func connect() throws -> FakeHypertableService {
+        let (delay, refuse, configure): (Int, Bool, (@Sendable (FakeHypertableService) -> Void)?) =
+            state.withLock { state in
+                let refuse = state.refuseAll || state.refuseNext > 0
+                if state.refuseNext > 0 { state.refuseNext -= 1 }
+                return (state.connectDelayMilliseconds, refuse, state.configure)
+            }
+        if delay > 0 { usleep(useconds_t(min(delay, 60_000)) * 1000) }
+        waitAtGate()
+        if refuse {
+            state.withLock { $0.refused += 1 }
+            throw FakeTransportError(call: "connect", reason: "connection refused")
+        }
+        let service: FakeHypertableService = state.withLock { state in
+            state.created += 1
+            state.open += 1
+            state.peakOpen = max(state.peakOpen, state.open)
+            let service = FakeHypertableService(connectionNumber: state.created, registry: registry)
+            state.services.append(service)
+            return service
+        }
+        configure?(service)
+        return service
+    }
+
+    /// Closes a connection this factory made (counted once, however often it is called).
+    public func close(_ service: any HypertableService) {
+        guard let fake = service as? FakeHypertableService else { return }
+        let wasOpen = !fake.isClosed
+        fake.close()
+        if wasOpen {
+            state.withLock { $0.closed += 1; $0.open -= 1 }
+        }
+    }
+
+    /// `connect` as a pool's connector.
+    public var connector: ConnectionPool.Connector {
+        { [self] in try self.connect() }
+    }
+
+    /// `close` as a pool's closer.
+    public var closer: ConnectionPool.Closer {
+        { [self] service in self.close(service) }
+    }
+
+    /// A pool over this factory.
+    public func makePool(_ configuration: PoolConfiguration) -> ConnectionPool {
+        ConnectionPool(configuration: configuration, connect: connector, close: closer)
+    }
+
+    // MARK: Knobs
+
+    /// Refuse every connection attempt until called with `false`.
+    public func refuseConnections(_ refuse: Bool) { state.withLock { $0.refuseAll = refuse } }
+    /// Refuse the next `count` connection attempts.
+    public func refuseNextConnections(_ count: Int) { state.withLock { $0.refuseNext = max(0, count) } }
+    /// Each connection attempt takes this long.
+    public func setConnectDelay(milliseconds: Int) {
+        state.withLock { $0.connectDelayMilliseconds = max(0, milliseconds) }
+    }
+    /// Runs on every new connection before the pool gets it.
+    public func configureNewConnection(_ configure: (@Sendable (FakeHypertableService) -> Void)?) {
+        state.withLock { $0.configure = configure }
+    }
+
+    /// Makes every connection attempt block until `releaseConnects()` (at most 30 s), so a
+    /// test can look at the pool while a connect is in progress.
+    public func holdConnects() { state.withLock { $0.connectsHeld = true } }
+    public func releaseConnects() { state.withLock { $0.connectsHeld = false } }
+
+    private func waitAtGate() {
+        guard state.withLock({ $0.connectsHeld }) else { return }
+        state.withLock { $0.connectsWaitingAtGate += 1 }
+        let giveUp = Deadline.after(seconds: 30)
+        while state.withLock({ $0.connectsHeld }), !giveUp.hasPassed { usleep(1000) }
+        state.withLock { $0.connectsWaitingAtGate -= 1 }
+    }
+
+    // MARK: Observations
+
+    /// Connection attempts blocked by `holdConnects()` right now.
+    public var connectsWaitingAtGate: Int { state.withLock { $0.connectsWaitingAtGate } }
+    /// Every connection made, in order.
+    public var services: [FakeHypertableService] { state.withLock { $0.services } }
+    public var createdCount: Int { state.withLock { $0.created } }
+    public var closedCount: Int { state.withLock { $0.closed } }
+    public var refusedCount: Int { state.withLock { $0.refused } }
+    /// Connections made and not yet closed.
+    public var openCount: Int { state.withLock { $0.open } }
+    /// The most connections open at once.
+    public var peakOpenCount: Int { state.withLock { $0.peakOpen } }
+    /// Namespace opens / closes summed over every connection.
+    public var namespaceOpenCount: Int { services.reduce(0) { $0 + $1.namespaceOpenCount } }
+    public var namespaceCloseCount: Int { services.reduce(0) { $0 + $1.namespaceCloseCount } }
+}

@@ -1,0 +1,379 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Sockets
+
+/// A bounded pool of broker connections, each with its own namespace cache.
+///
+/// Sizing follows `PoolConfiguration` (flask-hypertable's `HYPERTABLE_POOL_SIZE` and
+/// `HYPERTABLE_MAX_OVERFLOW`): up to `size` connections are kept idle; while all are busy up to
+/// `maxOverflow` more are opened, each closed when it comes back; beyond that a borrower waits
+/// until its deadline, first come first served, and then gets `ConnectionPoolError.waitTimeout`.
+/// `size == 0` is the per-request mode (open per borrow, close on return).
+///
+/// What it does differently from its Python ancestor, on purpose:
+/// - A connection that saw a transport error is closed, never returned (`checkin(_:broken:)`).
+/// - All counts live in one locked state; "overflow" is not a flag on a connection but
+///   `open - size`, so returning any connection to a full pool simply closes it.
+/// - A connection's namespaces are closed on the broker before the connection is closed.
+///
+/// Connecting and closing happen outside the lock: a slot is reserved under the lock, the
+/// connection is opened without it, and the slot is given back if opening fails, so a slow
+/// or failing broker never blocks borrowers that could use an idle connection.
+public final class ConnectionPool: Sendable {
+    /// Opens one broker connection (`HypertableConnection`, an emulator session, a fake).
+    public typealias Connector = @Sendable () throws -> any HypertableService
+    /// Closes one broker connection's transport. The pool has already closed its namespaces
+    /// (unless the transport is broken), so this only tears the connection down; it must not throw.
+    public typealias Closer = @Sendable (any HypertableService) -> Void
+
+    public let configuration: PoolConfiguration
+    private let connector: Connector
+    private let closer: Closer
+    private let state = Locked(State())
+
+    /// - Parameters:
+    ///   - connect: opens a new connection; its error is wrapped in `.connectFailed`.
+    ///   - close: closes a connection's transport (called after its namespaces are closed).
+    public init(configuration: PoolConfiguration, connect: @escaping Connector,
+                close: @escaping Closer) {
+        self.configuration = configuration
+        self.connector = connect
+        self.closer = close
+    }
+
+    deinit {
+        shutdown()
+    }
+
+    // MARK: Borrowing
+
+    /// Borrows a connection, runs `body` with it and gives it back.
+    ///
+    /// A `ClientException` (or a `ConnectionPreservingError`) thrown by `body` is a broker-side
+    /// answer: the connection goes back to the pool. Any other error may have left the
+    /// transport out of step with the broker, so the connection is closed instead.
+    /// - Parameter deadline: when to stop waiting for a connection; by default
+    ///   `waitTimeoutMilliseconds` from now.
+    public func withConnection<T>(deadline: Deadline? = nil,
+                                  _ body: (PooledConnection) throws -> T) throws -> T {
+        let connection = try checkout(deadline: deadline)
+        let result: T
+        do {
+            result = try body(connection)
+        } catch {
+            checkin(connection, broken: !Self.leavesConnectionHealthy(error))
+            throw error
+        }
+        checkin(connection, broken: false)
+        return result
+    }
+
+    /// Whether `error`, thrown while a connection was in use, leaves it fit for reuse.
+    public static func leavesConnectionHealthy(_ error: any Error) -> Bool {
+        error is ClientException || error is any ConnectionPreservingError
+    }
+
+    /// Borrows a connection, waiting until `deadline` (by default `waitTimeoutMilliseconds`
+    /// from now) when all are busy. Every successful checkout must be matched by exactly one
+    /// `checkin`; streaming handlers use this pair to hold a connection across chunks.
+    public func checkout(deadline: Deadline? = nil) throws(ConnectionPoolError) -> PooledConnection {
+        let start = Deadline.now()
+        let deadline = deadline ?? Deadline(nanoseconds: start.nanoseconds
+            &+ UInt64(configuration.waitTimeoutMilliseconds) &* 1_000_000)
+        var expired: [PooledConnection] = []
+        let decision: CheckoutDecision = state.withLock { state in
+            if state.isShutDown { return .fail(.poolClosed) }
+            expired = expireIdle(&state, now: start.nanoseconds)
+            if let connection = state.idle.popLast() {
+                state.borrowed.insert(connection.id)
+                return .use(connection)
+            }
+            if reserveSlot(&state) { return .create }
+            if deadline <= start {
+                state.waitTimeouts += 1
+                return .fail(.waitTimeout(waitedMilliseconds: 0, inUse: state.inUse, waiting: state.waiters.count))
+            }
+            let waiter = Waiter()
+            state.waiters.append(waiter)
+            return .wait(waiter)
+        }
+        if !expired.isEmpty {
+            // A connection idle that long may well be dead, and closing its namespaces would
+            // then wait out the transport's timeout: not on this borrower's time. Its slot
+            // stays counted in `closing` until the close is done.
+            DispatchQueue.global().async { [self, expired] in
+                for connection in expired { retire(connection, broken: false) }
+            }
+        }
+
+        switch decision {
+        case let .use(connection):
+            return connection
+        case .create:
+            return try createConnection()
+        case let .fail(error):
+            throw error
+        case let .wait(waiter):
+            return try wait(waiter, until: deadline, since: start)
+        }
+    }
+
+    /// Gives back a connection from `checkout`. With `broken` (a transport error happened on
+    /// it) the connection is closed and its slot freed; otherwise it goes to the longest
+    /// waiting borrower, or back to the idle list, or, if that would keep more than `size`
+    /// open (an overflow connection) or the pool is shut down, it is closed.
+    /// A connection given back twice is ignored the second time.
+    public func checkin(_ connection: PooledConnection, broken: Bool = false) {
+        let now = Deadline.now().nanoseconds
+        var wake: Waiter?
+        let action: CheckinAction = state.withLock { state in
+            guard state.borrowed.remove(connection.id) != nil else { return .ignore }
+            if broken {
+                state.closing += 1
+                state.totalDiscarded += 1
+                return .close
+            }
+            if state.isShutDown {
+                state.closing += 1
+                return .close
+            }
+            if !state.waiters.isEmpty {
+                let waiter = state.waiters.removeFirst()
+                state.borrowed.insert(connection.id)
+                waiter.grant = .connection(connection)
+                wake = waiter
+                return .handedOver
+            }
+            if state.open - state.closing > configuration.size {
+                state.closing += 1
+                return .close
+            }
+            connection.idleSince = now
+            state.idle.append(connection)
+            return .keep
+        }
+        wake?.semaphore.signal()
+        if case .close = action { retire(connection, broken: broken) }
+    }
+
+    // MARK: Observing and stopping
+
+    /// A consistent snapshot of gauges and counters.
+    public var statistics: ConnectionPoolStatistics {
+        let size = configuration.size
+        return state.withLock { state in
+            ConnectionPoolStatistics(
+                inUse: state.inUse, idle: state.idle.count, waiting: state.waiters.count,
+                overflowInUse: max(0, state.open - size), open: state.open, peakOpen: state.peakOpen,
+                totalCreated: state.totalCreated, totalClosed: state.totalClosed,
+                totalDiscarded: state.totalDiscarded, waitTimeouts: state.waitTimeouts,
+                connectFailures: state.connectFailures)
+        }
+    }
+
+    /// Whether `shutdown()` has been called.
+    public var isShutDown: Bool { state.withLock { $0.isShutDown } }
+
+    /// Stops lending: closes every idle connection (namespaces first), makes every waiting
+    /// borrower fail at once with `.poolClosed`, and closes borrowed connections as they come
+    /// back. Later checkouts fail with `.poolClosed`. Calling it again does nothing more.
+    public func shutdown() {
+        let (idle, waiters): ([PooledConnection], [Waiter]) = state.withLock { state in
+            state.isShutDown = true
+            let idle = state.idle
+            state.idle.removeAll()
+            state.closing += idle.count
+            let waiters = state.waiters
+            state.waiters.removeAll()
+            for waiter in waiters { waiter.grant = .closed }
+            return (idle, waiters)
+        }
+        for waiter in waiters { waiter.semaphore.signal() }
+        for connection in idle { retire(connection, broken: false) }
+    }
+
+    // MARK: Internals
+
+    private func wait(_ waiter: Waiter, until deadline: Deadline,
+                      since start: Deadline) throws(ConnectionPoolError) -> PooledConnection {
+        let timeout = DispatchTime.now() + .milliseconds(Int(deadline.remainingMilliseconds))
+        _ = waiter.semaphore.wait(timeout: timeout)
+        // Whether or not the wait timed out, a grant may have arrived just before we took the
+        // lock; a granted waiter has already been removed from the queue.
+        let grant: Grant? = state.withLock { state in
+            if let grant = waiter.grant { return grant }
+            state.waiters.removeAll { $0 === waiter }
+            state.waitTimeouts += 1
+            return nil
+        }
+        switch grant {
+        case let .connection(connection)?:
+            return connection
+        case .slot?:
+            return try createConnection()
+        case .closed?:
+            throw .poolClosed
+        case nil:
+            let waited = Int((Deadline.now().nanoseconds &- start.nanoseconds) / 1_000_000)
+            let (inUse, waiting) = state.withLock { ($0.inUse, $0.waiters.count) }
+            throw .waitTimeout(waitedMilliseconds: waited, inUse: inUse, waiting: waiting)
+        }
+    }
+
+    /// Opens a connection for a slot already reserved (`open` and `connecting` counted).
+    private func createConnection() throws(ConnectionPoolError) -> PooledConnection {
+        let service: any HypertableService
+        do {
+            service = try connector()
+        } catch {
+            let wake: Waiter? = state.withLock { state in
+                state.open -= 1
+                state.connecting -= 1
+                state.connectFailures += 1
+                return grantFreedSlot(&state)
+            }
+            wake?.semaphore.signal()
+            throw .connectFailed(underlying: error)
+        }
+        let (connection, isShutDown): (PooledConnection, Bool) = state.withLock { state in
+            state.connecting -= 1
+            state.totalCreated += 1
+            state.nextID += 1
+            let connection = PooledConnection(service: service, id: state.nextID,
+                                              namespaceCacheCapacity: configuration.namespaceCacheCapacity)
+            if state.isShutDown {
+                state.closing += 1
+                return (connection, true)
+            }
+            state.borrowed.insert(connection.id)
+            return (connection, false)
+        }
+        if isShutDown {
+            retire(connection, broken: false)
+            throw .poolClosed
+        }
+        return connection
+    }
+
+    /// Takes a slot for a new connection if the bound allows one.
+    private func reserveSlot(_ state: inout State) -> Bool {
+        if let capacity = configuration.capacity, state.open >= capacity { return false }
+        state.open += 1
+        state.connecting += 1
+        state.peakOpen = max(state.peakOpen, state.open)
+        return true
+    }
+
+    /// After a slot was freed: lets the longest waiting borrower open a connection in it.
+    /// (`open` was already decremented, so `reserveSlot` takes that same slot.)
+    private func grantFreedSlot(_ state: inout State) -> Waiter? {
+        guard !state.isShutDown, !state.waiters.isEmpty, reserveSlot(&state) else { return nil }
+        let waiter = state.waiters.removeFirst()
+        waiter.grant = .slot
+        return waiter
+    }
+
+    /// Removes idle connections unused for longer than `maxIdleMilliseconds` (the oldest sit
+    /// at the front of the idle list); the caller closes them outside the lock.
+    private func expireIdle(_ state: inout State, now: UInt64) -> [PooledConnection] {
+        guard let maxIdle = configuration.maxIdleMilliseconds else { return [] }
+        let limit = UInt64(maxIdle) * 1_000_000
+        var expired: [PooledConnection] = []
+        while let oldest = state.idle.first, now &- oldest.idleSince > limit {
+            state.idle.removeFirst()
+            state.closing += 1
+            expired.append(oldest)
+        }
+        return expired
+    }
+
+    /// Closes a connection counted in `closing`: namespaces first (skipped when the transport
+    /// is broken; the broker frees them with the connection), then the transport. Its slot is
+    /// freed only afterwards, so the broker never sees more than `size + maxOverflow`
+    /// connections from this pool, not even for a moment.
+    private func retire(_ connection: PooledConnection, broken: Bool) {
+        if broken {
+            connection.forgetAllNamespaces()
+        } else {
+            do {
+                try connection.closeAllNamespaces()
+            } catch {
+                // The transport failed while closing: nothing more can be said over it.
+                connection.forgetAllNamespaces()
+            }
+        }
+        closer(connection.service)
+        let wake: Waiter? = state.withLock { state in
+            state.closing -= 1
+            state.open -= 1
+            state.totalClosed += 1
+            return grantFreedSlot(&state)
+        }
+        wake?.semaphore.signal()
+    }
+}
+
+// MARK: - State
+
+extension ConnectionPool {
+    /// Everything mutable, behind the pool's one lock.
+    private struct State {
+        /// Free connections, oldest return first (checkout takes the newest: it is warm).
+        var idle: [PooledConnection] = []
+        /// Ids of connections lent out.
+        var borrowed: Set<UInt64> = []
+        /// Slots taken: connections lent out, idle, being opened or being closed.
+        var open = 0
+        /// Slots whose connection is being opened right now.
+        var connecting = 0
+        /// Slots whose connection is being closed right now (namespaces, then transport).
+        var closing = 0
+        /// Borrowers waiting, first come first served.
+        var waiters: [Waiter] = []
+        var isShutDown = false
+        var nextID: UInt64 = 0
+
+        var peakOpen = 0
+        var totalCreated = 0
+        var totalClosed = 0
+        var totalDiscarded = 0
+        var waitTimeouts = 0
+        var connectFailures = 0
+
+        var inUse: Int { borrowed.count + connecting }
+    }
+
+    /// What a waiting borrower is given.
+    private enum Grant {
+        /// A connection, already counted as borrowed.
+        case connection(PooledConnection)
+        /// A reserved slot in which to open a connection.
+        case slot
+        case closed
+    }
+
+    /// One waiting borrower. `grant` is only touched under the pool's lock; the semaphore is
+    /// signalled once, after the grant is set.
+    private final class Waiter: @unchecked Sendable {
+        let semaphore = DispatchSemaphore(value: 0)
+        var grant: Grant?
+    }
+
+    private enum CheckoutDecision {
+        case use(PooledConnection)
+        case create
+        case wait(Waiter)
+        case fail(ConnectionPoolError)
+    }
+
+    private enum CheckinAction {
+        case keep
+        case handedOver
+        case close
+        case ignore
+    }
+}
