@@ -1,0 +1,170 @@
+/// Turns HQL text into tokens. Works on UTF-8 bytes, so any input (even invalid UTF-8
+/// repaired by `String`) lexes to tokens or a typed `HQLError`, never a crash.
+///
+/// Accepted lexically (Hypertable's HqlParser grammar): words `[A-Za-z_][A-Za-z0-9_]*`,
+/// strings in `'...'` or `"..."` with backslash escapes (`\n \t \r \0 \\ \' \"`; any other
+/// escape keeps its backslash so regular expressions survive), numbers, the operators
+/// `= < <= > >= != =^ =~`, punctuation, and comments `# ...`, `-- ...` to end of line and
+/// `/* ... */`.
+public struct HQLLexer {
+    private let bytes: [UInt8]
+    private var index = 0
+    private var line = 1
+    private var lineStart = 0
+
+    public init(_ text: String) {
+        bytes = Array(text.utf8)
+    }
+
+    /// Every token of the input, ending with `.end`.
+    public static func tokenize(_ text: String) throws(HQLError) -> [HQLToken] {
+        var lexer = HQLLexer(text)
+        var tokens: [HQLToken] = []
+        while true {
+            let token = try lexer.next()
+            tokens.append(token)
+            if token.kind == .end { return tokens }
+        }
+    }
+
+    private var position: HQLPosition {
+        HQLPosition(line: line, column: index - lineStart + 1, offset: index)
+    }
+
+    private func peek(_ ahead: Int = 0) -> UInt8? {
+        let i = index + ahead
+        return i < bytes.count ? bytes[i] : nil
+    }
+
+    private mutating func advance() {
+        if bytes[index] == UInt8(ascii: "\n") {
+            line += 1
+            lineStart = index + 1
+        }
+        index += 1
+    }
+
+    private mutating func skipSpaceAndComments() throws(HQLError) {
+        while let c = peek() {
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0C || c == 0x0B {
+                advance()
+            } else if c == UInt8(ascii: "#") || (c == UInt8(ascii: "-") && peek(1) == UInt8(ascii: "-")) {
+                while let d = peek(), d != 0x0A { advance() }
+            } else if c == UInt8(ascii: "/") && peek(1) == UInt8(ascii: "*") {
+                let start = position
+                advance(); advance()
+                while true {
+                    guard let d = peek() else {
+                        throw HQLError(.unterminatedComment, at: start, "Unterminated comment")
+                    }
+                    if d == UInt8(ascii: "*") && peek(1) == UInt8(ascii: "/") {
+                        advance(); advance()
+                        break
+                    }
+                    advance()
+                }
+            } else {
+                return
+            }
+        }
+    }
+
+    private static func isWordStart(_ c: UInt8) -> Bool {
+        (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == UInt8(ascii: "_")
+    }
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+    private var previousSignificant: UInt8?
+
+    /// The next token.
+    public mutating func next() throws(HQLError) -> HQLToken {
+        try skipSpaceAndComments()
+        let start = position
+        guard let c = peek() else { return HQLToken(.end, at: start) }
+        defer { previousSignificant = index > 0 ? bytes[index - 1] : nil }
+
+        if Self.isWordStart(c) {
+            let from = index
+            while let d = peek(), Self.isWordStart(d) || Self.isDigit(d) { advance() }
+            return HQLToken(.word(String(decoding: bytes[from..<index], as: UTF8.self)), at: start)
+        }
+        if Self.isDigit(c) {
+            let from = index
+            while let d = peek(), Self.isDigit(d) { advance() }
+            if peek() == UInt8(ascii: "."), let d = peek(1), Self.isDigit(d) {
+                advance()
+                while let d = peek(), Self.isDigit(d) { advance() }
+            }
+            return HQLToken(.number(String(decoding: bytes[from..<index], as: UTF8.self)), at: start)
+        }
+        if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+            return HQLToken(.string(try quoted(c, start: start)), at: start)
+        }
+        // `family:/regex/` and `family =~ /regex/`: a slash right after a colon or `=~`
+        // opens a regular expression.
+        if c == UInt8(ascii: "/") && (previousSignificant == UInt8(ascii: ":") || previousSignificant == UInt8(ascii: "~")) {
+            advance()
+            var out: [UInt8] = []
+            while true {
+                guard let d = peek() else {
+                    throw HQLError(.unterminatedRegex, at: start, "Unterminated regular expression")
+                }
+                advance()
+                if d == UInt8(ascii: "\\"), let e = peek(), e == UInt8(ascii: "/") {
+                    advance()
+                    out.append(e)
+                } else if d == UInt8(ascii: "/") {
+                    break
+                } else {
+                    out.append(d)
+                }
+            }
+            return HQLToken(.regex(String(decoding: out, as: UTF8.self)), at: start)
+        }
+        let two: [String] = ["<=", ">=", "!=", "=^", "=~", "=="]
+        if let d = peek(1) {
+            let pair = String(decoding: [c, d], as: UTF8.self)
+            if two.contains(pair) {
+                advance(); advance()
+                return HQLToken(.symbol(pair == "==" ? "=" : pair), at: start)
+            }
+        }
+        let singles = Array("=<>(),;:*^./+-[]".utf8)
+        if singles.contains(c) {
+            advance()
+            return HQLToken(.symbol(String(decoding: [c], as: UTF8.self)), at: start)
+        }
+        let shown = c >= 0x20 && c < 0x7F ? "'\(String(decoding: [c], as: UTF8.self))'" : "byte 0x\(String(c, radix: 16))"
+        throw HQLError(.unexpectedCharacter, at: start, "Unexpected character \(shown)")
+    }
+
+    private mutating func quoted(_ quote: UInt8, start: HQLPosition) throws(HQLError) -> String {
+        advance()
+        var out: [UInt8] = []
+        while true {
+            guard let d = peek() else {
+                throw HQLError(.unterminatedString, at: start, "Unterminated string")
+            }
+            advance()
+            if d == quote { break }
+            if d == UInt8(ascii: "\\") {
+                guard let e = peek() else {
+                    throw HQLError(.unterminatedString, at: start, "Unterminated string")
+                }
+                advance()
+                switch e {
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "0"): out.append(0x00)
+                case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""): out.append(e)
+                default: out.append(d); out.append(e)
+                }
+            } else {
+                out.append(d)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,274 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import HQL
+import HypertableClient
+import Sockets
+
+/// The embedded, in-memory ThriftBroker: a namespace tree, tables with schemas and sorted
+/// cell stores, and a broker-wide timestamp clock. All of it sits behind one lock, so any
+/// number of sessions (one per client connection) may call in from any thread.
+///
+/// Create one per process (`EmulatedBroker()`), then one `EmulatorSession` per client
+/// connection with `makeSession()`; close the session when the connection ends.
+public final class EmulatedBroker: Sendable {
+    struct State {
+        /// Canonical namespace path ("" is the root) -> its tables by name.
+        var namespaces: [String: [String: TableState]] = ["": [:], "sys": [:], "tmp": [:]]
+        var lastTimestamp: Int64 = 0
+        var openScanners = 0
+        var openMutators = 0
+        var openSessions = 0
+    }
+
+    let state = Locked(State())
+
+    /// Cell data per `next_cells` batch (`ThriftBroker.NextThreshold`, 512 KiB).
+    public let nextCellsThreshold: Int
+
+    public init(nextCellsThreshold: Int = 512 * 1024) {
+        self.nextCellsThreshold = max(1, nextCellsThreshold)
+    }
+
+    /// A new per-connection session (the broker's per-client handler).
+    public func makeSession() -> EmulatorSession {
+        state.withLock { $0.openSessions += 1 }
+        return EmulatorSession(broker: self)
+    }
+
+    /// Scanners open across every session (for tests and metrics).
+    public var openScannerCount: Int { state.withLock { $0.openScanners } }
+    /// Mutators open across every session.
+    public var openMutatorCount: Int { state.withLock { $0.openMutators } }
+    /// Sessions made and not yet closed.
+    public var openSessionCount: Int { state.withLock { $0.openSessions } }
+
+    // MARK: time
+
+    static func wallClockNanoseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
+    /// A timestamp later than every one handed out before (nanoseconds since the epoch).
+    static func nextTimestamp(_ s: inout State) -> Int64 {
+        let now = wallClockNanoseconds()
+        s.lastTimestamp = max(now, s.lastTimestamp &+ 1)
+        return s.lastTimestamp
+    }
+
+    // MARK: namespaces
+
+    func namespaceExists(_ path: String) -> Bool {
+        state.withLock { $0.namespaces[path] != nil }
+    }
+
+    func createNamespace(_ path: String, ifNotExists: Bool) throws(ClientException) {
+        try locked { (s) throws(ClientException) in
+            if path.isEmpty || s.namespaces[path] != nil {
+                if ifNotExists { return }
+                throw ClientException(.namespaceExists, path.isEmpty ? "/" : path)
+            }
+            let parent = NamespacePath.parent(of: path)
+            guard s.namespaces[parent] != nil else {
+                throw ClientException(.namespaceDoesNotExist, parent)
+            }
+            if s.namespaces[parent]?[NamespacePath.leaf(of: path)] != nil {
+                throw ClientException(.nameAlreadyInUse, "Table \(path) exists")
+            }
+            s.namespaces[path] = [:]
+        }
+    }
+
+    func dropNamespace(_ path: String, ifExists: Bool) throws(ClientException) {
+        try locked { (s) throws(ClientException) in
+            guard let tables = s.namespaces[path], !path.isEmpty else {
+                if ifExists && !path.isEmpty { return }
+                throw ClientException(.namespaceDoesNotExist, path)
+            }
+            let prefix = path + "/"
+            if !tables.isEmpty || s.namespaces.keys.contains(where: { $0.hasPrefix(prefix) }) {
+                throw ClientException(.hyperspaceDirNotEmpty, "drop_namespace('\(path)')")
+            }
+            s.namespaces[path] = nil
+        }
+    }
+
+    /// Sub-namespaces and tables of `path`, sorted by name.
+    func listing(_ path: String) throws(ClientException) -> [NamespaceListing] {
+        try locked { (s) throws(ClientException) in
+            guard let tables = s.namespaces[path] else { throw ClientException(.namespaceDoesNotExist, path) }
+            var out = tables.keys.map { NamespaceListing(name: $0, isNamespace: false) }
+            for key in s.namespaces.keys where !key.isEmpty && NamespacePath.parent(of: key) == path {
+                out.append(NamespaceListing(name: NamespacePath.leaf(of: key), isNamespace: true))
+            }
+            return out.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        }
+    }
+
+    // MARK: tables
+
+    /// Splits `a/b/table` relative to the namespace into (namespace path, table name).
+    static func locate(_ namespace: String, _ table: String) -> (String, String) {
+        let full = NamespacePath.canonical(namespace + "/" + table)
+        return (NamespacePath.parent(of: full), NamespacePath.leaf(of: full))
+    }
+
+    static func table(_ s: State, _ namespace: String, _ name: String) throws(ClientException) -> TableState {
+        let (ns, leaf) = locate(namespace, name)
+        guard let table = s.namespaces[ns]?[leaf] else {
+            throw ClientException(.tableNotFound, ns.isEmpty ? leaf : "\(ns)/\(leaf)")
+        }
+        return table
+    }
+
+    func withTable<T>(_ namespace: String, _ name: String,
+                      _ body: (inout State, TableState) throws(ClientException) -> T) throws(ClientException) -> T {
+        try locked { (s) throws(ClientException) -> T in
+            let table = try Self.table(s, namespace, name)
+            return try body(&s, table)
+        }
+    }
+
+    func tableExists(_ namespace: String, _ name: String) -> Bool {
+        state.withLock { s in (try? Self.table(s, namespace, name)) != nil }
+    }
+
+    func createTable(_ namespace: String, _ name: String, schema: TableSchema, ifNotExists: Bool = false) throws(ClientException) {
+        try locked { (s) throws(ClientException) in
+            let (ns, leaf) = Self.locate(namespace, name)
+            guard !leaf.isEmpty else { throw ClientException(.hqlParseError, "Empty table name") }
+            guard s.namespaces[ns] != nil else {
+                throw ClientException(.namespaceDoesNotExist, "Client operation create_table('\(ns)/\(leaf)') failed")
+            }
+            if s.namespaces[ns]?[leaf] != nil || s.namespaces[ns.isEmpty ? leaf : ns + "/" + leaf] != nil {
+                if ifNotExists { return }
+                throw ClientException(.nameAlreadyInUse, "Table \(ns)/\(leaf) exists")
+            }
+            s.namespaces[ns]?[leaf] = TableState(name: leaf, schema: schema)
+        }
+    }
+
+    func dropTable(_ namespace: String, _ name: String, ifExists: Bool) throws(ClientException) {
+        try locked { (s) throws(ClientException) in
+            let (ns, leaf) = Self.locate(namespace, name)
+            guard s.namespaces[ns]?[leaf] != nil else {
+                if ifExists { return }
+                throw ClientException(.tableNotFound, "Client operation drop_table('\(ns)/\(leaf)', if_exists=false) failed")
+            }
+            s.namespaces[ns]?[leaf] = nil
+        }
+    }
+
+    func renameTable(_ namespace: String, _ name: String, to newName: String) throws(ClientException) {
+        try locked { (s) throws(ClientException) in
+            let table = try Self.table(s, namespace, name)
+            let (ns, leaf) = Self.locate(namespace, name)
+            let (newNS, newLeaf) = Self.locate(namespace, newName)
+            guard !newLeaf.isEmpty else { throw ClientException(.hqlParseError, "Empty table name") }
+            guard s.namespaces[newNS] != nil else { throw ClientException(.namespaceDoesNotExist, newNS) }
+            if s.namespaces[newNS]?[newLeaf] != nil { throw ClientException(.nameAlreadyInUse, "Table \(newNS)/\(newLeaf) exists") }
+            s.namespaces[ns]?[leaf] = nil
+            table.name = newLeaf
+            s.namespaces[newNS]?[newLeaf] = table
+        }
+    }
+
+    func tables(_ namespace: String) throws(ClientException) -> [String] {
+        try listing(namespace).filter { !$0.isNamespace }.map(\.name)
+    }
+
+    // MARK: cells
+
+    /// Validates and applies cells (inserts and delete flags) in order; an error stops at the
+    /// failing cell, as a mutator does. Errors follow `TableMutatorAsync`: BAD_KEY.
+    func write(_ namespace: String, _ name: String, cells: [Cell]) throws(ClientException) {
+        try withTable(namespace, name) { (s, table) throws(ClientException) in
+            try Self.apply(cells, to: table, state: &s)
+        }
+    }
+
+    static func apply(_ cells: [Cell], to table: TableState, state s: inout State) throws(ClientException) {
+        for cell in cells {
+            let key = cell.key
+            guard !key.row.isEmpty else { throw ClientException(.badKey, "Invalid row key - cannot be zero length") }
+            guard !key.row.contains(0) else { throw ClientException(.badKey, "Invalid row key - '\\0' character not allowed") }
+            var familyID: Int32 = 0
+            if key.flag != .deleteRow {
+                guard !key.columnFamily.isEmpty else { throw ClientException(.badKey, "Column family not specified") }
+                guard let f = table.schema.family(named: key.columnFamily) else {
+                    throw ClientException(.badKey, "Bad column family '\(key.columnFamily)'")
+                }
+                familyID = f.id
+            }
+            if key.flag == .deleteCellVersion && key.timestamp == nil {
+                throw ClientException(.badKey, "Flag is set to \(key.flag.rawValue) but timestamp is AUTO_ASSIGN")
+            }
+            let revision = nextTimestamp(&s)
+            let timestamp = key.timestamp ?? revision
+            if key.flag == .insert {
+                table.store.insert(row: key.row, StoredCell(familyID: familyID, qualifier: key.columnQualifier,
+                                                            timestamp: timestamp, revision: revision, value: cell.value ?? []))
+            } else {
+                table.store.delete(row: key.row, DeleteMarker(flag: key.flag, familyID: familyID,
+                                                              qualifier: key.columnQualifier, timestamp: timestamp,
+                                                              revision: revision))
+            }
+        }
+    }
+
+    /// Starts a scan of `table`, its plan built by `makePlan` from the table's schema.
+    func openScan(_ namespace: String, _ name: String,
+                  _ makePlan: (TableSchema, String) throws(ClientException) -> ScanPlan) throws(ClientException) -> ScanCursor {
+        try withTable(namespace, name) { (_, table) throws(ClientException) in
+            try ScanCursor(table: table, plan: try makePlan(table.schema, table.name))
+        }
+    }
+
+    /// The next batch of a scan (`next_cells`), or one row with `oneRow` (`next_row`).
+    func advance(_ cursor: inout ScanCursor, oneRow: Bool) -> [Cell] {
+        state.withLock { _ in
+            cursor.next(byteBudget: nextCellsThreshold, oneRow: oneRow, now: Self.wallClockNanoseconds())
+        }
+    }
+
+    /// Every remaining cell of a scan (buffered `hql_query`, `get_cells`).
+    func drain(_ cursor: inout ScanCursor) -> [Cell] {
+        state.withLock { _ in
+            cursor.next(byteBudget: Int.max, oneRow: false, now: Self.wallClockNanoseconds())
+        }
+    }
+
+    func schema(_ namespace: String, _ name: String) throws(ClientException) -> TableSchema {
+        try withTable(namespace, name) { (_, table) throws(ClientException) in table.schema }
+    }
+
+    /// Replaces a table's schema under the lock (ALTER TABLE), purging dropped families.
+    func alterSchema(_ namespace: String, _ name: String,
+                     _ change: (inout TableSchema) throws(ClientException) -> Void) throws(ClientException) {
+        try withTable(namespace, name) { (_, table) throws(ClientException) in
+            var schema = table.schema
+            schema.generation += 1
+            try change(&schema)
+            for f in schema.families where f.deleted && !(table.schema.family(id: f.id)?.deleted ?? true) {
+                table.store.purge(familyID: f.id)
+            }
+            table.schema = schema
+        }
+    }
+
+    /// `Locked.withLock` with a typed error.
+    func locked<T>(_ body: (inout State) throws(ClientException) -> T) throws(ClientException) -> T {
+        let result: Result<T, ClientException> = state.withLock { s in
+            do throws(ClientException) { return .success(try body(&s)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    func counters(_ change: (inout State) -> Void) {
+        state.withLock { change(&$0) }
+    }
+}

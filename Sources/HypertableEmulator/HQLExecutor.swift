@@ -1,0 +1,136 @@
+import HQL
+import HypertableClient
+
+/// Runs one parsed HQL statement for a session, in the namespace the statement was sent to,
+/// answering as `HqlInterpreter` does through the ThriftBroker: metadata lines in `results`,
+/// SELECT cells in `cells` (or a scanner id when unbuffered).
+struct HQLExecutor {
+    let session: EmulatorSession
+    let namespace: String
+
+    var broker: EmulatedBroker { session.broker }
+
+    func execute(_ statement: HQLStatement, unbuffered: Bool) throws(ClientException) -> HQLResult {
+        switch statement {
+        case .createNamespace(let name, let ifNotExists):
+            try broker.createNamespace(NamespacePath.resolve(name, relativeTo: namespace), ifNotExists: ifNotExists)
+        case .dropNamespace(let name, let ifExists):
+            try broker.dropNamespace(NamespacePath.resolve(name, relativeTo: namespace), ifExists: ifExists)
+        case .use(let name):
+            let path = NamespacePath.resolve(name, relativeTo: namespace)
+            guard broker.namespaceExists(path) else { throw ClientException(.namespaceDoesNotExist, path) }
+        case .createTable(let create):
+            try broker.createTable(namespace, create.name, schema: try TableSchema(create), ifNotExists: create.ifNotExists)
+        case .createTableLike(let name, let like, let ifNotExists):
+            var schema = try broker.schema(namespace, like)
+            schema.generation = 1
+            try broker.createTable(namespace, name, schema: schema, ifNotExists: ifNotExists)
+        case .dropTable(let name, let ifExists):
+            try broker.dropTable(namespace, name, ifExists: ifExists)
+        case .alterTable(let alter):
+            try broker.alterSchema(namespace, alter.name) { (schema) throws(ClientException) in
+                for action in alter.actions { try Self.apply(action, to: &schema) }
+            }
+        case .renameTable(let from, let to):
+            try broker.renameTable(namespace, from, to: to)
+        case .showTables:
+            return HQLResult(results: try broker.tables(namespace))
+        case .getListing:
+            return HQLResult(results: try broker.listing(namespace).map { $0.isNamespace ? $0.name + "\t(namespace)" : $0.name })
+        case .showCreateTable(let name):
+            let (_, leaf) = EmulatedBroker.locate(namespace, name)
+            return HQLResult(results: [try broker.schema(namespace, name).hql(tableName: leaf)])
+        case .describeTable(let name, let withIDs):
+            return HQLResult(results: [try broker.schema(namespace, name).xml(withIDs: withIDs)])
+        case .existsTable(let name):
+            return HQLResult(results: [broker.tableExists(namespace, name) ? "true" : "false"])
+        case .insert(let insert):
+            try broker.write(namespace, insert.table, cells: insert.cells.map { c in
+                Cell(key: Key(row: Self.bytes(c.row), columnFamily: c.columnFamily,
+                              columnQualifier: Array((c.columnQualifier ?? "").utf8), timestamp: c.timestamp),
+                     value: Self.bytes(c.value))
+            })
+        case .delete(let delete):
+            try broker.write(namespace, delete.table, cells: Self.deleteCells(delete))
+        case .select(let query):
+            var cursor = try broker.openScan(namespace, query.table) { (schema, name) throws(ClientException) in
+                try ScanPlan(query, schema: schema, table: name)
+            }
+            if unbuffered { return HQLResult(scanner: session.registerScanner(cursor)) }
+            return HQLResult(cells: broker.drain(&cursor))
+        }
+        return HQLResult()
+    }
+
+    static func bytes(_ value: HQLValue) -> Bytes {
+        switch value {
+        case .literal(let s): return Array(s.utf8)
+        case .guid: return Array(guid().utf8)
+        }
+    }
+
+    /// A random (version 4) UUID string, for `GUID()`.
+    static func guid() -> String {
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = bytes.map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }
+        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-")
+    }
+
+    /// DELETE as `cmd_delete` builds it: `*` deletes the row, `cf` the family, `cf:q` the
+    /// cell; TIMESTAMP bounds the delete, VERSION deletes exactly one version.
+    static func deleteCells(_ delete: HQLDelete) -> [Cell] {
+        let row = Array(delete.row.utf8)
+        let timestamp = delete.version ?? delete.timestamp
+        if delete.columns.isEmpty {
+            return [Cell(key: Key(row: row, timestamp: timestamp, flag: .deleteRow))]
+        }
+        return delete.columns.map { selector in
+            switch selector {
+            case .cell(let family, let qualifier):
+                return Cell(key: Key(row: row, columnFamily: family, columnQualifier: Array(qualifier.utf8),
+                                     timestamp: timestamp, flag: delete.version != nil ? .deleteCellVersion : .deleteCell))
+            default:
+                return Cell(key: Key(row: row, columnFamily: selector.family, timestamp: timestamp,
+                                     flag: delete.version != nil ? .deleteCellVersion : .deleteColumnFamily))
+            }
+        }
+    }
+
+    static func apply(_ action: HQLAlterTable.Action, to schema: inout TableSchema) throws(ClientException) {
+        switch action {
+        case .add(let families, let groups):
+            try schema.add(families: families, accessGroups: groups)
+        case .modify(let families, let groups):
+            for g in groups {
+                guard let i = schema.accessGroups.firstIndex(where: { $0.name == g.name }) else {
+                    throw ClientException(.badSchema, "Access group '\(g.name)' does not exist")
+                }
+                schema.accessGroups[i].options = TableSchema.convert(g.options)
+                schema.accessGroups[i].defaults = TableSchema.convert(g.columnFamilyDefaults)
+            }
+            for f in families {
+                guard let i = schema.families.firstIndex(where: { $0.name == f.name && !$0.deleted }) else {
+                    throw ClientException(.columnFamilyNotFound, f.name)
+                }
+                schema.families[i].options = TableSchema.convert(f.options)
+            }
+        case .drop(let names):
+            for name in names {
+                guard let i = schema.families.firstIndex(where: { $0.name == name && !$0.deleted }) else {
+                    throw ClientException(.columnFamilyNotFound, name)
+                }
+                schema.families[i].deleted = true
+            }
+        case .renameColumnFamily(let from, let to):
+            guard let i = schema.families.firstIndex(where: { $0.name == from && !$0.deleted }) else {
+                throw ClientException(.columnFamilyNotFound, from)
+            }
+            guard schema.family(named: to) == nil else {
+                throw ClientException(.badSchema, "Column family '\(to)' already exists")
+            }
+            schema.families[i].name = to
+        }
+    }
+}

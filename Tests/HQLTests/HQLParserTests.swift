@@ -1,0 +1,199 @@
+import HQL
+import XCTest
+
+final class HQLParserTests: XCTestCase {
+    private func parse(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> HQLStatement? {
+        do { return try HQLParser.parse(text) } catch {
+            XCTFail("parse failed: \(error)", file: file, line: line)
+            return nil
+        }
+    }
+
+    private func parseError(_ text: String) -> HQLError? {
+        do {
+            _ = try HQLParser.parse(text)
+            return nil
+        } catch { return error }
+    }
+
+    func testNamespaceStatements() {
+        XCTAssertEqual(parse("CREATE NAMESPACE \"/test\""), .createNamespace(name: "/test", ifNotExists: false))
+        XCTAssertEqual(parse("create namespace if not exists demo;"), .createNamespace(name: "demo", ifNotExists: true))
+        XCTAssertEqual(parse("DROP NAMESPACE IF EXISTS app/prod"), .dropNamespace(name: "app/prod", ifExists: true))
+        XCTAssertEqual(parse("USE '/test/subtest'"), .use(namespace: "/test/subtest"))
+        XCTAssertEqual(parse("GET LISTING"), .getListing)
+        XCTAssertEqual(parse("show tables"), .showTables)
+        XCTAssertEqual(parse("EXISTS TABLE hypertable"), .existsTable(name: "hypertable"))
+    }
+
+    func testCreateTable() throws {
+        let statement = parse("""
+            create table Pages ("refer_url", "http_code" MAX_VERSIONS=3 TTL 2 DAYS, timestamp, rowkey COUNTER,
+              ACCESS GROUP default ("refer_url", "http_code"), ACCESS GROUP misc IN_MEMORY BLOCKSIZE 65536 (timestamp, rowkey))
+              REPLICATION 2 MAX_VERSIONS 5
+            """)
+        guard case .createTable(let t) = statement else { return XCTFail("not create table: \(String(describing: statement))") }
+        XCTAssertEqual(t.name, "Pages")
+        XCTAssertEqual(t.columnFamilies.map(\.name), ["refer_url", "http_code", "timestamp", "rowkey"])
+        XCTAssertEqual(t.columnFamilies[1].options, HQLColumnFamilyOptions(maxVersions: 3, ttl: 172_800))
+        XCTAssertEqual(t.columnFamilies[3].options.counter, true)
+        XCTAssertEqual(t.accessGroups.map(\.name), ["default", "misc"])
+        XCTAssertEqual(t.accessGroups[1].options.inMemory, true)
+        XCTAssertEqual(t.accessGroups[1].options.blockSize, 65536)
+        XCTAssertEqual(t.accessGroups[1].columnFamilies.map(\.name), ["timestamp", "rowkey"])
+        XCTAssertEqual(t.accessGroupDefaults.replication, 2)
+        XCTAssertEqual(t.columnFamilyDefaults.maxVersions, 5)
+        XCTAssertEqual(parse("CREATE TABLE foo('test')"),
+                       .createTable(HQLCreateTable(name: "foo", columnFamilies: [HQLColumnFamilyDefinition(name: "test")])))
+        XCTAssertEqual(parse("CREATE TABLE Pages_clone LIKE Pages"),
+                       .createTableLike(name: "Pages_clone", like: "Pages", ifNotExists: false))
+        XCTAssertEqual(parse("DROP TABLE IF EXISTS hypertable"), .dropTable(name: "hypertable", ifExists: true))
+    }
+
+    func testInsertForms() {
+        guard case .insert(let ins) = parse("""
+            INSERT INTO t VALUES ('2007-12-02 08:00:00', 'foo', 'apple:0', 'nothing'), ("bar", "banana", "v\\n"), ('r', 'c:q', GUID());
+            """) else { return XCTFail("not an insert") }
+        XCTAssertEqual(ins.table, "t")
+        XCTAssertEqual(ins.cells.count, 3)
+        XCTAssertEqual(ins.cells[0].timestamp, 1_196_582_400_000_000_000)
+        XCTAssertEqual(ins.cells[0].columnFamily, "apple")
+        XCTAssertEqual(ins.cells[0].columnQualifier, "0")
+        XCTAssertNil(ins.cells[1].timestamp)
+        XCTAssertNil(ins.cells[1].columnQualifier)
+        XCTAssertEqual(ins.cells[1].value, .literal("v\n"))
+        XCTAssertEqual(ins.cells[2].value, .guid)
+    }
+
+    func testSelectPredicatesAndOptions() {
+        guard case .select(let q) = parse("""
+            SELECT a, b:q, c:^pre, d:/^x.*$/ FROM t WHERE 'a' <= ROW < 'b' AND TIMESTAMP < '2008-06-28 01:00:01'
+            LIMIT=1 MAX_VERSIONS 2 CELL_LIMIT 3 CELL_LIMIT_PER_FAMILY 4 KEYS_ONLY RETURN_DELETES
+            """) else { return XCTFail("not a select") }
+        XCTAssertEqual(q.columns, [.family("a"), .cell(family: "b", qualifier: "q"),
+                                   .qualifierPrefix(family: "c", prefix: "pre"), .qualifierRegex(family: "d", regex: "^x.*$")])
+        XCTAssertEqual(q.rowIntervals, [HQLRowInterval(start: HQLBound("a", inclusive: true), end: HQLBound("b", inclusive: false))])
+        XCTAssertNil(q.startTime)
+        XCTAssertEqual(q.endTime, HQLTimestamp.parse("2008-06-28 01:00:01"))
+        XCTAssertEqual([q.limit, q.maxVersions, q.cellLimit, q.cellLimitPerFamily], [1, 2, 3, 4])
+        XCTAssertTrue(q.keysOnly && q.returnDeletes)
+
+        guard case .select(let p) = parse("select * from t where row =^ 'pre'") else { return XCTFail() }
+        XCTAssertEqual(p.rowIntervals, [HQLRowInterval(prefix: "pre")])
+        XCTAssertTrue(p.columns.isEmpty)
+
+        guard case .select(let o) = parse("SELECT * FROM t WHERE (ROW = 'a' OR ROW > 'x') REVS 1") else { return XCTFail() }
+        XCTAssertEqual(o.rowIntervals.count, 2)
+        XCTAssertEqual(o.maxVersions, 1)
+
+        guard case .select(let c) = parse("SELECT * FROM t WHERE CELL = 'r','tag:q'") else { return XCTFail() }
+        XCTAssertEqual(c.cellIntervals.count, 1)
+
+        guard case .select(let m) = parse("SELECT * FROM t WHERE ROW >= 'b' AND ROW <= 'd' AND ROW REGEXP 'c.*' AND VALUE REGEXP 'v'") else { return XCTFail() }
+        XCTAssertEqual(m.rowIntervals, [HQLRowInterval(start: HQLBound("b", inclusive: true), end: HQLBound("d", inclusive: true))])
+        XCTAssertEqual(m.rowRegexp, "c.*")
+        XCTAssertEqual(m.valueRegexp, "v")
+    }
+
+    func testDelete() {
+        XCTAssertEqual(parse("delete \"apple:1\" from hypertable where row = 'foo' timestamp '2007-12-02 08:00:01'"),
+                       .delete(HQLDelete(columns: [.cell(family: "apple", qualifier: "1")], table: "hypertable", row: "foo",
+                                         timestamp: HQLTimestamp.parse("2007-12-02 08:00:01"))))
+        XCTAssertEqual(parse("DELETE * FROM t WHERE ROW = 'x'"), .delete(HQLDelete(columns: [], table: "t", row: "x")))
+        XCTAssertEqual(parse("DELETE a, b:c FROM t WHERE ROW = 'x' VERSION 5"),
+                       .delete(HQLDelete(columns: [.family("a"), .cell(family: "b", qualifier: "c")], table: "t", row: "x", version: 5)))
+    }
+
+    func testGroupTwoStatements() {
+        XCTAssertEqual(parse("RENAME TABLE foo TO foo_renamed"), .renameTable(from: "foo", to: "foo_renamed"))
+        XCTAssertEqual(parse("SHOW CREATE TABLE foo"), .showCreateTable(name: "foo"))
+        XCTAssertEqual(parse("DESCRIBE TABLE WITH IDS foo"), .describeTable(name: "foo", withIDs: true))
+        guard case .alterTable(let a) = parse("ALTER TABLE t ADD (x MAX_VERSIONS 2) DROP (y) RENAME COLUMN FAMILY (z, w)")
+        else { return XCTFail() }
+        XCTAssertEqual(a.actions.count, 3)
+        XCTAssertEqual(a.actions[1], .drop(columnFamilies: ["y"]))
+        XCTAssertEqual(a.actions[2], .renameColumnFamily(from: "z", to: "w"))
+    }
+
+    func testClassification() throws {
+        XCTAssertEqual(try HQLClassifier.classify("select * from t"), .read)
+        XCTAssertEqual(try HQLClassifier.classify("SHOW TABLES"), .read)
+        XCTAssertEqual(try HQLClassifier.classify("describe table t"), .read)
+        XCTAssertEqual(try HQLClassifier.classify("INSERT INTO t VALUES ('r','c','v')"), .write)
+        XCTAssertEqual(try HQLClassifier.classify("delete * from t where row='r'"), .write)
+        XCTAssertEqual(try HQLClassifier.classify("CREATE TABLE t (a)"), .ddl)
+        XCTAssertEqual(try HQLClassifier.classify("drop namespace x"), .ddl)
+        XCTAssertEqual(try HQLClassifier.classifyScript("select * from t; drop table t"), .ddl)
+        XCTAssertThrowsError(try HQLClassifier.classify("select * from t; drop table t"))
+    }
+
+    func testCommentsAndCase() {
+        XCTAssertEqual(parse("# comment\nSeLeCt * FrOm t -- trailing\n"), parse("SELECT * FROM t"))
+        XCTAssertEqual(parse("/* block */ show tables"), .showTables)
+    }
+
+    func testErrorPositions() {
+        let e = parseError("SELECT * FROM t\nWHERE ROW = 'x' LIMIT banana")
+        XCTAssertEqual(e?.kind, .unexpectedToken)
+        XCTAssertEqual(e?.position.line, 2)
+        XCTAssertEqual(e?.position.column, 23)
+        let s = parseError("select * from t where row = 'abc")
+        XCTAssertEqual(s?.kind, .unterminatedString)
+        XCTAssertEqual(s?.position.column, 29)
+        XCTAssertEqual(parseError("")?.kind, .emptyInput)
+        XCTAssertEqual(parseError("  ;; ")?.kind, .emptyInput)
+        XCTAssertEqual(parseError("SELECT * FROM t LIMIT 99999999999999999999999")?.kind, .numberOutOfRange)
+        XCTAssertEqual(parseError("INSERT INTO t VALUES ('not a time', 'r', 'c', 'v')")?.kind, .badTimestamp)
+        XCTAssertEqual(parseError("FROBNICATE t")?.kind, .invalidStatement)
+        XCTAssertEqual(parseError("SELECT * FROM t WHERE 'old','tag:foo' < CELL >= 'old','tag:abacate'")?.kind, .invalidStatement)
+        XCTAssertEqual(parseError("SELECT * FROM t OFFSET 1 CELL_OFFSET 2")?.kind, .invalidStatement)
+        XCTAssertEqual(parseError("select * from t where row = 'a' and cell = 'a','b'")?.kind, .invalidStatement)
+        XCTAssertEqual(parseError("SELECT * FROM")?.kind, .unexpectedEnd)
+        XCTAssertEqual(parseError("select * from t where row @ 'x'")?.kind, .unexpectedCharacter)
+    }
+
+    func testHostileInputsNeverCrash() {
+        let deep = String(repeating: "(", count: 100_000) + "ROW = 'a'"
+        XCTAssertNotNil(parseError("SELECT * FROM t WHERE " + deep))
+        XCTAssertNotNil(parseError("SELECT * FROM t WHERE ROW = 'a" + String(repeating: "\\", count: 1001)))
+        XCTAssertNotNil(parseError(String(repeating: "9", count: 10_000)))
+        XCTAssertNotNil(parseError("/* never closed"))
+        XCTAssertNotNil(parseError("SELECT a:/unterminated FROM t"))
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let bytes = (0..<Int.random(in: 0...200, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            _ = try? HQLParser.parseScript(String(decoding: bytes, as: UTF8.self))
+        }
+        let words = ["SELECT", "*", "FROM", "t", "WHERE", "ROW", "=", "'x'", "(", ")", "OR", "AND", ",", "CELL", "<",
+                     "TIMESTAMP", "LIMIT", "1", "INSERT", "INTO", "VALUES", "CREATE", "TABLE", "ACCESS", "GROUP", ";", ":", "^"]
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 1...20, using: &generator)).map { _ in words.randomElement(using: &generator) ?? "" }
+                .joined(separator: " ")
+            _ = try? HQLParser.parseScript(text)
+        }
+    }
+
+    func testTimestamps() {
+        XCTAssertEqual(HQLTimestamp.parse("1970-01-01 00:00:00"), 0)
+        XCTAssertEqual(HQLTimestamp.parse("2008-06-28 01:00:01.5"), 1_214_614_801_500_000_000)
+        XCTAssertEqual(HQLTimestamp.format(1_214_614_801_500_000_000), "2008-06-28 01:00:01.500000000")
+        XCTAssertEqual(HQLTimestamp.parse("12345"), 12345)
+        XCTAssertNil(HQLTimestamp.parse("2008-13-01"))
+        XCTAssertNil(HQLTimestamp.parse("9999999999-01-01"))
+        XCTAssertNil(HQLTimestamp.parse("99999999999999999999"))
+    }
+}
+
+final class HQLColumnPredicateParserTests: XCTestCase {
+    func testColumnPredicateForms() throws {
+        guard case .select(let q) = try HQLParser.parse("SELECT a FROM t WHERE a:q =~ /x\\/y/ OR REGEXP(a, 'z') OR EXISTS(a:k) OR a = 'v'")
+        else { return XCTFail("not a select") }
+        XCTAssertEqual(q.valuePredicates, [
+            HQLValuePredicate(family: "a", qualifier: .exact("q"), operation: .regex, value: "x/y"),
+            HQLValuePredicate(family: "a", operation: .regex, value: "z"),
+            HQLValuePredicate(family: "a", qualifier: .exact("k"), operation: .exists, value: ""),
+            HQLValuePredicate(family: "a", operation: .exact, value: "v"),
+        ])
+        XCTAssertThrowsError(try HQLParser.parse("SELECT a FROM t WHERE EXISTS(a)"))
+    }
+}
