@@ -1,0 +1,233 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+@preconcurrency import Dispatch
+import Sockets
+
+/// One client connection: reads and parses on its serial queue, hands each complete request
+/// to the worker pool, and resumes reading only after the response was written, so pipelined
+/// requests are answered in order.
+///
+/// Every mutable property is confined to `queue`; the worker touches only `socket` (thread-safe)
+/// and comes back through `queue.async`.
+/// TLS seam: all bytes pass through `socket.read`/`HTTPResponseWriter.send`; a TLS transport
+/// would wrap those two calls.
+final class HTTPConnection: @unchecked Sendable {
+    private enum State {
+        case reading
+        case processing
+        /// After an error reply: output shut, discard input until EOF so the reply is not lost
+        /// to a reset.
+        case lingering
+        case closed
+    }
+
+    let socket: Socket
+    let peer: SocketAddress
+    let queue: DispatchQueue
+    private let server: HTTPServer
+    private var parser: HTTPRequestParser
+    private var readSource: (any DispatchSourceRead)?
+    private var timer: (any DispatchSourceTimer)?
+    private var readSuspended = false
+    private var state = State.reading
+    /// When the current wait (idle, head, body, linger) ends, in monotonic nanoseconds.
+    private var deadline: UInt64 = 0
+    private var requestStarted = false
+    private var drainRequested = false
+
+    init(socket: Socket, peer: SocketAddress, server: HTTPServer, targetQueue: DispatchQueue) {
+        self.socket = socket
+        self.peer = peer
+        self.server = server
+        self.parser = HTTPRequestParser(limits: server.configuration.limits)
+        self.queue = DispatchQueue(label: "http.connection", target: targetQueue)
+    }
+
+    func start() {
+        queue.async { [self] in
+            let fd = socket.fileDescriptor
+            guard fd >= 0 else { return finishClose() }
+            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+            source.setEventHandler { [self] in readable() }
+            source.setCancelHandler { [socket] in socket.close() }
+            readSource = source
+            // A new connection gets the head timeout for its first request (slowloris guard).
+            deadline = Deadline.after(seconds: server.configuration.headerReadTimeout).nanoseconds
+            let tick = server.timerTick
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now() + .milliseconds(tick), repeating: .milliseconds(tick),
+                           leeway: .milliseconds(max(1, tick / 4)))
+            timer.setEventHandler { [self] in checkDeadline() }
+            self.timer = timer
+            timer.resume()
+            source.resume()
+        }
+    }
+
+    // MARK: reading
+
+    private func readable() {
+        guard state == .reading || state == .lingering else { return }
+        let result: Socket.ReadResult
+        do {
+            result = try withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 16) { buffer in
+                let outcome = try socket.read(into: buffer)
+                if case .bytes(let count) = outcome, state == .reading {
+                    parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                }
+                return outcome
+            }
+        } catch {
+            return close()
+        }
+        switch result {
+        case .wouldBlock: return
+        case .endOfStream: return close()
+        case .bytes:
+            if state == .reading { processBuffered() }
+        }
+    }
+
+    /// Parses what is buffered: dispatches a complete request, or keeps waiting.
+    private func processBuffered() {
+        do {
+            if let request = try parser.nextRequest() {
+                return dispatch(request)
+            }
+        } catch {
+            return failParse(error)
+        }
+        if parser.takeContinueRequest() {
+            _ = try? socket.writeAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), deadline: .after(seconds: 1))
+        }
+        if parser.isReadingBody {
+            // The head arrived in time; a body may take long, as long as bytes keep coming.
+            requestStarted = true
+            deadline = Deadline.after(seconds: server.configuration.idleTimeout).nanoseconds
+        } else if parser.isMidRequest {
+            if !requestStarted {
+                requestStarted = true
+                deadline = Deadline.after(seconds: server.configuration.headerReadTimeout).nanoseconds
+            }
+        } else if requestStarted || drainRequested {
+            requestStarted = false
+            if drainRequested { return close() }
+            deadline = Deadline.after(seconds: server.configuration.idleTimeout).nanoseconds
+        }
+    }
+
+    private func dispatch(_ parsed: HTTPRequest) {
+        var addressed = parsed
+        addressed.remoteAddress = peer
+        let request = addressed
+        state = .processing
+        requestStarted = false
+        suspendReading()
+        let keepAlive = request.keepAlive && !server.isDraining && !drainRequested
+        let arrival = ContinuousClock.now
+        let accepted = server.workers.submit { [self] in
+            let outcome = server.serve(request, on: socket, keepAlive: keepAlive, arrival: arrival)
+            queue.async { [self] in responseFinished(close: outcome.close) }
+        }
+        if !accepted {
+            let response = HTTPResponse.problem(.serviceUnavailable, detail: "server busy: request queue full")
+            var busy = response
+            busy.headers.add("Retry-After", String(server.configuration.retryAfterSeconds))
+            busy.closeConnection = true
+            server.respondImmediately(busy, to: request, on: socket)
+            close()
+        }
+    }
+
+    private func responseFinished(close shouldClose: Bool) {
+        guard state == .processing else { return }
+        if shouldClose || server.isDraining || drainRequested { return close() }
+        state = .reading
+        deadline = Deadline.after(seconds: server.configuration.idleTimeout).nanoseconds
+        resumeReading()
+        if parser.bufferedByteCount > 0 { processBuffered() }
+    }
+
+    private func failParse(_ error: HTTPParseError) {
+        suspendReading()
+        var response = HTTPResponse.problem(error.status, detail: error.detail)
+        response.closeConnection = true
+        server.respondImmediately(response, to: nil, on: socket, peer: peer, error: error)
+        linger()
+    }
+
+    /// Half-closes and drains input for a moment so the client reads our reply before the close.
+    private func linger() {
+        socket.shutdown(reading: false, writing: true)
+        state = .lingering
+        deadline = Deadline.after(seconds: 2).nanoseconds
+        resumeReading()
+    }
+
+    // MARK: timeouts
+
+    private func checkDeadline() {
+        guard state == .reading || state == .lingering else { return }
+        guard Deadline.now().nanoseconds >= deadline else { return }
+        if state == .reading && parser.isMidRequest {
+            var response = HTTPResponse.problem(.requestTimeout, detail: "request not received in time")
+            response.closeConnection = true
+            server.respondImmediately(response, to: nil, on: socket, peer: peer)
+        }
+        close()
+    }
+
+    // MARK: shutdown
+
+    /// Closes now when idle; otherwise closes after the response in progress.
+    func drain() {
+        queue.async { [self] in
+            drainRequested = true
+            if state == .reading && !parser.isMidRequest { close() }
+        }
+    }
+
+    /// Ends the connection from any thread; a worker writing to it gets an error.
+    func forceClose() {
+        socket.shutdown()
+        queue.async { [self] in
+            if state != .processing { close() }
+        }
+    }
+
+    private func suspendReading() {
+        guard !readSuspended, let readSource else { return }
+        readSource.suspend()
+        readSuspended = true
+    }
+
+    private func resumeReading() {
+        guard readSuspended, let readSource else { return }
+        readSource.resume()
+        readSuspended = false
+    }
+
+    private func close() {
+        guard state != .closed else { return }
+        state = .closed
+        timer?.cancel()
+        timer = nil
+        if let readSource {
+            // A suspended source must be resumed before it can be cancelled and released.
+            resumeReading()
+            readSource.cancel()
+            self.readSource = nil
+        } else {
+            socket.close()
+        }
+        finishClose()
+    }
+
+    private func finishClose() {
+        state = .closed
+        server.connectionClosed(self)
+    }
+}

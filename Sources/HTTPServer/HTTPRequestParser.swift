@@ -1,0 +1,405 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An incremental HTTP/1.1 request parser (RFC 9112).
+///
+/// Feed bytes as they arrive with `append`, then call `nextRequest()` until it returns nil
+/// (more bytes needed). Pipelined requests come out one by one, in order. After a thrown
+/// `HTTPParseError` the stream is unusable: answer `error.status` and close.
+/// Line endings are CRLF; a bare LF is accepted too (RFC 9112 §2.2 allows it).
+public struct HTTPRequestParser: Sendable {
+    public let limits: HTTPParserLimits
+
+    private enum Phase: Sendable {
+        case requestLine
+        case headers
+        case body
+        case chunkSize
+        case chunkData
+        case chunkDataEnd
+        case trailers
+    }
+
+    private var buffer: [UInt8] = []
+    private var readIndex = 0
+    /// Where the search for the next LF resumes, so no byte is scanned twice.
+    private var scanIndex = 0
+    private var phase = Phase.requestLine
+
+    // The request being assembled.
+    private var method = HTTPMethod.get
+    private var target = ""
+    private var version = HTTPVersion.http1_1
+    private var headers = HTTPHeaders()
+    private var headerBytes = 0
+    private var body: [UInt8] = []
+    private var remaining = 0
+    private var continuePending = false
+
+    public init(limits: HTTPParserLimits = HTTPParserLimits()) {
+        self.limits = limits
+    }
+
+    /// Adds received bytes.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        compact()
+        buffer.append(contentsOf: bytes)
+    }
+
+    public mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    /// True once any byte of a request not yet returned has arrived (header-timeout clock).
+    public var isMidRequest: Bool { phase != .requestLine || readIndex < buffer.count }
+
+    /// True while the body of a request whose head is complete is being received.
+    public var isReadingBody: Bool { phase != .requestLine && phase != .headers }
+
+    /// Bytes received but not yet consumed.
+    public var bufferedByteCount: Int { buffer.count - readIndex }
+
+    /// True once per request whose head said `Expect: 100-continue` and whose body has not
+    /// fully arrived: the server should send `100 Continue` now (RFC 9110 §10.1.1).
+    public mutating func takeContinueRequest() -> Bool {
+        guard continuePending else { return false }
+        continuePending = false
+        return true
+    }
+
+    /// The next complete request, or nil when more bytes are needed.
+    public mutating func nextRequest() throws(HTTPParseError) -> HTTPRequest? {
+        while true {
+            switch phase {
+            case .requestLine:
+                guard let line = try takeLine(maxLength: limits.maxRequestLineLength, tooLong: requestLineTooLong)
+                else { return nil }
+                if line.isEmpty { continue }  // RFC 9112 §2.2: ignore empty lines before a request
+                try parseRequestLine(line)
+                phase = .headers
+            case .headers:
+                let budget = limits.maxHeaderSectionSize - headerBytes
+                guard let line = try takeLine(maxLength: max(0, budget), tooLong: headerSectionTooLarge)
+                else { return nil }
+                headerBytes += line.count + 2
+                if headerBytes > limits.maxHeaderSectionSize { throw headerSectionTooLarge() }
+                if line.isEmpty {
+                    if let request = try finishHead() { return request }
+                    continue
+                }
+                try parseHeaderLine(line)
+            case .body:
+                let available = buffer.count - readIndex
+                let take = min(available, remaining)
+                if take > 0 {
+                    body.append(contentsOf: buffer[readIndex..<readIndex + take])
+                    readIndex += take
+                    remaining -= take
+                }
+                guard remaining == 0 else { return nil }
+                return complete()
+            case .chunkSize:
+                guard let line = try takeLine(maxLength: 4096, tooLong: { HTTPParseError(.badChunk, "chunk size line too long") })
+                else { return nil }
+                let size = try parseChunkSize(line)
+                if size == 0 {
+                    phase = .trailers
+                    headerBytes = 0
+                } else {
+                    guard size <= limits.maxBodySize - body.count else {
+                        throw HTTPParseError(.bodyTooLarge, "chunked body exceeds \(limits.maxBodySize) bytes")
+                    }
+                    remaining = size
+                    phase = .chunkData
+                }
+            case .chunkData:
+                let available = buffer.count - readIndex
+                let take = min(available, remaining)
+                if take > 0 {
+                    body.append(contentsOf: buffer[readIndex..<readIndex + take])
+                    readIndex += take
+                    remaining -= take
+                }
+                guard remaining == 0 else { return nil }
+                phase = .chunkDataEnd
+            case .chunkDataEnd:
+                guard readIndex < buffer.count else { return nil }
+                if buffer[readIndex] == 0x0A {
+                    readIndex += 1
+                } else if buffer[readIndex] == 0x0D {
+                    guard readIndex + 1 < buffer.count else { return nil }
+                    guard buffer[readIndex + 1] == 0x0A else {
+                        throw HTTPParseError(.badChunk, "chunk data not followed by CRLF")
+                    }
+                    readIndex += 2
+                } else {
+                    throw HTTPParseError(.badChunk, "chunk data longer than its size")
+                }
+                scanIndex = readIndex
+                phase = .chunkSize
+            case .trailers:
+                let budget = limits.maxHeaderSectionSize - headerBytes
+                guard let line = try takeLine(maxLength: max(0, budget), tooLong: headerSectionTooLarge)
+                else { return nil }
+                headerBytes += line.count + 2
+                if headerBytes > limits.maxHeaderSectionSize { throw headerSectionTooLarge() }
+                // Trailer fields are consumed and dropped: nothing here needs them (RFC 9112 §7.1.2).
+                if line.isEmpty { return complete() }
+            }
+        }
+    }
+
+    // MARK: lines
+
+    /// The next line's bytes without its CRLF/LF, nil when incomplete; throws `tooLong()`
+    /// when more than `maxLength` bytes arrived without a line end.
+    private mutating func takeLine(maxLength: Int, tooLong: () -> HTTPParseError)
+        throws(HTTPParseError) -> ArraySlice<UInt8>? {
+        let start = max(scanIndex, readIndex)
+        let end = buffer.count
+        let found: Int? = buffer.withUnsafeBufferPointer { pointer -> Int? in
+            guard start < end, let base = pointer.baseAddress else { return nil }
+            guard let hit = memchr(base + start, 0x0A, end - start) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        guard let lf = found else {
+            scanIndex = end
+            if end - readIndex > maxLength { throw tooLong() }
+            return nil
+        }
+        var lineEnd = lf
+        if lineEnd > readIndex && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        if lineEnd - readIndex > maxLength { throw tooLong() }
+        let line = buffer[readIndex..<lineEnd]
+        readIndex = lf + 1
+        scanIndex = readIndex
+        return line
+    }
+
+    private func requestLineTooLong() -> HTTPParseError {
+        // A valid method followed by SP means the target is what overflowed.
+        let prefix = buffer[readIndex..<min(buffer.count, readIndex + 64)]
+        if let space = prefix.firstIndex(of: 0x20), space > readIndex,
+           prefix[readIndex..<space].allSatisfy(isTokenByte) {
+            return HTTPParseError(.uriTooLong, "request line exceeds \(limits.maxRequestLineLength) bytes")
+        }
+        return HTTPParseError(.badRequestLine, "request line exceeds \(limits.maxRequestLineLength) bytes")
+    }
+
+    private func headerSectionTooLarge() -> HTTPParseError {
+        HTTPParseError(.headerSectionTooLarge, "header section exceeds \(limits.maxHeaderSectionSize) bytes")
+    }
+
+    // MARK: head
+
+    private mutating func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTPParseError) {
+        // request-line = method SP request-target SP HTTP-version (RFC 9112 §3)
+        let parts = line.split(separator: 0x20, maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3 else { throw HTTPParseError(.badRequestLine, "expected method, target and version") }
+        let methodBytes = parts[0], targetBytes = parts[1], versionBytes = parts[2]
+        guard !methodBytes.isEmpty, methodBytes.allSatisfy(isTokenByte) else {
+            throw HTTPParseError(.badRequestLine, "method is not a token")
+        }
+        guard !targetBytes.isEmpty, targetBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw HTTPParseError(.badRequestLine, "request-target is empty or has forbidden bytes")
+        }
+        version = try parseVersion(versionBytes)
+        method = HTTPMethod(String(decoding: methodBytes, as: UTF8.self))
+        target = String(decoding: targetBytes, as: UTF8.self)
+        let first = targetBytes.first
+        if first == UInt8(ascii: "*") {
+            guard targetBytes.count == 1, method == .options else {
+                throw HTTPParseError(.badRequestLine, "asterisk-form is only for OPTIONS")
+            }
+        } else if first != UInt8(ascii: "/") {
+            let isAbsolute = target.contains("://")
+            guard isAbsolute || method == .connect else {
+                throw HTTPParseError(.badRequestLine, "request-target must be origin-form or absolute-form")
+            }
+        }
+        headers = HTTPHeaders()
+        headerBytes = 0
+    }
+
+    private func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPVersion {
+        // HTTP-version = "HTTP/" DIGIT "." DIGIT (case-sensitive, RFC 9112 §2.3)
+        let text = Array(bytes)
+        guard text.count == 8, text[0...4].elementsEqual("HTTP/".utf8), text[6] == UInt8(ascii: "."),
+              isDigit(text[5]), isDigit(text[7]) else {
+            throw HTTPParseError(.badRequestLine, "malformed HTTP-version")
+        }
+        let major = Int(text[5] - 0x30), minor = Int(text[7] - 0x30)
+        guard major == 1 else {
+            throw HTTPParseError(.unsupportedVersion, "HTTP/\(major).\(minor) is not supported")
+        }
+        return HTTPVersion(major: 1, minor: minor)
+    }
+
+    private mutating func parseHeaderLine(_ line: ArraySlice<UInt8>) throws(HTTPParseError) {
+        guard let firstByte = line.first else { return }
+        if firstByte == 0x20 || firstByte == 0x09 {
+            throw HTTPParseError(.obsoleteLineFolding, "obs-fold (line folding) is not accepted")
+        }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
+            throw HTTPParseError(.badHeaderField, "header field without a colon")
+        }
+        let nameBytes = line[line.startIndex..<colon]
+        guard !nameBytes.isEmpty, nameBytes.allSatisfy(isTokenByte) else {
+            throw HTTPParseError(.badHeaderField, "field name is not a token")
+        }
+        var start = colon + 1, end = line.endIndex
+        while start < end, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+        while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+        let valueBytes = line[start..<end]
+        guard valueBytes.allSatisfy(isFieldValueByte) else {
+            throw HTTPParseError(.badHeaderField, "field value has a forbidden byte")
+        }
+        guard headers.count < limits.maxHeaderCount else {
+            throw HTTPParseError(.tooManyHeaderFields, "more than \(limits.maxHeaderCount) header fields")
+        }
+        headers.add(String(decoding: nameBytes, as: UTF8.self), fieldValueString(valueBytes))
+    }
+
+    /// Decides the body's framing (RFC 9112 §6.3); returns the request when it has no body.
+    private mutating func finishHead() throws(HTTPParseError) -> HTTPRequest? {
+        let hosts = headers.values(for: "Host")
+        if hosts.count > 1 { throw HTTPParseError(.multipleHosts, "more than one Host field") }
+        if hosts.isEmpty && version == .http1_1 {
+            throw HTTPParseError(.missingHost, "HTTP/1.1 request without Host")
+        }
+        let transferCodings = headers.listValues(for: "Transfer-Encoding").map { $0.lowercased() }
+        let hasTransferEncoding = headers.contains("Transfer-Encoding")
+        let hasContentLength = headers.contains("Content-Length")
+        body = []
+        if hasTransferEncoding {
+            // A request with both is a smuggling vector; we are not a proxy, so refuse (§6.1).
+            if hasContentLength {
+                throw HTTPParseError(.contentLengthWithTransferEncoding, "both Content-Length and Transfer-Encoding")
+            }
+            if version == .http1_0 {
+                throw HTTPParseError(.badTransferEncoding, "Transfer-Encoding in an HTTP/1.0 request")
+            }
+            guard transferCodings.last == "chunked" else {
+                throw HTTPParseError(.badTransferEncoding, "chunked is not the final transfer coding")
+            }
+            guard transferCodings.count == 1 else {
+                if transferCodings.filter({ $0 == "chunked" }).count > 1 {
+                    throw HTTPParseError(.badTransferEncoding, "chunked applied more than once")
+                }
+                throw HTTPParseError(.unsupportedTransferCoding, "unsupported transfer coding \(transferCodings[0])")
+            }
+            phase = .chunkSize
+            continuePending = expectsContinue
+            return nil
+        }
+        if hasContentLength {
+            let length = try contentLength()
+            guard length <= limits.maxBodySize else {
+                throw HTTPParseError(.bodyTooLarge, "Content-Length \(length) exceeds \(limits.maxBodySize) bytes")
+            }
+            if length > 0 {
+                remaining = length
+                body.reserveCapacity(length)
+                phase = .body
+                continuePending = expectsContinue && readIndex >= buffer.count
+                return nil
+            }
+        }
+        return complete()
+    }
+
+    private var expectsContinue: Bool {
+        version == .http1_1 && headers["Expect"].map { HTTPHeaders.equalNames($0, "100-continue") } == true
+    }
+
+    /// Content-Length = 1*DIGIT; a list of identical values is accepted (RFC 9112 §6.3 item 5).
+    private func contentLength() throws(HTTPParseError) -> Int {
+        var value: Int?
+        for element in headers.values(for: "Content-Length").flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
+            let digits = element.trimmingHTTPWhitespace().utf8
+            guard !digits.isEmpty, digits.allSatisfy(isDigit) else {
+                throw HTTPParseError(.badContentLength, "Content-Length is not a number")
+            }
+            // More than 18 digits cannot fit the limit anyway; avoid overflow.
+            let parsed = digits.count > 18 ? Int.max : Int(String(decoding: digits, as: UTF8.self)) ?? Int.max
+            if let value, value != parsed {
+                throw HTTPParseError(.conflictingContentLength, "different Content-Length values")
+            }
+            value = parsed
+        }
+        guard let value else { throw HTTPParseError(.badContentLength, "empty Content-Length") }
+        return value
+    }
+
+    private func parseChunkSize(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> Int {
+        // chunk = chunk-size [ chunk-ext ] CRLF; extensions are ignored (RFC 9112 §7.1.1).
+        var size = 0
+        var digits = 0
+        var index = line.startIndex
+        while index < line.endIndex, let value = PercentDecoding.hexValue(line[index]) {
+            if size > 0 || value > 0 { digits += 1 }
+            guard digits <= 15 else { throw HTTPParseError(.bodyTooLarge, "chunk size too large") }
+            size = size << 4 | Int(value)
+            index += 1
+        }
+        guard index > line.startIndex else { throw HTTPParseError(.badChunk, "chunk size is not hexadecimal") }
+        while index < line.endIndex, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
+        guard index == line.endIndex || line[index] == UInt8(ascii: ";") else {
+            throw HTTPParseError(.badChunk, "unexpected bytes after chunk size")
+        }
+        return size
+    }
+
+    private mutating func complete() -> HTTPRequest {
+        let request = HTTPRequest(method: method, target: target, version: version, headers: headers, body: body)
+        phase = .requestLine
+        headers = HTTPHeaders()
+        body = []
+        remaining = 0
+        continuePending = false
+        return request
+    }
+
+    /// Drops consumed bytes before appending so the buffer does not grow with pipelining.
+    private mutating func compact() {
+        if readIndex == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            readIndex = 0
+            scanIndex = 0
+        } else if readIndex > 4096 && readIndex * 2 > buffer.count {
+            buffer.removeSubrange(0..<readIndex)
+            scanIndex -= readIndex
+            readIndex = 0
+        }
+    }
+}
+
+@inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+/// tchar (RFC 9110 §5.6.2).
+@inline(__always) func isTokenByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+    case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+         UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+         UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+        return true
+    default: return false
+    }
+}
+
+/// field-vchar / SP / HTAB / obs-text (RFC 9110 §5.5); CR, LF, NUL and other controls are refused.
+@inline(__always) func isFieldValueByte(_ byte: UInt8) -> Bool {
+    byte == 0x09 || (byte >= 0x20 && byte != 0x7F)
+}
+
+/// Field values are ASCII in practice; obs-text that is not UTF-8 is read as ISO-8859-1 so no
+/// byte is lost.
+func fieldValueString(_ bytes: ArraySlice<UInt8>) -> String {
+    if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+    if let text = String(validating: bytes, as: UTF8.self) { return text }
+    return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+}

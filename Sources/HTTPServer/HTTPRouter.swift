@@ -1,0 +1,209 @@
+/// Routes requests by method and path pattern.
+///
+/// Patterns are `/`-separated segments: a literal (`tables`), a parameter (`{table}`) matching
+/// one segment, or a catch-all (`{ns...}`) matching one or more segments (shortest first, so a
+/// longer, more specific route wins). Literals beat parameters, parameters beat catch-alls.
+/// Segments are percent-decoded before matching, so `%2F` never splits a segment.
+/// No path match gives 404; a path match without the method gives 405 with `Allow`.
+/// `HEAD` is served by the `GET` route when no `HEAD` route exists.
+public struct HTTPRouter: Sendable {
+    public typealias Handler = @Sendable (HTTPRequest, RouteParameters) throws -> HTTPResponse
+
+    private struct Route: Sendable {
+        let pattern: String
+        let parameterNames: [String]
+        let handler: Handler
+    }
+
+    private struct Node: Sendable {
+        var literals: [String: Int] = [:]
+        var parameter: Int?
+        var catchAll: Int?
+        var routes: [HTTPMethod: Route] = [:]
+    }
+
+    private enum PatternSegment {
+        case literal(String)
+        case parameter(String)
+        case catchAll(String)
+    }
+
+    private var nodes = [Node()]
+
+    /// Builds error responses (404, 405, 400 for a malformed path, 500 for a failed handler).
+    public var problemResponder: @Sendable (HTTPStatus, String) -> HTTPResponse = { status, detail in
+        HTTPResponse.problem(status, detail: detail)
+    }
+
+    public init() {}
+
+    /// Adds a route; a second route for the same method and pattern replaces the first.
+    public mutating func add(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
+        var names: [String] = []
+        var current = 0
+        for segment in Self.parsePattern(pattern) {
+            switch segment {
+            case .literal(let text):
+                if let next = nodes[current].literals[text] {
+                    current = next
+                } else {
+                    nodes.append(Node())
+                    nodes[current].literals[text] = nodes.count - 1
+                    current = nodes.count - 1
+                }
+            case .parameter(let name):
+                names.append(name)
+                if let next = nodes[current].parameter {
+                    current = next
+                } else {
+                    nodes.append(Node())
+                    nodes[current].parameter = nodes.count - 1
+                    current = nodes.count - 1
+                }
+            case .catchAll(let name):
+                names.append(name)
+                if let next = nodes[current].catchAll {
+                    current = next
+                } else {
+                    nodes.append(Node())
+                    nodes[current].catchAll = nodes.count - 1
+                    current = nodes.count - 1
+                }
+            }
+        }
+        nodes[current].routes[method] = Route(pattern: pattern, parameterNames: names, handler: handler)
+    }
+
+    public mutating func get(_ pattern: String, _ handler: @escaping Handler) { add(.get, pattern, handler) }
+    public mutating func post(_ pattern: String, _ handler: @escaping Handler) { add(.post, pattern, handler) }
+    public mutating func put(_ pattern: String, _ handler: @escaping Handler) { add(.put, pattern, handler) }
+    public mutating func delete(_ pattern: String, _ handler: @escaping Handler) { add(.delete, pattern, handler) }
+
+    /// The outcome of matching without calling anything.
+    public enum Match {
+        case found(pattern: String, parameters: RouteParameters, handler: Handler)
+        case methodNotAllowed(allowed: [HTTPMethod])
+        case notFound
+        case badPath
+    }
+
+    public func match(method: HTTPMethod, path: String) -> Match {
+        guard let segments = PercentDecoding.pathSegments(path) else { return .badPath }
+        guard segments.count <= 256 else { return .notFound }
+        var candidates: [(node: Int, captures: [[PathSegment]])] = []
+        collect(node: 0, segments: segments[...], captures: [], into: &candidates)
+        guard !candidates.isEmpty else { return .notFound }
+        for candidate in candidates {
+            let routes = nodes[candidate.node].routes
+            guard let route = routes[method] ?? (method == .head ? routes[.get] : nil) else { continue }
+            let parameters = RouteParameters(zip(route.parameterNames, candidate.captures).map { ($0, $1) })
+            return .found(pattern: route.pattern, parameters: parameters, handler: route.handler)
+        }
+        var allowed = Set<HTTPMethod>()
+        for candidate in candidates { allowed.formUnion(nodes[candidate.node].routes.keys) }
+        if allowed.contains(.get) { allowed.insert(.head) }
+        return .methodNotAllowed(allowed: allowed.sorted { $0.rawValue < $1.rawValue })
+    }
+
+    /// Routes `request`: runs the matched handler, or answers 400/404/405. A handler error that
+    /// is `HTTPResponseConvertible` gives its response; any other gives 500.
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        switch match(method: request.method, path: request.path) {
+        case .badPath:
+            return problemResponder(.badRequest, "malformed percent-encoding in the path")
+        case .notFound:
+            return problemResponder(.notFound, "no route for \(request.path)")
+        case .methodNotAllowed(let allowed):
+            var response = problemResponder(.methodNotAllowed, "\(request.method) is not allowed here")
+            response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
+            return response
+        case .found(let pattern, let parameters, let handler):
+            var response: HTTPResponse
+            do {
+                response = try handler(request, parameters)
+            } catch let error as any HTTPResponseConvertible {
+                response = error.httpResponse
+            } catch {
+                response = problemResponder(.internalServerError, "the request handler failed")
+            }
+            if response.routePattern == nil { response.routePattern = pattern }
+            return response
+        }
+    }
+
+    private func collect(node: Int, segments: ArraySlice<PathSegment>, captures: [[PathSegment]],
+                         into results: inout [(node: Int, captures: [[PathSegment]])]) {
+        let current = nodes[node]
+        guard let first = segments.first else {
+            if !current.routes.isEmpty { results.append((node, captures)) }
+            return
+        }
+        let rest = segments.dropFirst()
+        if let text = first.string, let next = current.literals[text] {
+            collect(node: next, segments: rest, captures: captures, into: &results)
+        }
+        if let next = current.parameter {
+            collect(node: next, segments: rest, captures: captures + [[first]], into: &results)
+        }
+        if let next = current.catchAll {
+            for taken in 1...segments.count {
+                let end = segments.startIndex + taken
+                collect(node: next, segments: segments[end...], captures: captures + [Array(segments[..<end])],
+                        into: &results)
+            }
+        }
+    }
+
+    private static func parsePattern(_ pattern: String) -> [PatternSegment] {
+        var body = Substring(pattern)
+        if body.hasPrefix("/") { body = body.dropFirst() }
+        if body.isEmpty { return [] }
+        return body.split(separator: "/", omittingEmptySubsequences: false).map { part in
+            if part.hasPrefix("{") && part.hasSuffix("...}") {
+                return .catchAll(String(part.dropFirst().dropLast(4)))
+            }
+            if part.hasPrefix("{") && part.hasSuffix("}") {
+                return .parameter(String(part.dropFirst().dropLast()))
+            }
+            return .literal(String(part))
+        }
+    }
+}
+
+/// Values captured by a route's `{name}` and `{name...}` segments, percent-decoded.
+public struct RouteParameters: Sendable {
+    private let captures: [(name: String, segments: [PathSegment])]
+
+    public init(_ captures: [(String, [PathSegment])] = []) {
+        self.captures = captures.map { (name: $0.0, segments: $0.1) }
+    }
+
+    /// The decoded segments for `name` (one for `{name}`, one or more for `{name...}`).
+    public func segments(_ name: String) -> [PathSegment]? {
+        captures.first { $0.name == name }?.segments
+    }
+
+    /// The value as text, segments joined by `/`; nil when absent or not valid UTF-8.
+    public subscript(name: String) -> String? {
+        guard let segments = segments(name) else { return nil }
+        var parts: [String] = []
+        for segment in segments {
+            guard let text = segment.string else { return nil }
+            parts.append(text)
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// The value's bytes, segments joined by `/` (row keys need not be UTF-8).
+    public func bytes(_ name: String) -> [UInt8]? {
+        guard let segments = segments(name) else { return nil }
+        var bytes: [UInt8] = []
+        for (index, segment) in segments.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: "/")) }
+            bytes.append(contentsOf: segment.bytes)
+        }
+        return bytes
+    }
+
+    public var names: [String] { captures.map(\.name) }
+}
