@@ -1,0 +1,109 @@
+import HQL
+import HypertableClient
+import Sockets
+import Thrift
+
+/// The one place where errors become HTTP statuses (design.md, "errors"):
+/// a user's mistake is a 4xx, never a 500; the broker's trouble is a 502/503/504.
+public enum ErrorMapping {
+    /// Maps any error a handler may meet to the problem the client gets.
+    public static func problem(for error: any Error) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let exception as ClientException:
+            return problem(for: exception)
+        case let error as ConnectionPoolError:
+            return problem(for: error)
+        default:
+            return transportProblem(for: error)
+        }
+    }
+
+    /// The status for a broker `ClientException`, by Hypertable error code (`Common/Error.h`).
+    public static func status(forCode code: Int32) -> Int {
+        guard let known = HypertableErrorCode(rawValue: code) else { return 502 }
+        switch known {
+        case .hqlParseError, .syntaxError, .badScanSpec, .hqlBadCommand, .commandParseError,
+             .invalidArgument, .badKey, .badSchema, .schemaParseError, .badNamespace, .badValue,
+             .masterBadSchema, .invalidOperation, .incompatibleOptions, .badFormat,
+             .hqlBadLoadFileFormat, .tooManyColumns, .invalidPseudoTableName:
+            return 400
+        case .notAllowed:
+            return 403
+        case .tableNotFound, .rangeserverTableNotFound, .namespaceDoesNotExist, .columnFamilyNotFound,
+             .masterBadColumnFamily, .fileNotFound, .rangeserverTableDropped, .rangeserverInvalidColumnfamily:
+            return 404
+        case .nameAlreadyInUse, .namespaceExists, .alreadyExists, .masterTableExists, .hyperspaceDirNotEmpty,
+             .hyperspaceFileExists:
+            return 409
+        case .unsupportedOperation, .notImplemented:
+            return 501
+        case .requestTimeout:
+            return 504
+        case .serverShuttingDown, .serverNotReady:
+            return 503
+        default:
+            return 502
+        }
+    }
+
+    public static func problem(for exception: ClientException) -> Problem {
+        let status = status(forCode: exception.code)
+        let title: String
+        switch status {
+        case 400: title = "Bad Request"
+        case 403: title = "Forbidden"
+        case 404: title = "Not Found"
+        case 409: title = "Conflict"
+        case 501: title = "Not Implemented"
+        case 503: title = "Service Unavailable"
+        case 504: title = "Gateway Timeout"
+        default: title = "Bad Gateway"
+        }
+        let name = exception.name
+        return Problem(status: status, title: title, detail: exception.message,
+                       type: "/problems/hypertable/" + (name ?? String(exception.code)).lowercased(),
+                       hypertableCode: exception.code, hypertableName: name,
+                       retryAfter: status == 503 ? 1 : nil)
+    }
+
+    public static func problem(for error: ConnectionPoolError) -> Problem {
+        switch error {
+        case .waitTimeout:
+            return Problem(status: 503, title: "Service Unavailable", detail: error.description,
+                           type: "/problems/pool-exhausted", retryAfter: 1)
+        case .poolClosed:
+            return Problem(status: 503, title: "Service Unavailable", detail: "the gateway is shutting down",
+                           type: "/problems/shutting-down", retryAfter: 1)
+        case .connectFailed(let underlying):
+            return Problem(status: 502, title: "Bad Gateway", detail: "cannot connect to the broker: \(underlying)",
+                           type: "/problems/broker-unreachable")
+        }
+    }
+
+    static func transportProblem(for error: any Error) -> Problem {
+        if let socketError = error as? SocketError ?? underlyingSocketError(error) {
+            if case .timedOut(let operation) = socketError {
+                return Problem(status: 504, title: "Gateway Timeout",
+                               detail: "the broker did not answer in time (\(operation))",
+                               type: "/problems/broker-timeout")
+            }
+            return Problem(status: 502, title: "Bad Gateway",
+                           detail: "the broker connection failed: \(socketError)",
+                           type: "/problems/broker-unreachable")
+        }
+        if error is ThriftError || error is ThriftApplicationException {
+            return Problem(status: 502, title: "Bad Gateway",
+                           detail: "the broker sent a reply that could not be understood: \(error)",
+                           type: "/problems/broker-protocol")
+        }
+        return Problem(status: 500, title: "Internal Server Error", detail: String(describing: error),
+                       type: "/problems/internal")
+    }
+}
+
+private func underlyingSocketError(_ error: any Error) -> SocketError? {
+    if case .transport(let socketError, _)? = error as? ThriftError { return socketError }
+    return nil
+}

@@ -1,0 +1,110 @@
+import Foundation
+import HTTPServer
+import HypertableClient
+import Sockets
+
+/// The gateway: an `HTTPServer` whose routes reach Hypertable through a `ConnectionPool`.
+/// Built once by the executable (or a test), started, and shut down on SIGTERM.
+public final class Gateway: Sendable {
+    public let configuration: GatewayConfiguration
+    public let pool: ConnectionPool
+    public let metrics: Metrics
+    public let connector: BrokerConnector
+    let server: HTTPServer
+
+    /// - Parameters:
+    ///   - connector: where connections come from; by default Thrift connections to
+    ///     `configuration.brokers`.
+    ///   - log: receives one line per request (the access log) and operational messages.
+    public init(configuration: GatewayConfiguration, connector: BrokerConnector? = nil,
+                log: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        self.configuration = configuration
+        let connector = connector ?? BrokerConnector.thrift(brokers: configuration.brokers,
+                                                            timeoutMilliseconds: configuration.brokerTimeoutMilliseconds)
+        self.connector = connector
+        let poolConfiguration = PoolConfiguration(size: configuration.poolSize, maxOverflow: configuration.maxOverflow,
+                                                  waitTimeoutMilliseconds: configuration.poolTimeoutMilliseconds)
+        let pool = ConnectionPool(configuration: poolConfiguration,
+                                  connect: { try connector.connect() },
+                                  close: { service in (service as? HypertableConnection)?.close() })
+        self.pool = pool
+        let metrics = Metrics()
+        self.metrics = metrics
+        Self.registerGauges(metrics: metrics, pool: pool)
+
+        let handling = RouteHandling(metrics: metrics)
+        var router = HTTPRouter()
+        router.problemResponder = { status, detail in
+            Problem(status: status.code, title: status.reasonPhrase, detail: detail).httpResponse
+        }
+        HealthRoutes(pool: pool, connector: connector, handling: handling,
+                     probeWaitMilliseconds: min(1000, max(1, configuration.poolTimeoutMilliseconds)))
+            .register(in: &router)
+        QueryRoutes(pool: pool, handling: handling).register(in: &router)
+        router.get("/metrics") { _, _ in
+            HTTPResponse(headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+                         body: Array(metrics.render().utf8))
+        }
+        let routes = router
+
+        let accessLog = configuration.accessLog
+            ? AccessLog(sink: log, trustedProxies: Set(configuration.trustedProxies)) : nil
+        let serverConfiguration = HTTPServerConfiguration(
+            host: configuration.listenHost, port: configuration.listenPort,
+            limits: HTTPParserLimits(maxBodySize: configuration.maxBodyBytes),
+            workerCount: configuration.workers, workerQueueCapacity: configuration.queueDepth)
+        server = HTTPServer(configuration: serverConfiguration, onCompletion: { exchange in
+            let route = exchange.routePattern ?? "unmatched"
+            let (seconds, attoseconds) = exchange.duration.components
+            metrics.recordRequest(route: route, method: exchange.request?.method.rawValue ?? "-",
+                                  status: exchange.status.code,
+                                  seconds: Double(seconds) + Double(attoseconds) / 1e18,
+                                  bytes: exchange.bytesSent)
+            accessLog?.record(exchange, wallClockSeconds: Date().timeIntervalSince1970)
+        }) { request in
+            // Every request carries an id from here on: handlers put it in problem bodies,
+            // the response echoes it, the access log prints it.
+            var request = request
+            let requestID = RequestContext.requestID(from: request)
+            request.headers.set("X-Request-ID", requestID)
+            var response = routes.handle(request)
+            response.headers.set("X-Request-ID", requestID)
+            return response
+        }
+    }
+
+    private static func registerGauges(metrics: Metrics, pool: ConnectionPool) {
+        metrics.registerGauge(name: "gateway_pool_connections",
+                              help: "Broker connections by state (in_use, idle, overflow in use).") {
+            let statistics = pool.statistics
+            return [("state=\"in_use\"", Double(statistics.inUse)), ("state=\"idle\"", Double(statistics.idle)),
+                    ("state=\"overflow\"", Double(statistics.overflowInUse))]
+        }
+        metrics.registerGauge(name: "gateway_pool_waiting", help: "Requests waiting for a broker connection.") {
+            [("", Double(pool.statistics.waiting))]
+        }
+        metrics.registerGauge(name: "gateway_pool_events",
+                              help: "Pool events since start (created, closed, discarded, wait timeouts, connect failures).") {
+            let statistics = pool.statistics
+            return [("event=\"created\"", Double(statistics.totalCreated)),
+                    ("event=\"closed\"", Double(statistics.totalClosed)),
+                    ("event=\"discarded\"", Double(statistics.totalDiscarded)),
+                    ("event=\"wait_timeout\"", Double(statistics.waitTimeouts)),
+                    ("event=\"connect_failure\"", Double(statistics.connectFailures))]
+        }
+    }
+
+    /// Starts listening; `port` tells which port (useful with port 0).
+    public func start() throws {
+        try server.start()
+    }
+
+    public var port: Int { server.port }
+
+    /// Stops accepting, lets in-flight requests finish within the grace period, then closes
+    /// the pool's connections (each closes its namespaces on the broker first).
+    public func shutdown() {
+        server.shutdown(gracePeriod: configuration.gracePeriodSeconds)
+        pool.shutdown()
+    }
+}

@@ -1,0 +1,69 @@
+import HTTPServer
+import HypertableClient
+import Sockets
+
+/// `/health/live`, `/health/ready` (and its alias `/health`): the load balancer's probes.
+struct HealthRoutes: Sendable {
+    let pool: ConnectionPool
+    let connector: BrokerConnector?
+    let handling: RouteHandling
+    /// How long readiness waits for a pooled connection: a probe must answer quickly.
+    let probeWaitMilliseconds: Int
+
+    func register(in router: inout HTTPRouter) {
+        router.get("/health/live") { _, _ in
+            var json = JSONWriter()
+            json.beginObject()
+            json.field("status", "ok")
+            json.endObject()
+            return jsonResponse(json)
+        }
+        router.get("/health/ready") { request, _ in ready(request) }
+        router.get("/health") { request, _ in ready(request) }
+    }
+
+    /// Ready when a pooled connection answers `status()` with code 0 (IDL `Status`, OK = 0).
+    func ready(_ request: HTTPRequest) -> HTTPResponse {
+        do {
+            let status = try pool.withConnection(deadline: .after(milliseconds: probeWaitMilliseconds)) {
+                try $0.service.status()
+            }
+            guard status.code == 0 else {
+                return Problem(status: 503, title: "Service Unavailable",
+                               detail: "the broker reports status \(status.code): \(status.text)",
+                               type: "/problems/broker-not-ready", retryAfter: 1)
+                    .response(instance: request.path, requestID: request.headers["X-Request-ID"])
+            }
+            var json = JSONWriter()
+            json.beginObject()
+            json.field("status", "ok")
+            json.key("broker")
+            json.beginObject()
+            json.field("code", Int(status.code))
+            json.field("text", status.text)
+            json.endObject()
+            let statistics = pool.statistics
+            json.key("pool")
+            json.beginObject()
+            json.field("in_use", statistics.inUse)
+            json.field("idle", statistics.idle)
+            json.field("waiting", statistics.waiting)
+            json.endObject()
+            json.endObject()
+            var response = jsonResponse(json)
+            response.headers.set("Cache-Control", "no-store")
+            return response
+        } catch {
+            // Whatever went wrong, readiness answers 503 so the load balancer looks elsewhere.
+            var problem = ErrorMapping.problem(for: error)
+            problem.detail = "not ready: " + problem.detail
+            if let connector, !connector.brokersDown.isEmpty {
+                problem.extra.append(("brokers_down", connector.brokersDown.map(\.description).joined(separator: ",")))
+            }
+            problem.status = 503
+            problem.title = "Service Unavailable"
+            problem.retryAfter = 1
+            return problem.response(instance: request.path, requestID: request.headers["X-Request-ID"])
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import HQL
+import HTTPServer
+import HypertableClient
+
+/// `POST /ns/{ns}/query` (any HQL statement) and `GET /ns/{ns}/query?hql=` (read statements
+/// only): one statement through the broker's `hql_query`, answered as
+/// `{"cells": [...], "results": [...]}`.
+struct QueryRoutes: Sendable {
+    let pool: ConnectionPool
+    let handling: RouteHandling
+
+    func register(in router: inout HTTPRouter) {
+        router.post("/ns/{ns...}/query") { request, parameters in
+            handling.respond(request) {
+                let namespace = try namespaceName(parameters)
+                let hql = try Self.statement(fromBody: request)
+                return try run(hql, in: namespace, request: request)
+            }
+        }
+        router.get("/ns/{ns...}/query") { request, parameters in
+            handling.respond(request) {
+                let namespace = try namespaceName(parameters)
+                guard let hql = request.queryValue("hql"), !hql.isEmpty else {
+                    throw Problem.badRequest("give the statement as ?hql=...")
+                }
+                try Self.requireRead(hql)
+                return try run(hql, in: namespace, request: request)
+            }
+        }
+    }
+
+    /// A GET must not change data (RFC 9110 §9.2.1, safe methods): only read statements pass.
+    static func requireRead(_ hql: String) throws {
+        let kind: HQLStatementKind
+        do {
+            kind = try HQLClassifier.classify(hql)
+        } catch {
+            throw Problem(status: 400, title: "Bad Request", detail: "cannot parse the statement: \(error)",
+                          type: "/problems/hypertable/hql_parse_error",
+                          hypertableCode: HypertableErrorCode.hqlParseError.rawValue,
+                          hypertableName: HypertableErrorCode.hqlParseError.name)
+        }
+        guard kind == .read else {
+            throw Problem(status: 405, title: "Method Not Allowed",
+                          detail: "GET runs read statements only; send \(kind) statements with POST",
+                          type: "/problems/read-only-route")
+        }
+    }
+
+    func run(_ hql: String, in namespace: String, request: HTTPRequest) throws -> HTTPResponse {
+        let result = try pool.withConnection { connection in
+            try connection.withNamespace(namespace) { id in
+                try connection.service.hqlQuery(id, hql)
+            }
+        }
+        let encoding = CellEncoding(forceBase64: request.queryValue("encoding") == "base64")
+        var json = JSONWriter(capacity: 64 + (result.cells?.count ?? 0) * 96)
+        json.beginObject()
+        json.key("cells")
+        json.beginArray()
+        for cell in result.cells ?? [] { encoding.write(cell, into: &json) }
+        json.endArray()
+        json.key("results")
+        json.beginArray()
+        for line in result.results ?? [] { json.string(line) }
+        json.endArray()
+        json.endObject()
+        return jsonResponse(json)
+    }
+
+    /// The statement from a request body: `text/plain` (or curl's default form type, taken
+    /// as-is unless it is `hql=<url-encoded>`), or JSON `{"hql": "..."}`.
+    static func statement(fromBody request: HTTPRequest) throws -> String {
+        let contentType = (request.headers["Content-Type"] ?? "text/plain").lowercased()
+        let text: String
+        if contentType.hasPrefix("application/json") {
+            text = try hqlFromJSON(request.body)
+        } else if contentType.hasPrefix("text/") || contentType.hasPrefix("application/x-www-form-urlencoded")
+                    || contentType.hasPrefix("application/octet-stream") {
+            guard let body = String(validating: request.body, as: UTF8.self) else {
+                throw Problem.badRequest("the statement is not valid UTF-8")
+            }
+            if contentType.hasPrefix("application/x-www-form-urlencoded"), body.hasPrefix("hql="),
+               let decoded = PercentDecoding.decodeToString(String(body.dropFirst(4)), plusAsSpace: true) {
+                text = decoded
+            } else {
+                text = body
+            }
+        } else {
+            throw Problem.unsupportedMediaType("send the statement as text/plain or as JSON {\"hql\": ...}")
+        }
+        guard text.contains(where: { !$0.isWhitespace }) else {
+            throw Problem.badRequest("the request body holds no HQL statement")
+        }
+        return text
+    }
+
+    static func hqlFromJSON(_ body: [UInt8]) throws -> String {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(body), options: [])
+        } catch {
+            throw Problem.badRequest("the body is not valid JSON")
+        }
+        guard let dictionary = object as? [String: Any], let hql = dictionary["hql"] as? String else {
+            throw Problem.badRequest("expected a JSON object {\"hql\": \"<statement>\"}")
+        }
+        return hql
+    }
+}

@@ -1,0 +1,40 @@
+import HTTPServer
+import HypertableClient
+
+/// Shared plumbing for every route: turns thrown errors into problem responses (through
+/// `ErrorMapping`, the one place that picks statuses) and counts broker errors.
+struct RouteHandling: Sendable {
+    let metrics: Metrics
+
+    /// Runs `body`; any error it throws becomes the mapped problem response.
+    func respond(_ request: HTTPRequest, _ body: () throws -> HTTPResponse) -> HTTPResponse {
+        do {
+            return try body()
+        } catch {
+            return problemResponse(for: error, request: request)
+        }
+    }
+
+    func problemResponse(for error: any Error, request: HTTPRequest) -> HTTPResponse {
+        let problem = ErrorMapping.problem(for: error)
+        if let name = problem.hypertableName ?? problem.hypertableCode.map({ String($0) }) {
+            metrics.recordBrokerError(name)
+        } else if problem.status == 502 || problem.status == 504 {
+            metrics.recordBrokerError(problem.status == 504 ? "TIMEOUT" : "TRANSPORT")
+        }
+        return problem.response(instance: request.path, requestID: request.headers["X-Request-ID"])
+    }
+}
+
+/// The namespace named by a route's `{ns...}` parameter. Nested namespaces are written with
+/// their slashes (`/ns/app/prod/query`) or with `%2F` inside one segment (`/ns/app%2Fprod/query`).
+func namespaceName(_ parameters: RouteParameters) throws -> String {
+    guard let name = parameters["ns"], !name.isEmpty else {
+        throw Problem.badRequest("the namespace name must be valid UTF-8 and not empty")
+    }
+    return name
+}
+
+func jsonResponse(_ json: JSONWriter, status: Int = 200) -> HTTPResponse {
+    HTTPResponse(status: HTTPStatus(code: status), headers: ["Content-Type": "application/json"], body: json.bytes)
+}

@@ -1,0 +1,281 @@
+import Thrift
+
+// The argument structs (`<method>_args`) of the ThriftBroker methods, grouped by shape: many
+// methods share one (`namespace_open` and `namespace_exists` both take `1: string ns`). Field
+// ids, defaults and order follow Client.thrift / Hql.thrift; defaults apply to absent fields.
+
+/// `(1: string ns)`: namespace_create, namespace_open, namespace_exists.
+struct NamespaceNameArguments: ThriftStruct, Equatable {
+    var name: String
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, name)
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> NamespaceNameArguments {
+        var arguments = NamespaceNameArguments(name: "")
+        try reader.readStruct { reader, field in
+            guard field.id == 1 else { return false }
+            arguments.name = try reader.read(String.self, for: field, in: "args")
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `(1: i64 id)`: namespace_close, namespace_get_listing, get_tables, next_cells, next_row,
+/// scanner_close, mutator_flush, mutator_close.
+struct HandleArguments: ThriftStruct, Equatable {
+    var id: Int64
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, id)
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> HandleArguments {
+        var arguments = HandleArguments(id: 0)
+        try reader.readStruct { reader, field in
+            guard field.id == 1 else { return false }
+            arguments.id = try reader.read(Int64.self, for: field, in: "args")
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `namespace_drop(1: string ns, 2: bool if_exists = 1)`.
+struct NamespaceDropArguments: ThriftStruct, Equatable {
+    var name: String
+    var ifExists: Bool
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, name)
+        writer.writeField(2, ifExists)
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> NamespaceDropArguments {
+        var arguments = NamespaceDropArguments(name: "", ifExists: true)
+        try reader.readStruct { reader, field in
+            switch field.id {
+            case 1: arguments.name = try reader.read(String.self, for: field, in: "namespace_drop_args")
+            case 2: arguments.ifExists = try reader.read(Bool.self, for: field, in: "namespace_drop_args")
+            default: return false
+            }
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `(1: Namespace ns, 2: string table_name)` plus an optional third field whose type depends
+/// on the method; used for the table calls that take nothing else, and as the common prefix.
+struct TableArguments: ThriftStruct, Equatable {
+    var namespace: Int64
+    var table: String
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, namespace)
+        writer.writeField(2, table)
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> TableArguments {
+        var arguments = TableArguments(namespace: 0, table: "")
+        try reader.readStruct { reader, field in
+            switch field.id {
+            case 1: arguments.namespace = try reader.read(Int64.self, for: field, in: "args")
+            case 2: arguments.table = try reader.read(String.self, for: field, in: "args")
+            default: return false
+            }
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `(1: Namespace ns, 2: string table_name, 3: T third)`: table_create/table_alter (Schema),
+/// get_cells/scanner_open (ScanSpec), set_cell (Cell), set_cells (list<Cell>),
+/// table_rename (string new_name), table_drop (bool if_exists = 1).
+struct TableValueArguments<Value: ThriftCodable> {
+    var namespace: Int64
+    var table: String
+    var value: Value
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, namespace)
+        writer.writeField(2, table)
+        writer.writeField(3, value)
+        writer.writeFieldStop()
+    }
+
+    /// Reads with `defaultValue` for an absent field 3.
+    static func read(from reader: inout ThriftBinaryReader, defaultValue: Value) throws -> TableValueArguments {
+        var arguments = TableValueArguments(namespace: 0, table: "", value: defaultValue)
+        try reader.readStruct { reader, field in
+            switch field.id {
+            case 1: arguments.namespace = try reader.read(Int64.self, for: field, in: "args")
+            case 2: arguments.table = try reader.read(String.self, for: field, in: "args")
+            case 3: arguments.value = try reader.read(Value.self, for: field, in: "args")
+            default: return false
+            }
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `get_row(1: ns, 2: table_name, 3: string row)` and
+/// `get_cell(1: ns, 2: table_name, 3: string row, 4: string column)`; rows are bytes.
+struct RowArguments: ThriftStruct, Equatable {
+    var namespace: Int64
+    var table: String
+    var row: Bytes
+    var column: String?
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, namespace)
+        writer.writeField(2, table)
+        writer.writeBinaryField(3, row)
+        writer.writeField(4, column)
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> RowArguments {
+        var arguments = RowArguments(namespace: 0, table: "", row: [], column: nil)
+        try reader.readStruct { reader, field in
+            switch field.id {
+            case 1: arguments.namespace = try reader.read(Int64.self, for: field, in: "args")
+            case 2: arguments.table = try reader.read(String.self, for: field, in: "args")
+            case 3: arguments.row = try reader.readBinary(for: field, in: "args")
+            case 4: arguments.column = try reader.read(String.self, for: field, in: "args")
+            default: return false
+            }
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `hql_exec(1: i64 ns, 2: string command, 3: bool noflush = 0, 4: bool unbuffered = 0)`;
+/// `hql_query(1: ns, 2: command)` has no fields 3 and 4 (`isQuery`).
+struct HQLArguments: ThriftStruct, Equatable {
+    var namespace: Int64
+    var command: String
+    var noFlush = false
+    var unbuffered = false
+    var isQuery = false
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, namespace)
+        writer.writeField(2, command)
+        if !isQuery {
+            writer.writeField(3, noFlush)
+            writer.writeField(4, unbuffered)
+        }
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> HQLArguments {
+        var arguments = HQLArguments(namespace: 0, command: "")
+        try reader.readStruct { reader, field in
+            switch field.id {
+            case 1: arguments.namespace = try reader.read(Int64.self, for: field, in: "hql_args")
+            case 2: arguments.command = try reader.read(String.self, for: field, in: "hql_args")
+            case 3: arguments.noFlush = try reader.read(Bool.self, for: field, in: "hql_args")
+            case 4: arguments.unbuffered = try reader.read(Bool.self, for: field, in: "hql_args")
+            default: return false
+            }
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `mutator_open(1: ns, 2: table_name, 3: i32 flags = 0, 4: i32 flush_interval = 0)`.
+struct MutatorOpenArguments: ThriftStruct, Equatable {
+    var namespace: Int64
+    var table: String
+    var flags: Int32
+    var flushInterval: Int32
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, namespace)
+        writer.writeField(2, table)
+        writer.writeField(3, flags)
+        writer.writeField(4, flushInterval)
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> MutatorOpenArguments {
+        var arguments = MutatorOpenArguments(namespace: 0, table: "", flags: 0, flushInterval: 0)
+        try reader.readStruct { reader, field in
+            switch field.id {
+            case 1: arguments.namespace = try reader.read(Int64.self, for: field, in: "mutator_open_args")
+            case 2: arguments.table = try reader.read(String.self, for: field, in: "mutator_open_args")
+            case 3: arguments.flags = try reader.read(Int32.self, for: field, in: "mutator_open_args")
+            case 4: arguments.flushInterval = try reader.read(Int32.self, for: field, in: "mutator_open_args")
+            default: return false
+            }
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `(1: Mutator mutator, 2: T cells)`: mutator_set_cell (Cell), mutator_set_cells (list<Cell>).
+struct MutatorValueArguments<Value: ThriftCodable> {
+    var mutator: Int64
+    var value: Value
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, mutator)
+        writer.writeField(2, value)
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader, defaultValue: Value) throws -> MutatorValueArguments {
+        var arguments = MutatorValueArguments(mutator: 0, value: defaultValue)
+        try reader.readStruct { reader, field in
+            switch field.id {
+            case 1: arguments.mutator = try reader.read(Int64.self, for: field, in: "mutator_args")
+            case 2: arguments.value = try reader.read(Value.self, for: field, in: "mutator_args")
+            default: return false
+            }
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `error_get_text(1: i32 error_code)`.
+struct ErrorCodeArguments: ThriftStruct, Equatable {
+    var code: Int32
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, code)
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> ErrorCodeArguments {
+        var arguments = ErrorCodeArguments(code: 0)
+        try reader.readStruct { reader, field in
+            guard field.id == 1 else { return false }
+            arguments.code = try reader.read(Int32.self, for: field, in: "error_get_text_args")
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `()`: status.
+struct NoArguments: ThriftStruct, Equatable {
+    func write(to writer: inout ThriftBinaryWriter) { writer.writeFieldStop() }
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> NoArguments {
+        try reader.readStruct { _, _ in false }
+        return NoArguments()
+    }
+}

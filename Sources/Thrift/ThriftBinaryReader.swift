@@ -1,0 +1,234 @@
+/// Reads the strict Thrift binary protocol from a byte array, bounds-checked at every step.
+///
+/// Nothing here can trap on input: every read checks the bytes left first, lengths are checked
+/// for sign and against what remains before any allocation, container counts are checked as
+/// `count * minimum element size <= remaining`, and nesting is limited by `maxDepth`.
+/// Failures are `ThriftError`s that say what was read at which offset.
+public struct ThriftBinaryReader: Sendable {
+    /// Default nesting limit for structs and containers (Hypertable's deepest type, `Schema`,
+    /// nests four levels).
+    public static let defaultMaxDepth = 64
+
+    private let storage: [UInt8]
+    /// Offset of the next byte to read.
+    public private(set) var position: Int
+    private let end: Int
+    /// Current struct/container nesting.
+    public private(set) var depth = 0
+    public let maxDepth: Int
+
+    public init(_ bytes: [UInt8], maxDepth: Int = ThriftBinaryReader.defaultMaxDepth) {
+        storage = bytes
+        position = 0
+        end = bytes.count
+        self.maxDepth = maxDepth
+    }
+
+    /// Bytes not yet read.
+    public var remaining: Int { end - position }
+
+    public var isAtEnd: Bool { position >= end }
+
+    // MARK: raw access
+
+    @inline(__always)
+    private mutating func require(_ count: Int, _ what: @autoclosure () -> String) throws {
+        if end - position < count {
+            throw ThriftError.truncated(what: what(), offset: position, needed: count, remaining: end - position)
+        }
+    }
+
+    @inline(__always)
+    private mutating func readRawByte(_ what: @autoclosure () -> String) throws -> UInt8 {
+        try require(1, what())
+        let value = storage.withUnsafeBufferPointer { $0[position] }
+        position += 1
+        return value
+    }
+
+    @inline(__always)
+    private mutating func readBigEndian<T: FixedWidthInteger>(_: T.Type, _ what: @autoclosure () -> String) throws -> T {
+        let size = MemoryLayout<T>.size
+        try require(size, what())
+        let value = storage.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: position, as: T.self) }
+        position += size
+        return T(bigEndian: value)
+    }
+
+    /// Reads a length prefix and checks it: not negative, not beyond the bytes left.
+    private mutating func readLength(_ what: String, elementSize: Int = 1) throws -> Int {
+        let start = position
+        let length = try readBigEndian(Int32.self, what + " length")
+        if length < 0 { throw ThriftError.negativeLength(what: what, offset: start, length: length) }
+        let count = Int(length)
+        let (needed, overflow) = count.multipliedReportingOverflow(by: elementSize)
+        if overflow || needed > remaining {
+            throw ThriftError.lengthExceedsRemaining(what: what, offset: start, length: count, remaining: remaining)
+        }
+        return count
+    }
+
+    private mutating func readType(_ what: String) throws -> ThriftType {
+        let offset = position
+        let code = try readRawByte(what)
+        guard let type = ThriftType(rawValue: code) else { throw ThriftError.invalidType(code: code, offset: offset) }
+        return type
+    }
+
+    // MARK: envelope
+
+    /// Reads a strict message header. A non-strict (old, unversioned) header is refused.
+    public mutating func readMessageBegin() throws -> ThriftMessageHeader {
+        let word = UInt32(bitPattern: try readBigEndian(Int32.self, "message version"))
+        guard word & 0xFFFF_0000 == ThriftBinaryWriter.version1 else { throw ThriftError.badVersion(word) }
+        let typeCode = Int32(word & 0xFF)
+        guard let type = ThriftMessageType(rawValue: typeCode) else { throw ThriftError.invalidMessageType(typeCode) }
+        let name = try readString()
+        let sequenceID = try readI32()
+        return ThriftMessageHeader(name: name, type: type, sequenceID: sequenceID)
+    }
+
+    // MARK: structs
+
+    /// Reads a field header; `type == .stop` (id 0) ends the struct.
+    public mutating func readFieldBegin() throws -> ThriftFieldHeader {
+        let type = try readType("field type")
+        if type == .stop { return ThriftFieldHeader(type: .stop, id: 0) }
+        let id = try readBigEndian(Int16.self, "field id")
+        return ThriftFieldHeader(type: type, id: id)
+    }
+
+    /// Reads one struct: calls `field` for each field header, which reads the value and
+    /// returns true, or returns false to have the field skipped (unknown ids). Counts one
+    /// nesting level.
+    public mutating func readStruct(
+        _ field: (inout ThriftBinaryReader, ThriftFieldHeader) throws -> Bool
+    ) throws {
+        try enter()
+        while true {
+            let header = try readFieldBegin()
+            if header.type == .stop { break }
+            if try !field(&self, header) {
+                try skip(header.type)
+            }
+        }
+        depth -= 1
+    }
+
+    /// Enters one nesting level (struct or container); throws past `maxDepth`.
+    public mutating func enter() throws {
+        if depth >= maxDepth { throw ThriftError.depthExceeded(limit: maxDepth, offset: position) }
+        depth += 1
+    }
+
+    /// Leaves a level entered with `enter()`.
+    public mutating func leave() {
+        if depth > 0 { depth -= 1 }
+    }
+
+    // MARK: containers
+
+    /// A list header; the count is checked against the bytes left before it is returned.
+    public mutating func readListBegin() throws -> (elementType: ThriftType, count: Int) {
+        let elementType = try readType("list element type")
+        let count = try readLength("list", elementSize: max(1, elementType.minimumEncodedSize))
+        return (elementType, count)
+    }
+
+    public mutating func readSetBegin() throws -> (elementType: ThriftType, count: Int) {
+        let elementType = try readType("set element type")
+        let count = try readLength("set", elementSize: max(1, elementType.minimumEncodedSize))
+        return (elementType, count)
+    }
+
+    public mutating func readMapBegin() throws -> (keyType: ThriftType, valueType: ThriftType, count: Int) {
+        let keyType = try readType("map key type")
+        let valueType = try readType("map value type")
+        let size = max(1, keyType.minimumEncodedSize + valueType.minimumEncodedSize)
+        let count = try readLength("map", elementSize: size)
+        return (keyType, valueType, count)
+    }
+
+    // MARK: scalars
+
+    /// Any non-zero byte is true, as in every Thrift implementation.
+    public mutating func readBool() throws -> Bool {
+        try readRawByte("bool") != 0
+    }
+
+    public mutating func readByte() throws -> Int8 {
+        Int8(bitPattern: try readRawByte("byte"))
+    }
+
+    public mutating func readI16() throws -> Int16 {
+        try readBigEndian(Int16.self, "i16")
+    }
+
+    public mutating func readI32() throws -> Int32 {
+        try readBigEndian(Int32.self, "i32")
+    }
+
+    public mutating func readI64() throws -> Int64 {
+        try readBigEndian(Int64.self, "i64")
+    }
+
+    public mutating func readDouble() throws -> Double {
+        Double(bitPattern: UInt64(bitPattern: try readBigEndian(Int64.self, "double")))
+    }
+
+    /// A `string`: its bytes decoded as UTF-8 (ill-formed sequences become U+FFFD, as the
+    /// generated Python and Java readers do; use `readBinary` for bytes).
+    public mutating func readString() throws -> String {
+        let count = try readLength("string")
+        let start = position
+        position += count
+        return storage.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[start..<(start + count)]), as: UTF8.self)
+        }
+    }
+
+    /// A `binary` (or a `string` field read as bytes).
+    public mutating func readBinary() throws -> [UInt8] {
+        let count = try readLength("binary")
+        let start = position
+        position += count
+        return storage.withUnsafeBytes { source in
+            [UInt8](UnsafeRawBufferPointer(rebasing: source[start..<(start + count)]))
+        }
+    }
+
+    // MARK: skipping
+
+    /// Skips one value of `type`, however nested, within `maxDepth`.
+    public mutating func skip(_ type: ThriftType) throws {
+        switch type {
+        case .stop, .void:
+            throw ThriftError.invalidType(code: type.rawValue, offset: position)
+        case .bool, .byte:
+            try require(1, "skipped \(type)"); position += 1
+        case .i16:
+            try require(2, "skipped i16"); position += 2
+        case .i32:
+            try require(4, "skipped i32"); position += 4
+        case .i64, .double:
+            try require(8, "skipped \(type)"); position += 8
+        case .string:
+            position += try readLength("skipped string")
+        case .struct:
+            try readStruct { _, _ in false }
+        case .list, .set:
+            let (elementType, count) = try readListBegin()
+            try enter()
+            for _ in 0..<count { try skip(elementType) }
+            leave()
+        case .map:
+            let (keyType, valueType, count) = try readMapBegin()
+            try enter()
+            for _ in 0..<count {
+                try skip(keyType)
+                try skip(valueType)
+            }
+            leave()
+        }
+    }
+}

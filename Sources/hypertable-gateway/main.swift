@@ -1,1 +1,0 @@
-print("hypertable-gateway")

@@ -1,0 +1,106 @@
+import XCTest
+@testable import Thrift
+
+final class BinaryProtocolTests: XCTestCase {
+    func testScalarsRoundTripBigEndian() throws {
+        var writer = ThriftBinaryWriter()
+        writer.writeBool(true)
+        writer.writeBool(false)
+        writer.writeByte(-2)
+        writer.writeI16(-300)
+        writer.writeI32(0x0102_0304)
+        writer.writeI64(Int64.min)
+        writer.writeDouble(-1.5)
+        writer.writeString("héllo")
+        writer.writeBinary([0xFF, 0x00])
+        XCTAssertEqual(Array(writer.bytes[0..<9]), [1, 0, 0xFE, 0xFE, 0xD4, 1, 2, 3, 4])
+
+        var reader = ThriftBinaryReader(writer.bytes)
+        XCTAssertEqual(try reader.readBool(), true)
+        XCTAssertEqual(try reader.readBool(), false)
+        XCTAssertEqual(try reader.readByte(), -2)
+        XCTAssertEqual(try reader.readI16(), -300)
+        XCTAssertEqual(try reader.readI32(), 0x0102_0304)
+        XCTAssertEqual(try reader.readI64(), Int64.min)
+        XCTAssertEqual(try reader.readDouble(), -1.5)
+        XCTAssertEqual(try reader.readString(), "héllo")
+        XCTAssertEqual(try reader.readBinary(), [0xFF, 0x00])
+        XCTAssertTrue(reader.isAtEnd)
+    }
+
+    func testMessageHeaderIsStrictVersionOne() throws {
+        var writer = ThriftBinaryWriter()
+        writer.writeMessageBegin(name: "status", type: .reply, sequenceID: -5)
+        XCTAssertEqual(Array(writer.bytes[0..<4]), [0x80, 0x01, 0x00, 0x02])
+        var reader = ThriftBinaryReader(writer.bytes)
+        XCTAssertEqual(try reader.readMessageBegin(), ThriftMessageHeader(name: "status", type: .reply, sequenceID: -5))
+    }
+
+    func testContainersAndUnknownFieldsAreSkipped() throws {
+        var writer = ThriftBinaryWriter()
+        writer.writeFieldBegin(.map, id: 9)
+        writer.writeMapBegin(keyType: .string, valueType: .list, count: 1)
+        writer.writeString("k")
+        writer.writeListBegin(elementType: .double, count: 2)
+        writer.writeDouble(1)
+        writer.writeDouble(2)
+        writer.writeField(2, Int32(77))
+        writer.writeFieldBegin(.set, id: 3)
+        writer.writeSetBegin(elementType: .i16, count: 1)
+        writer.writeI16(5)
+        writer.writeFieldStop()
+
+        var reader = ThriftBinaryReader(writer.bytes)
+        var seen: Int32?
+        try reader.readStruct { reader, field in
+            guard field.id == 2 else { return false }
+            seen = try reader.read(Int32.self, for: field, in: "Test")
+            return true
+        }
+        XCTAssertEqual(seen, 77)
+        XCTAssertTrue(reader.isAtEnd)
+        XCTAssertEqual(reader.depth, 0)
+    }
+
+    func testListsOfCodablesRoundTrip() throws {
+        var writer = ThriftBinaryWriter()
+        writer.writeField(1, ["a", "", "ç"])
+        writer.writeField(2, [[Int64(1)], [], [Int64.max]])
+        writer.writeField(3, ThriftBinary([0, 1, 255]))
+        writer.writeField(4, Int32?.none)
+        writer.writeFieldStop()
+        var reader = ThriftBinaryReader(writer.bytes)
+        var strings: [String] = [], nested: [[Int64]] = [], binary: [UInt8] = []
+        try reader.readStruct { reader, field in
+            switch field.id {
+            case 1: strings = try reader.read([String].self, for: field, in: "T")
+            case 2: nested = try reader.read([[Int64]].self, for: field, in: "T")
+            case 3: binary = try reader.readBinary(for: field, in: "T")
+            default: XCTFail("unexpected field \(field.id)"); return false
+            }
+            return true
+        }
+        XCTAssertEqual(strings, ["a", "", "ç"])
+        XCTAssertEqual(nested, [[1], [], [Int64.max]])
+        XCTAssertEqual(binary, [0, 1, 255])
+    }
+
+    func testInvalidUTF8InAStringIsReplacedNotFatal() throws {
+        var writer = ThriftBinaryWriter()
+        writer.writeBinary([0x61, 0xFF, 0x62])
+        var reader = ThriftBinaryReader(writer.bytes)
+        XCTAssertEqual(try reader.readString(), "a\u{FFFD}b")
+    }
+
+    func testFramedBytesWithAndWithoutReservedHeaderAgree() {
+        var reserved = ThriftBinaryWriter(reservingFrameHeader: true)
+        var plain = ThriftBinaryWriter()
+        reserved.writeString("abc")
+        plain.writeString("abc")
+        XCTAssertEqual(reserved.framedBytes(), [0, 0, 0, 7, 0, 0, 0, 3, 0x61, 0x62, 0x63])
+        XCTAssertEqual(plain.framedBytes(), reserved.framedBytes())
+        XCTAssertEqual(Array(reserved.body), plain.bytes)
+        reserved.reset()
+        XCTAssertEqual(reserved.bodyCount, 0)
+    }
+}
