@@ -12,8 +12,10 @@ public struct Problem: Error, Sendable, Equatable {
     public var hypertableName: String?
     /// Seconds for `Retry-After` (503 responses).
     public var retryAfter: Int?
-    /// Extra members (e.g. `allowed` on a read-only route).
+    /// Extra members (e.g. `brokers_down` on a failed readiness probe).
     public var extra: [(String, String)]
+    /// Extra response header fields (e.g. `Allow` on a 405).
+    public var headers: [(String, String)] = []
 
     public init(status: Int, title: String, detail: String, type: String? = nil,
                 hypertableCode: Int32? = nil, hypertableName: String? = nil,

@@ -7,6 +7,7 @@ extension Problem: HTTPResponseConvertible {
     public func response(instance: String?, requestID: String?) -> HTTPResponse {
         var headers: HTTPHeaders = ["Content-Type": "application/problem+json"]
         if let retryAfter { headers.set("Retry-After", String(retryAfter)) }
+        for (name, value) in self.headers { headers.set(name, value) }
         var response = HTTPResponse(status: HTTPStatus(code: status), headers: headers,
                                     body: jsonBody(instance: instance, requestID: requestID))
         // Never compress tiny error bodies; keep them readable in captures.

@@ -42,9 +42,12 @@ struct QueryRoutes: Sendable {
                           hypertableName: HypertableErrorCode.hqlParseError.name)
         }
         guard kind == .read else {
-            throw Problem(status: 405, title: "Method Not Allowed",
-                          detail: "GET runs read statements only; send \(kind) statements with POST",
-                          type: "/problems/read-only-route")
+            // RFC 9110 §15.5.6: a 405 names the methods that would work.
+            var problem = Problem(status: 405, title: "Method Not Allowed",
+                                  detail: "GET runs read statements only; send \(kind) statements with POST",
+                                  type: "/problems/read-only-route")
+            problem.headers = [("Allow", "POST")]
+            throw problem
         }
     }
 
