@@ -51,10 +51,10 @@ let package = Package(
                     dependencies: ["HypertableEmulator", "HypertableClient", "HQL", "GatewayTestKit"],
                     swiftSettings: strict),
         .testTarget(name: "GatewayTests",
-                    dependencies: ["Gateway", "GatewayTestKit", "HypertableEmulator", "HypertableClient"],
+                    dependencies: ["Gateway", "GatewayTestKit", "HypertableEmulator", "HypertableClient", "Sockets"],
                     swiftSettings: strict),
         .testTarget(name: "InteropTests",
-                    dependencies: ["Gateway", "GatewayTestKit", "HypertableEmulator", "HypertableClient"],
+                    dependencies: ["Gateway", "GatewayTestKit", "HypertableEmulator", "HypertableClient", "Sockets"],
                     swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

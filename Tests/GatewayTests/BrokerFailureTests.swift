@@ -1,0 +1,200 @@
+import Foundation
+import Gateway
+import GatewayTestKit
+import HypertableEmulator
+import Sockets
+import XCTest
+
+/// Health probes and the broker's failures as clients see them: 502 unreachable, 504 deadline,
+/// 503 pool exhausted, recovery after the broker comes back.
+final class BrokerFailureTests: XCTestCase {
+    func testLivenessAndReadinessWithAHealthyBroker() throws {
+        let stack = try GatewayTestStack()
+        let client = try stack.client()
+        let live = try client.request("GET", "/health/live")
+        XCTAssertEqual(live.status, 200)
+        XCTAssertEqual(json(live)["status"] as? String, "ok")
+        for path in ["/health/ready", "/health"] {
+            let ready = try client.request("GET", path)
+            XCTAssertEqual(ready.status, 200, ready.bodyText)
+            XCTAssertEqual((json(ready)["broker"] as? [String: Any])?["code"] as? Int, 0)
+        }
+    }
+
+    func testUnreachableBrokerGives503ReadinessAnd502Queries() throws {
+        let port = try freePort()
+        let gateway = try makeGateway(brokerPort: port) { $0.brokerTimeoutMilliseconds = 1_000 }
+        defer { gateway.shutdown() }
+        let client = try HTTPTestClient(port: gateway.port)
+        XCTAssertEqual(try client.request("GET", "/health/live").status, 200)
+        let ready = try client.request("GET", "/health/ready")
+        XCTAssertEqual(ready.status, 503)
+        XCTAssertEqual(ready.header("Retry-After"), "1")
+        XCTAssertTrue((json(ready)["detail"] as? String)?.contains("not ready") == true)
+        let query = try client.request("POST", "/ns/sys/query", body: "SHOW TABLES")
+        XCTAssertEqual(query.status, 502)
+        XCTAssertEqual(json(query)["type"] as? String, "/problems/broker-unreachable")
+    }
+
+    func testBrokerThatNeverAnswersGives504AndTheConnectionIsDiscarded() throws {
+        let blackHole = try BlackHoleServer()
+        defer { blackHole.stop() }
+        let gateway = try makeGateway(brokerPort: blackHole.port) { $0.brokerTimeoutMilliseconds = 200 }
+        defer { gateway.shutdown() }
+        let client = try HTTPTestClient(port: gateway.port)
+        let response = try client.request("POST", "/ns/sys/query", body: "SHOW TABLES")
+        XCTAssertEqual(response.status, 504, response.bodyText)
+        XCTAssertEqual(json(response)["type"] as? String, "/problems/broker-timeout")
+        let statistics = gateway.pool.statistics
+        XCTAssertEqual(statistics.idle, 0, "a timed-out connection must not go back to the pool")
+        XCTAssertEqual(statistics.totalDiscarded, 1)
+    }
+
+    func testExhaustedPoolAnswers503WithRetryAfter() throws {
+        let blackHole = try BlackHoleServer()
+        defer { blackHole.stop() }
+        let gateway = try makeGateway(brokerPort: blackHole.port) {
+            $0.poolSize = 1
+            $0.maxOverflow = 0
+            $0.poolTimeoutMilliseconds = 100
+            $0.brokerTimeoutMilliseconds = 3_000
+        }
+        defer { gateway.shutdown() }
+        // The first request holds the only connection while the broker stays silent.
+        let holder = Thread {
+            _ = try? HTTPTestClient(port: gateway.port).request("POST", "/ns/sys/query", body: "SHOW TABLES")
+        }
+        holder.start()
+        let deadline = Date().addingTimeInterval(5)
+        while gateway.pool.statistics.inUse == 0 && Date() < deadline { usleep(5_000) }
+        XCTAssertEqual(gateway.pool.statistics.inUse, 1)
+        let response = try HTTPTestClient(port: gateway.port).request("POST", "/ns/sys/query", body: "SHOW TABLES")
+        XCTAssertEqual(response.status, 503, response.bodyText)
+        XCTAssertEqual(response.header("Retry-After"), "1")
+        XCTAssertEqual(json(response)["type"] as? String, "/problems/pool-exhausted")
+    }
+
+    func testBrokerRestartIsSurvivedWithoutServingBrokenConnections() throws {
+        let broker = EmulatedBroker()
+        var emulator = EmulatorServer(broker: broker, port: 0)
+        try emulator.start()
+        let port = emulator.port
+        let gateway = try makeGateway(brokerPort: port)
+        defer { gateway.shutdown() }
+        let client = try HTTPTestClient(port: gateway.port)
+        XCTAssertEqual(try client.request("POST", "/ns/sys/query", body: "SHOW TABLES").status, 200)
+        XCTAssertEqual(gateway.pool.statistics.idle, 1)
+
+        emulator.stop()
+        // The idle connection is dead now: the next request finds out (502) and discards it.
+        let during = try client.request("POST", "/ns/sys/query", body: "SHOW TABLES")
+        XCTAssertEqual(during.status, 502, during.bodyText)
+        XCTAssertEqual(gateway.pool.statistics.idle, 0)
+
+        emulator = EmulatorServer(broker: broker, port: port)
+        try emulator.start()
+        defer { emulator.stop() }
+        let after = try client.request("POST", "/ns/sys/query", body: "SHOW TABLES")
+        XCTAssertEqual(after.status, 200, after.bodyText)
+    }
+
+    func testPerRequestModeOpensAndClosesAConnectionEachTime() throws {
+        let stack = try GatewayTestStack {
+            $0.poolSize = 0
+            $0.maxOverflow = 4
+        }
+        let client = try stack.client()
+        for _ in 0..<5 {
+            XCTAssertEqual(try client.request("POST", "/ns/sys/query", body: "SHOW TABLES").status, 200)
+        }
+        let statistics = stack.gateway.pool.statistics
+        XCTAssertEqual(statistics.totalCreated, 5)
+        XCTAssertEqual(statistics.idle, 0)
+        let deadline = Date().addingTimeInterval(5)
+        while stack.emulator.connectionCount > 0 && Date() < deadline { usleep(5_000) }
+        XCTAssertEqual(stack.emulator.connectionCount, 0)
+    }
+
+    func testShutdownClosesEveryBrokerConnection() throws {
+        let broker = EmulatedBroker()
+        let emulator = EmulatorServer(broker: broker, port: 0)
+        try emulator.start()
+        defer { emulator.stop() }
+        let gateway = try makeGateway(brokerPort: emulator.port)
+        let client = try HTTPTestClient(port: gateway.port)
+        XCTAssertEqual(try client.request("POST", "/ns/sys/query", body: "SHOW TABLES").status, 200)
+        XCTAssertEqual(emulator.connectionCount, 1)
+        gateway.shutdown()
+        let deadline = Date().addingTimeInterval(5)
+        while emulator.connectionCount > 0 && Date() < deadline { usleep(5_000) }
+        XCTAssertEqual(emulator.connectionCount, 0)
+        XCTAssertEqual(broker.openSessionCount, 0)
+    }
+
+    func testMetricsExposeRequestsPoolAndBrokerErrors() throws {
+        let stack = try GatewayTestStack()
+        let client = try stack.client()
+        _ = try client.request("POST", "/ns/sys/query", body: "SELECT * FROM missing")
+        _ = try client.request("POST", "/ns/sys/query", body: "SHOW TABLES")
+        let metrics = try client.request("GET", "/metrics")
+        XCTAssertEqual(metrics.status, 200)
+        XCTAssertTrue(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+        let text = metrics.bodyText
+        XCTAssertTrue(text.contains(#"gateway_requests_total{route="/ns/{ns...}/query",method="POST",status="404"} 1"#), text)
+        XCTAssertTrue(text.contains(#"gateway_requests_total{route="/ns/{ns...}/query",method="POST",status="200"} 1"#), text)
+        XCTAssertTrue(text.contains(#"gateway_broker_errors_total{error="TABLE_NOT_FOUND"} 1"#), text)
+        XCTAssertTrue(text.contains(#"gateway_pool_connections{state="idle"} 1"#), text)
+        XCTAssertTrue(text.contains("gateway_request_duration_seconds_bucket"), text)
+    }
+
+    // MARK: helpers
+
+    private func makeGateway(brokerPort: Int, configure: (inout GatewayConfiguration) -> Void = { _ in }) throws -> Gateway {
+        var configuration = GatewayConfiguration()
+        configuration.listenPort = 0
+        configuration.brokers = [.init(host: "127.0.0.1", port: brokerPort)]
+        configuration.gracePeriodSeconds = 1
+        configuration.accessLog = false
+        configure(&configuration)
+        let gateway = try Gateway(configuration: configuration)
+        try gateway.start()
+        return gateway
+    }
+
+    private func freePort() throws -> Int {
+        let socket = try Socket.listen(host: "127.0.0.1", port: 0)
+        defer { socket.close() }
+        return try socket.localPort()
+    }
+}
+
+/// A TCP server that accepts connections and never answers: a hung broker.
+final class BlackHoleServer: @unchecked Sendable {
+    private let listener: Socket
+    private let held = Locked<[Socket]>([])
+    private let stopped = Locked(false)
+    let port: Int
+
+    init() throws {
+        listener = try Socket.listen(host: "127.0.0.1", port: 0)
+        port = try listener.localPort()
+        let thread = Thread { [self] in
+            while !stopped.current {
+                if (try? listener.poll(events: Int16(POLLIN), deadline: .after(milliseconds: 50))) == true,
+                   let accepted = try? listener.accept() {
+                    held.withLock { $0.append(accepted.socket) }
+                }
+            }
+        }
+        thread.start()
+    }
+
+    func stop() {
+        stopped.withLock { $0 = true }
+        held.withLock { sockets in
+            for socket in sockets { socket.close() }
+            sockets.removeAll()
+        }
+        listener.close()
+    }
+}

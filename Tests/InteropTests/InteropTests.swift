@@ -1,0 +1,151 @@
+import Foundation
+import Gateway
+import GatewayTestKit
+import HypertableEmulator
+import Sockets
+import XCTest
+
+/// Interop with code no one on this project wrote:
+/// (a) Hypertable's own Python client drives the embedded broker;
+/// (b) the gateway talks to a ThriftBroker built from Hypertable's generated Python
+///     `HqlService.Processor` on Apache Thrift's TThreadedServer.
+/// Needs the Python environment from `Tests/Interop/setup-venv.sh` (`.ci/run` builds it).
+final class InteropTests: XCTestCase {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let interopDirectory = repository.appendingPathComponent("Tests/Interop")
+
+    /// The venv's python, or a failure telling how to make it (never a silent skip).
+    func python() throws -> String {
+        let venv = ProcessInfo.processInfo.environment["INTEROP_VENV"]
+            ?? Self.repository.appendingPathComponent(".build-interop/venv").path
+        let python = venv + "/bin/python"
+        guard FileManager.default.isExecutableFile(atPath: python),
+              FileManager.default.fileExists(atPath: venv + "/.interop-ready") else {
+            throw InteropSetupError("the interop Python environment is missing: run Tests/Interop/setup-venv.sh (or .ci/run)")
+        }
+        return python
+    }
+
+    func testHypertablesPythonClientAgainstTheEmbeddedBroker() throws {
+        let python = try python()
+        let broker = EmulatedBroker()
+        let emulator = EmulatorServer(broker: broker, port: 0)
+        try emulator.start()
+        defer { emulator.stop() }
+
+        let (status, output) = try run(python, [Self.interopDirectory.appendingPathComponent("python_client_check.py").path,
+                                                "127.0.0.1", String(emulator.port)], timeout: 60)
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("all checks passed"), output)
+        // The client closed its connection: its handler and every id in it are gone.
+        let deadline = Date().addingTimeInterval(5)
+        while broker.openSessionCount > 0 && Date() < deadline { usleep(10_000) }
+        XCTAssertEqual(broker.openSessionCount, 0)
+        XCTAssertEqual(broker.openScannerCount, 0)
+    }
+
+    func testGatewayAgainstABrokerMadeFromHypertablesGeneratedCode() throws {
+        let python = try python()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [Self.interopDirectory.appendingPathComponent("python_broker.py").path, "0"]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let port = try readPort(from: stdout.fileHandleForReading)
+
+        var configuration = GatewayConfiguration()
+        configuration.listenPort = 0
+        configuration.brokers = [.init(host: "127.0.0.1", port: port)]
+        configuration.accessLog = false
+        configuration.gracePeriodSeconds = 1
+        let gateway = try Gateway(configuration: configuration)
+        try gateway.start()
+        defer { gateway.shutdown() }
+        let client = try HTTPTestClient(port: gateway.port, timeout: 10)
+
+        let health = try client.request("GET", "/health")
+        XCTAssertEqual(health.status, 200, health.bodyText)
+
+        let select = try client.request("POST", "/ns/demo/query", body: "SELECT * FROM t")
+        XCTAssertEqual(select.status, 200, select.bodyText)
+        let body = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(select.body)) as? [String: Any])
+        let cells = try XCTUnwrap(body["cells"] as? [[String: Any]])
+        XCTAssertEqual(cells.count, 2)
+        XCTAssertEqual(cells[0]["row"] as? String, "row1")
+        XCTAssertEqual(cells[0]["column_family"] as? String, "cf")
+        XCTAssertEqual(cells[0]["column_qualifier"] as? String, "q")
+        XCTAssertEqual(cells[0]["timestamp"] as? String, "1700000000000000001")
+        XCTAssertEqual(cells[0]["value"] as? String, "value1")
+        XCTAssertEqual(cells[1]["value"] as? String, "value2")
+
+        let tables = try client.request("POST", "/ns/demo/query", body: "SHOW TABLES")
+        XCTAssertEqual(tables.status, 200)
+        XCTAssertTrue(tables.bodyText.contains(#""results":["t"]"#), tables.bodyText)
+
+        let missingNamespace = try client.request("POST", "/ns/elsewhere/query", body: "SHOW TABLES")
+        XCTAssertEqual(missingNamespace.status, 404)
+        XCTAssertTrue(missingNamespace.bodyText.contains(#""hypertable_code":40"#), missingNamespace.bodyText)
+
+        let badHQL = try client.request("POST", "/ns/demo/query", body: "FROB")
+        XCTAssertEqual(badHQL.status, 400)
+        XCTAssertTrue(badHQL.bodyText.contains(#""hypertable_error":"HQL_PARSE_ERROR""#), badHQL.bodyText)
+    }
+
+    // MARK: helpers
+
+    private func run(_ executable: String, _ arguments: [String], timeout: TimeInterval) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let collected = Locked<Data>(Data())
+        let reader = Thread {
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            collected.withLock { $0 = data }
+        }
+        reader.start()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            process.terminate()
+            XCTFail("\(arguments.first ?? executable) did not finish in \(timeout) s")
+        }
+        process.waitUntilExit()
+        let readDeadline = Date().addingTimeInterval(5)
+        while collected.current.isEmpty && Date() < readDeadline { usleep(10_000) }
+        return (process.terminationStatus, String(decoding: collected.current, as: UTF8.self))
+    }
+
+    /// Reads `PORT <n>` from the broker's first line of output.
+    private func readPort(from handle: FileHandle) throws -> Int {
+        var line = Data()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let byte = handle.readData(ofLength: 1)
+            if byte.isEmpty { break }
+            if byte == Data([0x0A]) { break }
+            line.append(byte)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+            throw InteropSetupError("python broker did not start: \(text)")
+        }
+        return port
+    }
+}
+
+/// The interop environment is not there: the test fails (it is never skipped).
+struct InteropSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
