@@ -1,0 +1,85 @@
+import Foundation
+import Sockets
+import XCTest
+
+final class SocketTests: XCTestCase {
+    func testListenConnectAcceptAndExchangeBytes() throws {
+        let listener = try Socket.listen(host: "127.0.0.1", port: 0)
+        defer { listener.close() }
+        let port = try listener.localPort()
+        XCTAssertGreaterThan(port, 0)
+        let client = try Socket.connect(host: "127.0.0.1", port: port, deadline: .after(seconds: 2))
+        defer { client.close() }
+        XCTAssertTrue(try listener.poll(events: Int16(POLLIN), deadline: .after(seconds: 2)))
+        let (server, peer) = try XCTUnwrap(try listener.accept())
+        defer { server.close() }
+        XCTAssertEqual(peer.host, "127.0.0.1")
+
+        try client.writeAll(Array("hello".utf8), deadline: .after(seconds: 2))
+        var buffer = [UInt8](repeating: 0, count: 16)
+        let count = try buffer.withUnsafeMutableBytes { try server.readSome(into: $0, deadline: .after(seconds: 2)) }
+        XCTAssertEqual(Array(buffer[..<count]), Array("hello".utf8))
+    }
+
+    func testAcceptWithNothingPendingReturnsNil() throws {
+        let listener = try Socket.listen(host: "127.0.0.1", port: 0)
+        defer { listener.close() }
+        XCTAssertNil(try listener.accept())
+    }
+
+    func testReadTimesOutAndEOFIsTyped() throws {
+        let listener = try Socket.listen(host: "127.0.0.1", port: 0)
+        defer { listener.close() }
+        let client = try Socket.connect(host: "127.0.0.1", port: try listener.localPort(), deadline: .after(seconds: 2))
+        _ = try listener.poll(events: Int16(POLLIN), deadline: .after(seconds: 2))
+        let (server, _) = try XCTUnwrap(try listener.accept())
+        var buffer = [UInt8](repeating: 0, count: 4)
+        XCTAssertThrowsError(try buffer.withUnsafeMutableBytes {
+            try server.readSome(into: $0, deadline: .after(milliseconds: 50))
+        }) { XCTAssertEqual($0 as? SocketError, .timedOut(operation: "read")) }
+
+        client.close()
+        XCTAssertThrowsError(try buffer.withUnsafeMutableBytes {
+            try server.readSome(into: $0, deadline: .after(seconds: 2))
+        }) { XCTAssertEqual($0 as? SocketError, .connectionClosed) }
+        server.close()
+        server.close()  // idempotent
+        XCTAssertTrue(server.isClosed)
+    }
+
+    func testConnectionRefusedIsASystemError() throws {
+        let listener = try Socket.listen(host: "127.0.0.1", port: 0)
+        let port = try listener.localPort()
+        listener.close()
+        XCTAssertThrowsError(try Socket.connect(host: "127.0.0.1", port: port, deadline: .after(seconds: 2))) { error in
+            guard case .system(let call, _)? = error as? SocketError else { return XCTFail("\(error)") }
+            XCTAssertEqual(call, "connect")
+        }
+    }
+
+    func testAddressesAndHostPortParsing() throws {
+        XCTAssertThrowsError(try SocketAddress.resolve(host: "127.0.0.1", port: 70_000))
+        XCTAssertThrowsError(try SocketAddress.resolve(host: "no-such-host.invalid", port: 80))
+        XCTAssertEqual(try SocketAddress.resolve(host: "::1", port: 8080).description, "[::1]:8080")
+        XCTAssertTrue(try parseHostPort("[::1]:9") == ("::1", 9))
+        XCTAssertTrue(try parseHostPort(":8080") == ("127.0.0.1", 8080))
+        XCTAssertThrowsError(try parseHostPort("host"))
+        XCTAssertThrowsError(try parseHostPort("host:99999"))
+    }
+
+    func testDeadlines() {
+        XCTAssertTrue(Deadline.after(milliseconds: -5).hasPassed)
+        XCTAssertEqual(Deadline.after(milliseconds: 0).remainingMilliseconds, 0)
+        XCTAssertGreaterThan(Deadline.after(seconds: 10).remainingMilliseconds, 9_000)
+        XCTAssertFalse(Deadline.distantFuture.hasPassed)
+        XCTAssertEqual(Deadline.distantFuture.remainingMilliseconds, Int32.max)
+    }
+
+    func testLockedIsSafeUnderContention() {
+        let counter = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            for _ in 0..<10_000 { counter.withLock { $0 += 1 } }
+        }
+        XCTAssertEqual(counter.current, 80_000)
+    }
+}
