@@ -35,6 +35,8 @@ let package = Package(
                           dependencies: ["Gateway", "HypertableEmulator",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
+        .executableTarget(name: "emulator-benchmark", dependencies: ["HypertableEmulator", "HypertableClient"],
+                          swiftSettings: strict),
         .target(name: "GatewayTestKit",
                 dependencies: ["Sockets", "HTTPServer", "Gateway", "HypertableClient", "HypertableEmulator"],
                 swiftSettings: strict),

@@ -41,6 +41,11 @@ public final class Gateway: Sendable {
                      probeWaitMilliseconds: min(1000, max(1, configuration.poolTimeoutMilliseconds)))
             .register(in: &router)
         QueryRoutes(pool: pool, handling: handling).register(in: &router)
+        NamespaceRoutes(pool: pool, handling: handling).register(in: &router)
+        TableRoutes(pool: pool, handling: handling).register(in: &router)
+        RowRoutes(pool: pool, handling: handling).register(in: &router)
+        CellRoutes(pool: pool, handling: handling).register(in: &router)
+        OpenAPIRoute().register(in: &router)
         router.get("/metrics") { _, _ in
             HTTPResponse(headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
                          body: Array(metrics.render().utf8))

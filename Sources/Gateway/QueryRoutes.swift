@@ -4,8 +4,9 @@ import HTTPServer
 import HypertableClient
 
 /// `POST /ns/{ns}/query` (any HQL statement) and `GET /ns/{ns}/query?hql=` (read statements
-/// only): one statement through the broker's `hql_query`, answered as
-/// `{"cells": [...], "results": [...]}`.
+/// only): one statement, answered as `{"cells": [...], "results": [...]}`. Other statements go
+/// through the broker's `hql_query`; a SELECT is streamed through a scanner (`select`), as
+/// JSON, NDJSON or TSV by `Accept` (`CellOutputFormat`), `?encoding=base64` forcing base64.
 struct QueryRoutes: Sendable {
     let pool: ConnectionPool
     let handling: RouteHandling
@@ -52,12 +53,50 @@ struct QueryRoutes: Sendable {
     }
 
     func run(_ hql: String, in namespace: String, request: HTTPRequest) throws -> HTTPResponse {
+        let encoding = try CellEncoding(queryItems: request.queryItems)
+        if Self.isSelect(hql) {
+            return try select(hql, in: namespace, encoding: encoding, request: request)
+        }
         let result = try pool.withConnection { connection in
             try connection.withNamespace(namespace) { id in
                 try connection.service.hqlQuery(id, hql)
             }
         }
-        let encoding = CellEncoding(forceBase64: request.queryValue("encoding") == "base64")
+        return Self.buffered(result, encoding: encoding)
+    }
+
+    /// A SELECT goes through `hql_exec(unbuffered: true)`: the broker answers a scanner id and
+    /// the cells are streamed batch by batch (`CellStreaming`), in the format `Accept` asks for.
+    func select(_ hql: String, in namespace: String, encoding: CellEncoding,
+                request: HTTPRequest) throws -> HTTPResponse {
+        let connection = try pool.checkout()
+        let result: HQLResult
+        do {
+            result = try connection.withNamespace(namespace) { id in
+                try connection.service.hqlExec(id, hql, noFlush: false, unbuffered: true)
+            }
+        } catch {
+            pool.checkin(connection, broken: !ConnectionPool.leavesConnectionHealthy(error))
+            throw error
+        }
+        if let scanner = result.scanner {
+            let lease = ScannerLease.adopt(pool: pool, connection: connection, scanner: scanner)
+            return CellStreaming(handling: handling).response(lease, format: CellOutputFormat.negotiate(request),
+                                                              encoding: encoding, withResults: true, request: request)
+        }
+        pool.checkin(connection, broken: false)
+        return Self.buffered(result, encoding: encoding)
+    }
+
+    /// Whether `hql` parses as a SELECT (a statement that does not parse goes to the broker,
+    /// which reports the error with its own code).
+    static func isSelect(_ hql: String) -> Bool {
+        guard let statement = try? HQLParser.parse(hql) else { return false }
+        if case .select = statement { return true }
+        return false
+    }
+
+    static func buffered(_ result: HQLResult, encoding: CellEncoding) -> HTTPResponse {
         var json = JSONWriter(capacity: 64 + (result.cells?.count ?? 0) * 96)
         json.beginObject()
         json.key("cells")

@@ -149,15 +149,18 @@ public struct HQLParser {
     private mutating func statement() throws(HQLError) -> HQLStatement {
         let start = current
         if acceptWord("CREATE") {
-            if acceptWord("NAMESPACE") {
-                let ifNotExists = try ifNotExistsClause()
-                return .createNamespace(name: try path("namespace name"), ifNotExists: ifNotExists)
+            if acceptWord("NAMESPACE") || acceptWord("DATABASE") {
+                // Hypertable takes IF NOT EXISTS before or after the name.
+                var ifNotExists = try ifNotExistsClause()
+                let name = try path("namespace name")
+                if try ifNotExistsClause() { ifNotExists = true }
+                return .createNamespace(name: name, ifNotExists: ifNotExists)
             }
             if acceptWord("TABLE") { return try createTable() }
             throw unexpected("NAMESPACE or TABLE")
         }
         if acceptWord("DROP") {
-            if acceptWord("NAMESPACE") {
+            if acceptWord("NAMESPACE") || acceptWord("DATABASE") {
                 let ifExists = try ifExistsClause()
                 return .dropNamespace(name: try path("namespace name"), ifExists: ifExists)
             }
@@ -270,7 +273,12 @@ public struct HQLParser {
     }
 
     private mutating func columnFamily() throws(HQLError) -> HQLColumnFamilyDefinition {
-        var definition = HQLColumnFamilyDefinition(name: try name("column family"))
+        let position = current.position
+        let familyName = try name("column family")
+        guard !familyName.contains(":") else {
+            throw HQLError(.invalidStatement, at: position, "Invalid column name \(familyName)")
+        }
+        var definition = HQLColumnFamilyDefinition(name: familyName)
         while try columnFamilyOption(&definition.options) {}
         return definition
     }
@@ -287,6 +295,12 @@ public struct HQLParser {
                 repeat { group.columnFamilies.append(try columnFamily()) } while acceptSymbol(",")
             }
             try expectSymbol(")")
+        }
+        // Options may also follow the member list: `ACCESS GROUP g (a, b) BLOCKSIZE 1024`.
+        while true {
+            if try accessGroupOption(&group.options) { continue }
+            if try columnFamilyOption(&group.columnFamilyDefaults) { continue }
+            break
         }
         return group
     }
@@ -546,7 +560,14 @@ public struct HQLParser {
         // Column predicates, OR-ed: `family[:qualifier] (= | =^ | =~) value`,
         // `REGEXP(family[:qualifier], 're')`, `EXISTS(family:qualifier)`.
         if case .word = current.kind, !isWord("ROW"), !isWord("CELL"), !isWord("TIMESTAMP") {
-            repeat { query.valuePredicates.append(try columnMatch()) } while acceptWord("OR")
+            // Hypertable combines column predicates with the last boolean operator between
+            // them (`and_column_predicates`).
+            if !query.valuePredicates.isEmpty { query.andValuePredicates = true }
+            query.valuePredicates.append(try columnMatch())
+            while acceptWord("OR") {
+                query.andValuePredicates = false
+                query.valuePredicates.append(try columnMatch())
+            }
             return
         }
         switch try rowOrCellPredicate() {

@@ -255,7 +255,8 @@ public struct HQLCellInterval: Sendable, Hashable {
 
 /// A column predicate: `family[:qualifier] = 'v'`, `=^ 'prefix'`, `=~ /regex/`,
 /// `REGEXP(family[:qualifier], 're')`, `EXISTS(family:qualifier)`, or `VALUE REGEXP`-like
-/// predicates on any family (family nil). Several are OR-ed (a cell matching any passes).
+/// predicates on any family (family nil). Several are OR-ed (a cell matching any passes)
+/// unless `HQLSelect.andValuePredicates` says they were joined with AND.
 public struct HQLValuePredicate: Sendable, Hashable {
     public enum Operation: Sendable, Hashable { case exact, prefix, regex, exists }
     public enum QualifierMatch: Sendable, Hashable { case exact(String), regex(String) }
@@ -283,6 +284,9 @@ public struct HQLSelect: Sendable, Hashable {
     public var rowRegexp: String?
     public var valueRegexp: String?
     public var valuePredicates: [HQLValuePredicate] = []
+    /// The column predicates were joined with AND (the last boolean operator between them):
+    /// a row must match every one (ScanSpec `and_column_predicates`).
+    public var andValuePredicates = false
     /// Nanoseconds, inclusive start.
     public var startTime: Int64?
     /// Nanoseconds, exclusive end (as `ScanSpec.end_time`).

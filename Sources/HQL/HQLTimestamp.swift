@@ -1,4 +1,4 @@
-/// HQL timestamps: `'YYYY-MM-DD HH:MM:SS[.nanoseconds]'` (or just the date), read as UTC,
+/// HQL timestamps: `'YYYY-MM-DD HH:MM[:SS[.fraction|:nanoseconds]]'` (or just the date), read as UTC,
 /// giving nanoseconds since the epoch. (Hypertable reads them in the server's local time
 /// zone; the emulator's zone is UTC.) A string of digits only is taken as nanoseconds.
 public enum HQLTimestamp {
@@ -45,6 +45,15 @@ public enum HQLTimestamp {
                     }
                     guard digits > 0 else { return nil }
                     for _ in digits..<max(digits, 9) { nanos *= 10 }
+                } else if expect(":") {
+                    // `SS:N`: N nanoseconds (Hypertable's parse_ts).
+                    var digits = 0
+                    while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
+                        nanos = nanos * 10 + Int(b[i] - 0x30)
+                        digits += 1
+                        i += 1
+                    }
+                    guard digits > 0, digits <= 9 else { return nil }
                 }
             }
         }

@@ -4,7 +4,8 @@
 /// one segment, or a catch-all (`{ns...}`) matching one or more segments (shortest first, so a
 /// longer, more specific route wins). Literals beat parameters, parameters beat catch-alls.
 /// Segments are percent-decoded before matching, so `%2F` never splits a segment.
-/// No path match gives 404; a path match without the method gives 405 with `Allow`.
+/// No path match gives 404; the most specific path match without the method gives 405 with
+/// `Allow` (a less specific match is not tried).
 /// `HEAD` is served by the `GET` route when no `HEAD` route exists.
 public struct HTTPRouter: Sendable {
     public typealias Handler = @Sendable (HTTPRequest, RouteParameters) throws -> HTTPResponse
@@ -92,15 +93,16 @@ public struct HTTPRouter: Sendable {
         guard segments.count <= 256 else { return .notFound }
         var candidates: [(node: Int, captures: [[PathSegment]])] = []
         collect(node: 0, segments: segments[...], captures: [], into: &candidates)
-        guard !candidates.isEmpty else { return .notFound }
-        for candidate in candidates {
-            let routes = nodes[candidate.node].routes
-            guard let route = routes[method] ?? (method == .head ? routes[.get] : nil) else { continue }
-            let parameters = RouteParameters(zip(route.parameterNames, candidate.captures).map { ($0, $1) })
+        // The most specific path match decides alone: a less specific one (a catch-all that
+        // swallowed `tables/...`, say) never serves a method the specific route lacks, and
+        // `Allow` names only the specific route's methods.
+        guard let best = candidates.first else { return .notFound }
+        let routes = nodes[best.node].routes
+        if let route = routes[method] ?? (method == .head ? routes[.get] : nil) {
+            let parameters = RouteParameters(zip(route.parameterNames, best.captures).map { ($0, $1) })
             return .found(pattern: route.pattern, parameters: parameters, handler: route.handler)
         }
-        var allowed = Set<HTTPMethod>()
-        for candidate in candidates { allowed.formUnion(nodes[candidate.node].routes.keys) }
+        var allowed = Set(routes.keys)
         if allowed.contains(.get) { allowed.insert(.head) }
         return .methodNotAllowed(allowed: allowed.sorted { $0.rawValue < $1.rawValue })
     }

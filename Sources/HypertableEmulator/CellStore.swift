@@ -36,6 +36,30 @@ struct StoredRow: Sendable {
     var key: Bytes
     var cells: [StoredCell] = []
     var deletes: [DeleteMarker] = []
+
+    /// Adds a version in order; one with the same family, qualifier and timestamp replaces
+    /// the older one. True when the row gained a cell.
+    mutating func insert(_ cell: StoredCell) -> Bool {
+        // Appending in key order is the common case (a row written front to back).
+        if let last = cells.last, CellStore.precedes(last, cell) {
+            cells.append(cell)
+            return true
+        }
+        var low = 0, high = cells.count
+        while low < high {
+            let mid = (low + high) / 2
+            if CellStore.precedes(cells[mid], cell) { low = mid + 1 } else { high = mid }
+        }
+        if low < cells.count {
+            let existing = cells[low]
+            if existing.familyID == cell.familyID && existing.timestamp == cell.timestamp && existing.qualifier == cell.qualifier {
+                cells[low] = cell
+                return false
+            }
+        }
+        cells.insert(cell, at: low)
+        return true
+    }
 }
 
 /// Byte-wise order of keys (Hypertable compares row keys with `strcmp`/`memcmp`).
@@ -50,67 +74,120 @@ func compareBytes(_ a: Bytes, _ b: Bytes) -> Int {
     return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
 }
 
-/// A table's cells: rows in a sorted array found by binary search. Inserting a row moves
-/// the tail of the array; that is cheap for the sizes an emulator holds, and the interface
-/// (insert, delete, `firstRow(atOrAfter:)`, `row(at:)`) lets a tree replace it later.
-struct CellStore: Sendable {
-    private(set) var rows: [StoredRow] = []
-    private(set) var cellCount = 0
+/// Where a row sits in a `CellStore`: chunk, then index in the chunk. `chunk == chunkCount`
+/// is the end. Valid until the store's `layoutVersion` changes (a row was added).
+struct RowPosition: Sendable, Equatable {
+    var chunk: Int
+    var index: Int
+}
 
-    /// Index of the first row whose key is >= `key` (or > with `strictlyAfter`).
-    func firstRow(atOrAfter key: Bytes, strictlyAfter: Bool = false) -> Int {
-        var low = 0, high = rows.count
+/// A table's cells: rows in sorted chunks of at most `maxChunkRows` rows, found by two
+/// binary searches (chunk by its last key, then row). Adding a row moves at most one chunk's
+/// tail and, on a split, the chunk list; so an insert costs O(log n + chunk size) whatever the
+/// key order, and a scan resumes from any key in O(log n) without copying anything.
+struct CellStore: Sendable {
+    static let maxChunkRows = 128
+
+    private var chunks: [[StoredRow]] = []
+    private(set) var rowCount = 0
+    private(set) var cellCount = 0
+    /// Bumped whenever a row is added (positions move); edits inside a row keep it.
+    private(set) var layoutVersion: UInt64 = 0
+
+    var endPosition: RowPosition { RowPosition(chunk: chunks.count, index: 0) }
+
+    /// The position of the first row whose key is >= `key` (or > with `strictlyAfter`), or
+    /// `endPosition`.
+    func firstRow(atOrAfter key: Bytes, strictlyAfter: Bool = false) -> RowPosition {
+        func before(_ rowKey: Bytes) -> Bool {
+            let c = compareBytes(rowKey, key)
+            return c < 0 || (strictlyAfter && c == 0)
+        }
+        var low = 0, high = chunks.count
         while low < high {
             let mid = (low + high) / 2
-            let c = compareBytes(rows[mid].key, key)
-            if c < 0 || (strictlyAfter && c == 0) { low = mid + 1 } else { high = mid }
+            if let last = chunks[mid].last, before(last.key) { low = mid + 1 } else { high = mid }
         }
-        return low
+        guard low < chunks.count else { return endPosition }
+        let chunk = chunks[low]
+        var l = 0, h = chunk.count
+        while l < h {
+            let mid = (l + h) / 2
+            if before(chunk[mid].key) { l = mid + 1 } else { h = mid }
+        }
+        return RowPosition(chunk: low, index: l)
     }
 
-    private mutating func rowIndex(creating key: Bytes) -> Int {
-        let i = firstRow(atOrAfter: key)
-        if i < rows.count && rows[i].key == key { return i }
-        rows.insert(StoredRow(key: key), at: i)
-        return i
+    /// The row at `position`, nil at the end.
+    func row(at position: RowPosition) -> StoredRow? {
+        guard position.chunk < chunks.count, position.index < chunks[position.chunk].count else { return nil }
+        return chunks[position.chunk][position.index]
+    }
+
+    /// The position after `position`.
+    func position(after position: RowPosition) -> RowPosition {
+        guard position.chunk < chunks.count else { return endPosition }
+        if position.index + 1 < chunks[position.chunk].count {
+            return RowPosition(chunk: position.chunk, index: position.index + 1)
+        }
+        return RowPosition(chunk: position.chunk + 1, index: 0)
+    }
+
+    /// Every row in order (tests and small tables).
+    var rows: [StoredRow] { chunks.flatMap { $0 } }
+
+    /// The position of `key`'s row, added empty when missing.
+    private mutating func rowPosition(creating key: Bytes) -> RowPosition {
+        if chunks.isEmpty {
+            chunks.append([StoredRow(key: key)])
+            rowCount = 1
+            layoutVersion &+= 1
+            return RowPosition(chunk: 0, index: 0)
+        }
+        var p = firstRow(atOrAfter: key)
+        if p.chunk == chunks.count {
+            p = RowPosition(chunk: chunks.count - 1, index: chunks[chunks.count - 1].count)
+        } else if chunks[p.chunk][p.index].key == key {
+            return p
+        }
+        chunks[p.chunk].insert(StoredRow(key: key), at: p.index)
+        rowCount += 1
+        layoutVersion &+= 1
+        if chunks[p.chunk].count > 2 * Self.maxChunkRows {
+            let tail = Array(chunks[p.chunk][Self.maxChunkRows...])
+            chunks[p.chunk].removeLast(tail.count)
+            chunks.insert(tail, at: p.chunk + 1)
+            if p.index >= Self.maxChunkRows { p = RowPosition(chunk: p.chunk + 1, index: p.index - Self.maxChunkRows) }
+        }
+        return p
     }
 
     /// Adds a version; a version with the same family, qualifier and timestamp replaces the
     /// older one (Hypertable keeps the newest revision of identical keys).
     mutating func insert(row: Bytes, _ cell: StoredCell) {
-        let r = rowIndex(creating: row)
-        var low = 0, high = rows[r].cells.count
-        while low < high {
-            let mid = (low + high) / 2
-            if Self.precedes(rows[r].cells[mid], cell) { low = mid + 1 } else { high = mid }
-        }
-        if low < rows[r].cells.count {
-            let existing = rows[r].cells[low]
-            if existing.familyID == cell.familyID && existing.timestamp == cell.timestamp && existing.qualifier == cell.qualifier {
-                rows[r].cells[low] = cell
-                return
-            }
-        }
-        rows[r].cells.insert(cell, at: low)
-        cellCount += 1
+        let p = rowPosition(creating: row)
+        let inserted = chunks[p.chunk][p.index].insert(cell)
+        if inserted { cellCount += 1 }
     }
 
     /// Records a delete marker and drops the versions it hides now (later inserts with older
     /// timestamps stay hidden by the marker).
     mutating func delete(row: Bytes, _ marker: DeleteMarker) {
-        let r = rowIndex(creating: row)
-        let before = rows[r].cells.count
-        rows[r].cells.removeAll { marker.hides($0) }
-        cellCount -= before - rows[r].cells.count
-        rows[r].deletes.append(marker)
+        let p = rowPosition(creating: row)
+        let before = chunks[p.chunk][p.index].cells.count
+        chunks[p.chunk][p.index].cells.removeAll { marker.hides($0) }
+        cellCount -= before - chunks[p.chunk][p.index].cells.count
+        chunks[p.chunk][p.index].deletes.append(marker)
     }
 
     /// Drops every version of a family (ALTER TABLE ... DROP).
     mutating func purge(familyID: Int32) {
-        for r in rows.indices {
-            let before = rows[r].cells.count
-            rows[r].cells.removeAll { $0.familyID == familyID }
-            cellCount -= before - rows[r].cells.count
+        for c in chunks.indices {
+            for r in chunks[c].indices {
+                let before = chunks[c][r].cells.count
+                chunks[c][r].cells.removeAll { $0.familyID == familyID }
+                cellCount -= before - chunks[c][r].cells.count
+            }
         }
     }
 

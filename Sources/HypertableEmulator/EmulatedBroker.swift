@@ -21,6 +21,8 @@ public final class EmulatedBroker: Sendable {
         var openScanners = 0
         var openMutators = 0
         var openSessions = 0
+        /// Added to the wall clock: lets a script's `pause N` pass without sleeping.
+        var clockOffset: Int64 = 0
     }
 
     let state = Locked(State())
@@ -53,9 +55,19 @@ public final class EmulatedBroker: Sendable {
         return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 
+    /// The broker's clock: the wall clock plus `clockOffset` (nanoseconds since the epoch).
+    static func now(_ s: State) -> Int64 {
+        wallClockNanoseconds() &+ s.clockOffset
+    }
+
+    /// Moves the broker's clock forward (TTL expiry, auto timestamps) without waiting.
+    func advanceClock(nanoseconds: Int64) {
+        state.withLock { $0.clockOffset = $0.clockOffset &+ max(0, nanoseconds) }
+    }
+
     /// A timestamp later than every one handed out before (nanoseconds since the epoch).
     static func nextTimestamp(_ s: inout State) -> Int64 {
-        let now = wallClockNanoseconds()
+        let now = now(s)
         s.lastTimestamp = max(now, s.lastTimestamp &+ 1)
         return s.lastTimestamp
     }
@@ -70,7 +82,7 @@ public final class EmulatedBroker: Sendable {
         try locked { (s) throws(ClientException) in
             if path.isEmpty || s.namespaces[path] != nil {
                 if ifNotExists { return }
-                throw ClientException(.namespaceExists, path.isEmpty ? "/" : path)
+                throw ClientException(.namespaceExists, "Client operation create_namespace('\(path)', flags=) failed")
             }
             let parent = NamespacePath.parent(of: path)
             guard s.namespaces[parent] != nil else {
@@ -87,11 +99,11 @@ public final class EmulatedBroker: Sendable {
         try locked { (s) throws(ClientException) in
             guard let tables = s.namespaces[path], !path.isEmpty else {
                 if ifExists && !path.isEmpty { return }
-                throw ClientException(.namespaceDoesNotExist, path)
+                throw ClientException(.namespaceDoesNotExist, "Client operation drop_namespace('/\(path)', flags=) failed")
             }
             let prefix = path + "/"
             if !tables.isEmpty || s.namespaces.keys.contains(where: { $0.hasPrefix(prefix) }) {
-                throw ClientException(.hyperspaceDirNotEmpty, "drop_namespace('\(path)')")
+                throw ClientException(.hyperspaceDirNotEmpty, "Client operation drop_namespace('\(path)', flags=) failed")
             }
             s.namespaces[path] = nil
         }
@@ -170,7 +182,10 @@ public final class EmulatedBroker: Sendable {
             let (newNS, newLeaf) = Self.locate(namespace, newName)
             guard !newLeaf.isEmpty else { throw ClientException(.hqlParseError, "Empty table name") }
             guard s.namespaces[newNS] != nil else { throw ClientException(.namespaceDoesNotExist, newNS) }
-            if s.namespaces[newNS]?[newLeaf] != nil { throw ClientException(.nameAlreadyInUse, "Table \(newNS)/\(newLeaf) exists") }
+            if s.namespaces[newNS]?[newLeaf] != nil {
+                throw ClientException(.nameAlreadyInUse,
+                                      "Client operation rename_table(old='\(ns)/\(leaf)', new='\(newNS)/\(newLeaf)') failed")
+            }
             s.namespaces[ns]?[leaf] = nil
             table.name = newLeaf
             s.namespaces[newNS]?[newLeaf] = table
@@ -185,13 +200,16 @@ public final class EmulatedBroker: Sendable {
 
     /// Validates and applies cells (inserts and delete flags) in order; an error stops at the
     /// failing cell, as a mutator does. Errors follow `TableMutatorAsync`: BAD_KEY.
-    func write(_ namespace: String, _ name: String, cells: [Cell]) throws(ClientException) {
+    /// With `ignoreUnknownFamilies` (mutator flag IGNORE_UNKNOWN_CFS), cells of families the
+    /// table does not have are dropped instead of failing.
+    func write(_ namespace: String, _ name: String, cells: [Cell], ignoreUnknownFamilies: Bool = false) throws(ClientException) {
         try withTable(namespace, name) { (s, table) throws(ClientException) in
-            try Self.apply(cells, to: table, state: &s)
+            try Self.apply(cells, to: table, state: &s, ignoreUnknownFamilies: ignoreUnknownFamilies)
         }
     }
 
-    static func apply(_ cells: [Cell], to table: TableState, state s: inout State) throws(ClientException) {
+    static func apply(_ cells: [Cell], to table: TableState, state s: inout State,
+                      ignoreUnknownFamilies: Bool = false) throws(ClientException) {
         for cell in cells {
             let key = cell.key
             guard !key.row.isEmpty else { throw ClientException(.badKey, "Invalid row key - cannot be zero length") }
@@ -200,6 +218,7 @@ public final class EmulatedBroker: Sendable {
             if key.flag != .deleteRow {
                 guard !key.columnFamily.isEmpty else { throw ClientException(.badKey, "Column family not specified") }
                 guard let f = table.schema.family(named: key.columnFamily) else {
+                    if ignoreUnknownFamilies { continue }
                     throw ClientException(.badKey, "Bad column family '\(key.columnFamily)'")
                 }
                 familyID = f.id
@@ -230,15 +249,15 @@ public final class EmulatedBroker: Sendable {
 
     /// The next batch of a scan (`next_cells`), or one row with `oneRow` (`next_row`).
     func advance(_ cursor: inout ScanCursor, oneRow: Bool) -> [Cell] {
-        state.withLock { _ in
-            cursor.next(byteBudget: nextCellsThreshold, oneRow: oneRow, now: Self.wallClockNanoseconds())
+        state.withLock { s in
+            cursor.next(byteBudget: nextCellsThreshold, oneRow: oneRow, now: Self.now(s))
         }
     }
 
     /// Every remaining cell of a scan (buffered `hql_query`, `get_cells`).
     func drain(_ cursor: inout ScanCursor) -> [Cell] {
-        state.withLock { _ in
-            cursor.next(byteBudget: Int.max, oneRow: false, now: Self.wallClockNanoseconds())
+        state.withLock { s in
+            cursor.next(byteBudget: Int.max, oneRow: false, now: Self.now(s))
         }
     }
 

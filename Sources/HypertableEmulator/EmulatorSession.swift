@@ -13,7 +13,14 @@ public final class EmulatorSession: HypertableService, Sendable {
     struct Mutator {
         var namespace: String
         var table: String
+        var flags: Int32 = 0
+
+        /// `MutatorFlag.IGNORE_UNKNOWN_CFS` (2): cells of unknown families are dropped.
+        var ignoresUnknownFamilies: Bool { flags & EmulatorSession.ignoreUnknownColumnFamilies != 0 }
     }
+
+    /// Mutator flag `IGNORE_UNKNOWN_CFS` (Client.thrift `enum MutatorFlag`).
+    public static let ignoreUnknownColumnFamilies: Int32 = 2
 
     struct State {
         var namespaces: [Int64: String] = [:]
@@ -282,7 +289,7 @@ public final class EmulatorSession: HypertableService, Sendable {
         _ = try broker.schema(path, table)
         let id = state.withLock { s -> Int64 in
             let id = Self.newID(in: s.mutators)
-            s.mutators[id] = Mutator(namespace: path, table: table)
+            s.mutators[id] = Mutator(namespace: path, table: table, flags: flags)
             return id
         }
         broker.counters { $0.openMutators += 1 }
@@ -291,12 +298,12 @@ public final class EmulatorSession: HypertableService, Sendable {
 
     public func mutatorSetCell(_ mutator: Int64, cell: Cell) throws {
         let m = try self.mutator(mutator)
-        try broker.write(m.namespace, m.table, cells: [cell])
+        try broker.write(m.namespace, m.table, cells: [cell], ignoreUnknownFamilies: m.ignoresUnknownFamilies)
     }
 
     public func mutatorSetCells(_ mutator: Int64, cells: [Cell]) throws {
         let m = try self.mutator(mutator)
-        try broker.write(m.namespace, m.table, cells: cells)
+        try broker.write(m.namespace, m.table, cells: cells, ignoreUnknownFamilies: m.ignoresUnknownFamilies)
     }
 
     public func mutatorFlush(_ mutator: Int64) throws {

@@ -29,7 +29,7 @@ struct HQLExecutor {
             try broker.dropTable(namespace, name, ifExists: ifExists)
         case .alterTable(let alter):
             try broker.alterSchema(namespace, alter.name) { (schema) throws(ClientException) in
-                for action in alter.actions { try Self.apply(action, to: &schema) }
+                for action in Self.mergingAdds(alter.actions) { try Self.apply(action, to: &schema) }
             }
         case .renameTable(let from, let to):
             try broker.renameTable(namespace, from, to: to)
@@ -39,7 +39,7 @@ struct HQLExecutor {
             return HQLResult(results: try broker.listing(namespace).map { $0.isNamespace ? $0.name + "\t(namespace)" : $0.name })
         case .showCreateTable(let name):
             let (_, leaf) = EmulatedBroker.locate(namespace, name)
-            return HQLResult(results: [try broker.schema(namespace, name).hql(tableName: leaf)])
+            return HQLResult(results: [try broker.schema(namespace, name).hql(tableName: leaf) + ";\n"])
         case .describeTable(let name, let withIDs):
             return HQLResult(results: [try broker.schema(namespace, name).xml(withIDs: withIDs)])
         case .existsTable(let name):
@@ -98,6 +98,24 @@ struct HQLExecutor {
         }
     }
 
+    /// Hypertable gathers every ADD of one ALTER TABLE into one schema change (groups first,
+    /// then loose families), applied after the other actions; so family ids follow that order.
+    static func mergingAdds(_ actions: [HQLAlterTable.Action]) -> [HQLAlterTable.Action] {
+        var families: [HQLColumnFamilyDefinition] = []
+        var groups: [HQLAccessGroupDefinition] = []
+        var others: [HQLAlterTable.Action] = []
+        for action in actions {
+            if case .add(let f, let g) = action {
+                families += f
+                groups += g
+            } else {
+                others.append(action)
+            }
+        }
+        if families.isEmpty && groups.isEmpty { return others }
+        return others + [.add(columnFamilies: families, accessGroups: groups)]
+    }
+
     static func apply(_ action: HQLAlterTable.Action, to schema: inout TableSchema) throws(ClientException) {
         switch action {
         case .add(let families, let groups):
@@ -125,10 +143,10 @@ struct HQLExecutor {
             }
         case .renameColumnFamily(let from, let to):
             guard let i = schema.families.firstIndex(where: { $0.name == from && !$0.deleted }) else {
-                throw ClientException(.columnFamilyNotFound, from)
+                throw ClientException(.hqlBadCommand, "Attempt to rename column family '\(from)' which does not exist")
             }
             guard schema.family(named: to) == nil else {
-                throw ClientException(.badSchema, "Column family '\(to)' already exists")
+                throw ClientException(.hqlBadCommand, "Attempt to rename column '\(from)' to '\(to)', which already exists")
             }
             schema.families[i].name = to
         }

@@ -18,13 +18,14 @@ final class TableState {
 struct ScanCursor {
     let table: TableState
     let plan: ScanPlan
-    private let rowRegex: Regex<AnyRegexOutput>?
-    private let valueRegex: Regex<AnyRegexOutput>?
-    private let qualifierRegexes: [String: Regex<AnyRegexOutput>]
-    private let valueFilterRegexes: [Int: Regex<AnyRegexOutput>]
+    private let rowRegex: BoundedRegex?
+    private let valueRegex: BoundedRegex?
+    private let qualifierRegexes: [String: BoundedRegex]
+    private let valueFilterRegexes: [Int: BoundedRegex]
 
     private var rangeIndex = 0
     private var lastRow: Bytes?
+    private var nextPosition: (RowPosition, UInt64)?
     private var pending: [Cell] = []
     private var pendingIndex = 0
     private var rowsSeen: Int32 = 0
@@ -32,27 +33,30 @@ struct ScanCursor {
     private var cellsSeen: Int32 = 0
     private var cellsSkipped: Int32 = 0
     private(set) var isDone = false
+    private var schemaView = SchemaView()
 
     init(table: TableState, plan: ScanPlan) throws(ClientException) {
         self.table = table
         self.plan = plan
-        func compile(_ pattern: String) throws(ClientException) -> Regex<AnyRegexOutput> {
-            do { return try Regex(pattern) } catch {
-                throw ClientException(.badScanSpec, "Bad regular expression '\(pattern)'")
+        // Patterns run on BoundedRegex (linear time, RE2 syntax), so no pattern can stall
+        // the broker; the messages follow ScanContext's.
+        func compile(_ pattern: String, _ what: String) throws(ClientException) -> BoundedRegex {
+            do { return try BoundedRegex(pattern) } catch {
+                throw ClientException(.badScanSpec, "Can't convert \(what) \(pattern.prefix(200)) to regexp -\(error.message)")
             }
         }
-        rowRegex = try plan.rowRegexp.map { (p) throws(ClientException) in try compile(p) }
-        valueRegex = try plan.valueRegexp.map { (p) throws(ClientException) in try compile(p) }
-        var q: [String: Regex<AnyRegexOutput>] = [:]
-        for case .qualifierRegex(_, let p) in plan.columns { q[p] = try compile(p) }
+        rowRegex = try plan.rowRegexp.map { (p) throws(ClientException) in try compile(p, "row_regexp") }
+        valueRegex = try plan.valueRegexp.map { (p) throws(ClientException) in try compile(p, "value_regexp") }
+        var q: [String: BoundedRegex] = [:]
+        for case .qualifierRegex(_, let p) in plan.columns { q[p] = try compile(p, "qualifier regexp") }
         qualifierRegexes = q
-        var v: [Int: Regex<AnyRegexOutput>] = [:]
+        var v: [Int: BoundedRegex] = [:]
         for (i, f) in plan.valueFilters.enumerated() {
             if f.operation.contains(.regexMatch), let value = f.value {
-                v[i] = try compile(String(decoding: value, as: UTF8.self))
+                v[i] = try compile(String(decoding: value, as: UTF8.self), "column predicate value regexp")
             }
             if f.operation.contains(.qualifierRegexMatch), let qualifier = f.qualifier {
-                v[-1 - i] = try compile(String(decoding: qualifier, as: UTF8.self))
+                v[-1 - i] = try compile(String(decoding: qualifier, as: UTF8.self), "column predicate qualifier regexp")
             }
         }
         valueFilterRegexes = v
@@ -92,20 +96,21 @@ struct ScanCursor {
         pending = []
         pendingIndex = 0
         let ranges = plan.ranges
-        let rows = table.store.rows
         while rangeIndex < ranges.count {
             let range = ranges[rangeIndex]
             let limitReached = (plan.rowLimit > 0 && rowsSeen >= plan.rowLimit)
                 || (plan.cellLimit > 0 && cellsSeen >= plan.cellLimit)
-            var index = lastRow.map { table.store.firstRow(atOrAfter: $0, strictlyAfter: true) }
-                ?? table.store.firstRow(atOrAfter: range.lowestRow)
             if !limitReached {
-                while index < rows.count {
-                    let row = rows[index]
+                // A local reference to the store (nothing writes while the lock is held).
+                let store = table.store
+                var position = resumePosition(range, store)
+                while let row = store.row(at: position) {
                     if range.isPastEnd(row.key) { break }
                     lastRow = row.key
-                    index += 1
+                    position = store.position(after: position)
+                    nextPosition = (position, store.layoutVersion)
                     guard range.admits(row.key) else { continue }
+                    if let filter = plan.rowFilter, !filter.contains(where: { $0.admits(row.key) }) { continue }
                     var cells = visibleCells(of: row, now: now)
                     if cells.isEmpty { continue }
                     if rowsSkipped < plan.rowOffset {
@@ -130,6 +135,7 @@ struct ScanCursor {
             }
             rangeIndex += 1
             lastRow = nil
+            nextPosition = nil
             rowsSeen = 0
             rowsSkipped = 0
             cellsSeen = 0
@@ -139,9 +145,17 @@ struct ScanCursor {
         return false
     }
 
-    private func matches(_ regex: Regex<AnyRegexOutput>?, _ bytes: Bytes) -> Bool {
+    /// Where to go on: the remembered position while no row was added since, else a binary
+    /// search past the last row read (or to the range's start).
+    private func resumePosition(_ range: RowRange, _ store: CellStore) -> RowPosition {
+        if let (position, version) = nextPosition, version == store.layoutVersion { return position }
+        if let last = lastRow { return store.firstRow(atOrAfter: last, strictlyAfter: true) }
+        return store.firstRow(atOrAfter: range.lowestRow)
+    }
+
+    private func matches(_ regex: BoundedRegex?, _ bytes: Bytes) -> Bool {
         guard let regex else { return true }
-        return (try? regex.firstMatch(in: String(decoding: bytes, as: UTF8.self))) != nil
+        return regex.matches(bytes)
     }
 
     private func admitsColumn(_ cell: StoredCell) -> Bool {
@@ -158,9 +172,9 @@ struct ScanCursor {
         return false
     }
 
-    private func admitsValue(_ cell: StoredCell) -> Bool {
-        if !matches(valueRegex, cell.value) { return false }
-        if plan.valueFilters.isEmpty { return true }
+    /// Bit i set when value filter i matches the cell.
+    private func matchingFilters(_ cell: StoredCell) -> UInt64 {
+        var mask: UInt64 = 0
         for (i, f) in plan.valueFilters.enumerated() where f.familyID == nil || f.familyID == cell.familyID {
             var ok = true
             let op = f.operation
@@ -170,15 +184,14 @@ struct ScanCursor {
             if op.contains(.qualifierRegexMatch) { ok = ok && matches(valueFilterRegexes[-1 - i], cell.qualifier) }
             else if op.contains(.qualifierPrefixMatch) { ok = ok && cell.qualifier.starts(with: f.qualifier ?? []) }
             else if op.contains(.qualifierExactMatch) { ok = ok && cell.qualifier == (f.qualifier ?? []) }
-            if ok { return true }
+            if ok && i < 64 { mask |= 1 << UInt64(i) }
         }
-        return false
+        return mask
     }
 
     /// COUNTER families read as one cell per column: the sum of the visible versions back to
     /// the newest reset (`=N`), as ASCII decimal, with the newest version's timestamp.
-    static func collapsingCounters(_ row: StoredRow, schema: TableSchema, now: Int64) -> [StoredCell] {
-        let counterIDs = Set(schema.families.filter { schema.effectiveOptions($0).counter == true }.map(\.id))
+    static func collapsingCounters(_ row: StoredRow, schema: TableSchema, counterIDs: Set<Int32>, now: Int64) -> [StoredCell] {
         if counterIDs.isEmpty { return row.cells }
         var out: [StoredCell] = []
         var current: StoredCell?
@@ -220,19 +233,18 @@ struct ScanCursor {
 
     /// The row's cells as a reader sees them: deletes, dropped families, TTL and
     /// MAX_VERSIONS applied, then the scan's filters and per-family limits.
-    private func visibleCells(of row: StoredRow, now: Int64) -> [Cell] {
+    private mutating func visibleCells(of row: StoredRow, now: Int64) -> [Cell] {
         if rowRegex != nil && !matches(rowRegex, row.key) { return [] }
         let schema = table.schema
+        if schemaView.generation != schema.generation { schemaView = SchemaView(schema) }
+        let view = schemaView
         let cellRange = plan.cellRanges.isEmpty ? nil : plan.cellRanges[rangeIndex]
         var out: [Cell] = []
-        if plan.returnDeletes {
-            for marker in row.deletes {
-                let name = marker.flag == .deleteRow ? "" : (schema.family(id: marker.familyID)?.name ?? "")
-                out.append(Cell(key: Key(row: row.key, columnFamily: name, columnQualifier: marker.qualifier,
-                                         timestamp: marker.timestamp, revision: marker.revision, flag: marker.flag),
-                                value: []))
-            }
-        }
+        // RETURN_DELETES: markers interleave with the cells in Hypertable's key order (row,
+        // family, qualifier, flag: delete row < family < cell < cell version < insert, then
+        // newest first); `outKeys` keeps each cell's (family, qualifier) for that merge.
+        let withMarkers = plan.returnDeletes && !row.deletes.isEmpty
+        var outKeys: [(Int32, Bytes)] = []
         var family: FamilyDefinition?
         var maxVersions: Int32 = 0
         var ttlCutoff: Int64?
@@ -240,14 +252,14 @@ struct ScanCursor {
         var storedVersions: Int32 = 0
         var scanVersions: Int32 = 0
         var familyCount: Int32 = 0
-        for cell in Self.collapsingCounters(row, schema: schema, now: now) {
+        var rowMask: UInt64 = 0
+        for cell in Self.collapsingCounters(row, schema: schema, counterIDs: view.counterIDs, now: now) {
             if family?.id != cell.familyID {
-                family = schema.family(id: cell.familyID)
+                family = view.family(cell.familyID)
                 familyCount = 0
                 if let f = family {
-                    let options = schema.effectiveOptions(f)
-                    maxVersions = options.maxVersions ?? 0
-                    ttlCutoff = options.ttl.map { now - Int64($0) * 1_000_000_000 }
+                    maxVersions = view.maxVersions[Int(f.id)]
+                    ttlCutoff = view.ttlSeconds[Int(f.id)].map { now - Int64($0) * 1_000_000_000 }
                 }
             }
             guard let f = family, !f.deleted else { continue }
@@ -256,7 +268,7 @@ struct ScanCursor {
                 storedVersions = 0
                 scanVersions = 0
             }
-            if row.deletes.contains(where: { $0.hides(cell) }) { continue }
+            if !row.deletes.isEmpty && row.deletes.contains(where: { $0.hides(cell) }) { continue }
             if let cutoff = ttlCutoff, cell.timestamp < cutoff { continue }
             storedVersions += 1
             if maxVersions > 0 && storedVersions > maxVersions { continue }
@@ -264,15 +276,116 @@ struct ScanCursor {
             if let e = plan.endTime, cell.timestamp >= e { continue }
             guard admitsColumn(cell) else { continue }
             if let r = cellRange, !r.admits(row: row.key, familyID: cell.familyID, qualifier: cell.qualifier) { continue }
-            guard admitsValue(cell) else { continue }
+            // MAX_VERSIONS counts the versions in the time range before value predicates
+            // drop any (a newer non-matching version hides an older matching one).
             scanVersions += 1
             if plan.versions > 0 && scanVersions > plan.versions { continue }
+            guard matches(valueRegex, cell.value) else { continue }
+            if !plan.valueFilters.isEmpty {
+                let mask = matchingFilters(cell)
+                guard mask != 0 else { continue }
+                rowMask |= mask
+            }
             familyCount += 1
             if plan.cellLimitPerFamily > 0 && familyCount > plan.cellLimitPerFamily { continue }
+            if withMarkers { outKeys.append((cell.familyID, cell.qualifier)) }
             out.append(Cell(key: Key(row: row.key, columnFamily: f.name, columnQualifier: cell.qualifier,
                                      timestamp: cell.timestamp, revision: cell.revision, flag: .insert),
                             value: plan.keysOnly ? [] : cell.value))
         }
+        if withMarkers {
+            out = Self.merging(row.deletes.sorted(by: Self.markerPrecedes), into: out, keys: outKeys, row: row.key,
+                               view: view, accessGroups: schema.accessGroups.count)
+        }
+        if plan.andValueFilters && plan.valueFilters.count > 1 {
+            // and_column_predicates: the row counts only when every predicate matched.
+            let all: UInt64 = plan.valueFilters.count >= 64 ? .max : (1 << UInt64(plan.valueFilters.count)) - 1
+            if rowMask != all { return [] }
+        }
         return out
+    }
+
+    /// `cells` (with their family and qualifier in `keys`) with the sorted `markers` placed
+    /// before the first cell that sorts after them.
+    static func merging(_ markers: [DeleteMarker], into cells: [Cell], keys: [(Int32, Bytes)], row: Bytes,
+                        view: SchemaView, accessGroups: Int) -> [Cell] {
+        var out: [Cell] = []
+        out.reserveCapacity(cells.count + markers.count)
+        var m = 0
+        func emit(_ marker: DeleteMarker) {
+            let name = marker.flag == .deleteRow ? "" : (view.family(marker.familyID)?.name ?? "")
+            let cell = Cell(key: Key(row: row, columnFamily: name, columnQualifier: marker.qualifier,
+                                     timestamp: marker.timestamp, revision: marker.revision, flag: marker.flag), value: [])
+            // A range server keeps a row delete in every access group and returns each.
+            let copies = marker.flag == .deleteRow ? max(1, accessGroups) : 1
+            for _ in 0..<copies { out.append(cell) }
+        }
+        for (i, cell) in cells.enumerated() {
+            let (family, qualifier) = keys[i]
+            while m < markers.count {
+                let marker = markers[m]
+                let markerFamily = marker.flag == .deleteRow ? 0 : marker.familyID
+                if markerFamily > family || (markerFamily == family && compareBytes(marker.qualifier, qualifier) > 0) { break }
+                emit(marker)
+                m += 1
+            }
+            out.append(cell)
+        }
+        while m < markers.count {
+            emit(markers[m])
+            m += 1
+        }
+        return out
+    }
+
+    static func flagRank(_ flag: KeyFlag) -> Int {
+        switch flag {
+        case .deleteRow: return 0
+        case .deleteColumnFamily: return 1
+        case .deleteCell: return 2
+        case .deleteCellVersion: return 3
+        case .insert: return 255
+        }
+    }
+
+    static func markerPrecedes(_ a: DeleteMarker, _ b: DeleteMarker) -> Bool {
+        let af = a.flag == .deleteRow ? 0 : a.familyID, bf = b.flag == .deleteRow ? 0 : b.familyID
+        if af != bf { return af < bf }
+        let q = compareBytes(a.qualifier, b.qualifier)
+        if q != 0 { return q < 0 }
+        let ar = flagRank(a.flag), br = flagRank(b.flag)
+        if ar != br { return ar < br }
+        return a.timestamp > b.timestamp
+    }
+}
+
+/// A schema's per-family facts in arrays indexed by family id (ids are below 256), so a scan
+/// looks them up without searching; rebuilt when the schema's generation changes.
+struct SchemaView {
+    var generation: Int64 = -1
+    var families: [FamilyDefinition?] = []
+    var maxVersions: [Int32] = []
+    var ttlSeconds: [Int32?] = []
+    var counterIDs: Set<Int32> = []
+
+    init() {}
+
+    init(_ schema: TableSchema) {
+        generation = schema.generation
+        let size = Int(schema.nextFamilyID) + 1
+        families = Array(repeating: nil, count: size)
+        maxVersions = Array(repeating: 0, count: size)
+        ttlSeconds = Array(repeating: nil, count: size)
+        for f in schema.families where f.id >= 0 && Int(f.id) < size {
+            let options = schema.effectiveOptions(f)
+            families[Int(f.id)] = f
+            maxVersions[Int(f.id)] = options.maxVersions ?? 0
+            ttlSeconds[Int(f.id)] = options.ttl
+            if options.counter == true { counterIDs.insert(f.id) }
+        }
+    }
+
+    func family(_ id: Int32) -> FamilyDefinition? {
+        id >= 0 && Int(id) < families.count ? families[Int(id)] : nil
     }
 }

@@ -93,11 +93,15 @@ struct ValueFilter: Sendable {
 /// `ScanSpec` (and of an HQL SELECT, which can say a little more, e.g. row prefixes).
 struct ScanPlan: Sendable {
     var rowRanges: [RowRange] = []
+    /// SCAN_AND_FILTER_ROWS: the rows wanted, tested on each row of one pass.
+    var rowFilter: [RowRange]?
     var cellRanges: [CellRange] = []
     var columns: [ColumnFilter] = []
     var rowRegexp: String?
     var valueRegexp: String?
     var valueFilters: [ValueFilter] = []
+    /// `and_column_predicates`: a row must match every value filter (with some cell).
+    var andValueFilters = false
     var startTime: Int64?
     var endTime: Int64?
     var versions: Int32 = 0
@@ -143,6 +147,32 @@ struct ScanPlan: Sendable {
         return CellPosition(row: row, familyID: f.id, qualifier: Array((qualifier ?? "").utf8))
     }
 
+    /// Hypertable's checks on column predicates (`ScanContext`, `TableScannerAsync`): none on
+    /// a COUNTER family, at most 32, and selected columns must be predicate families.
+    private func checkValueFilters(schema: TableSchema, table: String) throws(ClientException) {
+        guard !valueFilters.isEmpty else { return }
+        guard valueFilters.count <= 32 else { throw Self.badScanSpec("Too many column predicates (max 32)") }
+        var predicateFamilies: Set<Int32> = []
+        for f in valueFilters {
+            guard let id = f.familyID else { continue }
+            predicateFamilies.insert(id)
+            if let family = schema.family(id: id), schema.effectiveOptions(family).counter == true {
+                throw Self.badScanSpec("Counters are not supported for column predicates")
+            }
+        }
+        if valueFilters.contains(where: { $0.familyID == nil }) { return }
+        for column in columns {
+            let id: Int32
+            switch column {
+            case .family(let f), .cell(let f, _), .qualifierPrefix(let f, _), .qualifierRegex(let f, _): id = f
+            }
+            if !predicateFamilies.contains(id) {
+                let name = schema.family(id: id)?.name ?? String(id)
+                throw ClientException(.hqlParseError, "Selected column \(name) must be referenced in Column predicate")
+            }
+        }
+    }
+
     /// From a Thrift `ScanSpec`, with Hypertable's checks (`IntervalScannerAsync::init`).
     init(_ spec: ScanSpec, schema: TableSchema, table: String) throws(ClientException) {
         if !spec.rowIntervals.isEmpty && !spec.cellIntervals.isEmpty {
@@ -178,6 +208,13 @@ struct ScanPlan: Sendable {
             if let name = p.columnFamily, !name.isEmpty { filter.familyID = try Self.family(name, in: schema, table: table).id }
             valueFilters.append(filter)
         }
+        andValueFilters = spec.andColumnPredicates
+        try checkValueFilters(schema: schema, table: table)
+        if spec.scanAndFilterRows && rowRanges.count > 1 {
+            rowFilter = rowRanges
+            let lowest = rowRanges.map(\.lowestRow).min { compareBytes($0, $1) < 0 } ?? []
+            rowRanges = [RowRange(start: lowest.isEmpty ? nil : lowest)]
+        }
         rowRegexp = spec.rowRegexp.flatMap { $0.isEmpty ? nil : $0 }
         valueRegexp = spec.valueRegexp.flatMap { $0.isEmpty ? nil : $0 }
         startTime = spec.startTime
@@ -206,8 +243,11 @@ struct ScanPlan: Sendable {
                 range.endInclusive = r.end?.inclusive ?? true
                 if let s = range.start, let e = range.end {
                     let c = compareBytes(s, e)
-                    if c > 0 || (c == 0 && !(range.startInclusive && range.endInclusive)) {
-                        throw Self.badScanSpec("start_row > end_row or empty row interval")
+                    if c > 0 {
+                        throw Self.badScanSpec("start_row (\(String(decoding: s, as: UTF8.self))) > end_row (\(String(decoding: e, as: UTF8.self)))")
+                    }
+                    if c == 0 && !(range.startInclusive && range.endInclusive) {
+                        throw Self.badScanSpec("empty row interval")
                     }
                 }
             }
@@ -255,6 +295,14 @@ struct ScanPlan: Sendable {
             }
             valueFilters.append(ValueFilter(familyID: id, operation: op, qualifier: qualifier,
                                             value: p.operation == .exists ? nil : Array(p.value.utf8)))
+        }
+        andValueFilters = query.andValuePredicates
+        try checkValueFilters(schema: schema, table: table)
+        if query.scanAndFilterRows && rowRanges.count > 1 {
+            // One pass over the rows from the lowest interval on, each row once, in order.
+            rowFilter = rowRanges
+            let lowest = rowRanges.map(\.lowestRow).min { compareBytes($0, $1) < 0 } ?? []
+            rowRanges = [RowRange(start: lowest.isEmpty ? nil : lowest)]
         }
         rowRegexp = query.rowRegexp
         valueRegexp = query.valueRegexp

@@ -60,7 +60,15 @@ struct TableSchema: Sendable, Hashable {
         guard !accessGroups.contains(where: { $0.name == name }) else {
             throw Self.badSchema("Access group '\(name)' multiply defined")
         }
-        accessGroups.append(AccessGroupDefinition(name: name, options: options, defaults: defaults,
+        // Like Hypertable's schema validation, a group takes the table's access group
+        // defaults for the options it does not set (SHOW CREATE TABLE then shows them).
+        var merged = options
+        merged.replication = merged.replication ?? accessGroupDefaults.replication
+        merged.blockSize = merged.blockSize ?? accessGroupDefaults.blockSize
+        merged.compressor = merged.compressor ?? accessGroupDefaults.compressor
+        merged.bloomFilter = merged.bloomFilter ?? accessGroupDefaults.bloomFilter
+        merged.inMemory = merged.inMemory ?? accessGroupDefaults.inMemory
+        accessGroups.append(AccessGroupDefinition(name: name, options: merged, defaults: defaults,
                                                   generation: generation))
     }
 
@@ -76,9 +84,17 @@ struct TableSchema: Sendable, Hashable {
             try addAccessGroup(accessGroup)
         }
         guard nextFamilyID < 256 else {
-            throw ClientException(.tooManyColumns, "Too many column families (max 255)")
+            throw ClientException(.tooManyColumns, "Attempt to add > 255 column families to table")
         }
-        families.append(FamilyDefinition(name: name, id: nextFamilyID, accessGroup: accessGroup, options: options,
+        // A family takes its group's column family defaults, then the table's, for what it
+        // does not set itself.
+        let group = accessGroups.first { $0.name == accessGroup }?.defaults ?? ColumnFamilyOptions()
+        var merged = options
+        merged.maxVersions = merged.maxVersions ?? group.maxVersions ?? familyDefaults.maxVersions
+        merged.ttl = merged.ttl ?? group.ttl ?? familyDefaults.ttl
+        merged.timeOrderDesc = merged.timeOrderDesc ?? group.timeOrderDesc ?? familyDefaults.timeOrderDesc
+        merged.counter = merged.counter ?? group.counter ?? familyDefaults.counter
+        families.append(FamilyDefinition(name: name, id: nextFamilyID, accessGroup: accessGroup, options: merged,
                                          valueIndex: valueIndex, qualifierIndex: qualifierIndex,
                                          generation: generation))
         nextFamilyID += 1

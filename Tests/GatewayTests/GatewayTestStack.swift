@@ -6,32 +6,26 @@ import HypertableEmulator
 import Sockets
 import XCTest
 
-/// The embedded broker and a gateway in front of it, both on port 0, for one test.
+/// A `GatewayHarness` (embedded broker + gateway on port 0) with the access log collected
+/// and a one-line HQL helper.
 final class GatewayTestStack {
-    let broker: EmulatedBroker
-    let emulator: EmulatorServer
-    let gateway: Gateway
+    let harness: GatewayHarness
     let logLines = LogCollector()
+    var broker: EmulatedBroker { harness.broker }
+    var emulator: EmulatorServer { harness.emulator }
+    var gateway: Gateway { harness.gateway }
 
     init(configure: (inout GatewayConfiguration) -> Void = { _ in }) throws {
-        broker = EmulatedBroker()
-        emulator = EmulatorServer(broker: broker, host: "127.0.0.1", port: 0)
-        try emulator.start()
-        var configuration = GatewayConfiguration()
-        configuration.listenPort = 0
-        configuration.brokers = [.init(host: "127.0.0.1", port: emulator.port)]
-        configuration.brokerTimeoutMilliseconds = 5_000
-        configuration.gracePeriodSeconds = 2
-        configure(&configuration)
         let lines = logLines
-        gateway = try Gateway(configuration: configuration, log: { lines.append($0) })
-        try gateway.start()
+        harness = try GatewayHarness(configure: { configuration in
+            configuration.accessLog = true
+            configuration.poolSize = 5
+            configuration.maxOverflow = 10
+            configure(&configuration)
+        }, log: { lines.append($0) })
     }
 
-    deinit {
-        gateway.shutdown()
-        emulator.stop()
-    }
+    deinit { harness.stop() }
 
     func client() throws -> HTTPTestClient { try HTTPTestClient(port: gateway.port, timeout: 10) }
 

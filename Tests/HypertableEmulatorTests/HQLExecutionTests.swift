@@ -53,7 +53,8 @@ final class HQLExecutionTests: XCTestCase {
               rowkey,
               ACCESS GROUP default ('refer_url', 'http_code'),
               ACCESS GROUP misc (timestamp, rowkey)
-            )
+            );
+
             """])
         let xml = try XCTUnwrap(try f.hql("DESCRIBE TABLE Pages").results?.first)
         XCTAssertTrue(xml.hasPrefix("<Schema>\n  <AccessGroupDefaults>\n  </AccessGroupDefaults>\n"))

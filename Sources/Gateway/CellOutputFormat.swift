@@ -1,0 +1,240 @@
+import HTTPServer
+import HypertableClient
+
+/// How a list of cells goes out, chosen from the request's `Accept` (RFC 9110 §12.5.1):
+///
+/// - `json` (default): one object `{"cells": [cell, ...]}`; SELECTs add `"results": []` so
+///   the shape matches the buffered query answer. A failure after the first byte closes the
+///   array and adds `"error": {problem}` before the closing brace.
+/// - `ndjson` (`application/x-ndjson`): one cell object per line; a failure adds a last line
+///   `{"error": {problem}}`.
+/// - `tsv` (`text/tab-separated-values`): Hypertable's shell format with DISPLAY_TIMESTAMPS
+///   (`hypertable_test.golden`): `timestamp<TAB>row<TAB>cf:qualifier<TAB>value`, the timestamp
+///   as `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` (UTC), backslash, tab and newline escaped as the shell
+///   does (`\\`, `\t`, `\n`); a failure adds a last line `#error {problem}`.
+public enum CellOutputFormat: String, Sendable, CaseIterable {
+    case json
+    case ndjson
+    case tsv
+
+    public var contentType: String {
+        switch self {
+        case .json: return "application/json"
+        case .ndjson: return "application/x-ndjson"
+        case .tsv: return "text/tab-separated-values; charset=utf-8"
+        }
+    }
+
+    /// The best format the client accepts; JSON when it names none of ours (lenient: a
+    /// client that asks for `text/html` still gets data, not a 406).
+    public static func negotiate(_ request: HTTPRequest) -> CellOutputFormat {
+        var best: (format: CellOutputFormat, weight: Double)?
+        for element in request.headers.listValues(for: "Accept") {
+            let parts = element.split(separator: ";").map { $0.trimmedOWS }
+            guard let mediaType = parts.first?.lowercased() else { continue }
+            let format: CellOutputFormat
+            switch mediaType {
+            case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/json-seq":
+                format = .ndjson
+            case "text/tab-separated-values": format = .tsv
+            case "application/json", "application/*", "*/*": format = .json
+            default: continue
+            }
+            var weight = 1.0
+            for parameter in parts.dropFirst() {
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmedOWS }
+                if pair.count == 2, pair[0].lowercased() == "q" { weight = Double(pair[1]) ?? 0 }
+            }
+            // Wildcards lose ties against a named type.
+            if mediaType.hasSuffix("*") { weight -= 0.0001 }
+            if weight > 0, weight > (best?.weight ?? -1) { best = (format, weight) }
+        }
+        return best?.format ?? .json
+    }
+}
+
+/// Encodes cells in one `CellOutputFormat` into a reused buffer: `begin`, any number of
+/// `append`s (each followed by `take`), then `end` or `fail`. Streaming writes each batch's
+/// bytes as one chunk, so memory stays at one batch whatever the result's size.
+struct CellBodyEncoder {
+    let format: CellOutputFormat
+    let encoding: CellEncoding
+    /// Adds `"results": []` to the JSON object (the HQL query route's shape).
+    let withResults: Bool
+    private var json: JSONWriter
+    private var wroteCell = false
+
+    init(format: CellOutputFormat, encoding: CellEncoding, withResults: Bool = false, capacity: Int = 64 * 1024) {
+        self.format = format
+        self.encoding = encoding
+        self.withResults = withResults
+        self.json = JSONWriter(capacity: capacity)
+    }
+
+    /// The bytes encoded since the last `take`, leaving the buffer empty (capacity kept).
+    mutating func take() -> [UInt8] {
+        let bytes = json.bytes
+        json.reset()
+        return bytes
+    }
+
+    var isEmpty: Bool { json.bytes.isEmpty }
+
+    mutating func begin() {
+        if format == .json {
+            json.beginObject()
+            json.key("cells")
+            json.beginArray()
+        }
+    }
+
+    mutating func append(_ cells: [Cell]) {
+        switch format {
+        case .json:
+            for cell in cells {
+                if wroteCell { json.expectSeparator() }
+                encoding.write(cell, into: &json)
+                wroteCell = true
+            }
+        case .ndjson:
+            for cell in cells {
+                encoding.write(cell, into: &json)
+                json.rawByte(0x0A)
+            }
+        case .tsv:
+            for cell in cells { Self.appendTSV(cell, to: &json) }
+        }
+    }
+
+    mutating func end(results: [String] = []) {
+        guard format == .json else { return }
+        json.endArray()
+        if withResults {
+            json.key("results")
+            json.beginArray()
+            for line in results { json.string(line) }
+            json.endArray()
+        }
+        json.endObject()
+    }
+
+    /// Ends the body with an error record instead of `end()`: never a silently truncated result.
+    mutating func fail(_ problem: Problem, instance: String?, requestID: String?) {
+        let body = problem.jsonBody(instance: instance, requestID: requestID)
+        switch format {
+        case .json:
+            json.endArray()
+            if withResults {
+                json.key("results")
+                json.beginArray()
+                json.endArray()
+            }
+            json.key("error")
+            json.rawBytes(body)
+            json.endObject()
+        case .ndjson:
+            json.rawBytes(Array("{\"error\":".utf8))
+            json.rawBytes(body)
+            json.rawBytes([UInt8(ascii: "}"), 0x0A])
+        case .tsv:
+            json.rawBytes(Array("#error ".utf8))
+            json.rawBytes(body)
+            json.rawBytes([0x0A])
+        }
+    }
+
+    // MARK: TSV
+
+    static func appendTSV(_ cell: Cell, to out: inout JSONWriter) {
+        var line: [UInt8] = []
+        line.reserveCapacity(64 + cell.key.row.count + (cell.value?.count ?? 0))
+        if let timestamp = cell.key.timestamp { line += hypertableTimestamp(timestamp).utf8 }
+        line.append(0x09)
+        appendEscaped(cell.key.row, to: &line)
+        line.append(0x09)
+        appendEscaped(Array(cell.key.columnFamily.utf8), to: &line)
+        if !cell.key.columnQualifier.isEmpty {
+            line.append(UInt8(ascii: ":"))
+            appendEscaped(cell.key.columnQualifier, to: &line)
+        }
+        if cell.key.flag != .insert {
+            line.append(0x09)
+            line += CellEncoding.flagName(cell.key.flag).uppercased().replacingUnderscores.utf8
+        } else if let value = cell.value {
+            line.append(0x09)
+            appendEscaped(value, to: &line)
+        }
+        line.append(0x0A)
+        out.rawBytes(line)
+    }
+
+    /// The shell's escaping (select.md, NO_ESCAPE): backslash, newline and tab become two
+    /// characters, so one cell stays one line that LOAD DATA INFILE can read back.
+    static func appendEscaped(_ bytes: Bytes, to line: inout [UInt8]) {
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\\"): line += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x0A: line += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x09: line += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            default: line.append(byte)
+            }
+        }
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` in UTC from nanoseconds since the epoch.
+    static func hypertableTimestamp(_ nanoseconds: Int64) -> String {
+        let (seconds, fraction) = floorDivide(nanoseconds, 1_000_000_000)
+        let (days, secondOfDay) = floorDivide(seconds, 86_400)
+        // Days to civil date (proleptic Gregorian), after Howard Hinnant's `civil_from_days`.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPart = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPart + 2) / 5 + 1
+        let month = monthPart < 10 ? monthPart + 3 : monthPart - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " "
+            + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
+            + "." + pad(fraction, 9)
+    }
+
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+        var quotient = value / divisor
+        var remainder = value % divisor
+        if remainder < 0 {
+            quotient -= 1
+            remainder += divisor
+        }
+        return (quotient, remainder)
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}
+
+extension String {
+    fileprivate var replacingUnderscores: String {
+        String(map { $0 == "_" ? " " : $0 })
+    }
+}
+
+extension JSONWriter {
+    /// Appends bytes as they are (already-encoded JSON, or TSV lines sharing the buffer).
+    mutating func rawBytes(_ raw: some Sequence<UInt8>) {
+        for byte in raw { rawByte(byte) }
+    }
+}
+
+extension Substring {
+    /// Without leading and trailing spaces and tabs (RFC 9110 §5.6.3, OWS).
+    fileprivate var trimmedOWS: String {
+        var text = self
+        while text.first == " " || text.first == "\t" { text = text.dropFirst() }
+        while text.last == " " || text.last == "\t" { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,129 @@
+import HTTPServer
+import HypertableClient
+import Sockets
+
+/// One pooled connection and one open scanner, held for the life of a streamed response.
+///
+/// `release` closes the scanner (`scanner_close`) and gives the connection back to the pool,
+/// once; `deinit` releases too, so a stream that the server never runs (a HEAD request, a client
+/// gone before the head was written) still closes its scanner.
+final class ScannerLease: Sendable {
+    private let pool: ConnectionPool
+    private let scanner: Int64
+    private let connection: Locked<PooledConnection?>
+
+    init(pool: ConnectionPool, connection: PooledConnection, scanner: Int64) {
+        self.pool = pool
+        self.scanner = scanner
+        self.connection = Locked(connection)
+    }
+
+    deinit { release(broken: false) }
+
+    /// Opens a scanner on a freshly borrowed connection; on failure nothing stays borrowed.
+    static func open(pool: ConnectionPool, namespace: String,
+                     _ open: (PooledConnection, Int64) throws -> Int64) throws -> ScannerLease {
+        let connection = try pool.checkout()
+        do {
+            let scanner = try connection.withNamespace(namespace) { id in try open(connection, id) }
+            return ScannerLease(pool: pool, connection: connection, scanner: scanner)
+        } catch {
+            pool.checkin(connection, broken: !ConnectionPool.leavesConnectionHealthy(error))
+            throw error
+        }
+    }
+
+    /// Adopts a scanner already opened on `connection` (an unbuffered `hql_exec`).
+    static func adopt(pool: ConnectionPool, connection: PooledConnection, scanner: Int64) -> ScannerLease {
+        ScannerLease(pool: pool, connection: connection, scanner: scanner)
+    }
+
+    /// The next batch (IDL `next_cells`); empty when the scanner is exhausted or released.
+    func nextCells() throws -> [Cell] {
+        // The connection is used by one thread at a time (the streaming worker); the lock only
+        // guards the hand-back, so a call is never made on a connection already returned.
+        guard let connection = connection.current else { return [] }
+        return try connection.service.scannerNextCells(scanner)
+    }
+
+    /// Closes the scanner and returns the connection (`broken` when the transport failed).
+    /// Idempotent.
+    func release(broken: Bool) {
+        guard let borrowed = connection.withLock({ held -> PooledConnection? in
+            defer { held = nil }
+            return held
+        }) else { return }
+        var broken = broken
+        if !broken {
+            do {
+                try borrowed.service.scannerClose(scanner)
+            } catch is ClientException {
+                // The broker no longer knows the scanner: nothing left to close.
+            } catch {
+                broken = true
+            }
+        }
+        pool.checkin(borrowed, broken: broken)
+    }
+}
+
+/// Streams a scanner's cells as a chunked response, one chunk per `next_cells` batch.
+struct CellStreaming: Sendable {
+    let handling: RouteHandling
+
+    /// The response for `lease`: on success the format's closing bytes; on a broker error
+    /// mid-stream the format's error record (see `CellOutputFormat`); on a client that left,
+    /// the scanner is closed and the connection kept (the broker did nothing wrong).
+    func response(_ lease: ScannerLease, format: CellOutputFormat, encoding: CellEncoding,
+                  withResults: Bool = false, request: HTTPRequest) -> HTTPResponse {
+        let metrics = handling.metrics
+        let instance = request.path
+        let requestID = request.headers["X-Request-ID"]
+        var response = HTTPResponse(status: .ok, headers: ["Content-Type": format.contentType]) { writer in
+            var encoder = CellBodyEncoder(format: format, encoding: encoding, withResults: withResults)
+            encoder.begin()
+            do {
+                var failure: (any Error)?
+                while true {
+                    let cells: [Cell]
+                    do {
+                        cells = try lease.nextCells()
+                    } catch {
+                        failure = error
+                        break
+                    }
+                    if cells.isEmpty { break }
+                    encoder.append(cells)
+                    try writer.write(encoder.take())
+                }
+                if let failure {
+                    lease.release(broken: !ConnectionPool.leavesConnectionHealthy(failure))
+                    let problem = ErrorMapping.problem(for: failure)
+                    metrics.recordBrokerError(problem.hypertableName ?? "STREAM_\(problem.status)")
+                    encoder.fail(problem, instance: instance, requestID: requestID)
+                } else {
+                    lease.release(broken: false)
+                    encoder.end()
+                }
+                try writer.write(encoder.take())
+            } catch {
+                // The client went away or stalled: stop reading, close the scanner.
+                lease.release(broken: false)
+                throw error
+            }
+        }
+        // Compressing a stream adds latency per chunk for little gain on short batches;
+        // the server's own `compressStreams` setting decides, as for any stream.
+        response.allowsCompression = true
+        return response
+    }
+
+    /// A complete (not streamed) body of `cells` in `format` (row reads).
+    static func body(_ cells: [Cell], format: CellOutputFormat, encoding: CellEncoding) -> HTTPResponse {
+        var encoder = CellBodyEncoder(format: format, encoding: encoding, capacity: 256 + cells.count * 96)
+        encoder.begin()
+        encoder.append(cells)
+        encoder.end()
+        return HTTPResponse(headers: ["Content-Type": format.contentType], body: encoder.take())
+    }
+}

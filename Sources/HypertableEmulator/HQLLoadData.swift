@@ -1,0 +1,206 @@
+import HQL
+import HypertableClient
+
+/// `LOAD DATA INFILE [options] "file" INTO TABLE name` as Hypertable's shell runs it
+/// (`Lib/LoadDataSource.cc`): the file is read on the shell's side and its cells are written
+/// through a mutator. Only the script runner uses it (a broker never reads client files).
+///
+/// Formats, as Hypertable detects them from the first line:
+/// - a `#`-header naming the columns: one row per line, the row key from `ROW_KEY_COLUMN`
+///   (default the first column), every other column a cell of the family (`family[:qualifier]`)
+///   it names, `TIMESTAMP_COLUMN` giving the timestamp; `DUP_KEY_COLS` also stores the key
+///   columns as cells;
+/// - `[timestamp TAB] row TAB column TAB value` (header `#row..` / `#timestamp..`, or no header
+///   with 2 or 3 separators, or `SINGLE_CELL_FORMAT`): one cell per line.
+/// Values are unescaped (`\t \n \\ \0`) unless `NO_ESCAPE`; empty lines are skipped.
+struct HQLLoadData {
+    var file = ""
+    var table = ""
+    var rowKeyColumns: [String] = []
+    var timestampColumn: String?
+    var duplicateKeyColumns = false
+    var ignoreUnknownFamilies = false
+    var singleCellFormat = false
+    var fieldSeparator: UInt8 = 0x09
+    var noEscape = false
+
+    /// Parses the command; nil when it is not a LOAD DATA INFILE into a table.
+    static func parse(_ command: String) throws(ClientException) -> HQLLoadData? {
+        let tokens: [HQLToken]
+        do { tokens = try HQLLexer.tokenize(command) } catch { throw ClientException(.hqlParseError, error.message) }
+        var i = 0
+        func word(_ w: String) -> Bool {
+            if i < tokens.count, case .word(let x) = tokens[i].kind, x.uppercased() == w { i += 1; return true }
+            return false
+        }
+        func text() -> String? {
+            guard i < tokens.count else { return nil }
+            switch tokens[i].kind {
+            case .word(let s), .string(let s), .number(let s): i += 1; return s
+            default: return nil
+            }
+        }
+        func equals() { if i < tokens.count, tokens[i].kind == .symbol("=") { i += 1 } }
+        guard word("LOAD"), word("DATA"), word("INFILE") else { return nil }
+        var load = HQLLoadData()
+        while true {
+            if word("ROW_KEY_COLUMN") {
+                equals()
+                guard let first = text() else { throw ClientException(.hqlParseError, "Bad ROW_KEY_COLUMN") }
+                load.rowKeyColumns = [first]
+                while i < tokens.count, tokens[i].kind == .symbol("+") {
+                    i += 1
+                    guard let next = text() else { throw ClientException(.hqlParseError, "Bad ROW_KEY_COLUMN") }
+                    load.rowKeyColumns.append(next)
+                }
+            } else if word("TIMESTAMP_COLUMN") {
+                equals()
+                load.timestampColumn = text()
+            } else if word("DUP_KEY_COLS") || word("DUPLICATE_KEY_COLUMNS") {
+                load.duplicateKeyColumns = true
+            } else if word("IGNORE_UNKNOWN_CFS") || word("IGNORE_UNKNOWN_COLUMNS") {
+                load.ignoreUnknownFamilies = true
+            } else if word("SINGLE_CELL_FORMAT") {
+                load.singleCellFormat = true
+            } else if word("NO_ESCAPE") {
+                load.noEscape = true
+            } else if word("FIELD_SEPARATOR") {
+                equals()
+                guard let s = text(), s.utf8.count == 1, let b = s.utf8.first else {
+                    throw ClientException(.hqlParseError, "FIELD_SEPARATOR must be one character")
+                }
+                load.fieldSeparator = b
+            } else {
+                break
+            }
+        }
+        guard i < tokens.count, case .string(let file) = tokens[i].kind else {
+            throw ClientException(.hqlParseError, "LOAD DATA INFILE needs a quoted file name")
+        }
+        i += 1
+        guard word("INTO") else { throw ClientException(.hqlParseError, "Expected INTO") }
+        guard word("TABLE"), let table = text() else {
+            return nil
+        }
+        load.file = file
+        load.table = table
+        return load
+    }
+
+    /// The cells of each data line (1-based line numbers, as the shell reports them).
+    func lines(of data: Bytes) throws(ClientException) -> [(line: Int, cells: [Cell])] {
+        var rawLines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { line -> ArraySlice<UInt8> in
+            line.last == 0x0D ? line.dropLast() : line
+        }
+        if rawLines.last?.isEmpty == true { rawLines.removeLast() }
+        guard let first = rawLines.first else { return [] }
+        let sep = fieldSeparator
+        let separators = first.filter { $0 == sep }.count
+        let rowColumnValue: [String] = ["row", "column", "value"]
+        var header: [String]
+        var dataStart = 1
+        if singleCellFormat || first.first != 0x23 {
+            guard separators == 2 || separators == 3 else {
+                throw ClientException(.hqlBadLoadFileFormat,
+                                      "Untable to autodetect format, expected 2 or 3 field separators, got \(separators)")
+            }
+            header = separators == 2 ? rowColumnValue : ["timestamp"] + rowColumnValue
+            let headerText = "#" + header.joined(separator: String(UnicodeScalar(sep)))
+            if Array(first) != Array(headerText.utf8) { dataStart = 0 }
+        } else {
+            var text = String(decoding: first.dropFirst(), as: UTF8.self)
+            while text.first == " " || text.first == "\t" { text.removeFirst() }
+            header = text.split(separator: Character(UnicodeScalar(sep)), omittingEmptySubsequences: false).map(String.init)
+        }
+        guard header.count < 256 else { throw ClientException(.tooManyColumns, "Too many columns in load file header") }
+
+        // Single-cell layout: [timestamp] (row|rowkey) (column|columnkey) value.
+        var singleCell = false
+        var leadingTimestamp = false
+        if header.count == 3 || header.count == 4 {
+            let k = header.count - 3
+            if ["rowkey", "row"].contains(header[k]), ["columnkey", "column"].contains(header[k + 1]), header[k + 2] == "value",
+               k == 0 || header[0] == "timestamp" {
+                singleCell = true
+                leadingTimestamp = k == 1
+            }
+        }
+        var keyIndexes: [Int] = []
+        for name in rowKeyColumns {
+            guard let index = header.firstIndex(of: name) else {
+                throw ClientException(.hqlBadLoadFileFormat, "key column '\(name)' not found in input file")
+            }
+            keyIndexes.append(index)
+        }
+        if keyIndexes.isEmpty { keyIndexes = [leadingTimestamp ? 1 : 0] }
+        let timestampIndex = timestampColumn.flatMap { header.firstIndex(of: $0) }
+        if !singleCell && header.count < 2 {
+            throw ClientException(.hqlBadLoadFileFormat, "No columns specified in load file")
+        }
+
+        var out: [(line: Int, cells: [Cell])] = []
+        for (n, raw) in rawLines.enumerated() where n >= dataStart {
+            if raw.isEmpty { continue }
+            let fields = raw.split(separator: sep, omittingEmptySubsequences: false).map { Array($0) }
+            var cells: [Cell] = []
+            if singleCell {
+                let k = leadingTimestamp ? 1 : 0
+                guard fields.count >= k + 3 else { continue }
+                let timestamp = leadingTimestamp ? Self.parseTimestamp(fields[0]) : nil
+                let (family, qualifier) = Self.splitColumn(fields[k + 1])
+                cells.append(Cell(key: Key(row: unescape(fields[k]), columnFamily: family, columnQualifier: unescape(qualifier),
+                                           timestamp: timestamp),
+                                  value: unescape(Array(fields[(k + 2)...].joined(separator: [sep])))))
+            } else {
+                let row = Array(keyIndexes.compactMap { $0 < fields.count ? unescape(fields[$0]) : nil }.joined(separator: [0x20]))
+                let timestamp = timestampIndex.flatMap { $0 < fields.count ? Self.parseTimestamp(fields[$0]) : nil }
+                for (index, value) in fields.enumerated() where index < header.count {
+                    if index == timestampIndex { continue }
+                    if keyIndexes.contains(index) && !duplicateKeyColumns { continue }
+                    if value.isEmpty { continue }
+                    let (family, qualifier) = Self.splitColumn(Array(header[index].utf8))
+                    cells.append(Cell(key: Key(row: row, columnFamily: family, columnQualifier: qualifier, timestamp: timestamp),
+                                      value: unescape(value)))
+                }
+            }
+            out.append((n + 1, cells))
+        }
+        return out
+    }
+
+    private static func splitColumn(_ column: Bytes) -> (String, Bytes) {
+        guard let colon = column.firstIndex(of: 0x3A) else { return (String(decoding: column, as: UTF8.self), []) }
+        return (String(decoding: column[..<colon], as: UTF8.self), Array(column[(colon + 1)...]))
+    }
+
+    private func unescape(_ bytes: Bytes) -> Bytes {
+        guard !noEscape, bytes.contains(0x5C) else { return bytes }
+        var out: Bytes = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x5C, i + 1 < bytes.count {
+                switch bytes[i + 1] {
+                case 0x74: out.append(0x09); i += 2; continue
+                case 0x6E: out.append(0x0A); i += 2; continue
+                case 0x5C: out.append(0x5C); i += 2; continue
+                case 0x30: out.append(0); i += 2; continue
+                default: break
+                }
+            }
+            out.append(bytes[i])
+            i += 1
+        }
+        return out
+    }
+
+    /// A load file's timestamp: nanoseconds as digits, or `YYYY-MM-DD HH:MM:SS[.fraction]`
+    /// (anything after the seconds other than a fraction is ignored, as the shell does).
+    static func parseTimestamp(_ field: Bytes) -> Int64? {
+        let text = String(decoding: field, as: UTF8.self)
+        if let t = HQLTimestamp.parse(text), !text.contains(":") || text.split(separator: ":").count <= 3 { return t }
+        // `2009-02-12 02:12:13:1`: keep the date and time to the second.
+        let seconds = String(text.prefix(19))
+        return HQLTimestamp.parse(seconds)
+    }
+}

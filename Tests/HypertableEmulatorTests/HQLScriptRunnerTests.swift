@@ -1,0 +1,166 @@
+import HypertableClient
+@testable import HypertableEmulator
+import XCTest
+
+final class HQLScriptRunnerTests: XCTestCase {
+    private func transcript(_ script: String) -> [String] {
+        let text = HQLScriptRunner.transcript(HQLScriptRunner().run(script))
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
+
+    func testEchoesTrimmedLinesJoinsMultiLineStatementsAndPrintsCells() {
+        let lines = transcript("""
+        CREATE NAMESPACE "/shop";
+        USE "/shop";
+        # a comment is echoed, never run
+        CREATE TABLE fruit (
+            color,
+          price  
+        );
+        INSERT INTO fruit VALUES ('2001-02-03 04:05:06', 'kiwi', 'color', 'green'), ('2001-02-03 04:05:07', 'apple', 'price:eur', '1');
+        SELECT * FROM fruit;
+        SELECT * FROM fruit DISPLAY_TIMESTAMPS;
+        SELECT * FROM fruit WHERE ROW = 'kiwi' KEYS_ONLY;
+
+        """)
+        XCTAssertEqual(lines, [
+            "CREATE NAMESPACE \"/shop\";", "USE \"/shop\";", "# a comment is echoed, never run",
+            "CREATE TABLE fruit (", "color,", "price", ");",
+            "INSERT INTO fruit VALUES ('2001-02-03 04:05:06', 'kiwi', 'color', 'green'), ('2001-02-03 04:05:07', 'apple', 'price:eur', '1');",
+            "SELECT * FROM fruit;", "apple\tprice:eur\t1", "kiwi\tcolor\tgreen",
+            "SELECT * FROM fruit DISPLAY_TIMESTAMPS;",
+            "2001-02-03 04:05:07.000000000\tapple\tprice:eur\t1", "2001-02-03 04:05:06.000000000\tkiwi\tcolor\tgreen",
+            "SELECT * FROM fruit WHERE ROW = 'kiwi' KEYS_ONLY;", "kiwi",
+        ])
+    }
+
+    func testErrorsPrintAsTheShellDoesAndDropTheRestOfTheLine() {
+        let steps = HQLScriptRunner().run("""
+        USE "/nowhere";
+        CREATE NAMESPACE n; USE n; CREATE TABLE t (a); SHOW TABLES; DROP TABLE missing; SHOW TABLES;
+        INSERT INTO t VALUES ('r', 'b', 'v');
+        SELEKT;
+        """)
+        XCTAssertEqual(steps.count, 4)
+        XCTAssertEqual(steps[0].output, ["Hypertable CRITICAL - HYPERTABLE namespace does not exist (nowhere)"])
+        XCTAssertEqual(steps[1].commands, ["CREATE NAMESPACE n", "USE n", "CREATE TABLE t (a)", "SHOW TABLES", "DROP TABLE missing"])
+        XCTAssertEqual(steps[1].output, [
+            "t",
+            "Hypertable CRITICAL - HYPERTABLE table does not exist (Client operation drop_table('n/missing', if_exists=false) failed)",
+        ])
+        XCTAssertEqual(steps[2].output.count, 3)
+        XCTAssertEqual(steps[2].output.first, "ERROR ht_hypertable : set_cells: Hypertable::Exception: Bad column family 'b' - HYPERTABLE bad key")
+        XCTAssertEqual(steps[2].output.last, "Hypertable CRITICAL - HYPERTABLE bad key (Bad column family 'b')")
+        XCTAssertEqual(steps[3].output.count, 1)
+        XCTAssertTrue(steps[3].output[0].hasPrefix("Hypertable CRITICAL - HYPERTABLE HQL parse error ("))
+    }
+
+    func testSemicolonInsideQuotesDoesNotEndAStatement() {
+        let lines = transcript("""
+        CREATE NAMESPACE q; USE q; CREATE TABLE t (c);
+        INSERT INTO t VALUES ('a;b', 'c', "x;y");
+        SELECT * FROM t WHERE ROW = 'a;b';
+        """)
+        XCTAssertEqual(lines.last, "a;b\tc\tx;y")
+    }
+
+    func testDeleteMarkersAndEscapedValuesRender() {
+        let lines = transcript("""
+        CREATE NAMESPACE d; USE d; CREATE TABLE t (a, b);
+        INSERT INTO t VALUES ('2010-01-01 00:00:05', 'r', 'a:q', 'x'), ('2010-01-01 00:00:05', 's', 'b', 'line1\\nline2');
+        DELETE * FROM t WHERE ROW = 'r' TIMESTAMP '2010-01-01 00:00:01';
+        DELETE a FROM t WHERE ROW = 'r' TIMESTAMP '2010-01-01 00:00:02';
+        DELETE 'a:q' FROM t WHERE ROW = 'r' TIMESTAMP '2010-01-01 00:00:03';
+        DELETE 'a:q' FROM t WHERE ROW = 'r' VERSION '2010-01-01 00:00:04';
+        SELECT * FROM t RETURN_DELETES DISPLAY_TIMESTAMPS;
+        """)
+        let select = Array(lines.drop { !$0.hasPrefix("SELECT") }.dropFirst())
+        XCTAssertEqual(select, [
+            "2010-01-01 00:00:01.000000000\tr\t\tDELETE ROW",
+            "2010-01-01 00:00:02.000000000\tr\ta\t\tDELETE COLUMN FAMILY",
+            "2010-01-01 00:00:03.000000000\tr\ta:q\t\tDELETE CELL",
+            "2010-01-01 00:00:04.000000000\tr\ta:q\t\tDELETE CELL VERSION",
+            "2010-01-01 00:00:05.000000000\tr\ta:q\tx",
+            "2010-01-01 00:00:05.000000000\ts\tb\tline1\\nline2",
+        ])
+    }
+
+    func testPauseMovesTheClockSoTTLExpiresWithoutWaiting() {
+        let steps = HQLScriptRunner().run("""
+        CREATE NAMESPACE p; USE p; CREATE TABLE t (short TTL 2 seconds, long);
+        INSERT INTO t VALUES ('r', 'short', '1'), ('r', 'long', '2');
+        SELECT * FROM t;
+        pause 3;
+        SELECT * FROM t;
+        """)
+        XCTAssertEqual(steps[2].output, ["r\tshort\t1", "r\tlong\t2"])
+        XCTAssertEqual(steps[3].commands, ["pause 3"])
+        XCTAssertEqual(steps[4].output, ["r\tlong\t2"])
+    }
+
+    func testFileStatementsAreReportedUnsupportedAndCompactIsANoOp() {
+        let steps = HQLScriptRunner().run("""
+        CREATE NAMESPACE f; USE f; CREATE TABLE t (a);
+        LOAD DATA INFILE "x.tsv" INTO TABLE t;
+        SELECT * FROM t INTO FILE 'out.tsv';
+        DUMP TABLE t INTO FILE 'dump.gz';
+        COMPACT TABLE t;
+        COMPACT TABLE nope;
+        """)
+        XCTAssertEqual(steps[1].unsupported.count, 1)
+        XCTAssertEqual(steps[2].unsupported.count, 1)
+        XCTAssertEqual(steps[3].unsupported.count, 1)
+        XCTAssertEqual(steps[4].output, [])
+        XCTAssertEqual(steps[4].unsupported, [])
+        XCTAssertEqual(steps[5].output.first?.hasPrefix("Hypertable CRITICAL - HYPERTABLE table does not exist"), true)
+    }
+
+    func testShowCreateAndListingResultLines() {
+        let lines = transcript("""
+        CREATE NAMESPACE s; USE s; CREATE TABLE t (a MAX_VERSIONS 2, ACCESS GROUP g (a) BLOCKSIZE 1000) REPLICATION 3;
+        CREATE NAMESPACE sub;
+        GET LISTING;
+        SHOW CREATE TABLE t;
+        """)
+        XCTAssertEqual(Array(lines.suffix(9)), [
+            "GET LISTING;", "sub\t(namespace)", "t",
+            "SHOW CREATE TABLE t;",
+            "CREATE TABLE t (", "  a MAX_VERSIONS 2,", "  ACCESS GROUP g (a) REPLICATION 3 BLOCKSIZE 1000", ") REPLICATION 3;", "",
+        ])
+    }
+
+    func testLoadDataInfileFormatsThroughTheFileReader() {
+        let files: [String: String] = [
+            "wide.tsv": "# id\tcolor\tsize:cm\nk1\tred\t10\nk2\t\t20\n\n",
+            "extra.tsv": "#id\tweight\tcolor\nk3\t5\tblue\n",
+            "cells.tsv": "#timestamp\trow\tcolumn\tvalue\n2003-04-05 06:07:08.5\tk4\tcolor\tgreen\n2003-04-05 06:07:09:7\tk4\tsize:cm\ta\\tb\n",
+            "single.tsv": "#odd\tcolor\tpink\nk5\tsize:cm\t3\n",
+            "dup.tsv": "#id\tcolor\nk6\tgrey\n",
+        ]
+        let runner = HQLScriptRunner { name in files[name].map { Array($0.utf8) } }
+        let steps = runner.run("""
+        CREATE NAMESPACE l; USE l; CREATE TABLE t (id, color, size);
+        LOAD DATA INFILE ROW_KEY_COLUMN=id "wide.tsv" INTO TABLE t;
+        LOAD DATA INFILE ROW_KEY_COLUMN=id "extra.tsv" INTO TABLE t;
+        LOAD DATA INFILE ROW_KEY_COLUMN=id IGNORE_UNKNOWN_CFS "extra.tsv" INTO TABLE t;
+        LOAD DATA INFILE "cells.tsv" INTO TABLE t;
+        LOAD DATA INFILE SINGLE_CELL_FORMAT "single.tsv" INTO TABLE t;
+        LOAD DATA INFILE DUP_KEY_COLS "dup.tsv" INTO TABLE t;
+        LOAD DATA INFILE "missing.tsv" INTO TABLE t;
+        SELECT * FROM t WHERE ROW = 'k4' DISPLAY_TIMESTAMPS;
+        SELECT * FROM t;
+        """)
+        XCTAssertEqual(steps[1].output, [])
+        XCTAssertEqual(steps[2].output.first, "ERROR ht_hypertable : set: Hypertable::Exception: Bad column family 'weight' - HYPERTABLE bad key")
+        XCTAssertEqual(steps[2].output.last, "Hypertable CRITICAL - HYPERTABLE bad key (line number 2)")
+        XCTAssertEqual(steps[3].output, [])
+        XCTAssertEqual(steps[7].output, ["Hypertable CRITICAL - HYPERTABLE file not found (missing.tsv)"])
+        XCTAssertEqual(steps[8].output, ["2003-04-05 06:07:08.500000000\tk4\tcolor\tgreen",
+                                         "2003-04-05 06:07:09.000000000\tk4\tsize:cm\ta\\tb"])
+        XCTAssertEqual(steps[9].output, [
+            "#odd\tcolor\tpink", "k1\tcolor\tred", "k1\tsize:cm\t10", "k2\tsize:cm\t20", "k3\tcolor\tblue",
+            "k4\tcolor\tgreen", "k4\tsize:cm\ta\\tb", "k5\tsize:cm\t3", "k6\tid\tk6", "k6\tcolor\tgrey",
+        ])
+        XCTAssertEqual(steps.flatMap(\.unsupported), [])
+    }
+}
