@@ -47,8 +47,6 @@ info:
     specifications 400, missing namespace/table/column family 404, exists or not empty 409,
     body too large 413, wrong media type 415; pool exhausted 503 with `Retry-After`; broker
     unreachable 502, broker deadline 504.
-  license:
-    name: GPL-3.0-or-later
 servers:
   - url: http://127.0.0.1:8080
 tags:

@@ -6,7 +6,9 @@
 #
 # usage: Tests/Benchmarks/query-vs-seed.sh [DURATION_SECONDS] [CONNECTIONS]
 #   SEED_PEER_DIR (default ../shared/bench/seed-peer next to the repo) names the seed peer;
-#   SEED_POOL_SIZE (default 8) and SEED_MAX_OVERFLOW (default 10) its pool.
+#   The seed runs twice: pool 8 (+ its default overflow 10; with overflow 0 the seed never
+#   opens a connection: its pool starts empty and only overflow creates them) and its
+#   defaults 5 + 10, where it answers some requests with 500.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -15,7 +17,12 @@ connections=${2:-32}
 seed_dir=${SEED_PEER_DIR:-$repo/../shared/bench/seed-peer}
 work=$(mktemp -d)
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+stop() {  # TERM, then KILL after 5 s (gunicorn can hang on stuck workers)
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+}
+cleanup() { for pid in "${pids[@]}"; do stop "$pid"; done; rm -rf "$work"; }
 trap cleanup EXIT
 
 command -v wrk >/dev/null || { echo "installing wrk" >&2; apt-get install -y -qq wrk >/dev/null; }
@@ -24,7 +31,7 @@ bash "$repo/.ci/install-deps"
 bin="$(cd "$repo" && swift build -c release --show-bin-path)/hypertable-gateway"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 100); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
+wait_http() { for _ in $(seq 1 300); do curl -fs -m 2 "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
 
 broker_port=$(free_port)
 "$bin" emulator --port "$broker_port" 2>"$work/emulator.log" & pids+=($!)
@@ -63,7 +70,7 @@ run_wrk "gateway (pool 8)" "http://127.0.0.1:$gateway_port/ns/bench/query"
 
 if [ -d "$seed_dir" ]; then
   "$seed_dir/setup.sh" >/dev/null
-  for pool in "${SEED_POOL_SIZE:-8}:0" "5:10"; do
+  for pool in "8:10" "5:10"; do
     size=${pool%:*}; overflow=${pool#*:}
     seed_port=$(free_port)
     HYPERTABLE_HOST=127.0.0.1 HYPERTABLE_PORT=$broker_port HYPERTABLE_POOL_SIZE=$size HYPERTABLE_MAX_OVERFLOW=$overflow \
@@ -71,7 +78,7 @@ if [ -d "$seed_dir" ]; then
     pids+=($seed_pid)
     wait_http "http://127.0.0.1:$seed_port/health"
     run_wrk "seed (pool $size+$overflow)" "http://127.0.0.1:$seed_port/ns/bench/query"
-    kill "$seed_pid"; wait "$seed_pid" 2>/dev/null || true
+    stop "$seed_pid"; pkill -9 -f "gunicorn --bind 127.0.0.1:$seed_port" 2>/dev/null || true
   done
 else
   echo "seed peer not found at $seed_dir: gateway numbers only" >&2
