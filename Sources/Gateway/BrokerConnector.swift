@@ -30,10 +30,12 @@ public final class BrokerConnector: Sendable {
     }
 
     /// A connector over real Thrift connections: `timeoutMilliseconds` bounds the connect and
-    /// every call (`HYPERTABLE_TIMEOUT_MSECS`).
-    public static func thrift(brokers: [GatewayConfiguration.BrokerAddress], timeoutMilliseconds: Int) -> BrokerConnector {
+    /// every call (`HYPERTABLE_TIMEOUT_MSECS`); `maxFrameSize` bounds each reply.
+    public static func thrift(brokers: [GatewayConfiguration.BrokerAddress], timeoutMilliseconds: Int,
+                              maxFrameSize: Int = 16 * 1024 * 1024) -> BrokerConnector {
         BrokerConnector(brokers: brokers) { address in
-            try HypertableConnection.connect(host: address.host, port: address.port, timeout: timeoutMilliseconds)
+            try HypertableConnection.connect(host: address.host, port: address.port, timeout: timeoutMilliseconds,
+                                             maxFrameSize: maxFrameSize)
         }
     }
 

@@ -22,12 +22,9 @@ public struct CellEncoding: Sendable {
         if cell.key.flag != .insert {
             json.field("flag", Self.flagName(cell.key.flag))
         }
-        if let value = cell.value {
-            writeBytes("value", value, into: &json)
-        } else {
-            json.key("value")
-            json.null()
-        }
+        // The broker leaves an empty value unset (ThriftBroker `convert_cell`): Hypertable has
+        // no difference between the two, so both are "".
+        writeBytes("value", cell.value ?? [], into: &json)
         json.endObject()
     }
 

@@ -20,7 +20,8 @@ public final class Gateway: Sendable {
                 log: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.configuration = configuration
         let connector = connector ?? BrokerConnector.thrift(brokers: configuration.brokers,
-                                                            timeoutMilliseconds: configuration.brokerTimeoutMilliseconds)
+                                                            timeoutMilliseconds: configuration.brokerTimeoutMilliseconds,
+                                                            maxFrameSize: configuration.maxFrameBytes)
         self.connector = connector
         let poolConfiguration = PoolConfiguration(size: configuration.poolSize, maxOverflow: configuration.maxOverflow,
                                                   waitTimeoutMilliseconds: configuration.poolTimeoutMilliseconds)

@@ -16,6 +16,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var brokers = [BrokerAddress(host: "localhost", port: 15867)]
     /// `HYPERTABLE_TIMEOUT_MSECS`: connect timeout and the deadline of each broker call.
     public var brokerTimeoutMilliseconds = 30_000
+    /// `HYPERTABLE_MAX_FRAME_BYTES`: the largest Thrift reply accepted from the broker; a
+    /// larger one is refused before any allocation (and a point SELECT falls back to a scan).
+    public var maxFrameBytes = 16 * 1024 * 1024
     /// `HYPERTABLE_POOL_SIZE`: idle connections kept; 0 opens one per request.
     public var poolSize = 5
     /// `HYPERTABLE_MAX_OVERFLOW`: extra connections when all are busy, closed on return.
@@ -51,6 +54,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
         }
         brokerTimeoutMilliseconds = try Self.integer(environment, "HYPERTABLE_TIMEOUT_MSECS", range: 1...86_400_000)
             ?? brokerTimeoutMilliseconds
+        maxFrameBytes = try Self.integer(environment, "HYPERTABLE_MAX_FRAME_BYTES", range: 4096...(1 << 30))
+            ?? maxFrameBytes
         poolSize = try Self.integer(environment, "HYPERTABLE_POOL_SIZE", range: 0...10_000) ?? poolSize
         maxOverflow = try Self.integer(environment, "HYPERTABLE_MAX_OVERFLOW", range: 0...10_000) ?? maxOverflow
         poolTimeoutMilliseconds = try Self.integer(environment, "HYPERTABLE_POOL_TIMEOUT_MSECS", range: 0...3_600_000)

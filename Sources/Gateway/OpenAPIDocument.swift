@@ -535,7 +535,7 @@ components:
         column_qualifier_encoding: {const: base64}
         timestamp: {type: string, pattern: "^-?[0-9]+$", description: Nanoseconds since the epoch.}
         flag: {type: string, enum: [delete_row, delete_column_family, delete_cell, delete_cell_version]}
-        value: {type: [string, "null"]}
+        value: {type: string, description: 'An empty value is "" (the broker does not tell empty from absent).'}
         value_encoding: {const: base64}
       additionalProperties: false
     CellList:

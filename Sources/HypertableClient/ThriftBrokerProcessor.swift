@@ -13,13 +13,22 @@ import Thrift
 ///   each of these: frames keep the stream in step.
 public struct ThriftBrokerProcessor: Sendable {
     public let maxDepth: Int
+    /// Reply cells as the C++ ThriftBroker writes them (`BrokerReplyCell`: an empty qualifier
+    /// or value left unset) instead of every field set, as a generated processor writes the
+    /// structs its handler returns.
+    public let writesCellsLikeThriftBroker: Bool
 
-    public init(maxDepth: Int = ThriftBinaryReader.defaultMaxDepth) {
+    public init(maxDepth: Int = ThriftBinaryReader.defaultMaxDepth, writesCellsLikeThriftBroker: Bool = false) {
         self.maxDepth = maxDepth
+        self.writesCellsLikeThriftBroker = writesCellsLikeThriftBroker
     }
 
     /// Every method name served, aliases included.
     public static var methodNames: Set<String> { Set(handlers.keys) }
+
+    private var handlerTable: [String: MethodHandler] {
+        writesCellsLikeThriftBroker ? Self.brokerStyleHandlers : Self.handlers
+    }
 
     /// Processes one frame body; returns the reply frame body, or nil for a `oneway` call.
     public func process(frame: [UInt8], service: any HypertableService) -> [UInt8]? {
@@ -35,7 +44,7 @@ public struct ThriftBrokerProcessor: Sendable {
             return Self.exception(.invalidMessageType, "Expected a call, got message type \(header.type)",
                                   name: header.name, sequenceID: header.sequenceID)
         }
-        guard let handler = Self.handlers[header.name] else {
+        guard let handler = handlerTable[header.name] else {
             _ = try? reader.skip(.struct)
             if isOneway { return nil }
             return Self.exception(.unknownMethod, "Unknown function \(header.name)",
@@ -137,7 +146,11 @@ struct MethodHandler: Sendable {
 
 extension ThriftBrokerProcessor {
     /// Method name (current and deprecated) -> handler, per Client.thrift / Hql.thrift.
-    static let handlers: [String: MethodHandler] = {
+    static let handlers = makeHandlers(brokerStyleCells: false)
+    /// The same, writing reply cells as `BrokerReplyCell`s.
+    static let brokerStyleHandlers = makeHandlers(brokerStyleCells: true)
+
+    static func makeHandlers(brokerStyleCells: Bool) -> [String: MethodHandler] {
         var table: [String: MethodHandler] = [:]
         func register(_ names: String..., handler: MethodHandler) {
             for name in names { table[name] = handler }
@@ -190,24 +203,28 @@ extension ThriftBrokerProcessor {
                  handler: .returning(tableOnly) { try $0.getSchema($1.namespace, $1.table) })
 
         // HQL
-        register("hql_query", handler: .returning(hql) { try $0.hqlQuery($1.namespace, $1.command) })
-        register("hql_exec", handler: .returning(hql) {
+        register("hql_query", handler: hqlHandler(brokerStyle: brokerStyleCells, hql) { try $0.hqlQuery($1.namespace, $1.command) })
+        register("hql_exec", handler: hqlHandler(brokerStyle: brokerStyleCells, hql) {
             try $0.hqlExec($1.namespace, $1.command, noFlush: $1.noFlush, unbuffered: $1.unbuffered)
         })
 
         // Reads
-        register("get_row", handler: .returning(row) { try $0.getRow($1.namespace, $1.table, row: $1.row) })
+        register("get_row", handler: cellsHandler(brokerStyle: brokerStyleCells, row) { try $0.getRow($1.namespace, $1.table, row: $1.row) })
         register("get_cell", handler: .returning(row) {
             ThriftBinary(try $0.getCell($1.namespace, $1.table, row: $1.row, column: $1.column ?? ""))
         })
-        register("get_cells", handler: .returning(withScanSpec) {
+        register("get_cells", handler: cellsHandler(brokerStyle: brokerStyleCells, withScanSpec) {
             try $0.getCells($1.namespace, $1.table, scanSpec: $1.value)
         })
         register("scanner_open", "open_scanner", handler: .returning(withScanSpec) {
             try $0.scannerOpen($1.namespace, $1.table, scanSpec: $1.value)
         })
-        register("next_cells", "scanner_get_cells", handler: .returning(handle) { try $0.scannerNextCells($1.id) })
-        register("next_row", "scanner_get_row", handler: .returning(handle) { try $0.scannerNextRow($1.id) })
+        register("next_cells", "scanner_get_cells", handler: cellsHandler(brokerStyle: brokerStyleCells, handle) {
+            try $0.scannerNextCells($1.id)
+        })
+        register("next_row", "scanner_get_row", handler: cellsHandler(brokerStyle: brokerStyleCells, handle) {
+            try $0.scannerNextRow($1.id)
+        })
         register("scanner_close", "close_scanner", handler: .void(handle) { try $0.scannerClose($1.id) })
 
         // Writes
@@ -236,5 +253,23 @@ extension ThriftBrokerProcessor {
             try $0.errorGetText($1.code)
         })
         return table
-    }()
+    }
+
+    /// A handler answering `[Cell]`, written as the processor's style says.
+    private static func cellsHandler<Arguments>(
+        brokerStyle: Bool, _ decode: @escaping @Sendable (inout ThriftBinaryReader) throws -> Arguments,
+        _ perform: @escaping @Sendable (any HypertableService, Arguments) throws -> [Cell]
+    ) -> MethodHandler {
+        guard brokerStyle else { return .returning(decode, perform) }
+        return .returning(decode) { try perform($0, $1).map(BrokerReplyCell.init) }
+    }
+
+    /// A handler answering an `HqlResult`, its cells written as the processor's style says.
+    private static func hqlHandler<Arguments>(
+        brokerStyle: Bool, _ decode: @escaping @Sendable (inout ThriftBinaryReader) throws -> Arguments,
+        _ perform: @escaping @Sendable (any HypertableService, Arguments) throws -> HQLResult
+    ) -> MethodHandler {
+        guard brokerStyle else { return .returning(decode, perform) }
+        return .returning(decode) { BrokerReplyHQLResult(try perform($0, $1)) }
+    }
 }

@@ -30,7 +30,8 @@ public final class EmulatorServer: Sendable {
         var threads = 0
     }
     private let state = Locked(State())
-    private let processor = ThriftBrokerProcessor()
+    /// Replies carry cells as the C++ broker writes them (empty qualifier/value unset).
+    private let processor = ThriftBrokerProcessor(writesCellsLikeThriftBroker: true)
 
     /// - Parameters:
     ///   - port: 0 picks a free port; read it from `port` after `start()`.

@@ -150,6 +150,7 @@ public final class EmulatorSession: HypertableService, Sendable {
     public func tableAlter(_ namespace: Int64, _ table: String, schema: Schema) throws {
         let path = try namespacePath(namespace)
         try broker.alterSchema(path, table) { (current) throws(ClientException) in
+            try TableSchema.checkAccessGroupReferences(schema)
             let wanted = Set(schema.columnFamilies.values.filter { !$0.deleted }.map(\.name))
             for i in current.families.indices where !current.families[i].deleted && !wanted.contains(current.families[i].name) {
                 current.families[i].deleted = true
@@ -208,7 +209,33 @@ public final class EmulatorSession: HypertableService, Sendable {
         } catch {
             throw ClientException(.hqlParseError, "\(error.message) (\(error.position))")
         }
-        return try HQLExecutor(session: self, namespace: path).execute(statement, unbuffered: unbuffered)
+        var result = try HQLExecutor(session: self, namespace: path).execute(statement, unbuffered: unbuffered)
+        // With `noflush`, HqlCallback::on_finish hands the INSERT's (or DELETE's) mutator back
+        // for the client to flush and close. Cells are applied at once here, so the flush
+        // has nothing left to do, but the id must be valid until `mutator_close`.
+        if noFlush, let table = Self.mutatedTable(statement) {
+            result.mutator = registerMutator(Mutator(namespace: path, table: table))
+        }
+        return result
+    }
+
+    /// The table an INSERT or DELETE writes through a mutator.
+    static func mutatedTable(_ statement: HQLStatement) -> String? {
+        switch statement {
+        case .insert(let insert): return insert.table
+        case .delete(let delete): return delete.table
+        default: return nil
+        }
+    }
+
+    func registerMutator(_ mutator: Mutator) -> Int64 {
+        let id = state.withLock { s -> Int64 in
+            let id = Self.newID(in: s.mutators)
+            s.mutators[id] = mutator
+            return id
+        }
+        broker.counters { $0.openMutators += 1 }
+        return id
     }
 
     // MARK: reads
@@ -287,13 +314,7 @@ public final class EmulatorSession: HypertableService, Sendable {
     public func mutatorOpen(_ namespace: Int64, _ table: String, flags: Int32, flushInterval: Int32) throws -> Int64 {
         let path = try namespacePath(namespace)
         _ = try broker.schema(path, table)
-        let id = state.withLock { s -> Int64 in
-            let id = Self.newID(in: s.mutators)
-            s.mutators[id] = Mutator(namespace: path, table: table, flags: flags)
-            return id
-        }
-        broker.counters { $0.openMutators += 1 }
-        return id
+        return registerMutator(Mutator(namespace: path, table: table, flags: flags))
     }
 
     public func mutatorSetCell(_ mutator: Int64, cell: Cell) throws {

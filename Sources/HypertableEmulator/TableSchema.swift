@@ -145,7 +145,9 @@ struct TableSchema: Sendable, Hashable {
         accessGroupDefaults = schema.accessGroupDefaults ?? AccessGroupOptions()
         familyDefaults = schema.columnFamilyDefaults ?? ColumnFamilyOptions()
         groupCommitInterval = schema.groupCommitInterval ?? 0
-        for name in schema.accessGroups.keys.sorted() {
+        try Self.checkAccessGroupReferences(schema)
+        // ThriftBroker's `convert_schema` always adds a "default" group when none is given.
+        for name in Set(schema.accessGroups.keys).union(["default"]).sorted() {
             let g = schema.accessGroups[name] ?? AccessGroupSpec(name: name)
             try addAccessGroup(name, options: g.options ?? AccessGroupOptions(), defaults: g.defaults ?? ColumnFamilyOptions())
         }
@@ -155,6 +157,18 @@ struct TableSchema: Sendable, Hashable {
             try addFamily(spec.name, accessGroup: spec.accessGroup.isEmpty ? "default" : spec.accessGroup,
                           options: spec.options ?? ColumnFamilyOptions(), valueIndex: spec.valueIndex,
                           qualifierIndex: spec.qualifierIndex)
+        }
+    }
+
+    /// ThriftBroker's `convert_schema`: a family may name "default" (or no group) or a group
+    /// the Schema struct defines (table_alter too: it sends the whole schema); any other is BAD_SCHEMA.
+    static func checkAccessGroupReferences(_ schema: Schema) throws(ClientException) {
+        let defined = Set(schema.accessGroups.keys).union(["default"])
+        for spec in schema.columnFamilies.values.sorted(by: { $0.name < $1.name }) where !spec.deleted {
+            let group = spec.accessGroup.isEmpty ? "default" : spec.accessGroup
+            if !defined.contains(group) {
+                throw badSchema("Undefined access group '\(group)' referenced by column '\(spec.name)'")
+            }
         }
     }
 

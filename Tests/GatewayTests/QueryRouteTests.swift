@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import GatewayTestKit
 import Sockets
 import XCTest
@@ -178,5 +179,48 @@ final class QueryRouteTests: XCTestCase {
         let statistics = stack.gateway.pool.statistics
         XCTAssertEqual(statistics.inUse, 0)
         XCTAssertLessThanOrEqual(statistics.peakOpen, 15)
+    }
+}
+
+/// A SELECT of named rows is answered with one `hql_query`; when its reply would exceed the
+/// frame limit the gateway streams it through a scanner instead.
+final class PointSelectTests: XCTestCase {
+    func testPointSelectOverTheFrameLimitFallsBackToStreaming() throws {
+        // Frames up to 600 KiB: a next_cells batch (about 512 KiB) fits, the 800 KB row does not.
+        let stack = try GatewayTestStack { $0.maxFrameBytes = 600 * 1024 }
+        try stack.hql("CREATE NAMESPACE \"/big\"")
+        try stack.hql("CREATE TABLE t (cf)", namespace: "big")
+        let value = String(repeating: "x", count: 1000)
+        // Inserted in pieces: each statement must itself fit in a frame.
+        for batch in stride(from: 0, to: 800, by: 40) {
+            let tuples = (batch..<batch + 40).map { "('wide', 'cf:q\($0)', '\(value)')" }.joined(separator: ", ")
+            try stack.hql("INSERT INTO t VALUES \(tuples)", namespace: "big")
+        }
+        try stack.hql("INSERT INTO t VALUES ('small', 'cf', 'v')", namespace: "big")
+
+        let wide = try stack.hql("SELECT * FROM t WHERE ROW = 'wide'", namespace: "big")
+        XCTAssertEqual((json(wide)["cells"] as? [[String: Any]])?.count, 800)
+        XCTAssertEqual(stack.broker.openScannerCount, 0)
+        // The oversized reply broke one connection; it was discarded, not pooled.
+        XCTAssertEqual(stack.gateway.pool.statistics.totalDiscarded, 1)
+
+        let small = try stack.hql("SELECT * FROM t WHERE ROW = 'small'", namespace: "big")
+        XCTAssertEqual((json(small)["cells"] as? [[String: Any]])?.first?["value"] as? String, "v")
+        let ndjson = try stack.client().request("POST", "/ns/big/query", headers: [("Accept", "application/x-ndjson")],
+                                                body: "SELECT * FROM t WHERE (ROW = 'small' OR ROW = 'wide')")
+        XCTAssertEqual(ndjson.status, 200)
+        XCTAssertEqual(ndjson.body.split(separator: 0x0A).count, 801)
+    }
+
+    func testSelectShapes() {
+        typealias Routes = GatewayQueryShapes
+        XCTAssertEqual(Routes.shape("SELECT * FROM t WHERE ROW = 'a'"), "point")
+        XCTAssertEqual(Routes.shape("SELECT * FROM t WHERE (ROW = 'a' OR ROW = 'b')"), "point")
+        XCTAssertEqual(Routes.shape("SELECT * FROM t WHERE (ROW = 'a' OR ROW > 'b')"), "scan")
+        XCTAssertEqual(Routes.shape("SELECT * FROM t"), "scan")
+        XCTAssertEqual(Routes.shape("SELECT * FROM t WHERE ROW > 'a'"), "scan")
+        XCTAssertEqual(Routes.shape("SELECT * FROM t WHERE ROW =^ 'a'"), "scan")
+        XCTAssertEqual(Routes.shape("SHOW TABLES"), "notSelect")
+        XCTAssertEqual(Routes.shape("SELEKT"), "notSelect")
     }
 }

@@ -56,10 +56,10 @@ def main(host, port):
     result = client.hql_query(ns, "SELECT * FROM fruit")
     got = [(c.key.row, c.key.column_family, c.key.column_qualifier, c.value) for c in result.cells]
     check("select *", got, [
-        ("apple", "color", "", "red"),
+        ("apple", "color", None, "red"),
         ("apple", "taste", "sweet", "yes"),
-        ("banana", "color", "", "yellow"),
-        ("cherry", "color", "", "dark red"),
+        ("banana", "color", None, "yellow"),
+        ("cherry", "color", None, "dark red"),
     ])
     result = client.hql_query(ns, "SELECT color FROM fruit WHERE ROW = 'banana'")
     check("select where row", [c.value for c in result.cells], ["yellow"])

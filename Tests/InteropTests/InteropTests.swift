@@ -6,8 +6,10 @@ import Sockets
 import XCTest
 
 /// Interop with code no one on this project wrote:
-/// (a) Hypertable's own Python client drives the embedded broker;
-/// (b) the gateway talks to a ThriftBroker built from Hypertable's generated Python
+/// (a) Hypertable's own Python client drives the embedded broker: a quick check, and the
+///     breadth check of every served method (python_thrift_api_check.py);
+/// (b) the same breadth check against the standalone `hypertable-gateway emulator` process;
+/// (c) the gateway talks to a ThriftBroker built from Hypertable's generated Python
 ///     `HqlService.Processor` on Apache Thrift's TThreadedServer.
 /// Needs the Python environment from `Tests/Interop/setup-venv.sh` (`.ci/run` builds it).
 final class InteropTests: XCTestCase {
@@ -43,6 +45,63 @@ final class InteropTests: XCTestCase {
         while broker.openSessionCount > 0 && Date() < deadline { usleep(10_000) }
         XCTAssertEqual(broker.openSessionCount, 0)
         XCTAssertEqual(broker.openScannerCount, 0)
+    }
+
+    /// Every served ThriftBroker method and alias, through Hypertable's own client, against
+    /// the in-process emulator (Tests/Interop/python_thrift_api_check.py lists the checks).
+    func testEveryThriftMethodThroughHypertablesPythonClient() throws {
+        let python = try python()
+        let broker = EmulatedBroker()
+        let emulator = EmulatorServer(broker: broker, port: 0)
+        try emulator.start()
+        defer { emulator.stop() }
+
+        let (status, output) = try run(python, [Self.interopDirectory.appendingPathComponent("python_thrift_api_check.py").path,
+                                                "127.0.0.1", String(emulator.port)], timeout: 60)
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("checks passed"), output)
+        let deadline = Date().addingTimeInterval(5)
+        while broker.openSessionCount > 0 && Date() < deadline { usleep(10_000) }
+        XCTAssertEqual(broker.openSessionCount, 0)
+        XCTAssertEqual(broker.openScannerCount, 0)
+        XCTAssertEqual(broker.openMutatorCount, 0)
+    }
+
+    /// `hypertable-gateway emulator --port 0` on its own, as any Thrift client would use it:
+    /// the built executable logs its address, serves the whole API check, and exits 0 on SIGTERM.
+    func testStandaloneEmulatorExecutableServesHypertablesPythonClient() throws {
+        let python = try python()
+        let executable = try Self.gatewayExecutable()
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["emulator", "--port", "0"]
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var terminated = false
+        defer {
+            if !terminated && process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
+
+        let (line, port) = try readThriftAddress(from: stderr.fileHandleForReading, process: process)
+        XCTAssertTrue(line.contains("in memory"), line)
+        let (status, output) = try run(python, [Self.interopDirectory.appendingPathComponent("python_thrift_api_check.py").path,
+                                                "127.0.0.1", String(port)], timeout: 60)
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("checks passed"), output)
+
+        process.terminate() // SIGTERM
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        XCTAssertFalse(process.isRunning, "the emulator did not exit within 10 s of SIGTERM")
+        guard !process.isRunning else { return }
+        terminated = true
+        XCTAssertEqual(process.terminationReason, .exit, "the emulator was killed by signal \(process.terminationStatus)")
+        XCTAssertEqual(process.terminationStatus, 0)
     }
 
     func testGatewayAgainstABrokerMadeFromHypertablesGeneratedCode() throws {
@@ -124,6 +183,59 @@ final class InteropTests: XCTestCase {
         let readDeadline = Date().addingTimeInterval(5)
         while collected.current.isEmpty && Date() < readDeadline { usleep(10_000) }
         return (process.terminationStatus, String(decoding: collected.current, as: UTF8.self))
+    }
+
+    /// The built `hypertable-gateway`: `HYPERTABLE_GATEWAY_EXECUTABLE` if set, else next to the
+    /// test bundle (the products directory: on Linux the .xctest is an executable there), else
+    /// in `.build/debug` of this checkout. Not found is a failure, never a skip.
+    static func gatewayExecutable() throws -> URL {
+        var candidates: [URL] = []
+        if let path = ProcessInfo.processInfo.environment["HYPERTABLE_GATEWAY_EXECUTABLE"] {
+            candidates.append(URL(fileURLWithPath: path))
+        }
+        var directories: [URL] = []
+        if let main = Bundle.main.executableURL { directories.append(main.deletingLastPathComponent()) }
+        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
+            directories.append(bundle.bundleURL.deletingLastPathComponent())
+        }
+        if let argument = CommandLine.arguments.first {
+            directories.append(URL(fileURLWithPath: argument).deletingLastPathComponent())
+        }
+        directories.append(repository.appendingPathComponent(".build/debug"))
+        candidates += directories.map { $0.appendingPathComponent("hypertable-gateway") }
+        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) {
+            return found
+        }
+        throw InteropSetupError("""
+            the hypertable-gateway executable was not found (run `swift build --build-tests` first); looked at: \
+            \(candidates.map(\.path).joined(separator: ", "))
+            """)
+    }
+
+    /// Reads stderr lines until the emulator's JSON line with "thrift_address"; returns the
+    /// line and its port.
+    private func readThriftAddress(from handle: FileHandle, process: Process) throws -> (String, Int) {
+        var buffer = Data()
+        let deadline = Date().addingTimeInterval(20)
+        var seen: [String] = []
+        while Date() < deadline {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break } // EOF: the process exited
+            buffer.append(chunk)
+            while let newline = buffer.firstIndex(of: 0x0A) {
+                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer.removeSubrange(buffer.startIndex...newline)
+                seen.append(line)
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      let address = object["thrift_address"] as? String else { continue }
+                guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+                      port > 0 else {
+                    throw InteropSetupError("bad thrift_address in \(line)")
+                }
+                return (line, port)
+            }
+        }
+        throw InteropSetupError("the emulator printed no thrift_address (running: \(process.isRunning)); stderr: \(seen)")
     }
 
     /// Reads `PORT <n>` from the broker's first line of output.
