@@ -23,9 +23,7 @@ public final class Gateway: Sendable {
                                                             timeoutMilliseconds: configuration.brokerTimeoutMilliseconds,
                                                             maxFrameSize: configuration.maxFrameBytes)
         self.connector = connector
-        let poolConfiguration = PoolConfiguration(size: configuration.poolSize, maxOverflow: configuration.maxOverflow,
-                                                  waitTimeoutMilliseconds: configuration.poolTimeoutMilliseconds)
-        let pool = ConnectionPool(configuration: poolConfiguration,
+        let pool = ConnectionPool(configuration: configuration.pool,
                                   connect: { try connector.connect() },
                                   close: { service in (service as? HypertableConnection)?.close() })
         self.pool = pool

@@ -1,3 +1,5 @@
+import HypertableClient
+
 /// Everything the gateway reads from its environment. Names keep flask-hypertable's meaning
 /// (`HYPERTABLE_HOST`, `HYPERTABLE_PORT`, `HYPERTABLE_TIMEOUT_MSECS`, `HYPERTABLE_POOL_SIZE`,
 /// `HYPERTABLE_MAX_OVERFLOW`); the gateway's own settings start with `GATEWAY_`.
@@ -19,12 +21,25 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// `HYPERTABLE_MAX_FRAME_BYTES`: the largest Thrift reply accepted from the broker; a
     /// larger one is refused before any allocation (and a point SELECT falls back to a scan).
     public var maxFrameBytes = 16 * 1024 * 1024
+    /// The pool's settings (`HYPERTABLE_POOL_SIZE`, `HYPERTABLE_MAX_OVERFLOW`,
+    /// `HYPERTABLE_POOL_TIMEOUT_MSECS`, `HYPERTABLE_POOL_MAX_IDLE_MSECS`), read by
+    /// `PoolConfiguration(environment:)`, the one place that knows them.
+    public var pool = PoolConfiguration()
     /// `HYPERTABLE_POOL_SIZE`: idle connections kept; 0 opens one per request.
-    public var poolSize = 5
+    public var poolSize: Int {
+        get { pool.size }
+        set { pool.size = newValue }
+    }
     /// `HYPERTABLE_MAX_OVERFLOW`: extra connections when all are busy, closed on return.
-    public var maxOverflow = 10
+    public var maxOverflow: Int {
+        get { pool.maxOverflow }
+        set { pool.maxOverflow = newValue }
+    }
     /// `HYPERTABLE_POOL_TIMEOUT_MSECS`: how long a request waits for a connection before 503.
-    public var poolTimeoutMilliseconds = 5_000
+    public var poolTimeoutMilliseconds: Int {
+        get { pool.waitTimeoutMilliseconds }
+        set { pool.waitTimeoutMilliseconds = newValue }
+    }
     /// `GATEWAY_WORKERS`: threads running handlers (each holds at most one broker connection).
     public var workers = 32
     /// `GATEWAY_QUEUE_DEPTH`: parsed requests waiting for a worker before 503s start.
@@ -56,10 +71,11 @@ public struct GatewayConfiguration: Sendable, Equatable {
             ?? brokerTimeoutMilliseconds
         maxFrameBytes = try Self.integer(environment, "HYPERTABLE_MAX_FRAME_BYTES", range: 4096...(1 << 30))
             ?? maxFrameBytes
-        poolSize = try Self.integer(environment, "HYPERTABLE_POOL_SIZE", range: 0...10_000) ?? poolSize
-        maxOverflow = try Self.integer(environment, "HYPERTABLE_MAX_OVERFLOW", range: 0...10_000) ?? maxOverflow
-        poolTimeoutMilliseconds = try Self.integer(environment, "HYPERTABLE_POOL_TIMEOUT_MSECS", range: 0...3_600_000)
-            ?? poolTimeoutMilliseconds
+        do {
+            pool = try PoolConfiguration(environment: environment)
+        } catch {
+            throw ConfigurationError(variable: error.variable, value: error.value, expected: error.reason)
+        }
         workers = try Self.integer(environment, "GATEWAY_WORKERS", range: 1...4096) ?? workers
         queueDepth = try Self.integer(environment, "GATEWAY_QUEUE_DEPTH", range: 1...1_000_000) ?? queueDepth
         maxBodyBytes = try Self.integer(environment, "GATEWAY_MAX_BODY_BYTES", range: 0...(1 << 32)) ?? maxBodyBytes
