@@ -15,13 +15,14 @@ struct EmulatorCommand: ParsableCommand {
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        let signals = TerminationSignals()
         let server = EmulatorServer(broker: EmulatedBroker(), host: host, port: port)
         try server.start()
         logLine("""
         {"msg":"EMBEDDED BROKER: data lives in memory only and is lost when the process exits",\
         "thrift_address":"\(host):\(server.port)"}
         """)
-        waitForTerminationSignal()
+        signals.wait()
         server.stop()
     }
 }

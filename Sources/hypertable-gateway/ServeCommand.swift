@@ -3,9 +3,22 @@ import Foundation
 import Gateway
 import HypertableEmulator
 
+@main
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Serve HTTP (the default command).")
+        commandName: "hypertable-gateway",
+        abstract: "An HTTP/1.1 + JSON gateway to Hypertable's ThriftBroker.",
+        discussion: """
+        Settings come from the environment (HYPERTABLE_HOST, HYPERTABLE_PORT, HYPERTABLE_TIMEOUT_MSECS, \
+        HYPERTABLE_POOL_SIZE, HYPERTABLE_MAX_OVERFLOW, HYPERTABLE_POOL_TIMEOUT_MSECS, \
+        HYPERTABLE_POOL_MAX_IDLE_MSECS, HYPERTABLE_MAX_FRAME_BYTES, GATEWAY_LISTEN, GATEWAY_WORKERS, \
+        GATEWAY_QUEUE_DEPTH, GATEWAY_MAX_BODY_BYTES, GATEWAY_GRACE_SECONDS, GATEWAY_TRUSTED_PROXIES, \
+        GATEWAY_ACCESS_LOG); a flag given on the command line wins.
+
+        SIGTERM or SIGINT stops accepting, lets in-flight requests finish within \
+        GATEWAY_GRACE_SECONDS, closes the broker connections and exits 0.
+        """,
+        subcommands: [EmulatorCommand.self, ConformanceCommand.self])
 
     @Option(name: .long, help: "Listen on HOST:PORT; port 0 picks a free port (GATEWAY_LISTEN, default 127.0.0.1:8080).")
     var listen: String?

@@ -11,6 +11,7 @@ import HypertableEmulator
 /// SIGINT, then shuts down gracefully and returns (exit status 0).
 func serve(configuration: GatewayConfiguration, embedded: Bool, embeddedThriftPort: Int?) throws {
     signal(SIGPIPE, SIG_IGN)
+    let signals = TerminationSignals()
     var configuration = configuration
     var emulator: EmulatorServer?
     if embedded {
@@ -30,25 +31,34 @@ func serve(configuration: GatewayConfiguration, embedded: Bool, embeddedThriftPo
     "brokers":"\(configuration.brokers.map(\.description).joined(separator: ","))",\
     "pool_size":\(configuration.poolSize),"max_overflow":\(configuration.maxOverflow)}
     """)
-    waitForTerminationSignal()
+    signals.wait()
     logLine("{\"msg\":\"shutting down\",\"grace_seconds\":\(configuration.gracePeriodSeconds)}")
     gateway.shutdown()
     emulator?.stop()
     logLine("{\"msg\":\"stopped\"}")
 }
 
-/// Blocks the calling thread until SIGTERM or SIGINT arrives.
-func waitForTerminationSignal() {
-    let received = DispatchSemaphore(value: 0)
-    let queue = DispatchQueue(label: "signals")
-    var sources: [any DispatchSourceSignal] = []
-    for signalNumber in [SIGTERM, SIGINT] {
-        signal(signalNumber, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-        source.setEventHandler { @Sendable in received.signal() }
-        source.resume()
-        sources.append(source)
+/// SIGTERM and SIGINT, caught from the moment it is made (so a signal that arrives while the
+/// process is still starting is not lost), delivered to whoever calls `wait()`.
+final class TerminationSignals: @unchecked Sendable {
+    private let received = DispatchSemaphore(value: 0)
+    private let queue = DispatchQueue(label: "signals")
+    private var sources: [any DispatchSourceSignal] = []
+
+    init() {
+        let received = received
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+            source.setEventHandler { @Sendable in received.signal() }
+            source.resume()
+            sources.append(source)
+        }
     }
-    received.wait()
-    for source in sources { source.cancel() }
+
+    /// Blocks until the first SIGTERM or SIGINT.
+    func wait() {
+        received.wait()
+        for source in sources { source.cancel() }
+    }
 }

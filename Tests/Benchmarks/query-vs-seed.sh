@@ -38,7 +38,7 @@ broker_port=$(free_port)
 sleep 0.5
 
 gateway_port=$(free_port)
-GATEWAY_ACCESS_LOG=off HYPERTABLE_POOL_SIZE=8 "$bin" serve --listen "127.0.0.1:$gateway_port" \
+GATEWAY_ACCESS_LOG=off HYPERTABLE_POOL_SIZE=8 "$bin" --listen "127.0.0.1:$gateway_port" \
   --broker-host 127.0.0.1 --broker-port "$broker_port" 2>"$work/gateway.log" & pids+=($!)
 wait_http "http://127.0.0.1:$gateway_port/health/ready"
 curl -fs -X POST "127.0.0.1:$gateway_port/ns/sys/query" --data 'CREATE NAMESPACE "/bench"' >/dev/null

@@ -29,7 +29,7 @@ trap cleanup EXIT INT TERM
 
 start_gateway() {
     http_port=$(free_port)
-    GATEWAY_ACCESS_LOG=off "$bin" serve --listen "127.0.0.1:$http_port" --broker-host 127.0.0.1 \
+    GATEWAY_ACCESS_LOG=off "$bin" --listen "127.0.0.1:$http_port" --broker-host 127.0.0.1 \
         --broker-port "$thrift_port" 2>>"$work/gateway.log" &
     gateway=$!
     base="http://127.0.0.1:$http_port"

@@ -215,6 +215,14 @@ final class InteropTests: XCTestCase {
     /// Reads stderr lines until the emulator's JSON line with "thrift_address"; returns the
     /// line and its port.
     private func readThriftAddress(from handle: FileHandle, process: Process) throws -> (String, Int) {
+        let (line, _, port) = try Self.readAddressLine(from: handle, key: "thrift_address", process: process)
+        return (line, port)
+    }
+
+    /// Reads JSON log lines from `handle` until one has `key` holding `host:port`; returns that
+    /// line, every line read so far and the port. Fails on EOF or after 20 s.
+    static func readAddressLine(from handle: FileHandle, key: String,
+                                process: Process) throws -> (line: String, seen: [String], port: Int) {
         var buffer = Data()
         let deadline = Date().addingTimeInterval(20)
         var seen: [String] = []
@@ -227,15 +235,15 @@ final class InteropTests: XCTestCase {
                 buffer.removeSubrange(buffer.startIndex...newline)
                 seen.append(line)
                 guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                      let address = object["thrift_address"] as? String else { continue }
+                      let address = object[key] as? String else { continue }
                 guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
                       port > 0 else {
-                    throw InteropSetupError("bad thrift_address in \(line)")
+                    throw InteropSetupError("bad \(key) in \(line)")
                 }
-                return (line, port)
+                return (line, seen, port)
             }
         }
-        throw InteropSetupError("the emulator printed no thrift_address (running: \(process.isRunning)); stderr: \(seen)")
+        throw InteropSetupError("no \(key) was printed (running: \(process.isRunning)); stderr: \(seen)")
     }
 
     /// Reads `PORT <n>` from the broker's first line of output.
