@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "Thrift", dependencies: ["Sockets"], swiftSettings: strict),
         .target(name: "HypertableClient", dependencies: ["Thrift", "Sockets"], swiftSettings: strict),
         .target(name: "HQL", swiftSettings: strict),
-        .target(name: "HTTPServer", dependencies: ["Sockets", "CZlib"], swiftSettings: strict),
+        .target(name: "HTTPServer", dependencies: ["Sockets", "CZlib", "COpenSSL"], swiftSettings: strict),
         .target(name: "HypertableEmulator",
                 dependencies: ["Thrift", "HypertableClient", "HQL", "Sockets"], swiftSettings: strict),
         .target(name: "Gateway",
@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(name: "emulator-benchmark", dependencies: ["HypertableEmulator", "HypertableClient"],
                           swiftSettings: strict),
         .target(name: "GatewayTestKit",
-                dependencies: ["Sockets", "HTTPServer", "Gateway", "HypertableClient", "HypertableEmulator"],
+                dependencies: ["Sockets", "HTTPServer", "Gateway", "HypertableClient", "HypertableEmulator", "COpenSSL"],
                 swiftSettings: strict),
 
         .testTarget(name: "SocketsTests", dependencies: ["Sockets"], swiftSettings: strict),

@@ -56,7 +56,7 @@ public final class Gateway: Sendable {
         let serverConfiguration = HTTPServerConfiguration(
             host: configuration.listenHost, port: configuration.listenPort,
             limits: HTTPParserLimits(maxBodySize: configuration.maxBodyBytes),
-            workerCount: configuration.workers, workerQueueCapacity: configuration.queueDepth)
+            workerCount: configuration.workers, workerQueueCapacity: configuration.queueDepth, tls: configuration.tls)
         server = HTTPServer(configuration: serverConfiguration, onCompletion: { exchange in
             let route = exchange.routePattern ?? "unmatched"
             let (seconds, attoseconds) = exchange.duration.components

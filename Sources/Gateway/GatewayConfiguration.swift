@@ -1,3 +1,4 @@
+import HTTPServer
 import HypertableClient
 
 /// Everything the gateway reads from its environment. Names keep flask-hypertable's meaning
@@ -52,6 +53,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var trustedProxies: [String] = []
     /// `GATEWAY_ACCESS_LOG`: one structured line per request on stderr (default on).
     public var accessLog = true
+    /// `GATEWAY_TLS_CERT` and `GATEWAY_TLS_KEY` (PEM paths, both or neither): serve HTTPS only.
+    /// The files are loaded when the gateway starts; unusable ones stop it.
+    public var tls: TLSConfiguration?
 
     public init() {}
 
@@ -94,6 +98,25 @@ public struct GatewayConfiguration: Sendable, Equatable {
             case "0", "false", "no", "off": accessLog = false
             default: throw ConfigurationError(variable: "GATEWAY_ACCESS_LOG", value: log, expected: "on or off")
             }
+        }
+        tls = try Self.tlsFiles(environment)
+    }
+
+    /// HTTPS needs both files; one without the other is a mistake, never a silent plaintext start.
+    static func tlsFiles(_ environment: [String: String]) throws -> TLSConfiguration? {
+        let certificate = environment["GATEWAY_TLS_CERT"].flatMap { $0.isEmpty ? nil : $0 }
+        let key = environment["GATEWAY_TLS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        switch (certificate, key) {
+        case (nil, nil):
+            return nil
+        case (let certificate?, let key?):
+            return TLSConfiguration(certificateChainPath: certificate, privateKeyPath: key)
+        case (let certificate?, nil):
+            throw ConfigurationError(variable: "GATEWAY_TLS_KEY", value: "",
+                                     expected: "the private key's PEM path, since GATEWAY_TLS_CERT=\"\(certificate)\" is set")
+        case (nil, let key?):
+            throw ConfigurationError(variable: "GATEWAY_TLS_CERT", value: "",
+                                     expected: "the certificate chain's PEM path, since GATEWAY_TLS_KEY=\"\(key)\" is set")
         }
     }
 

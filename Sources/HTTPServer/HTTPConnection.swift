@@ -10,10 +10,9 @@ import Sockets
 /// to the worker pool, and resumes reading only after the response was written, so pipelined
 /// requests are answered in order.
 ///
-/// Every mutable property is confined to `queue`; the worker touches only `socket` (thread-safe)
-/// and comes back through `queue.async`.
-/// TLS seam: all bytes pass through `socket.read`/`HTTPResponseWriter.send`; a TLS transport
-/// would wrap those two calls.
+/// Every mutable property is confined to `queue`; the worker touches only `transport` (while
+/// reading is suspended, so the two never use it at once) and comes back through `queue.async`.
+/// All bytes pass through `transport`: the plain socket, or TLS over it.
 final class HTTPConnection: @unchecked Sendable {
     private enum State {
         case reading
@@ -24,7 +23,7 @@ final class HTTPConnection: @unchecked Sendable {
         case closed
     }
 
-    let socket: Socket
+    let transport: any ConnectionTransport
     let peer: SocketAddress
     let queue: DispatchQueue
     private let server: HTTPServer
@@ -32,14 +31,17 @@ final class HTTPConnection: @unchecked Sendable {
     private var readSource: (any DispatchSourceRead)?
     private var timer: (any DispatchSourceTimer)?
     private var readSuspended = false
+    /// Armed only while a TLS read waits for the socket to become writable.
+    private var writeSource: (any DispatchSourceWrite)?
+    private var writeSourceArmed = false
     private var state = State.reading
     /// When the current wait (idle, head, body, linger) ends, in monotonic nanoseconds.
     private var deadline: UInt64 = 0
     private var requestStarted = false
     private var drainRequested = false
 
-    init(socket: Socket, peer: SocketAddress, server: HTTPServer, targetQueue: DispatchQueue) {
-        self.socket = socket
+    init(transport: any ConnectionTransport, peer: SocketAddress, server: HTTPServer, targetQueue: DispatchQueue) {
+        self.transport = transport
         self.peer = peer
         self.server = server
         self.parser = HTTPRequestParser(limits: server.configuration.limits)
@@ -48,11 +50,11 @@ final class HTTPConnection: @unchecked Sendable {
 
     func start() {
         queue.async { [self] in
-            let fd = socket.fileDescriptor
+            let fd = transport.socket.fileDescriptor
             guard fd >= 0 else { return finishClose() }
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
             source.setEventHandler { [self] in readable() }
-            source.setCancelHandler { [socket] in socket.close() }
+            source.setCancelHandler { [transport] in transport.close() }
             readSource = source
             // A new connection gets the head timeout for its first request (slowloris guard).
             deadline = Deadline.after(seconds: server.configuration.headerReadTimeout).nanoseconds
@@ -70,25 +72,58 @@ final class HTTPConnection: @unchecked Sendable {
     // MARK: reading
 
     private func readable() {
-        guard state == .reading || state == .lingering else { return }
-        let result: Socket.ReadResult
-        do {
-            result = try withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 16) { buffer in
-                let outcome = try socket.read(into: buffer)
-                if case .bytes(let count) = outcome, state == .reading {
-                    parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        // One read per readiness event; more only while TLS holds decrypted bytes the socket's
+        // readiness will not announce.
+        while state == .reading || state == .lingering {
+            let result: TransportReadResult
+            do {
+                result = try withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 16) { buffer in
+                    let outcome = try transport.read(into: buffer)
+                    if case .bytes(let count) = outcome, state == .reading {
+                        parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                    }
+                    return outcome
                 }
-                return outcome
+            } catch {
+                return close()
             }
-        } catch {
-            return close()
+            switch result {
+            case .wouldBlock(.readable): return
+            case .wouldBlock(.writable): return waitUntilWritableToRead()
+            case .endOfStream: return close()
+            case .bytes:
+                if state == .reading { processBuffered() }
+                guard transport.hasBufferedInput else { return }
+            }
         }
-        switch result {
-        case .wouldBlock: return
-        case .endOfStream: return close()
-        case .bytes:
-            if state == .reading { processBuffered() }
+    }
+
+    /// A TLS read that must first send (a handshake flight into a full socket buffer): park the
+    /// read source, which would spin or stay silent, until the socket takes bytes again.
+    private func waitUntilWritableToRead() {
+        suspendReading()
+        if writeSource == nil {
+            let fd = transport.socket.fileDescriptor
+            guard fd >= 0 else { return close() }
+            let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+            source.setEventHandler { [self] in
+                disarmWriteSource()
+                guard state == .reading || state == .lingering else { return }
+                resumeReading()
+                readable()
+            }
+            writeSource = source
         }
+        if !writeSourceArmed, let writeSource {
+            writeSourceArmed = true
+            writeSource.resume()
+        }
+    }
+
+    private func disarmWriteSource() {
+        guard writeSourceArmed, let writeSource else { return }
+        writeSource.suspend()
+        writeSourceArmed = false
     }
 
     /// Parses what is buffered: dispatches a complete request, or keeps waiting.
@@ -101,7 +136,7 @@ final class HTTPConnection: @unchecked Sendable {
             return failParse(error)
         }
         if parser.takeContinueRequest() {
-            _ = try? socket.writeAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), deadline: .after(seconds: 1))
+            _ = try? transport.writeAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), deadline: .after(seconds: 1))
         }
         if parser.isReadingBody {
             // The head arrived in time; a body may take long, as long as bytes keep coming.
@@ -129,7 +164,7 @@ final class HTTPConnection: @unchecked Sendable {
         let keepAlive = request.keepAlive && !server.isDraining && !drainRequested
         let arrival = ContinuousClock.now
         let accepted = server.workers.submit { [self] in
-            let outcome = server.serve(request, on: socket, keepAlive: keepAlive, arrival: arrival)
+            let outcome = server.serve(request, on: transport, keepAlive: keepAlive, arrival: arrival)
             queue.async { [self] in responseFinished(close: outcome.close) }
         }
         if !accepted {
@@ -137,7 +172,7 @@ final class HTTPConnection: @unchecked Sendable {
             var busy = response
             busy.headers.add("Retry-After", String(server.configuration.retryAfterSeconds))
             busy.closeConnection = true
-            server.respondImmediately(busy, to: request, on: socket)
+            server.respondImmediately(busy, to: request, on: transport)
             close()
         }
     }
@@ -149,19 +184,21 @@ final class HTTPConnection: @unchecked Sendable {
         deadline = Deadline.after(seconds: server.configuration.idleTimeout).nanoseconds
         resumeReading()
         if parser.bufferedByteCount > 0 { processBuffered() }
+        // Pipelined bytes TLS already decrypted: no readiness event will come for them.
+        if state == .reading && transport.hasBufferedInput { readable() }
     }
 
     private func failParse(_ error: HTTPParseError) {
         suspendReading()
         var response = HTTPResponse.problem(error.status, detail: error.detail)
         response.closeConnection = true
-        server.respondImmediately(response, to: nil, on: socket, peer: peer, error: error)
+        server.respondImmediately(response, to: nil, on: transport, peer: peer, error: error)
         linger()
     }
 
     /// Half-closes and drains input for a moment so the client reads our reply before the close.
     private func linger() {
-        socket.shutdown(reading: false, writing: true)
+        transport.shutdownOutput()
         state = .lingering
         deadline = Deadline.after(seconds: 2).nanoseconds
         resumeReading()
@@ -175,7 +212,7 @@ final class HTTPConnection: @unchecked Sendable {
         if state == .reading && parser.isMidRequest {
             var response = HTTPResponse.problem(.requestTimeout, detail: "request not received in time")
             response.closeConnection = true
-            server.respondImmediately(response, to: nil, on: socket, peer: peer)
+            server.respondImmediately(response, to: nil, on: transport, peer: peer)
         }
         close()
     }
@@ -192,7 +229,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     /// Ends the connection from any thread; a worker writing to it gets an error.
     func forceClose() {
-        socket.shutdown()
+        transport.socket.shutdown()
         queue.async { [self] in
             if state != .processing { close() }
         }
@@ -215,13 +252,20 @@ final class HTTPConnection: @unchecked Sendable {
         state = .closed
         timer?.cancel()
         timer = nil
+        if let writeSource {
+            // Like the read source: resumed before cancelling, or it is never released.
+            if !writeSourceArmed { writeSource.resume() }
+            writeSourceArmed = false
+            writeSource.cancel()
+            self.writeSource = nil
+        }
         if let readSource {
             // A suspended source must be resumed before it can be cancelled and released.
             resumeReading()
             readSource.cancel()
             self.readSource = nil
         } else {
-            socket.close()
+            transport.close()
         }
         finishClose()
     }

@@ -6,7 +6,7 @@ import Darwin
 import CZlib
 import Sockets
 
-/// Writes one response onto a connection's socket with framing decided here: Content-Length
+/// Writes one response onto a connection's transport with framing decided here: Content-Length
 /// for complete bodies, chunked (or close-delimited) for streams, no body for HEAD, 1xx, 204
 /// and 304, optional gzip.
 struct HTTPResponseWriter {
@@ -19,7 +19,7 @@ struct HTTPResponseWriter {
         var error: (any Error)?
     }
 
-    let socket: Socket
+    let transport: any ConnectionTransport
     let configuration: HTTPServerConfiguration
 
     /// Writes `response` to `request` (nil for a parse-error reply). `keepAlive` is the
@@ -111,10 +111,11 @@ struct HTTPResponseWriter {
             var offset = 0
             try bytes.withUnsafeBytes { buffer in
                 while offset < buffer.count {
-                    let written = try socket.write(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
+                    let written = try transport.write(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
                     if written > 0 {
                         offset += written
-                    } else if try !socket.poll(events: Int16(POLLOUT), deadline: .after(seconds: configuration.writeTimeout)) {
+                    } else if try !transport.socket.poll(events: transport.writeRetryEvents,
+                                                         deadline: .after(seconds: configuration.writeTimeout)) {
                         throw SocketError.timedOut(operation: "write")
                     }
                 }

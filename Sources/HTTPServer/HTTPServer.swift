@@ -23,6 +23,8 @@ public final class HTTPServer: @unchecked Sendable {
     private struct State {
         var listener: Socket?
         var listenSource: (any DispatchSourceRead)?
+        /// Set by `start()` when `configuration.tls` is; every accepted connection then speaks TLS.
+        var tlsContext: TLSContext?
         var port = 0
         var phase = Phase.created
         var connections: [ObjectIdentifier: HTTPConnection] = [:]
@@ -64,9 +66,18 @@ public final class HTTPServer: @unchecked Sendable {
         workers.stop(deadline: .now())
     }
 
-    /// Binds, listens and starts accepting. Throws `HTTPServerError.listenFailed` or
-    /// `.invalidState` when called twice.
+    /// Loads the TLS identity (when `configuration.tls` is set), binds, listens and starts
+    /// accepting. Throws `HTTPServerError.tls` for an unusable certificate or key (the server
+    /// never falls back to plaintext), `.listenFailed`, or `.invalidState` when called twice.
     public func start() throws {
+        var tlsContext: TLSContext?
+        if let tls = configuration.tls {
+            do {
+                tlsContext = try TLSContext(tls)
+            } catch {
+                throw HTTPServerError.tls(error)
+            }
+        }
         let listener: Socket
         do {
             listener = try Socket.listen(host: configuration.host, port: configuration.port,
@@ -88,6 +99,7 @@ public final class HTTPServer: @unchecked Sendable {
             }
             state.listener = listener
             state.listenSource = source
+            state.tlsContext = tlsContext
             state.port = port
             state.phase = .running
             source.resume()
@@ -147,7 +159,8 @@ public final class HTTPServer: @unchecked Sendable {
     // MARK: accepting
 
     private func acceptConnections() {
-        guard let listener = state.withLock({ $0.listener }) else { return }
+        let (listener, tlsContext) = state.withLock { ($0.listener, $0.tlsContext) }
+        guard let listener else { return }
         for _ in 0..<64 {
             let accepted: (socket: Socket, peer: SocketAddress)?
             do {
@@ -156,7 +169,17 @@ public final class HTTPServer: @unchecked Sendable {
                 return  // EMFILE and friends: try again on the next readiness event
             }
             guard let (socket, peer) = accepted else { return }
-            let connection = HTTPConnection(socket: socket, peer: peer, server: self, targetQueue: ioQueue)
+            let transport: any ConnectionTransport
+            if let tlsContext {
+                guard let tls = TLSTransport(socket: socket, context: tlsContext) else {
+                    socket.close()
+                    continue
+                }
+                transport = tls
+            } else {
+                transport = PlainSocketTransport(socket: socket)
+            }
+            let connection = HTTPConnection(transport: transport, peer: peer, server: self, targetQueue: ioQueue)
             let admitted = state.withLock { state -> Bool in
                 guard state.phase == .running, state.connections.count < configuration.maxConnections else {
                     return false
@@ -166,6 +189,10 @@ public final class HTTPServer: @unchecked Sendable {
             }
             if admitted {
                 connection.start()
+            } else if tlsContext != nil {
+                // Over the limit: a plaintext 503 means nothing to a TLS client, and a handshake
+                // is the work the limit is there to refuse.
+                socket.close()
             } else {
                 // Over the limit: one non-blocking attempt at a 503, then close.
                 let bytes = Array(Self.overloadedResponse.utf8)
@@ -185,7 +212,7 @@ public final class HTTPServer: @unchecked Sendable {
     // MARK: serving (worker threads)
 
     /// Runs the handler and writes its response; returns what the writer did.
-    func serve(_ request: HTTPRequest, on socket: Socket, keepAlive: Bool, arrival: ContinuousClock.Instant)
+    func serve(_ request: HTTPRequest, on transport: any ConnectionTransport, keepAlive: Bool, arrival: ContinuousClock.Instant)
         -> HTTPResponseWriter.Outcome {
         var response: HTTPResponse
         do {
@@ -195,7 +222,7 @@ public final class HTTPServer: @unchecked Sendable {
         } catch {
             response = .problem(.internalServerError, detail: "the request handler failed")
         }
-        let writer = HTTPResponseWriter(socket: socket, configuration: configuration)
+        let writer = HTTPResponseWriter(transport: transport, configuration: configuration)
         // Decided now, not at arrival: a shutdown that began meanwhile announces the close.
         let outcome = writer.write(response, to: request, keepAlive: keepAlive && !isDraining)
         report(request: request, response: response, outcome: outcome, peer: request.remoteAddress, since: arrival)
@@ -204,12 +231,12 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Writes a short reply from a connection's queue (errors, 503s, 408s), bounded to one second.
     @discardableResult
-    func respondImmediately(_ response: HTTPResponse, to request: HTTPRequest?, on socket: Socket,
+    func respondImmediately(_ response: HTTPResponse, to request: HTTPRequest?, on transport: any ConnectionTransport,
                             peer: SocketAddress? = nil, error: (any Error)? = nil) -> HTTPResponseWriter.Outcome {
         let start = ContinuousClock.now
         var quick = configuration
         quick.writeTimeout = min(1, configuration.writeTimeout)
-        let outcome = HTTPResponseWriter(socket: socket, configuration: quick).write(response, to: request, keepAlive: false)
+        let outcome = HTTPResponseWriter(transport: transport, configuration: quick).write(response, to: request, keepAlive: false)
         var reported = outcome
         if reported.error == nil { reported.error = error }
         report(request: request, response: response, outcome: reported, peer: peer ?? request?.remoteAddress, since: start)

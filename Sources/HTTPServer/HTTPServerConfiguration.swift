@@ -27,12 +27,14 @@ public struct HTTPServerConfiguration: Sendable {
     /// Seconds sent in `Retry-After` with the 503 for a full worker queue.
     public var retryAfterSeconds: Int
     public var listenBacklog: Int32
+    /// Serve HTTPS only: every connection must complete a TLS handshake first. nil: plain HTTP.
+    public var tls: TLSConfiguration?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, limits: HTTPParserLimits = HTTPParserLimits(),
                 workerCount: Int = 32, workerQueueCapacity: Int = 1024, idleTimeout: Double = 60,
                 headerReadTimeout: Double = 10, writeTimeout: Double = 30, maxConnections: Int = 4096,
                 compression: Bool = true, compressStreams: Bool = true, compressionMinimumSize: Int = 1024,
-                retryAfterSeconds: Int = 1, listenBacklog: Int32 = 1024) {
+                retryAfterSeconds: Int = 1, listenBacklog: Int32 = 1024, tls: TLSConfiguration? = nil) {
         self.host = host
         self.port = port
         self.limits = limits
@@ -47,5 +49,6 @@ public struct HTTPServerConfiguration: Sendable {
         self.compressionMinimumSize = compressionMinimumSize
         self.retryAfterSeconds = retryAfterSeconds
         self.listenBacklog = listenBacklog
+        self.tls = tls
     }
 }

@@ -10,6 +10,8 @@ public enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible
     case invalidState(String)
     /// Binding or listening failed.
     case listenFailed(SocketError)
+    /// `configuration.tls` names a certificate or key the server cannot use.
+    case tls(TLSConfigurationError)
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible
         case .writeTimedOut: return "write timed out: client is not reading"
         case .invalidState(let message): return message
         case .listenFailed(let error): return "cannot listen: \(error)"
+        case .tls(let error): return "cannot start TLS: \(error)"
         }
     }
 }

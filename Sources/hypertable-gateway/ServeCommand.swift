@@ -38,6 +38,12 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Extra connections when all are busy (HYPERTABLE_MAX_OVERFLOW, default 10).")
     var maxOverflow: Int?
 
+    @Option(name: .long, help: "Serve HTTPS with this PEM certificate chain; needs --tls-key (GATEWAY_TLS_CERT).")
+    var tlsCert: String?
+
+    @Option(name: .long, help: "PEM private key of --tls-cert (GATEWAY_TLS_KEY).")
+    var tlsKey: String?
+
     @Flag(name: .long, help: "Run the embedded in-memory broker in this process and use it. Data lives in memory only.")
     var embedded = false
 
@@ -52,6 +58,8 @@ struct ServeCommand: ParsableCommand {
         if let timeoutMsecs { environment["HYPERTABLE_TIMEOUT_MSECS"] = String(timeoutMsecs) }
         if let poolSize { environment["HYPERTABLE_POOL_SIZE"] = String(poolSize) }
         if let maxOverflow { environment["HYPERTABLE_MAX_OVERFLOW"] = String(maxOverflow) }
+        if let tlsCert { environment["GATEWAY_TLS_CERT"] = tlsCert }
+        if let tlsKey { environment["GATEWAY_TLS_KEY"] = tlsKey }
         let configuration: GatewayConfiguration
         do {
             configuration = try GatewayConfiguration(environment: environment)

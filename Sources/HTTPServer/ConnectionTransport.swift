@@ -1,0 +1,61 @@
+import Sockets
+
+/// How a connection's bytes cross the wire: the plain socket, or TLS over it.
+///
+/// Calls never block. A connection's reads (on its serial queue) and its response writes (on a
+/// worker thread) never overlap: reading is suspended while a response is written.
+protocol ConnectionTransport: AnyObject, Sendable {
+    /// The socket underneath, for readiness sources, `poll` and a cross-thread `shutdown()`.
+    var socket: Socket { get }
+
+    /// One non-blocking read of plaintext.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> TransportReadResult
+
+    /// One non-blocking write of plaintext; returns bytes taken, 0 when it would block (then
+    /// wait for `writeRetryEvents` before trying again with the same bytes).
+    func write(_ bytes: UnsafeRawBufferPointer) throws -> Int
+
+    /// `poll(2)` events the last write that returned 0 waits for: `POLLOUT`, or `POLLIN` when TLS
+    /// must first read (a handshake message).
+    var writeRetryEvents: Int16 { get }
+
+    /// Plaintext already decrypted and buffered above the socket: the socket's read readiness
+    /// will not announce it, so read before waiting.
+    var hasBufferedInput: Bool { get }
+
+    /// Ends our direction (TLS: close_notify first) but keeps reading possible.
+    func shutdownOutput()
+
+    /// Releases the connection. Idempotent.
+    func close()
+}
+
+enum TransportReadResult: Equatable {
+    case bytes(Int)
+    /// Nothing now; try again when the socket is readable (`.readable`) or, for a TLS read
+    /// that must send first, writable (`.writable`).
+    case wouldBlock(TransportReadiness)
+    case endOfStream
+}
+
+enum TransportReadiness: Equatable {
+    case readable
+    case writable
+}
+
+extension ConnectionTransport {
+    /// Writes every byte, each wait for the socket bounded by `deadline`.
+    func writeAll(_ bytes: [UInt8], deadline: Deadline) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = try write(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
+                if written > 0 {
+                    offset += written
+                } else if try !socket.poll(events: writeRetryEvents, deadline: deadline) {
+                    throw SocketError.timedOut(operation: "write")
+                }
+            }
+        }
+    }
+}

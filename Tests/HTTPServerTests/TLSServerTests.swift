@@ -1,0 +1,236 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Foundation
+import GatewayTestKit
+import Sockets
+import XCTest
+@testable import HTTPServer
+
+/// HTTPS end to end: a real OpenSSL client (and curl) against the server on port 0 with a
+/// self-signed certificate made for each test.
+final class TLSServerTests: XCTestCase {
+    private var certificate: HTTPSTestCertificate!
+
+    override func setUpWithError() throws {
+        certificate = try HTTPSTestCertificate.generate()
+        let certificate = certificate!
+        addTeardownBlock { certificate.remove() }
+    }
+
+    private func startServer(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+                             handler: @escaping HTTPHandler) throws -> HTTPServer {
+        var configuration = HTTPServerConfiguration(port: 0, workerCount: 4)
+        configuration.tls = TLSConfiguration(certificateChainPath: certificate.certificatePath,
+                                             privateKeyPath: certificate.privateKeyPath)
+        configure(&configuration)
+        let server = HTTPServer(configuration: configuration, handler: handler)
+        try server.start()
+        addTeardownBlock { server.shutdown(gracePeriod: 1) }
+        return server
+    }
+
+    private func client(_ server: HTTPServer, alpn: [String] = ["http/1.1"]) throws -> HTTPSTestClient {
+        try HTTPSTestClient(port: server.port, trustedCertificatePath: certificate.certificatePath, alpn: alpn)
+    }
+
+    private static let echoPort: HTTPHandler = { request in
+        .text("\(request.method) \(request.target) from port \(request.remoteAddress?.port ?? -1)")
+    }
+
+    private func waitForConnectionCount(_ server: HTTPServer, toBe count: Int) {
+        let deadline = Deadline.after(seconds: 5)
+        while server.connectionCount != count && !deadline.hasPassed { usleep(2_000) }
+    }
+
+    func testKeepAliveServesTwoRequestsOnOneTLSConnection() throws {
+        let server = try startServer(handler: Self.echoPort)
+        let client = try client(server)
+        XCTAssertEqual(client.negotiatedProtocol, "http/1.1")
+        XCTAssertEqual(client.protocolVersion, "TLSv1.3")
+        let first = try client.request("GET", "/one")
+        let second = try client.request("GET", "/two")
+        XCTAssertEqual(first.status, 200)
+        XCTAssertEqual(second.status, 200)
+        XCTAssertNil(second.header("Connection"))
+        XCTAssertTrue(first.bodyText.hasPrefix("GET /one from port "), first.bodyText)
+        XCTAssertTrue(second.bodyText.hasPrefix("GET /two from port "), second.bodyText)
+        // Same client port: the second request came over the first connection.
+        XCTAssertEqual(first.bodyText.split(separator: " ").last, second.bodyText.split(separator: " ").last)
+        XCTAssertEqual(server.connectionCount, 1)
+    }
+
+    func testChunkedStreamedResponseOverTLS() throws {
+        // 64 KiB writes, 4 MiB in all: more than socket buffers hold, so SSL_write must wait
+        // for the client (want-write) many times.
+        let block = (0..<(64 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let server = try startServer { _ in
+            HTTPResponse(headers: ["Content-Type": "application/octet-stream"]) { writer in
+                try writer.write("first\n")
+                for _ in 0..<64 { try writer.write(block) }
+                try writer.write("last\n")
+            }
+        }
+        let client = try client(server)
+        let response = try client.request("GET", "/stream")
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.header("Transfer-Encoding"), "chunked")
+        XCTAssertEqual(response.chunks.count, 66)
+        XCTAssertEqual(response.chunks.first, Array("first\n".utf8))
+        XCTAssertEqual(response.chunks.last, Array("last\n".utf8))
+        XCTAssertEqual(response.body.count, 6 + 64 * block.count + 5)
+        XCTAssertTrue(response.chunks.dropFirst().dropLast().allSatisfy { $0 == block })
+        // The terminating chunk left the connection usable.
+        XCTAssertEqual(try client.request("GET", "/stream").chunks.count, 66)
+    }
+
+    func testRequestBodyOverTLS() throws {
+        let server = try startServer { request in
+            let sum = request.body.reduce(UInt64(0)) { $0 &+ UInt64($1) }
+            return .text("\(request.body.count) bytes, sum \(sum)")
+        }
+        let client = try client(server)
+        let body = (0..<(300 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let expectedSum = body.reduce(UInt64(0)) { $0 &+ UInt64($1) }
+        let response = try client.request("POST", "/upload", headers: [("Content-Type", "application/octet-stream")],
+                                          body: body)
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.bodyText, "\(body.count) bytes, sum \(expectedSum)")
+
+        // Expect: 100-continue: the interim reply goes through TLS too.
+        try client.sendRequest("POST", "/upload", headers: [("Expect", "100-continue"), ("Content-Length", "5")])
+        XCTAssertEqual(try client.readHead().status, 100)
+        try client.send(raw: Array("hello".utf8))
+        XCTAssertEqual(try client.readResponse().bodyText, "5 bytes, sum \(Array("hello".utf8).reduce(0) { $0 + Int($1) })")
+    }
+
+    func testPipelinedRequestsOverTLSAreAnsweredInOrder() throws {
+        let server = try startServer { request in
+            if request.path == "/1" { usleep(30_000) }
+            return .text("\(request.path) \(request.body.count)")
+        }
+        let client = try client(server)
+        let bigBody = String(repeating: "x", count: 40_000)
+        var raw = "GET /1 HTTP/1.1\r\nHost: x\r\n\r\n"
+        raw += "POST /2 HTTP/1.1\r\nHost: x\r\nContent-Length: \(bigBody.utf8.count)\r\n\r\n\(bigBody)"
+        raw += "GET /3 HTTP/1.1\r\nHost: x\r\n\r\n"
+        try client.send(raw: Array(raw.utf8))
+        let bodies = try (1...3).map { _ in try client.readResponse().bodyText }
+        XCTAssertEqual(bodies, ["/1 0", "/2 40000", "/3 0"])
+    }
+
+    func testPlainHTTPOnTheTLSPortIsClosedAndTheServerGoesOn() throws {
+        let server = try startServer(handler: Self.echoPort)
+        let plain = try HTTPTestClient(port: server.port, timeout: 5)
+        try plain.send(raw: "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        XCTAssertTrue(plain.waitForClose(timeout: 5), "a non-TLS client must be disconnected")
+
+        let secure = try client(server)
+        XCTAssertEqual(try secure.request("GET", "/after").status, 200)
+        waitForConnectionCount(server, toBe: 1)
+        XCTAssertEqual(server.connectionCount, 1)
+    }
+
+    func testClientDisconnectingMidHandshakeIsCleanedUp() throws {
+        let server = try startServer(handler: Self.echoPort)
+        // A TLS record header announcing a 512-byte ClientHello, then only part of it.
+        let partialHello: [UInt8] = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03]
+        for _ in 0..<3 {
+            let socket = try Socket.connect(host: "127.0.0.1", port: server.port, deadline: .after(seconds: 5))
+            try socket.writeAll(partialHello, deadline: .after(seconds: 5))
+            socket.close()
+        }
+        // A client that connects and leaves without a byte.
+        Socket.closeAfterConnecting(port: server.port)
+        waitForConnectionCount(server, toBe: 0)
+        XCTAssertEqual(server.connectionCount, 0)
+        XCTAssertEqual(try client(server).request("GET", "/still-here").status, 200)
+    }
+
+    func testTLS12ClientIsServed() throws {
+        let server = try startServer(handler: Self.echoPort)
+        let client = try HTTPSTestClient(port: server.port, trustedCertificatePath: certificate.certificatePath,
+                                         maximumVersion: .tls12)
+        XCTAssertEqual(client.protocolVersion, "TLSv1.2")
+        XCTAssertEqual(client.negotiatedProtocol, "http/1.1")
+        XCTAssertEqual(try client.request("GET", "/a").status, 200)
+        XCTAssertEqual(try client.request("GET", "/b").status, 200)
+    }
+
+    func testStalledHandshakeIsClosedAfterTheHeaderTimeout() throws {
+        let server = try startServer({ $0.headerReadTimeout = 0.2 }, handler: Self.echoPort)
+        let stalled = try HTTPTestClient(port: server.port, timeout: 5)
+        try stalled.send(raw: [0x16, 0x03, 0x01, 0x02, 0x00, 0x01])
+        XCTAssertTrue(stalled.waitForClose(timeout: 5), "a handshake that stops must not hold the connection")
+        XCTAssertEqual(try client(server).request("GET", "/next").status, 200)
+    }
+
+    func testClientThatDoesNotTrustTheCertificateFailsAndTheServerGoesOn() throws {
+        let server = try startServer(handler: Self.echoPort)
+        let other = try HTTPSTestCertificate.generate()
+        defer { other.remove() }
+        XCTAssertThrowsError(try HTTPSTestClient(port: server.port, trustedCertificatePath: other.certificatePath)) { error in
+            guard case HTTPSTestClientError.tls = error else { return XCTFail("expected a TLS failure, got \(error)") }
+        }
+        XCTAssertEqual(try client(server).request("GET", "/ok").status, 200)
+    }
+
+    func testClientOfferingOnlyH2ProceedsWithoutALPN() throws {
+        let server = try startServer(handler: Self.echoPort)
+        let client = try client(server, alpn: ["h2"])
+        XCTAssertNil(client.negotiatedProtocol)
+        XCTAssertEqual(try client.request("GET", "/h1").status, 200)
+    }
+
+    func testConnectionCloseOverTLSEndsWithCloseNotify() throws {
+        let server = try startServer(handler: Self.echoPort)
+        let client = try client(server)
+        let response = try client.request("GET", "/bye", headers: [("Connection", "close")])
+        XCTAssertEqual(response.header("Connection"), "close")
+        XCTAssertTrue(client.waitForClose(timeout: 5))
+    }
+
+    func testParseErrorOverTLSIsAnsweredThenClosed() throws {
+        let server = try startServer(handler: Self.echoPort)
+        let client = try client(server)
+        try client.send(raw: Array("GET / HTTP/1.1\r\nBad Header Line\r\n\r\n".utf8))
+        let response = try client.readResponse()
+        XCTAssertEqual(response.status, 400)
+        XCTAssertTrue(client.waitForClose(timeout: 5))
+    }
+
+    func testCurlKeepsOneConnectionForTwoRequests() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") else {
+            throw XCTSkip("curl is not installed")
+        }
+        let server = try startServer(handler: Self.echoPort)
+        let url = "https://localhost:\(server.port)"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["--silent", "--show-error", "--max-time", "10", "--cacert", certificate.certificatePath,
+                             "--http1.1", "--write-out", " connects=%{num_connects}\\n", "\(url)/a", "\(url)/b"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, text)
+        let lines = text.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 2, text)
+        XCTAssertTrue(lines.first?.hasPrefix("GET /a from port ") == true, text)
+        XCTAssertTrue(lines.first?.hasSuffix(" connects=1") == true, text)
+        XCTAssertTrue(lines.last?.hasPrefix("GET /b from port ") == true, text)
+        XCTAssertTrue(lines.last?.hasSuffix(" connects=0") == true, "the second request reused the connection: \(text)")
+    }
+}
+
+extension Socket {
+    /// Opens a TCP connection to the local port and closes it at once.
+    fileprivate static func closeAfterConnecting(port: Int) {
+        (try? Socket.connect(host: "127.0.0.1", port: port, deadline: .after(seconds: 5)))?.close()
+    }
+}
