@@ -28,6 +28,7 @@ func serve(configuration: GatewayConfiguration, embedded: Bool, embeddedThriftPo
     try gateway.start()
     logLine("""
     {"msg":"listening","address":"\(configuration.listenHost):\(gateway.port)",\
+    "scheme":"\(configuration.tls == nil ? "http" : "https")",\
     "brokers":"\(configuration.brokers.map(\.description).joined(separator: ","))",\
     "pool_size":\(configuration.poolSize),"max_overflow":\(configuration.maxOverflow)}
     """)
