@@ -31,7 +31,7 @@ public struct FakeTransportError: Error, Sendable, Hashable, CustomStringConvert
 /// Knobs make the next call fail, stall, or make the cached namespace ids go stale; the call
 /// log records every call in order (`namespaceOpen(test)`, `namespaceClose(1000001)`,
 /// `close`). Thread-safe: tests poke it while a pool uses it from other threads.
-public final class FakeHypertableService: HypertableService, Sendable {
+public final class FakeHypertableService: HypertableService, IdleLivenessChecking, Sendable {
     /// 1, 2, ... in the order its factory made them (0 when made directly).
     public let connectionNumber: Int
     private let registry: Locked<Set<String>>
@@ -41,6 +41,7 @@ public final class FakeHypertableService: HypertableService, Sendable {
         var openNamespaces: [Int64: String] = [:]
         var nextNamespaceSerial: Int64 = 0
         var isClosed = false
+        var deadWhileIdle = false
         var pendingFailures: [any Error] = []
         var badNamespaceIDFailures = 0
         var stallEveryCallMilliseconds = 0
@@ -64,6 +65,14 @@ public final class FakeHypertableService: HypertableService, Sendable {
     }
 
     // MARK: Knobs
+
+    /// Makes the connection look dead while idle (its broker went away), as the pool checks
+    /// before lending it.
+    public func dieWhileIdle() {
+        state.withLock { $0.deadWhileIdle = true }
+    }
+
+    public var isDeadWhileIdle: Bool { state.withLock { $0.deadWhileIdle || $0.isClosed } }
 
     /// The next call (any method) throws `error` instead of running.
     public func failNextCall(with error: any Error) {

@@ -112,6 +112,12 @@ public final class ConnectionPool: Sendable {
 
         switch decision {
         case let .use(connection):
+            // An idle connection whose broker went away (restart, firewall) is dropped here,
+            // not discovered by the request as a 502; then borrow again, same deadline.
+            if let liveness = connection.service as? any IdleLivenessChecking, liveness.isDeadWhileIdle {
+                checkin(connection, broken: true)
+                return try checkout(deadline: deadline)
+            }
             return connection
         case .create:
             return try createConnection()

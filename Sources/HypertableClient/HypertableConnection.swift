@@ -15,7 +15,7 @@ import Thrift
 /// - `ThriftError` (transport failure, timeout, malformed or mismatched reply): the stream can
 ///   no longer be trusted; the socket is closed and `isBroken` becomes true. Every later call
 ///   throws `ThriftError.connectionUnusable`.
-public final class HypertableConnection: HypertableService, @unchecked Sendable {
+public final class HypertableConnection: HypertableService, IdleLivenessChecking, @unchecked Sendable {
     // `transport` and `nextSequenceID` are touched only with `callLock` held; `broken` has its
     // own lock so that a pool can read it without waiting for a call to finish.
     private let transport: FramedTransport
@@ -29,6 +29,10 @@ public final class HypertableConnection: HypertableService, @unchecked Sendable 
 
     /// True after a transport or protocol failure, or `close()`; never reuse it then.
     public var isBroken: Bool { broken.current }
+
+    /// Between calls the broker sends nothing, so a readable socket means it closed or reset
+    /// the connection (or the stream is out of step). Only meaningful while idle.
+    public var isDeadWhileIdle: Bool { isBroken || transport.socket.idleConnectionIsBroken() }
 
     /// Connects to a ThriftBroker. `timeout` (milliseconds, `HYPERTABLE_TIMEOUT_MSECS`) bounds
     /// the connect and, later, each call (0 or less: no deadline); `maxFrameSize` bounds the

@@ -62,3 +62,10 @@ public protocol HypertableService: AnyObject {
     func status() throws -> BrokerStatus
     func errorGetText(_ code: Int32) throws -> String
 }
+
+/// A connection that can tell, without a round trip, that it is dead while idle (the broker
+/// restarted or a firewall dropped it). The pool asks before lending an idle connection, so a
+/// request never pays for finding out.
+public protocol IdleLivenessChecking: AnyObject {
+    var isDeadWhileIdle: Bool { get }
+}

@@ -182,6 +182,18 @@ public final class Socket: @unchecked Sendable {
         }
     }
 
+    /// Whether an idle request/response connection can no longer be used, found without
+    /// blocking: the peer closed or reset it, or bytes nobody asked for are waiting (the
+    /// stream is out of step). Any readiness on such a socket means one of those.
+    public func idleConnectionIsBroken() -> Bool {
+        let descriptor = fileDescriptor
+        guard descriptor >= 0 else { return true }
+        var pfd = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        let rc = systemPoll(&pfd, 1, 0)
+        if rc < 0 { return errno != EINTR }
+        return rc > 0
+    }
+
     /// Reads at least one byte (up to `buffer.count`), waiting until `deadline`.
     /// Throws `.connectionClosed` on EOF and `.timedOut` when the deadline passes.
     public func readSome(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline) throws -> Int {

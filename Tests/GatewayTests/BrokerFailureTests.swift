@@ -98,6 +98,27 @@ final class BrokerFailureTests: XCTestCase {
         XCTAssertEqual(after.status, 200, after.bodyText)
     }
 
+    func testBrokerRestartBetweenRequestsIsInvisibleToClients() throws {
+        let broker = EmulatedBroker()
+        var emulator = EmulatorServer(broker: broker, port: 0)
+        try emulator.start()
+        let port = emulator.port
+        let gateway = try makeGateway(brokerPort: port)
+        defer { gateway.shutdown() }
+        let client = try HTTPTestClient(port: gateway.port)
+        XCTAssertEqual(try client.request("POST", "/ns/sys/query", body: "SHOW TABLES").status, 200)
+        XCTAssertEqual(gateway.pool.statistics.idle, 1)
+
+        emulator.stop()
+        emulator = EmulatorServer(broker: broker, port: port)
+        try emulator.start()
+        defer { emulator.stop() }
+        // The pooled connection died with the old broker; the pool notices before lending it.
+        let after = try client.request("POST", "/ns/sys/query", body: "SHOW TABLES")
+        XCTAssertEqual(after.status, 200, after.bodyText)
+        XCTAssertEqual(gateway.pool.statistics.totalDiscarded, 1)
+    }
+
     func testPerRequestModeOpensAndClosesAConnectionEachTime() throws {
         let stack = try GatewayTestStack {
             $0.poolSize = 0

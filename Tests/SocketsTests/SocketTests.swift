@@ -21,6 +21,25 @@ final class SocketTests: XCTestCase {
         XCTAssertEqual(Array(buffer[..<count]), Array("hello".utf8))
     }
 
+    func testIdleConnectionIsBrokenAfterThePeerCloses() throws {
+        let listener = try Socket.listen(host: "127.0.0.1", port: 0)
+        defer { listener.close() }
+        let client = try Socket.connect(host: "127.0.0.1", port: try listener.localPort(), deadline: .after(seconds: 2))
+        defer { client.close() }
+        _ = try listener.poll(events: Int16(POLLIN), deadline: .after(seconds: 2))
+        let (server, _) = try XCTUnwrap(try listener.accept())
+        XCTAssertFalse(client.idleConnectionIsBroken())
+        try server.writeAll(Array("stray".utf8), deadline: .after(seconds: 2))
+        usleep(20_000)
+        XCTAssertTrue(client.idleConnectionIsBroken(), "unexpected bytes mean the stream is out of step")
+        var buffer = [UInt8](repeating: 0, count: 16)
+        _ = try buffer.withUnsafeMutableBytes { try client.readSome(into: $0, deadline: .after(seconds: 2)) }
+        XCTAssertFalse(client.idleConnectionIsBroken())
+        server.close()
+        usleep(20_000)
+        XCTAssertTrue(client.idleConnectionIsBroken(), "EOF from the peer")
+    }
+
     func testAcceptWithNothingPendingReturnsNil() throws {
         let listener = try Socket.listen(host: "127.0.0.1", port: 0)
         defer { listener.close() }
