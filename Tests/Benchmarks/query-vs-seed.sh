@@ -37,10 +37,18 @@ broker_port=$(free_port)
 "$bin" emulator --port "$broker_port" 2>"$work/emulator.log" & pids+=($!)
 sleep 0.5
 
+start_gateway() {  # port pool_size max_overflow workers
+  GATEWAY_ACCESS_LOG=off HYPERTABLE_POOL_SIZE=$2 HYPERTABLE_MAX_OVERFLOW=$3 GATEWAY_WORKERS=$4 \
+    "$bin" --listen "127.0.0.1:$1" --broker-host 127.0.0.1 --broker-port "$broker_port" 2>"$work/gateway-$1.log" & pids+=($!)
+  wait_http "http://127.0.0.1:$1/health/ready"
+}
+# Sized like the seed: as many kept connections as handler threads.
 gateway_port=$(free_port)
-GATEWAY_ACCESS_LOG=off HYPERTABLE_POOL_SIZE=8 "$bin" --listen "127.0.0.1:$gateway_port" \
-  --broker-host 127.0.0.1 --broker-port "$broker_port" 2>"$work/gateway.log" & pids+=($!)
-wait_http "http://127.0.0.1:$gateway_port/health/ready"
+start_gateway "$gateway_port" 16 10 16
+# flask-hypertable's defaults (5 kept + 10 overflow) with the gateway's 32 workers: overflow
+# connections are opened and closed per request, as those settings say.
+default_port=$(free_port)
+start_gateway "$default_port" 5 10 32
 curl -fs -X POST "127.0.0.1:$gateway_port/ns/sys/query" --data 'CREATE NAMESPACE "/bench"' >/dev/null
 curl -fs -X POST "127.0.0.1:$gateway_port/ns/bench/query" --data 'CREATE TABLE t (cf)' >/dev/null
 curl -fs -X POST "127.0.0.1:$gateway_port/ns/bench/query" --data "INSERT INTO t VALUES ('row1', 'cf:q', 'value1')" >/dev/null
@@ -62,11 +70,12 @@ run_wrk() {
   p99=$(awk '$1=="99%" {print $2}' "$work/$name.wrk")
   non2xx=$(awk '/Non-2xx/ {print $5}' "$work/$name.wrk"); non2xx=${non2xx:-0}
   errors=$(awk '/Socket errors/ {print $0}' "$work/$name.wrk")
-  printf '%-28s %10s req/s   p50 %8s   p99 %8s   non-2xx %s %s\n' "$name" "$rps" "$p50" "$p99" "$non2xx" "$errors"
+  printf '%-34s %10s req/s   p50 %8s   p99 %8s   non-2xx %s %s\n' "$name" "$rps" "$p50" "$p99" "$non2xx" "$errors"
 }
 
 echo "one-row SELECT, wrk -t2 -c$connections -d${duration}s, $(nproc) cores"
-run_wrk "gateway (pool 8)" "http://127.0.0.1:$gateway_port/ns/bench/query"
+run_wrk "gateway (pool 16, 16 workers)" "http://127.0.0.1:$gateway_port/ns/bench/query"
+run_wrk "gateway (pool 5+10, 32 workers)" "http://127.0.0.1:$default_port/ns/bench/query"
 
 if [ -d "$seed_dir" ]; then
   "$seed_dir/setup.sh" >/dev/null
@@ -83,4 +92,4 @@ if [ -d "$seed_dir" ]; then
 else
   echo "seed peer not found at $seed_dir: gateway numbers only" >&2
 fi
-echo "gateway peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/${pids[1]}/status)"
+echo "gateway peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/${pids[1]}/status) (pool 16), $(awk '/VmHWM/ {print $2, $3}' /proc/${pids[2]}/status) (pool 5+10)"
