@@ -50,6 +50,25 @@ final class BrokerFailureTests: XCTestCase {
         XCTAssertEqual(statistics.totalDiscarded, 1)
     }
 
+    func testBrokerSendingGarbageGives502AndTheGatewayKeepsServing() throws {
+        // Replies to every request with a well-framed but meaningless message, then with a
+        // frame header announcing 2 GiB: both must be typed errors, never a crash or a hang.
+        for garbage in [[0, 0, 0, 8, 0xDE, 0xAD, 0xBE, 0xEF, 1, 2, 3, 4] as [UInt8], [0x7F, 0xFF, 0xFF, 0xFF, 0]] {
+            let broker = try BlackHoleServer(reply: garbage)
+            defer { broker.stop() }
+            let gateway = try makeGateway(brokerPort: broker.port) { $0.brokerTimeoutMilliseconds = 2_000 }
+            defer { gateway.shutdown() }
+            let client = try HTTPTestClient(port: gateway.port)
+            for _ in 0..<3 {
+                let response = try client.request("POST", "/ns/sys/query", body: "SHOW TABLES")
+                XCTAssertEqual(response.status, 502, response.bodyText)
+                XCTAssertEqual(json(response)["type"] as? String, "/problems/broker-protocol")
+            }
+            XCTAssertEqual(gateway.pool.statistics.idle, 0, "a connection that read garbage is never pooled")
+            XCTAssertEqual(try client.request("GET", "/health/live").status, 200)
+        }
+    }
+
     func testExhaustedPoolAnswers503WithRetryAfter() throws {
         let blackHole = try BlackHoleServer()
         defer { blackHole.stop() }
@@ -189,14 +208,15 @@ final class BrokerFailureTests: XCTestCase {
     }
 }
 
-/// A TCP server that accepts connections and never answers: a hung broker.
+/// A TCP server that accepts connections and never answers (a hung broker), or, with
+/// `reply`, answers every read with those bytes (a broken one).
 final class BlackHoleServer: @unchecked Sendable {
     private let listener: Socket
     private let held = Locked<[Socket]>([])
     private let stopped = Locked(false)
     let port: Int
 
-    init() throws {
+    init(reply: [UInt8]? = nil) throws {
         listener = try Socket.listen(host: "127.0.0.1", port: 0)
         port = try listener.localPort()
         let thread = Thread { [self] in
@@ -204,6 +224,12 @@ final class BlackHoleServer: @unchecked Sendable {
                 if (try? listener.poll(events: Int16(POLLIN), deadline: .after(milliseconds: 50))) == true,
                    let accepted = try? listener.accept() {
                     held.withLock { $0.append(accepted.socket) }
+                }
+                guard let reply else { continue }
+                for socket in held.current {
+                    var buffer = [UInt8](repeating: 0, count: 4096)
+                    let result = try? buffer.withUnsafeMutableBytes { try socket.read(into: $0) }
+                    if case .bytes? = result { try? socket.writeAll(reply, deadline: .after(milliseconds: 200)) }
                 }
             }
         }
