@@ -9,14 +9,14 @@ import Sockets
 /// A tiny blocking HTTPS/1.1 client for tests: OpenSSL over a `Socket`, verifying the server's
 /// certificate against one trusted PEM file and its name, offering ALPN `http/1.1`. Requests
 /// and responses as with `HTTPTestClient`; every wait bounded by `timeout`.
-public final class HTTPSTestClient {
+public final class HTTPSTestClient: HTTPResponseReading {
     public let host: String
     public let port: Int
     public var timeout: Double
     private let socket: Socket
     private let context: OpaquePointer
     private let ssl: OpaquePointer
-    private var buffer: [UInt8] = []
+    public var receivedBytes: [UInt8] = []
 
     /// The newest TLS version the client offers.
     public enum MaximumVersion: Sendable {
@@ -134,54 +134,6 @@ public final class HTTPSTestClient {
 
     // MARK: reading
 
-    /// Reads one whole response (skipping any 1xx): Content-Length, chunked, or to the close.
-    public func readResponse(method: String = "GET") throws -> HTTPTestResponse {
-        var response = try readHead()
-        while (100..<200).contains(response.status) { response = try readHead() }
-        if method == "HEAD" || response.status == 204 || response.status == 304 { return response }
-        if response.header("Transfer-Encoding")?.lowercased().contains("chunked") == true {
-            while true {
-                let sizeLine = try readLine()
-                let sizeText = sizeLine.split(separator: ";").first.map { $0.trimmingCharacters(in: " \t") } ?? ""
-                guard let size = Int(sizeText, radix: 16), size >= 0 else {
-                    throw HTTPSTestClientError.malformed("chunk size \"\(sizeLine)\"")
-                }
-                if size == 0 {
-                    while try !readLine().isEmpty {}
-                    break
-                }
-                let chunk = try readExactly(size)
-                guard try readLine().isEmpty else { throw HTTPSTestClientError.malformed("chunk without CRLF") }
-                response.chunks.append(chunk)
-                response.body += chunk
-            }
-        } else if let length = response.header("Content-Length").flatMap({ Int($0) }) {
-            response.body = try readExactly(length)
-        } else {
-            while (try? fill()) != nil {}
-            response.body = buffer
-            buffer = []
-        }
-        return response
-    }
-
-    public func readHead() throws -> HTTPTestResponse {
-        let statusLine = try readLine()
-        let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else {
-            throw HTTPSTestClientError.malformed("status line \"\(statusLine)\"")
-        }
-        var response = HTTPTestResponse(status: status, reason: parts.count > 2 ? String(parts[2]) : "")
-        while true {
-            let line = try readLine()
-            if line.isEmpty { break }
-            guard let colon = line.firstIndex(of: ":") else { throw HTTPSTestClientError.malformed("header \"\(line)\"") }
-            response.headers.append((String(line[..<colon]),
-                                     line[line.index(after: colon)...].trimmingCharacters(in: " \t")))
-        }
-        return response
-    }
-
     /// True when the server ends the connection (close_notify, EOF or reset) within `seconds`.
     public func waitForClose(timeout seconds: Double? = nil) -> Bool {
         let deadline = Deadline.after(seconds: seconds ?? timeout)
@@ -196,6 +148,10 @@ public final class HTTPSTestClient {
         }
     }
 
+    public func receiveMore() throws {
+        try fill()
+    }
+
     private func fill(deadline: Deadline? = nil) throws {
         let deadline = deadline ?? .after(seconds: timeout)
         var scratch = [UInt8](repeating: 0, count: 16 * 1024)
@@ -203,7 +159,7 @@ public final class HTTPSTestClient {
             ERR_clear_error()
             let result = scratch.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32(clamping: $0.count)) }
             if result > 0 {
-                buffer.append(contentsOf: scratch[0..<Int(result)])
+                receivedBytes.append(contentsOf: scratch[0..<Int(result)])
                 return
             }
             try waitAfter(result: result, operation: "read", deadline: deadline)
@@ -226,26 +182,6 @@ public final class HTTPSTestClient {
         guard try socket.poll(events: events, deadline: deadline) else { throw HTTPSTestClientError.timedOut }
     }
 
-    private func readLine() throws -> String {
-        while true {
-            if let lf = buffer.firstIndex(of: 0x0A) {
-                var end = lf
-                if end > 0 && buffer[end - 1] == 0x0D { end -= 1 }
-                let line = String(decoding: buffer[0..<end], as: UTF8.self)
-                buffer.removeSubrange(0...lf)
-                return line
-            }
-            try fill()
-        }
-    }
-
-    private func readExactly(_ count: Int) throws -> [UInt8] {
-        while buffer.count < count { try fill() }
-        let bytes = Array(buffer[0..<count])
-        buffer.removeSubrange(0..<count)
-        return bytes
-    }
-
     private static func openSSLErrors() -> String {
         var reasons: [String] = []
         var text = [CChar](repeating: 0, count: 256)
@@ -263,16 +199,6 @@ public final class HTTPSTestClient {
 public enum HTTPSTestClientError: Error, Sendable, Equatable {
     case connectionClosed
     case timedOut
-    case malformed(String)
     /// OpenSSL failed: handshake (bad certificate, protocol), read or write.
     case tls(String)
-}
-
-extension StringProtocol {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, set.contains(first) { text = text.dropFirst() }
-        while let last = text.last, set.contains(last) { text = text.dropLast() }
-        return String(text)
-    }
 }

@@ -2,13 +2,13 @@ import Sockets
 
 /// A tiny blocking HTTP/1.1 client for tests: raw bytes or whole requests over one
 /// connection (kept alive between requests), every read and write bounded by `timeout`.
-public final class HTTPTestClient {
+public final class HTTPTestClient: HTTPResponseReading {
     public let host: String
     public let port: Int
     /// Seconds each blocking operation may take.
     public var timeout: Double
     private let socket: Socket
-    private var buffer: [UInt8] = []
+    public var receivedBytes: [UInt8] = []
     private var sawEndOfStream = false
 
     public init(host: String = "127.0.0.1", port: Int, timeout: Double = 5) throws {
@@ -59,62 +59,6 @@ public final class HTTPTestClient {
 
     // MARK: reading
 
-    /// Reads one whole response (skipping any 1xx). `method` HEAD means no body.
-    public func readResponse(method: String = "GET") throws -> HTTPTestResponse {
-        var response = try readHead()
-        while (100..<200).contains(response.status) { response = try readHead() }
-        let noBody = method == "HEAD" || response.status == 204 || response.status == 304
-        if noBody { return response }
-        if response.header("Transfer-Encoding")?.lowercased().contains("chunked") == true {
-            while let chunk = try readChunk() {
-                response.chunks.append(chunk)
-                response.body += chunk
-            }
-        } else if let length = response.header("Content-Length").flatMap({ Int($0) }) {
-            response.body = try readExactly(length)
-        } else {
-            response.body = try readToEnd()
-        }
-        return response
-    }
-
-    /// Reads a status line and header fields only (for reading a streamed body step by step).
-    public func readHead() throws -> HTTPTestResponse {
-        let statusLine = try readLine()
-        let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else {
-            throw HTTPTestClientError.malformed("status line \"\(statusLine)\"")
-        }
-        var response = HTTPTestResponse(status: status, reason: parts.count > 2 ? String(parts[2]) : "")
-        while true {
-            let line = try readLine()
-            if line.isEmpty { break }
-            guard let colon = line.firstIndex(of: ":") else {
-                throw HTTPTestClientError.malformed("header line \"\(line)\"")
-            }
-            let name = String(line[..<colon])
-            let value = String(line[line.index(after: colon)...]).trimmingSpaces()
-            response.headers.append((name, value))
-        }
-        return response
-    }
-
-    /// The next chunk's data of a chunked body, or nil after the last chunk (trailers consumed).
-    public func readChunk() throws -> [UInt8]? {
-        let sizeLine = try readLine()
-        let sizeText = sizeLine.split(separator: ";").first.map(String.init)?.trimmingSpaces() ?? ""
-        guard let size = Int(sizeText, radix: 16), size >= 0 else {
-            throw HTTPTestClientError.malformed("chunk size \"\(sizeLine)\"")
-        }
-        if size == 0 {
-            while try !readLine().isEmpty {}
-            return nil
-        }
-        let data = try readExactly(size)
-        guard try readLine().isEmpty else { throw HTTPTestClientError.malformed("chunk not followed by CRLF") }
-        return data
-    }
-
     /// True when the server closes the connection (EOF or reset) within `timeout` seconds;
     /// bytes that arrive meanwhile are discarded.
     public func waitForClose(timeout seconds: Double? = nil) -> Bool {
@@ -135,7 +79,7 @@ public final class HTTPTestClient {
 
     public func close() { socket.close() }
 
-    private func fill() throws {
+    public func receiveMore() throws {
         var scratch = [UInt8](repeating: 0, count: 16 * 1024)
         let count: Int
         do {
@@ -144,38 +88,7 @@ public final class HTTPTestClient {
             sawEndOfStream = true
             throw HTTPTestClientError.connectionClosed
         }
-        buffer.append(contentsOf: scratch[0..<count])
-    }
-
-    private func readLine() throws -> String {
-        while true {
-            if let lf = buffer.firstIndex(of: 0x0A) {
-                var end = lf
-                if end > 0 && buffer[end - 1] == 0x0D { end -= 1 }
-                let line = String(decoding: buffer[0..<end], as: UTF8.self)
-                buffer.removeSubrange(0...lf)
-                return line
-            }
-            try fill()
-        }
-    }
-
-    private func readExactly(_ count: Int) throws -> [UInt8] {
-        while buffer.count < count { try fill() }
-        let bytes = Array(buffer[0..<count])
-        buffer.removeSubrange(0..<count)
-        return bytes
-    }
-
-    private func readToEnd() throws -> [UInt8] {
-        while true {
-            do { try fill() } catch HTTPTestClientError.connectionClosed { break } catch SocketError.system {
-                break
-            }
-        }
-        let bytes = buffer
-        buffer = []
-        return bytes
+        receivedBytes.append(contentsOf: scratch[0..<count])
     }
 }
 
@@ -204,13 +117,4 @@ public struct HTTPTestResponse: Sendable {
 public enum HTTPTestClientError: Error, Sendable, Equatable {
     case connectionClosed
     case malformed(String)
-}
-
-extension String {
-    fileprivate func trimmingSpaces() -> String {
-        var text = Substring(self)
-        while text.first == " " || text.first == "\t" { text = text.dropFirst() }
-        while text.last == " " || text.last == "\t" { text = text.dropLast() }
-        return String(text)
-    }
 }
