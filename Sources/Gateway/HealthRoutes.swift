@@ -22,7 +22,16 @@ struct HealthRoutes: Sendable {
         router.get("/health") { request, _ in ready(request) }
     }
 
-    /// Ready when a pooled connection answers `status()` with code 0 (IDL `Status`, OK = 0).
+    /// How recent a healthy return must be for a saturated pool to count as ready.
+    static let recentAnswerSeconds = 10.0
+
+    func brokerAnsweredRecently() -> Bool {
+        guard let last = pool.lastHealthyReturn else { return false }
+        return Deadline.now().nanoseconds &- last.nanoseconds < UInt64(Self.recentAnswerSeconds * 1e9)
+    }
+
+    /// Ready when a pooled connection answers `status()` with code 0 (IDL `Status`, OK = 0),
+    /// or when none is free but connections came back healthy within `recentAnswerSeconds`.
     func ready(_ request: HTTPRequest) -> HTTPResponse {
         do {
             let status = try pool.withConnection(deadline: .after(milliseconds: probeWaitMilliseconds)) {
@@ -48,6 +57,21 @@ struct HealthRoutes: Sendable {
             json.field("in_use", statistics.inUse)
             json.field("idle", statistics.idle)
             json.field("waiting", statistics.waiting)
+            json.endObject()
+            json.endObject()
+            var response = jsonResponse(json)
+            response.headers.set("Cache-Control", "no-store")
+            return response
+        } catch ConnectionPoolError.waitTimeout where brokerAnsweredRecently() {
+            // Every connection is busy, but they keep coming back healthy: the broker answers,
+            // the gateway is loaded, not broken. Saying "not ready" here would take every
+            // gateway of a loaded fleet out of rotation at once.
+            var json = JSONWriter()
+            json.beginObject()
+            json.field("status", "ok")
+            json.key("pool")
+            json.beginObject()
+            json.field("saturated", true)
             json.endObject()
             json.endObject()
             var response = jsonResponse(json)

@@ -78,7 +78,12 @@ paths:
       tags: [health]
       operationId: ready
       summary: A pooled broker connection answers `status()` (readiness probe).
-      description: "`curl -s http://127.0.0.1:8080/health/ready`"
+      description: |
+        `curl -s http://127.0.0.1:8080/health/ready`
+
+        200 when a pooled connection answers `status()`, or when none is free but connections
+        came back from the broker without error in the last 10 s (`"pool": {"saturated": true}`):
+        a loaded gateway stays in rotation. 503 with the reason otherwise.
       responses:
         "200": {$ref: "#/components/responses/Ready"}
         "503": {$ref: "#/components/responses/Problem"}

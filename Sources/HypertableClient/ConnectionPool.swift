@@ -143,6 +143,7 @@ public final class ConnectionPool: Sendable {
                 state.totalDiscarded += 1
                 return .close
             }
+            state.lastHealthyCheckin = now
             if state.isShutDown {
                 state.closing += 1
                 return .close
@@ -183,6 +184,12 @@ public final class ConnectionPool: Sendable {
 
     /// Whether `shutdown()` has been called.
     public var isShutDown: Bool { state.withLock { $0.isShutDown } }
+
+    /// When a connection last came back without a transport error: evidence that the broker
+    /// answers even while every connection is busy (readiness uses it).
+    public var lastHealthyReturn: Deadline? {
+        state.withLock { $0.lastHealthyCheckin.map { Deadline(nanoseconds: $0) } }
+    }
 
     /// Stops lending: closes every idle connection (namespaces first), makes every waiting
     /// borrower fail at once with `.poolClosed`, and closes borrowed connections as they come
@@ -349,6 +356,8 @@ extension ConnectionPool {
         var totalDiscarded = 0
         var waitTimeouts = 0
         var connectFailures = 0
+        /// When a borrower last gave a connection back without a transport error.
+        var lastHealthyCheckin: UInt64?
 
         var inUse: Int { borrowed.count + connecting }
     }

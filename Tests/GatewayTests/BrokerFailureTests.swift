@@ -69,6 +69,54 @@ final class BrokerFailureTests: XCTestCase {
         }
     }
 
+    func testReadinessStaysUpWhileASaturatedPoolKeepsAnswering() throws {
+        let fake = FakeHypertableService(namespaces: ["/", "sys"])
+        var configuration = GatewayConfiguration()
+        configuration.listenPort = 0
+        configuration.poolSize = 1
+        configuration.maxOverflow = 0
+        configuration.poolTimeoutMilliseconds = 100
+        configuration.accessLog = false
+        configuration.gracePeriodSeconds = 1
+        let connector = BrokerConnector(brokers: [.init(host: "fake", port: 1)]) { _ in fake }
+        let gateway = try Gateway(configuration: configuration, connector: connector)
+        try gateway.start()
+        defer { gateway.shutdown() }
+        XCTAssertEqual(try HTTPTestClient(port: gateway.port).request("GET", "/health/ready").status, 200)
+
+        // The only connection is busy with a slow (but answering) broker call.
+        fake.stallNextCall(milliseconds: 1_500)
+        let holder = Thread {
+            _ = try? HTTPTestClient(port: gateway.port).request("POST", "/ns/sys/query", body: "SHOW TABLES")
+        }
+        holder.start()
+        let deadline = Date().addingTimeInterval(5)
+        while gateway.pool.statistics.inUse == 0 && Date() < deadline { usleep(5_000) }
+        let ready = try HTTPTestClient(port: gateway.port).request("GET", "/health/ready")
+        XCTAssertEqual(ready.status, 200, ready.bodyText)
+        XCTAssertEqual((json(ready)["pool"] as? [String: Any])?["saturated"] as? Bool, true)
+    }
+
+    func testReadinessFailsWhenTheOnlyConnectionIsStuckOnAHungBroker() throws {
+        let blackHole = try BlackHoleServer()
+        defer { blackHole.stop() }
+        let gateway = try makeGateway(brokerPort: blackHole.port) {
+            $0.poolSize = 1
+            $0.maxOverflow = 0
+            $0.poolTimeoutMilliseconds = 100
+            $0.brokerTimeoutMilliseconds = 3_000
+        }
+        defer { gateway.shutdown() }
+        let holder = Thread {
+            _ = try? HTTPTestClient(port: gateway.port).request("POST", "/ns/sys/query", body: "SHOW TABLES")
+        }
+        holder.start()
+        let deadline = Date().addingTimeInterval(5)
+        while gateway.pool.statistics.inUse == 0 && Date() < deadline { usleep(5_000) }
+        // No connection ever came back healthy: the broker is not known to answer.
+        XCTAssertEqual(try HTTPTestClient(port: gateway.port).request("GET", "/health/ready").status, 503)
+    }
+
     func testExhaustedPoolAnswers503WithRetryAfter() throws {
         let blackHole = try BlackHoleServer()
         defer { blackHole.stop() }
