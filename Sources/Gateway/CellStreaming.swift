@@ -12,10 +12,14 @@ final class ScannerLease: Sendable {
     private let scanner: Int64
     private let connection: Locked<PooledConnection?>
 
+    /// Scanners held open by streamed responses in this process (the `/metrics` gauge).
+    static let openCount = Locked(0)
+
     init(pool: ConnectionPool, connection: PooledConnection, scanner: Int64) {
         self.pool = pool
         self.scanner = scanner
         self.connection = Locked(connection)
+        Self.openCount.withLock { $0 += 1 }
     }
 
     deinit { release(broken: false) }
@@ -53,6 +57,7 @@ final class ScannerLease: Sendable {
             defer { held = nil }
             return held
         }) else { return }
+        Self.openCount.withLock { $0 -= 1 }
         var broken = broken
         if !broken {
             do {

@@ -84,6 +84,10 @@ public final class Gateway: Sendable {
             return [("state=\"in_use\"", Double(statistics.inUse)), ("state=\"idle\"", Double(statistics.idle)),
                     ("state=\"overflow\"", Double(statistics.overflowInUse))]
         }
+        metrics.registerGauge(name: "gateway_open_scanners",
+                              help: "Broker scanners held open by responses being streamed.") {
+            [("", Double(ScannerLease.openCount.current))]
+        }
         metrics.registerGauge(name: "gateway_pool_waiting", help: "Requests waiting for a broker connection.") {
             [("", Double(pool.statistics.waiting))]
         }

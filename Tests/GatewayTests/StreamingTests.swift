@@ -74,8 +74,10 @@ final class StreamingTests: RESTTestCase {
         XCTAssertEqual(head.status, 200)
         XCTAssertNotNil(try leaving.readChunk())
         XCTAssertEqual(harness.broker.openScannerCount, 1, "the scan is under way")
+        XCTAssertTrue(try send("GET", "/metrics").bodyText.contains("gateway_open_scanners 1"))
         leaving.close()
         XCTAssertTrue(eventually { harness.broker.openScannerCount == 0 }, "closed after the client left")
+        XCTAssertTrue(eventually { (try? self.send("GET", "/metrics").bodyText.contains("gateway_open_scanners 0")) == true })
         XCTAssertTrue(eventually { harness.gateway.pool.statistics.inUse == 0 }, "the connection went back")
         // The connection is healthy and reused.
         XCTAssertEqual(try send("GET", "/ns/test/tables/t/cells?cell_limit=2", headers: [("Accept", "application/x-ndjson")])
