@@ -186,6 +186,49 @@ final class BrokerFailureTests: XCTestCase {
         XCTAssertEqual(gateway.pool.statistics.totalDiscarded, 1)
     }
 
+    func testConnectionsSpreadOverSeveralBrokersAndSkipOneThatIsDown() throws {
+        // Two brokers; per-request connections so that each request picks a broker anew.
+        let first = EmulatorServer(broker: EmulatedBroker(), port: 0)
+        let second = EmulatorServer(broker: EmulatedBroker(), port: 0)
+        try first.start()
+        try second.start()
+        defer { second.stop() }
+        var configuration = GatewayConfiguration()
+        configuration.listenPort = 0
+        configuration.brokers = [.init(host: "127.0.0.1", port: first.port), .init(host: "127.0.0.1", port: second.port)]
+        configuration.poolSize = 0
+        configuration.maxOverflow = 4
+        configuration.accessLog = false
+        configuration.gracePeriodSeconds = 1
+        let gateway = try Gateway(configuration: configuration)
+        try gateway.start()
+        defer { gateway.shutdown() }
+        let client = try HTTPTestClient(port: gateway.port)
+        // Each broker holds a namespace the other lacks: the listing tells who answered.
+        try first.broker.makeSession().namespaceCreate("/on_first")
+        try second.broker.makeSession().namespaceCreate("/on_second")
+        var answeredBy: [String: Int] = [:]
+        for _ in 0..<6 {
+            let response = try client.request("GET", "/ns")
+            XCTAssertEqual(response.status, 200)
+            let names = json(response)["namespaces"] as? [String] ?? []
+            answeredBy[names.contains("on_first") ? "first" : names.contains("on_second") ? "second" : "?", default: 0] += 1
+        }
+        XCTAssertEqual(answeredBy, ["first": 3, "second": 3], "connections alternate between the brokers")
+        XCTAssertTrue(poolSettles(gateway))
+        let deadline = Date().addingTimeInterval(5)
+        while first.connectionCount + second.connectionCount > 0 && Date() < deadline { usleep(5_000) }
+        XCTAssertEqual(first.connectionCount + second.connectionCount, 0, "per-request connections close")
+        XCTAssertEqual(gateway.connector.brokersDown.count, 0)
+
+        first.stop()
+        for _ in 0..<4 {
+            let response = try client.request("POST", "/ns/sys/query", body: "SHOW TABLES")
+            XCTAssertEqual(response.status, 200, "the healthy broker serves while the other is down")
+        }
+        XCTAssertEqual(gateway.connector.brokersDown.map(\.port), [first.port])
+    }
+
     func testPerRequestModeOpensAndClosesAConnectionEachTime() throws {
         let stack = try GatewayTestStack {
             $0.poolSize = 0
@@ -247,6 +290,12 @@ final class BrokerFailureTests: XCTestCase {
         let gateway = try Gateway(configuration: configuration)
         try gateway.start()
         return gateway
+    }
+
+    private func poolSettles(_ gateway: Gateway) -> Bool {
+        let deadline = Date().addingTimeInterval(5)
+        while gateway.pool.statistics.inUse > 0 && Date() < deadline { usleep(5_000) }
+        return gateway.pool.statistics.inUse == 0
     }
 
     private func freePort() throws -> Int {
