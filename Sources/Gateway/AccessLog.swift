@@ -1,10 +1,13 @@
 import HTTPServer
 
 /// One structured line per request (JSON, to the sink the executable gives: stderr):
-/// method, path, status, bytes, duration, request id, client address.
+/// method, path, status, bytes, duration, request id, client address, and `auth`: the token's
+/// class (`rw`, `ro`), `none` without one, `denied` when the guard refused it. Never the token.
 struct AccessLog: Sendable {
     let sink: @Sendable (String) -> Void
     let trustedProxies: Set<String>
+    /// Classifies each request for the `auth` field; nil when authentication is off.
+    var authorizer: RequestAuthorizer?
 
     func record(_ exchange: HTTPExchangeRecord, wallClockSeconds: Double) {
         var json = JSONWriter(capacity: 256)
@@ -27,6 +30,7 @@ struct AccessLog: Sendable {
         let milliseconds = Double(seconds) * 1000 + Double(attoseconds) / 1e15
         json.key("duration_ms")
         json.string(formatMilliseconds(milliseconds))
+        json.field("auth", authorizer?.logClass(of: exchange.request, status: exchange.status.code) ?? "none")
         if let requestID = exchange.responseHeaders["X-Request-ID"] { json.field("request_id", requestID) }
         if let error = exchange.error { json.field("error", String(describing: error)) }
         json.endObject()

@@ -50,9 +50,11 @@ public final class Gateway: Sendable {
                          body: Array(metrics.render().utf8))
         }
         let routes = router
+        let authorizer = configuration.accessPolicy.isEnabled
+            ? RequestAuthorizer(policy: configuration.accessPolicy, routes: routes) : nil
 
         let accessLog = configuration.accessLog
-            ? AccessLog(sink: log, trustedProxies: Set(configuration.trustedProxies)) : nil
+            ? AccessLog(sink: log, trustedProxies: Set(configuration.trustedProxies), authorizer: authorizer) : nil
         let serverConfiguration = HTTPServerConfiguration(
             host: configuration.listenHost, port: configuration.listenPort,
             limits: HTTPParserLimits(maxBodySize: configuration.maxBodyBytes),
@@ -71,7 +73,18 @@ public final class Gateway: Sendable {
             var request = request
             let requestID = RequestContext.requestID(from: request)
             request.headers.set("X-Request-ID", requestID)
-            var response = routes.handle(request)
+            var response: HTTPResponse
+            switch authorizer?.decide(request) ?? .allow {
+            case .allow:
+                response = routes.handle(request)
+            case .deny(let problem, let pattern):
+                metrics.recordAuthDenial(status: problem.status)
+                response = problem.response(instance: request.path, requestID: requestID)
+                response.routePattern = pattern
+            case .reject(let problem, let pattern):
+                response = problem.response(instance: request.path, requestID: requestID)
+                response.routePattern = pattern
+            }
             response.headers.set("X-Request-ID", requestID)
             return response
         }

@@ -56,6 +56,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// `GATEWAY_TLS_CERT` and `GATEWAY_TLS_KEY` (PEM paths, both or neither): serve HTTPS only.
     /// The files are loaded when the gateway starts; unusable ones stop it.
     public var tls: TLSConfiguration?
+    /// `GATEWAY_TOKENS_FILE`, `GATEWAY_TOKENS` and `GATEWAY_METRICS_PUBLIC`: bearer tokens
+    /// (read-write or read-only). None configured, the default, means no authentication.
+    public var accessPolicy = AccessPolicy()
 
     public init() {}
 
@@ -92,14 +95,24 @@ public struct GatewayConfiguration: Sendable, Equatable {
         if let proxies = environment["GATEWAY_TRUSTED_PROXIES"] {
             trustedProxies = proxies.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
         }
-        if let log = environment["GATEWAY_ACCESS_LOG"] {
-            switch log.lowercased() {
-            case "1", "true", "yes", "on": accessLog = true
-            case "0", "false", "no", "off": accessLog = false
-            default: throw ConfigurationError(variable: "GATEWAY_ACCESS_LOG", value: log, expected: "on or off")
-            }
-        }
+        accessLog = try Self.boolean(environment, "GATEWAY_ACCESS_LOG") ?? accessLog
         tls = try Self.tlsFiles(environment)
+        if let path = environment["GATEWAY_TOKENS_FILE"], !path.isEmpty {
+            try accessPolicy.load(tokensFile: path)
+        }
+        if let list = environment["GATEWAY_TOKENS"] {
+            try accessPolicy.load(tokenList: list)
+        }
+        accessPolicy.metricsPublic = try Self.boolean(environment, "GATEWAY_METRICS_PUBLIC") ?? false
+    }
+
+    static func boolean(_ environment: [String: String], _ name: String) throws -> Bool? {
+        guard let text = environment[name] else { return nil }
+        switch text.trimmingSpaces.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ConfigurationError(variable: name, value: text, expected: "on or off")
+        }
     }
 
     /// HTTPS needs both files; one without the other is a mistake, never a silent plaintext start.

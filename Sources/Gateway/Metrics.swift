@@ -1,7 +1,7 @@
 import Sockets
 
 /// The gateway's Prometheus metrics: requests by route and status, latency histograms by
-/// route, broker errors by code, and gauges read at scrape time (pool, scanners).
+/// route, broker errors by code, authentication denials by status, and gauges read at scrape time (pool, scanners).
 /// One lock guards the counters; a scrape copies them out and formats outside the lock.
 public final class Metrics: Sendable {
     /// Upper bounds, in seconds, of the latency histogram buckets.
@@ -19,6 +19,7 @@ public final class Metrics: Sendable {
         var latency: [String: Histogram] = [:]
         var brokerErrors: [String: UInt64] = [:]
         var bytesSent: UInt64 = 0
+        var authDenials: [Int: UInt64] = [:]
     }
 
     private let state = Locked(State())
@@ -45,6 +46,11 @@ public final class Metrics: Sendable {
     /// Counts a `ClientException` (or transport failure) from the broker by its name.
     public func recordBrokerError(_ name: String) {
         state.withLock { $0.brokerErrors[name, default: 0] += 1 }
+    }
+
+    /// Counts a request the authentication guard refused, by status (401 or 403).
+    public func recordAuthDenial(status: Int) {
+        state.withLock { $0.authDenials[status, default: 0] += 1 }
     }
 
     /// Registers a gauge family read at each scrape (e.g. pool statistics).
@@ -81,6 +87,11 @@ public final class Metrics: Sendable {
         out += "# TYPE gateway_broker_errors_total counter\n"
         for (name, value) in snapshot.brokerErrors.sorted(by: { $0.key < $1.key }) {
             out += "gateway_broker_errors_total{error=\"\(escape(name))\"} \(value)\n"
+        }
+        out += "# HELP gateway_auth_denied_total Requests refused by the bearer-token guard, by status.\n"
+        out += "# TYPE gateway_auth_denied_total counter\n"
+        for (status, value) in snapshot.authDenials.sorted(by: { $0.key < $1.key }) {
+            out += "gateway_auth_denied_total{status=\"\(status)\"} \(value)\n"
         }
         for gauge in gauges.current {
             out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n"

@@ -47,8 +47,21 @@ info:
     specifications 400, missing namespace/table/column family 404, exists or not empty 409,
     body too large 413, wrong media type 415; pool exhausted 503 with `Retry-After`; broker
     unreachable 502, broker deadline 504.
+
+    **Authentication** is optional and off unless the gateway is given bearer tokens
+    (`GATEWAY_TOKENS_FILE`, `GATEWAY_TOKENS`). Then every request needs
+    `Authorization: Bearer <token>` (RFC 6750), except the health probes, `/openapi.yaml` and,
+    with `GATEWAY_METRICS_PUBLIC=1`, `/metrics`. A missing or unknown token gets 401 with
+    `WWW-Authenticate: Bearer realm="hypertable-gateway"` (plus `error="invalid_token"` when
+    a token was given). A read-only (`ro`) token may GET and HEAD anything and POST read
+    statements (SELECT, SHOW, DESCRIBE, EXISTS, GET LISTING) to `/ns/{ns}/query`; anything
+    else gets 403. A read-write (`rw`) token may do everything.
 servers:
   - url: http://127.0.0.1:8080
+security:
+  # Optional: with no tokens configured the gateway is open (the empty requirement).
+  - {}
+  - bearerAuth: []
 tags:
   - name: health
   - name: namespaces
@@ -61,6 +74,7 @@ paths:
     get:
       tags: [health]
       operationId: live
+      security: []
       summary: The process serves (liveness probe).
       description: "`curl -s http://127.0.0.1:8080/health/live`"
       responses:
@@ -77,6 +91,7 @@ paths:
     get:
       tags: [health]
       operationId: ready
+      security: []
       summary: A pooled broker connection answers `status()` (readiness probe).
       description: |
         `curl -s http://127.0.0.1:8080/health/ready`
@@ -91,6 +106,7 @@ paths:
     get:
       tags: [health]
       operationId: health
+      security: []
       summary: Alias of `/health/ready`.
       responses:
         "200": {$ref: "#/components/responses/Ready"}
@@ -107,10 +123,12 @@ paths:
           content:
             text/plain:
               schema: {type: string}
+        "401": {$ref: "#/components/responses/Unauthorized"}
   /openapi.yaml:
     get:
       tags: [health]
       operationId: openapi
+      security: []
       summary: This document.
       description: "`curl -s http://127.0.0.1:8080/openapi.yaml`"
       responses:
@@ -127,6 +145,7 @@ paths:
       description: "`curl -s http://127.0.0.1:8080/ns`"
       responses:
         "200": {$ref: "#/components/responses/Listing"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
         default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}:
     parameters:
@@ -139,6 +158,7 @@ paths:
       responses:
         "200": {$ref: "#/components/responses/Listing"}
         "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
     put:
@@ -159,6 +179,8 @@ paths:
                 properties:
                   namespace: {type: string}
         "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -170,6 +192,8 @@ paths:
       responses:
         "204": {description: Dropped.}
         "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -193,6 +217,7 @@ paths:
                   namespace: {type: string}
                   tables: {type: array, items: {type: string}}
         "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}/tables/{table}:
@@ -211,6 +236,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/TableSchema"}
         "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
     put:
@@ -242,6 +268,8 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/TableSchema"}
         "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         "413": {$ref: "#/components/responses/Problem"}
@@ -254,6 +282,8 @@ paths:
       responses:
         "204": {description: Dropped.}
         "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}/tables/{table}/rows/{row}:
@@ -286,6 +316,7 @@ paths:
       responses:
         "200": {$ref: "#/components/responses/Cells"}
         "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
     delete:
@@ -298,6 +329,8 @@ paths:
       responses:
         "204": {description: Deleted (also when nothing was there).}
         "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}/tables/{table}/cells:
@@ -341,6 +374,7 @@ paths:
       responses:
         "200": {$ref: "#/components/responses/Cells"}
         "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
     post:
@@ -380,6 +414,8 @@ paths:
                 properties:
                   written: {type: integer, minimum: 0}
         "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         "413": {$ref: "#/components/responses/Problem"}
         "415": {$ref: "#/components/responses/Problem"}
@@ -405,6 +441,7 @@ paths:
       responses:
         "200": {$ref: "#/components/responses/QueryResult"}
         "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/Problem"}
         "405": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -431,11 +468,20 @@ paths:
       responses:
         "200": {$ref: "#/components/responses/QueryResult"}
         "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         "415": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
 components:
+  securitySchemes:
+    bearerAuth:
+      type: http
+      scheme: bearer
+      description: |
+        A token from the gateway's `GATEWAY_TOKENS_FILE` or `GATEWAY_TOKENS`, read-write (`rw`)
+        or read-only (`ro`). Only needed when tokens are configured.
   parameters:
     Namespace:
       name: ns
@@ -466,6 +512,25 @@ components:
   responses:
     Problem:
       description: An RFC 9457 problem.
+      content:
+        application/problem+json:
+          schema: {$ref: "#/components/schemas/Problem"}
+    Unauthorized:
+      description: |
+        Authentication is on and the request has no bearer token, or one the gateway does not
+        know (RFC 6750 §3).
+      headers:
+        WWW-Authenticate:
+          description: '`Bearer realm="hypertable-gateway"`, with `error="invalid_token"` when a token was given.'
+          required: true
+          schema: {type: string}
+      content:
+        application/problem+json:
+          schema: {$ref: "#/components/schemas/Problem"}
+    Forbidden:
+      description: |
+        The token is read-only (`/problems/forbidden`): it may GET and HEAD, and POST read
+        statements to `/ns/{ns}/query`, nothing else. (The broker's NOT_ALLOWED is also a 403.)
       content:
         application/problem+json:
           schema: {$ref: "#/components/schemas/Problem"}

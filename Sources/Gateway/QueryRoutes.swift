@@ -34,15 +34,7 @@ struct QueryRoutes: Sendable {
 
     /// A GET must not change data (RFC 9110 §9.2.1, safe methods): only read statements pass.
     static func requireRead(_ hql: String) throws {
-        let kind: HQLStatementKind
-        do {
-            kind = try HQLClassifier.classify(hql)
-        } catch {
-            throw Problem(status: 400, title: "Bad Request", detail: "cannot parse the statement: \(error)",
-                          type: "/problems/hypertable/hql_parse_error",
-                          hypertableCode: HypertableErrorCode.hqlParseError.rawValue,
-                          hypertableName: HypertableErrorCode.hqlParseError.name)
-        }
+        let kind = try statementKind(hql)
         guard kind == .read else {
             // RFC 9110 §15.5.6: a 405 names the methods that would work.
             var problem = Problem(status: 405, title: "Method Not Allowed",
@@ -50,6 +42,19 @@ struct QueryRoutes: Sendable {
                                   type: "/problems/read-only-route")
             problem.headers = [("Allow", "POST")]
             throw problem
+        }
+    }
+
+    /// The statement's kind (`HQLClassifier`); one that does not parse is a 400 with
+    /// Hypertable's HQL_PARSE_ERROR. Also the read-only token's guard (`RequestAuthorizer`).
+    static func statementKind(_ hql: String) throws -> HQLStatementKind {
+        do {
+            return try HQLClassifier.classify(hql)
+        } catch {
+            throw Problem(status: 400, title: "Bad Request", detail: "cannot parse the statement: \(error)",
+                          type: "/problems/hypertable/hql_parse_error",
+                          hypertableCode: HypertableErrorCode.hqlParseError.rawValue,
+                          hypertableName: HypertableErrorCode.hqlParseError.name)
         }
     }
 

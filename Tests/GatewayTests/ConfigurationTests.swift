@@ -1,3 +1,4 @@
+import Foundation
 @testable import Gateway
 import HypertableClient
 import XCTest
@@ -44,6 +45,127 @@ final class ConfigurationTests: XCTestCase {
             XCTAssertThrowsError(try GatewayConfiguration(environment: [name: value]), name) { error in
                 XCTAssertEqual((error as? ConfigurationError)?.variable, name)
             }
+        }
+    }
+}
+
+/// `GATEWAY_TOKENS_FILE`, `GATEWAY_TOKENS` and `GATEWAY_METRICS_PUBLIC` (AuthTests covers the requests).
+final class AccessPolicyConfigurationTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("auth-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func tokensFile(_ text: String) throws -> String {
+        let url = directory.appendingPathComponent("tokens")
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    func testNoTokensMeansAuthenticationIsOff() throws {
+        let configuration = try GatewayConfiguration(environment: [:])
+        XCTAssertFalse(configuration.accessPolicy.isEnabled)
+        XCTAssertFalse(configuration.accessPolicy.metricsPublic)
+    }
+
+    func testTokensFileWithCommentsAndBlankLines() throws {
+        let path = try tokensFile("""
+        # gateway tokens
+        admin-token-0123456789abcdef rw
+
+        \treader-token-0123456789abcdef   ro   # the dashboards
+        ci-token-0123456789abcdef== RO\r
+        """)
+        let policy = try GatewayConfiguration(environment: ["GATEWAY_TOKENS_FILE": path]).accessPolicy
+        XCTAssertTrue(policy.isEnabled)
+        XCTAssertEqual(policy.tokenCount, 3)
+        XCTAssertEqual(policy.access(forToken: Array("admin-token-0123456789abcdef".utf8)), .readWrite)
+        XCTAssertEqual(policy.access(forToken: Array("reader-token-0123456789abcdef".utf8)), .readOnly)
+        XCTAssertEqual(policy.access(forToken: Array("ci-token-0123456789abcdef==".utf8)), .readOnly)
+        XCTAssertNil(policy.access(forToken: Array("admin-token-0123456789abcde".utf8)))
+        XCTAssertNil(policy.access(forToken: []))
+        // Neither the policy nor the configuration ever prints a token.
+        for text in [String(describing: policy), String(reflecting: policy),
+                     String(describing: try GatewayConfiguration(environment: ["GATEWAY_TOKENS_FILE": path]))] {
+            XCTAssertFalse(text.contains("token-0123456789"), text)
+        }
+    }
+
+    func testTokenListAndPublicMetrics() throws {
+        let configuration = try GatewayConfiguration(environment: [
+            "GATEWAY_TOKENS": "admin-token-0123456789abcdef rw, reader-token-0123456789abcdef ro,",
+            "GATEWAY_METRICS_PUBLIC": "1",
+        ])
+        XCTAssertEqual(configuration.accessPolicy.tokenCount, 2)
+        XCTAssertEqual(configuration.accessPolicy.access(forToken: Array("reader-token-0123456789abcdef".utf8)), .readOnly)
+        XCTAssertTrue(configuration.accessPolicy.metricsPublic)
+        XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_METRICS_PUBLIC": "sometimes"])) {
+            XCTAssertEqual(($0 as? ConfigurationError)?.variable, "GATEWAY_METRICS_PUBLIC")
+        }
+    }
+
+    func testShortTokenIsRefused() throws {
+        let path = try tokensFile("fine-token-0123456789abcdef rw\nshort-secret ro\n")
+        XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_TOKENS_FILE": path])) { error in
+            let error = error as? ConfigurationError
+            XCTAssertEqual(error?.variable, "GATEWAY_TOKENS_FILE")
+            XCTAssertEqual(error?.value, path)
+            XCTAssertTrue(error?.expected.contains("line 2") == true, "\(String(describing: error))")
+            XCTAssertTrue(error?.expected.contains("at least 16 characters") == true, "\(String(describing: error))")
+            XCTAssertFalse(error?.description.contains("short-secret") == true, "\(String(describing: error))")
+        }
+        XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_TOKENS": "short-secret rw"])) { error in
+            let error = error as? ConfigurationError
+            XCTAssertEqual(error?.variable, "GATEWAY_TOKENS")
+            XCTAssertTrue(error?.expected.contains("at least 16 characters") == true, "\(String(describing: error))")
+            XCTAssertFalse(error?.description.contains("short-secret") == true, "\(String(describing: error))")
+        }
+    }
+
+    func testMalformedLinesNameTheFileAndLine() throws {
+        let cases: [(String, String)] = [
+            ("# header\nadmin-token-0123456789abcdef\n", "line 2"),
+            ("admin-token-0123456789abcdef rw extra\n", "line 1"),
+            ("\n\nadmin-token-0123456789abcdef admin\n", "line 3"),
+            ("admin-token-0123456789abcdef rw\nadmin-token-0123456789abcdef ro\n", "line 2"),
+            ("admin:token:0123456789abcdef rw\n", "line 1"),
+        ]
+        for (text, line) in cases {
+            let path = try tokensFile(text)
+            XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_TOKENS_FILE": path]), text) { error in
+                let error = error as? ConfigurationError
+                XCTAssertEqual(error?.variable, "GATEWAY_TOKENS_FILE")
+                XCTAssertEqual(error?.value, path)
+                XCTAssertTrue(error?.expected.hasPrefix("at \(line):") == true, "\(String(describing: error))")
+                XCTAssertFalse(error?.description.contains("token:0123456789") == true, "\(String(describing: error))")
+                XCTAssertFalse(error?.description.contains("token-0123456789") == true, "\(String(describing: error))")
+            }
+        }
+        XCTAssertThrowsError(try GatewayConfiguration(environment: [
+            "GATEWAY_TOKENS": "admin-token-0123456789abcdef rw,reader-token-0123456789abcdef",
+        ])) { error in
+            let error = error as? ConfigurationError
+            XCTAssertEqual(error?.variable, "GATEWAY_TOKENS")
+            XCTAssertEqual(error?.value, "entry 2 (not shown)")
+        }
+    }
+
+    func testUnreadableTokensFileNamesIt() throws {
+        let missing = directory.appendingPathComponent("no-such-file").path
+        XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_TOKENS_FILE": missing])) { error in
+            let error = error as? ConfigurationError
+            XCTAssertEqual(error?.variable, "GATEWAY_TOKENS_FILE")
+            XCTAssertEqual(error?.value, missing)
+            XCTAssertTrue(error?.expected.contains("readable") == true, "\(String(describing: error))")
+        }
+        XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_TOKENS_FILE": directory.path])) { error in
+            XCTAssertEqual((error as? ConfigurationError)?.value, self.directory.path)
         }
     }
 }
