@@ -29,6 +29,7 @@ func serve(configuration: GatewayConfiguration, embedded: Bool, embeddedThriftPo
     logLine("""
     {"msg":"listening","address":"\(configuration.listenHost):\(gateway.port)",\
     "scheme":"\(configuration.tls == nil ? "http" : "https")",\
+    "auth":"\(configuration.accessPolicy.isEnabled ? "tokens:\(configuration.accessPolicy.tokenCount)" : "off")",\
     "brokers":"\(configuration.brokers.map(\.description).joined(separator: ","))",\
     "pool_size":\(configuration.poolSize),"max_overflow":\(configuration.maxOverflow)}
     """)
