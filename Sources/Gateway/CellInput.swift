@@ -12,51 +12,29 @@ import HypertableClient
 /// (`insert`, `delete_row`, `delete_column_family`, `delete_cell`, `delete_cell_version`) are
 /// optional. Byte fields (`row`, `column_qualifier`, `value`) are UTF-8 text, or base64 when
 /// their sibling `<field>_encoding` is `"base64"` or the request says `?encoding=base64`.
-/// The whole body is checked before anything is written: a bad cell writes nothing.
+/// Both formats are read as they arrive (`CellRecordReader`) and written in batches (`CellUpload`).
 enum CellInput {
     static let allowedKeys: Set<String> = [
         "row", "row_encoding", "column_family", "column_qualifier", "column_qualifier_encoding",
         "value", "value_encoding", "timestamp", "flag",
     ]
 
-    static func cells(from request: HTTPRequest, encoding: CellEncoding) throws -> [Cell] {
+    /// The body's format from `Content-Type` (JSON when absent); 415 for anything else.
+    static func format(of request: HTTPRequest) throws -> CellRecordReader.Format {
         let contentType = (request.headers["Content-Type"] ?? "application/json").lowercased()
         if contentType.hasPrefix("application/x-ndjson") || contentType.hasPrefix("application/ndjson")
             || contentType.hasPrefix("application/jsonl") {
-            return try ndjsonCells(request.body, encoding: encoding)
+            return .ndjson
         }
         guard contentType.hasPrefix("application/json") else {
             throw Problem.unsupportedMediaType("send cells as application/json (an array) or application/x-ndjson")
         }
-        let object = try parse(request.body[...], what: "the body")
-        guard let array = object as? [Any] else {
-            throw Problem.badRequest("expected a JSON array of cell objects")
-        }
-        var cells: [Cell] = []
-        cells.reserveCapacity(array.count)
-        for (index, element) in array.enumerated() {
-            cells.append(try cell(element, encoding: encoding, position: "cell \(index)"))
-        }
-        return cells
+        return .jsonArray
     }
 
-    static func ndjsonCells(_ body: [UInt8], encoding: CellEncoding) throws -> [Cell] {
-        var cells: [Cell] = []
-        var lineNumber = 0
-        for line in body.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var line = line
-            if line.last == 0x0D { line = line.dropLast() }
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            let object = try parse(line, what: "line \(lineNumber)")
-            cells.append(try cell(object, encoding: encoding, position: "line \(lineNumber)"))
-        }
-        return cells
-    }
-
-    static func parse(_ bytes: ArraySlice<UInt8>, what: String) throws -> Any {
+    static func parse(_ json: Data, what: String) throws -> Any {
         do {
-            return try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+            return try JSONSerialization.jsonObject(with: json, options: [.fragmentsAllowed])
         } catch {
             throw Problem.badRequest("\(what) is not valid JSON")
         }

@@ -55,10 +55,11 @@ public final class Gateway: Sendable {
 
         let accessLog = configuration.accessLog
             ? AccessLog(sink: log, trustedProxies: Set(configuration.trustedProxies), authorizer: authorizer) : nil
-        let serverConfiguration = HTTPServerConfiguration(
+        var serverConfiguration = HTTPServerConfiguration(
             host: configuration.listenHost, port: configuration.listenPort,
             limits: HTTPParserLimits(maxBodySize: configuration.maxBodyBytes),
             workerCount: configuration.workers, workerQueueCapacity: configuration.queueDepth, tls: configuration.tls)
+        serverConfiguration.streamsRequestBody = { method, path in routes.streamsRequestBody(method: method, path: path) }
         server = HTTPServer(configuration: serverConfiguration, onCompletion: { exchange in
             let route = exchange.routePattern ?? "unmatched"
             let (seconds, attoseconds) = exchange.duration.components

@@ -382,8 +382,22 @@ paths:
       operationId: writeCells
       summary: Writes cells through a mutator (`mutator_open` / `mutator_set_cells` / `mutator_close`).
       description: |
-        A JSON array, or NDJSON (one cell object per line). The whole body is checked before
-        anything is written: one bad cell writes nothing. Deletes are cells with a `flag`.
+        A JSON array, or NDJSON (`application/x-ndjson` or `application/jsonl`: one cell object
+        per line). Deletes are cells with a `flag`.
+
+        The body is streamed, not buffered: it may be far larger than `GATEWAY_MAX_BODY_BYTES`
+        (Content-Length or chunked), and memory stays bounded. Cells are read as they arrive,
+        validated and sent to one mutator in batches of 4096 cells (or about 4 MiB), in body
+        order. A line (or array element) may be at most 8 MiB.
+
+        - A body that fits in one batch is checked whole before anything is written: one bad
+          cell writes nothing.
+        - A bad cell (or a broken body) after earlier batches were sent ends the upload: those
+          batches are flushed and the 400 problem's `written` member says how many cells were
+          written: always the first `written` cells of the body; nothing after them.
+        - The mutator is closed on every path, including a client that disconnects mid-upload.
+        - `Expect: 100-continue` is answered only once the gateway starts reading the body; a
+          request refused before that (415, 400 for a bad parameter) closes the connection.
 
         ```
         curl -s -X POST http://127.0.0.1:8080/ns/app/tables/users/cells \
@@ -391,6 +405,8 @@ paths:
           -d '[{"row": "u1", "column_family": "info", "column_qualifier": "name", "value": "Ada"}]'
         curl -s -X POST http://127.0.0.1:8080/ns/app/tables/users/cells \
           -H 'Content-Type: application/x-ndjson' --data-binary @cells.ndjson
+        curl -s -T cells.ndjson -X POST -H 'Content-Type: application/x-ndjson' \
+          http://127.0.0.1:8080/ns/app/tables/users/cells
         ```
       requestBody:
         required: true
@@ -413,10 +429,22 @@ paths:
                 required: [written]
                 properties:
                   written: {type: integer, minimum: 0}
-        "400": {$ref: "#/components/responses/Problem"}
+        "400":
+          description: |
+            A bad cell, a bad line or array, or a broken body. For a bad body the problem has
+            `written`: the cells written before the failure (the first ones of the body).
+          content:
+            application/problem+json:
+              schema:
+                allOf:
+                  - {$ref: "#/components/schemas/Problem"}
+                  - type: object
+                    properties:
+                      written: {type: integer, minimum: 0, description: Cells written before the failure.}
         "401": {$ref: "#/components/responses/Unauthorized"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
+        "408": {$ref: "#/components/responses/Problem"}
         "413": {$ref: "#/components/responses/Problem"}
         "415": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}

@@ -14,6 +14,8 @@ public struct Problem: Error, Sendable, Equatable {
     public var retryAfter: Int?
     /// Extra members (e.g. `brokers_down` on a failed readiness probe).
     public var extra: [(String, String)]
+    /// Extra integer members (e.g. `written` on a cell upload that failed part-way).
+    public var extraIntegers: [(String, Int)] = []
     /// Extra response header fields (e.g. `Allow` on a 405).
     public var headers: [(String, String)] = []
 
@@ -50,6 +52,7 @@ public struct Problem: Error, Sendable, Equatable {
         if let hypertableName { json.field("hypertable_error", hypertableName) }
         if let requestID { json.field("request_id", requestID) }
         for (name, value) in extra { json.field(name, value) }
+        for (name, value) in extraIntegers { json.field(name, value) }
         json.endObject()
         return json.bytes
     }

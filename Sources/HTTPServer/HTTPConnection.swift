@@ -44,7 +44,8 @@ final class HTTPConnection: @unchecked Sendable {
         self.transport = transport
         self.peer = peer
         self.server = server
-        self.parser = HTTPRequestParser(limits: server.configuration.limits)
+        self.parser = HTTPRequestParser(limits: server.configuration.limits,
+                                        streamsBody: server.configuration.streamsRequestBody)
         self.queue = DispatchQueue(label: "http.connection", target: targetQueue)
     }
 
@@ -157,6 +158,15 @@ final class HTTPConnection: @unchecked Sendable {
     private func dispatch(_ parsed: HTTPRequest) {
         var addressed = parsed
         addressed.remoteAddress = peer
+        let stream: RequestBodyStream? = parsed.streamedBody.map { head in
+            // The worker reads the rest of the body itself; what the parser holds is its start.
+            let configuration = server.configuration
+            return RequestBodyStream(transport: transport, head: head, buffered: parser.takeUnconsumedBytes(),
+                                     limits: configuration.limits, idleTimeout: configuration.idleTimeout,
+                                     writeTimeout: configuration.writeTimeout)
+        }
+        addressed.bodyStream = stream
+        addressed.streamedBody = nil
         let request = addressed
         state = .processing
         requestStarted = false
@@ -165,7 +175,10 @@ final class HTTPConnection: @unchecked Sendable {
         let arrival = ContinuousClock.now
         let accepted = server.workers.submit { [self] in
             let outcome = server.serve(request, on: transport, keepAlive: keepAlive, arrival: arrival)
-            queue.async { [self] in responseFinished(close: outcome.close) }
+            // Bytes after a streamed body belong to the next request; nil: the body was not
+            // read to its end.
+            let following: [UInt8]? = stream.map { $0.bytesAfterBody } ?? []
+            queue.async { [self] in responseFinished(close: outcome.close, following: following) }
         }
         if !accepted {
             let response = HTTPResponse.problem(.serviceUnavailable, detail: "server busy: request queue full")
@@ -173,13 +186,18 @@ final class HTTPConnection: @unchecked Sendable {
             busy.headers.add("Retry-After", String(server.configuration.retryAfterSeconds))
             busy.closeConnection = true
             server.respondImmediately(busy, to: request, on: transport)
+            if stream?.isComplete == false { return linger() }
             close()
         }
     }
 
-    private func responseFinished(close shouldClose: Bool) {
+    /// - Parameter following: bytes received after a streamed body; nil when its end was not
+    ///   reached, so what the client still sends is body: let it go unread and close.
+    private func responseFinished(close shouldClose: Bool, following: [UInt8]?) {
         guard state == .processing else { return }
+        guard let following else { return linger() }
         if shouldClose || server.isDraining || drainRequested { return close() }
+        if !following.isEmpty { parser.append(following) }
         state = .reading
         deadline = Deadline.after(seconds: server.configuration.idleTimeout).nanoseconds
         resumeReading()

@@ -21,8 +21,17 @@ public struct HTTPRequest: Sendable {
     public var query: String?
     public var version: HTTPVersion
     public var headers: HTTPHeaders
+    /// The whole body; empty when the route streams it (`bodyStream`).
     public var body: [UInt8]
+    /// The body still on the wire, for a route registered with `streamingBody: true` and a
+    /// request with `Content-Length` or `Transfer-Encoding`: read it with `read(max:)` before
+    /// the handler returns (what is left unread then is drained or the connection closed; a
+    /// response streamer cannot read it). nil for every other request (the body, if any, is
+    /// in `body`).
+    public var bodyStream: RequestBodyStream?
     public var remoteAddress: SocketAddress?
+    /// Set by the parser for a streamed body, until the connection makes `bodyStream` from it.
+    var streamedBody: StreamedBodyHead?
 
     public init(method: HTTPMethod, target: String, version: HTTPVersion = .http1_1,
                 headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],

@@ -10,8 +10,15 @@ import Darwin
 /// (more bytes needed). Pipelined requests come out one by one, in order. After a thrown
 /// `HTTPParseError` the stream is unusable: answer `error.status` and close.
 /// Line endings are CRLF; a bare LF is accepted too (RFC 9112 §2.2 allows it).
+///
+/// A request for which `streamsBody` answers true comes out as soon as its head is complete,
+/// with its body framing in `streamedBody` and the body itself left unread: the caller takes
+/// the buffered bytes (`takeUnconsumedBytes()`) and reads the rest from the connection
+/// (`RequestBodyStream`), then hands back whatever follows the body.
 public struct HTTPRequestParser: Sendable {
     public let limits: HTTPParserLimits
+    /// Decides, from a complete head's method and raw path, that its body is streamed.
+    public let streamsBody: (@Sendable (HTTPMethod, String) -> Bool)?
 
     private enum Phase: Sendable {
         case requestLine
@@ -39,8 +46,20 @@ public struct HTTPRequestParser: Sendable {
     private var remaining = 0
     private var continuePending = false
 
-    public init(limits: HTTPParserLimits = HTTPParserLimits()) {
+    public init(limits: HTTPParserLimits = HTTPParserLimits(),
+                streamsBody: (@Sendable (HTTPMethod, String) -> Bool)? = nil) {
         self.limits = limits
+        self.streamsBody = streamsBody
+    }
+
+    /// Removes and returns every byte received but not yet consumed: after a request with a
+    /// streamed body, its first body bytes (and maybe what follows it).
+    public mutating func takeUnconsumedBytes() -> [UInt8] {
+        let bytes = Array(buffer[readIndex...])
+        buffer.removeAll(keepingCapacity: false)
+        readIndex = 0
+        scanIndex = 0
+        return bytes
     }
 
     /// Adds received bytes.
@@ -104,7 +123,7 @@ public struct HTTPRequestParser: Sendable {
             case .chunkSize:
                 guard let line = try takeLine(maxLength: 4096, tooLong: { HTTPParseError(.badChunk, "chunk size line too long") })
                 else { return nil }
-                let size = try parseChunkSize(line)
+                let size = try Self.parseChunkSize(line)
                 if size == 0 {
                     phase = .trailers
                     headerBytes = 0
@@ -291,12 +310,19 @@ public struct HTTPRequestParser: Sendable {
                 }
                 throw HTTPParseError(.unsupportedTransferCoding, "unsupported transfer coding \(transferCodings[0])")
             }
+            if isStreamedRoute { return completeStreamed(.chunked) }
             phase = .chunkSize
             continuePending = expectsContinue
             return nil
         }
         if hasContentLength {
             let length = try contentLength()
+            if isStreamedRoute {
+                guard length <= limits.maxStreamedBodySize else {
+                    throw HTTPParseError(.bodyTooLarge, "Content-Length \(length) exceeds \(limits.maxStreamedBodySize) bytes")
+                }
+                return completeStreamed(.length(length))
+            }
             guard length <= limits.maxBodySize else {
                 throw HTTPParseError(.bodyTooLarge, "Content-Length \(length) exceeds \(limits.maxBodySize) bytes")
             }
@@ -309,6 +335,21 @@ public struct HTTPRequestParser: Sendable {
             }
         }
         return complete()
+    }
+
+    /// Asked only for a request with body framing: a request without one has an empty body,
+    /// and bodiless requests (most of them) skip the route lookup.
+    private var isStreamedRoute: Bool {
+        guard let streamsBody else { return false }
+        return streamsBody(method, HTTPRequest.splitTarget(target, method: method).path)
+    }
+
+    /// The head of a request whose body the caller streams; the parser waits for the next request.
+    private mutating func completeStreamed(_ framing: RequestBodyFraming) -> HTTPRequest {
+        let expectsContinue = self.expectsContinue
+        var request = complete()
+        request.streamedBody = StreamedBodyHead(framing: framing, expectsContinue: expectsContinue)
+        return request
     }
 
     private var expectsContinue: Bool {
@@ -334,7 +375,7 @@ public struct HTTPRequestParser: Sendable {
         return value
     }
 
-    private func parseChunkSize(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> Int {
+    static func parseChunkSize(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> Int {
         // chunk = chunk-size [ chunk-ext ] CRLF; extensions are ignored (RFC 9112 §7.1.1).
         var size = 0
         var digits = 0

@@ -7,6 +7,9 @@
 /// No path match gives 404; the most specific path match without the method gives 405 with
 /// `Allow` (a less specific match is not tried).
 /// `HEAD` is served by the `GET` route when no `HEAD` route exists.
+/// A route added with `streamingBody: true` gets its body as `HTTPRequest.bodyStream` (read as
+/// it arrives, bounded by `maxStreamedBodySize`) when the server was made from the router or
+/// asks `streamsRequestBody(method:path:)`.
 public struct HTTPRouter: Sendable {
     public typealias Handler = @Sendable (HTTPRequest, RouteParameters) throws -> HTTPResponse
 
@@ -14,6 +17,7 @@ public struct HTTPRouter: Sendable {
         let pattern: String
         let parameterNames: [String]
         let handler: Handler
+        let streamsBody: Bool
     }
 
     private struct Node: Sendable {
@@ -39,7 +43,10 @@ public struct HTTPRouter: Sendable {
     public init() {}
 
     /// Adds a route; a second route for the same method and pattern replaces the first.
-    public mutating func add(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
+    /// - Parameter streamingBody: the handler reads the body from `request.bodyStream` as it
+    ///   arrives instead of getting it whole in `request.body`.
+    public mutating func add(_ method: HTTPMethod, _ pattern: String, streamingBody: Bool = false,
+                             _ handler: @escaping Handler) {
         var names: [String] = []
         var current = 0
         for segment in Self.parsePattern(pattern) {
@@ -72,12 +79,17 @@ public struct HTTPRouter: Sendable {
                 }
             }
         }
-        nodes[current].routes[method] = Route(pattern: pattern, parameterNames: names, handler: handler)
+        nodes[current].routes[method] = Route(pattern: pattern, parameterNames: names, handler: handler,
+                                              streamsBody: streamingBody)
     }
 
     public mutating func get(_ pattern: String, _ handler: @escaping Handler) { add(.get, pattern, handler) }
-    public mutating func post(_ pattern: String, _ handler: @escaping Handler) { add(.post, pattern, handler) }
-    public mutating func put(_ pattern: String, _ handler: @escaping Handler) { add(.put, pattern, handler) }
+    public mutating func post(_ pattern: String, streamingBody: Bool = false, _ handler: @escaping Handler) {
+        add(.post, pattern, streamingBody: streamingBody, handler)
+    }
+    public mutating func put(_ pattern: String, streamingBody: Bool = false, _ handler: @escaping Handler) {
+        add(.put, pattern, streamingBody: streamingBody, handler)
+    }
     public mutating func delete(_ pattern: String, _ handler: @escaping Handler) { add(.delete, pattern, handler) }
 
     /// The outcome of matching without calling anything.
@@ -88,15 +100,28 @@ public struct HTTPRouter: Sendable {
         case badPath
     }
 
-    public func match(method: HTTPMethod, path: String) -> Match {
-        guard let segments = PercentDecoding.pathSegments(path) else { return .badPath }
-        guard segments.count <= 256 else { return .notFound }
+    /// Whether the route that `method` and the raw `path` reach was added with `streamingBody: true`.
+    public func streamsRequestBody(method: HTTPMethod, path: String) -> Bool {
+        guard case .some(.some(let best)) = bestPathMatch(path) else { return false }
+        return nodes[best.node].routes[method]?.streamsBody == true
+    }
+
+    /// The most specific node matching `path` with its captures; nil for a malformed path,
+    /// .some(nil) for no match.
+    private func bestPathMatch(_ path: String) -> (node: Int, captures: [[PathSegment]])?? {
+        guard let segments = PercentDecoding.pathSegments(path) else { return nil }
+        guard segments.count <= 256 else { return .some(nil) }
         var candidates: [(node: Int, captures: [[PathSegment]])] = []
         collect(node: 0, segments: segments[...], captures: [], into: &candidates)
+        return .some(candidates.first)
+    }
+
+    public func match(method: HTTPMethod, path: String) -> Match {
+        guard let found = bestPathMatch(path) else { return .badPath }
         // The most specific path match decides alone: a less specific one (a catch-all that
         // swallowed `tables/...`, say) never serves a method the specific route lacks, and
         // `Allow` names only the specific route's methods.
-        guard let best = candidates.first else { return .notFound }
+        guard let best = found else { return .notFound }
         let routes = nodes[best.node].routes
         if let route = routes[method] ?? (method == .head ? routes[.get] : nil) {
             let parameters = RouteParameters(zip(route.parameterNames, best.captures).map { ($0, $1) })

@@ -57,6 +57,10 @@ public final class HTTPServer: @unchecked Sendable {
     public convenience init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
                             router: HTTPRouter,
                             onCompletion: (@Sendable (HTTPExchangeRecord) -> Void)? = nil) {
+        var configuration = configuration
+        if configuration.streamsRequestBody == nil {
+            configuration.streamsRequestBody = { method, path in router.streamsRequestBody(method: method, path: path) }
+        }
         self.init(configuration: configuration, onCompletion: onCompletion) { request in
             router.handle(request)
         }
@@ -221,6 +225,11 @@ public final class HTTPServer: @unchecked Sendable {
             response = error.httpResponse
         } catch {
             response = .problem(.internalServerError, detail: "the request handler failed")
+        }
+        if let stream = request.bodyStream,
+           stream.settle(maxBytes: configuration.streamedBodyDrainLimit, deadline: .after(seconds: 1)) == nil {
+            // The rest of the body is still coming (or broken): it must never be read as a request.
+            response.closeConnection = true
         }
         let writer = HTTPResponseWriter(transport: transport, configuration: configuration)
         // Decided now, not at arrival: a shutdown that began meanwhile announces the close.

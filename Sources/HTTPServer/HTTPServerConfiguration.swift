@@ -29,6 +29,13 @@ public struct HTTPServerConfiguration: Sendable {
     public var listenBacklog: Int32
     /// Serve HTTPS only: every connection must complete a TLS handshake first. nil: plain HTTP.
     public var tls: TLSConfiguration?
+    /// Which requests get their body as a `RequestBodyStream` instead of buffered whole, by
+    /// method and raw path; nil streams none. A server made from a router asks the router
+    /// (routes added with `streamingBody: true`) unless this is set.
+    public var streamsRequestBody: (@Sendable (HTTPMethod, String) -> Bool)?
+    /// Wire bytes left of a streamed body that the server reads and discards after the handler,
+    /// to keep the connection; a longer rest closes it instead.
+    public var streamedBodyDrainLimit: Int = 256 * 1024
 
     public init(host: String = "127.0.0.1", port: Int = 8080, limits: HTTPParserLimits = HTTPParserLimits(),
                 workerCount: Int = 32, workerQueueCapacity: Int = 1024, idleTimeout: Double = 60,
