@@ -115,15 +115,7 @@ public final class HTTPSTestClient: HTTPResponseReading {
     /// Sends one request with `Host` and, for a body, `Content-Length` unless given.
     public func sendRequest(_ method: String = "GET", _ path: String, headers: [(String, String)] = [],
                             body: [UInt8] = []) throws {
-        var head = "\(method) \(path) HTTP/1.1\r\n"
-        let names = Set(headers.map { $0.0.lowercased() })
-        if !names.contains("host") { head += "Host: localhost:\(port)\r\n" }
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        if !body.isEmpty && !names.contains("content-length") && !names.contains("transfer-encoding") {
-            head += "Content-Length: \(body.count)\r\n"
-        }
-        head += "\r\n"
-        try send(raw: Array(head.utf8) + body)
+        try send(raw: requestBytes(method, path, host: "localhost:\(port)", headers: headers, body: body))
     }
 
     public func request(_ method: String = "GET", _ path: String, headers: [(String, String)] = [],

@@ -34,15 +34,7 @@ public final class HTTPTestClient: HTTPResponseReading {
     /// unless `Content-Length` or `Transfer-Encoding` is given.
     public func sendRequest(_ method: String = "GET", _ path: String, headers: [(String, String)] = [],
                             body: [UInt8] = [], version: String = "HTTP/1.1") throws {
-        var head = "\(method) \(path) \(version)\r\n"
-        let names = Set(headers.map { $0.0.lowercased() })
-        if !names.contains("host") { head += "Host: \(host):\(port)\r\n" }
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        if !body.isEmpty && !names.contains("content-length") && !names.contains("transfer-encoding") {
-            head += "Content-Length: \(body.count)\r\n"
-        }
-        head += "\r\n"
-        try send(raw: Array(head.utf8) + body)
+        try send(raw: requestBytes(method, path, host: "\(host):\(port)", headers: headers, body: body, version: version))
     }
 
     /// Sends a request and reads its response.
@@ -117,4 +109,19 @@ public struct HTTPTestResponse: Sendable {
 public enum HTTPTestClientError: Error, Sendable, Equatable {
     case connectionClosed
     case malformed(String)
+}
+
+/// A request's bytes: `Host` added unless given, and `Content-Length` for a non-empty body
+/// unless `Content-Length` or `Transfer-Encoding` is given.
+func requestBytes(_ method: String, _ path: String, host: String, headers: [(String, String)],
+                  body: [UInt8], version: String = "HTTP/1.1") -> [UInt8] {
+    var head = "\(method) \(path) \(version)\r\n"
+    let names = Set(headers.map { $0.0.lowercased() })
+    if !names.contains("host") { head += "Host: \(host)\r\n" }
+    for (name, value) in headers { head += "\(name): \(value)\r\n" }
+    if !body.isEmpty && !names.contains("content-length") && !names.contains("transfer-encoding") {
+        head += "Content-Length: \(body.count)\r\n"
+    }
+    head += "\r\n"
+    return Array(head.utf8) + body
 }

@@ -86,12 +86,7 @@ final class BrokerFailureTests: XCTestCase {
 
         // The only connection is busy with a slow (but answering) broker call.
         fake.stallNextCall(milliseconds: 1_500)
-        let holder = Thread {
-            _ = try? HTTPTestClient(port: gateway.port).request("POST", "/ns/sys/query", body: "SHOW TABLES")
-        }
-        holder.start()
-        let deadline = Date().addingTimeInterval(5)
-        while gateway.pool.statistics.inUse == 0 && Date() < deadline { usleep(5_000) }
+        occupyOneConnection(of: gateway)
         let ready = try HTTPTestClient(port: gateway.port).request("GET", "/health/ready")
         XCTAssertEqual(ready.status, 200, ready.bodyText)
         XCTAssertEqual((json(ready)["pool"] as? [String: Any])?["saturated"] as? Bool, true)
@@ -107,12 +102,7 @@ final class BrokerFailureTests: XCTestCase {
             $0.brokerTimeoutMilliseconds = 3_000
         }
         defer { gateway.shutdown() }
-        let holder = Thread {
-            _ = try? HTTPTestClient(port: gateway.port).request("POST", "/ns/sys/query", body: "SHOW TABLES")
-        }
-        holder.start()
-        let deadline = Date().addingTimeInterval(5)
-        while gateway.pool.statistics.inUse == 0 && Date() < deadline { usleep(5_000) }
+        occupyOneConnection(of: gateway)
         // No connection ever came back healthy: the broker is not known to answer.
         XCTAssertEqual(try HTTPTestClient(port: gateway.port).request("GET", "/health/ready").status, 503)
     }
@@ -128,12 +118,7 @@ final class BrokerFailureTests: XCTestCase {
         }
         defer { gateway.shutdown() }
         // The first request holds the only connection while the broker stays silent.
-        let holder = Thread {
-            _ = try? HTTPTestClient(port: gateway.port).request("POST", "/ns/sys/query", body: "SHOW TABLES")
-        }
-        holder.start()
-        let deadline = Date().addingTimeInterval(5)
-        while gateway.pool.statistics.inUse == 0 && Date() < deadline { usleep(5_000) }
+        occupyOneConnection(of: gateway)
         XCTAssertEqual(gateway.pool.statistics.inUse, 1)
         let response = try HTTPTestClient(port: gateway.port).request("POST", "/ns/sys/query", body: "SHOW TABLES")
         XCTAssertEqual(response.status, 503, response.bodyText)
@@ -290,6 +275,16 @@ final class BrokerFailureTests: XCTestCase {
         let gateway = try Gateway(configuration: configuration)
         try gateway.start()
         return gateway
+    }
+
+    /// Sends a query from another thread and returns once it holds a pooled connection.
+    private func occupyOneConnection(of gateway: Gateway) {
+        let holder = Thread {
+            _ = try? HTTPTestClient(port: gateway.port).request("POST", "/ns/sys/query", body: "SHOW TABLES")
+        }
+        holder.start()
+        let deadline = Date().addingTimeInterval(5)
+        while gateway.pool.statistics.inUse == 0 && Date() < deadline { usleep(5_000) }
     }
 
     private func poolSettles(_ gateway: Gateway) -> Bool {
