@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An incremental HTTP/1.1 request parser (RFC 9112).
 ///
 /// Feed bytes as they arrive with `append`, then call `nextRequest()` until it returns nil
@@ -24,16 +18,12 @@ public struct HTTPRequestParser: Sendable {
         case requestLine
         case headers
         case body
-        case chunkSize
-        case chunkData
-        case chunkDataEnd
-        case trailers
+        case chunkedBody
     }
 
     private var buffer: [UInt8] = []
     private var readIndex = 0
-    /// Where the search for the next LF resumes, so no byte is scanned twice.
-    private var scanIndex = 0
+    private var lines = LineScanner()
     private var phase = Phase.requestLine
 
     // The request being assembled.
@@ -44,12 +34,20 @@ public struct HTTPRequestParser: Sendable {
     private var headerBytes = 0
     private var body: [UInt8] = []
     private var remaining = 0
+    private var chunkedBody: ChunkedBodyDecoder
     private var continuePending = false
 
     public init(limits: HTTPParserLimits = HTTPParserLimits(),
                 streamsBody: (@Sendable (HTTPMethod, String) -> Bool)? = nil) {
         self.limits = limits
         self.streamsBody = streamsBody
+        chunkedBody = Self.chunkedBodyDecoder(limits)
+    }
+
+    /// Trailers share the header section's budget, final empty line included.
+    private static func chunkedBodyDecoder(_ limits: HTTPParserLimits) -> ChunkedBodyDecoder {
+        ChunkedBodyDecoder(maxBodySize: limits.maxBodySize, maxTrailerSectionSize: limits.maxHeaderSectionSize,
+                           countsTrailerSectionEnd: true)
     }
 
     /// Removes and returns every byte received but not yet consumed: after a request with a
@@ -58,7 +56,7 @@ public struct HTTPRequestParser: Sendable {
         let bytes = Array(buffer[readIndex...])
         buffer.removeAll(keepingCapacity: false)
         readIndex = 0
-        scanIndex = 0
+        lines.reset()
         return bytes
     }
 
@@ -120,53 +118,19 @@ public struct HTTPRequestParser: Sendable {
                 }
                 guard remaining == 0 else { return nil }
                 return complete()
-            case .chunkSize:
-                guard let line = try takeLine(maxLength: 4096, tooLong: { HTTPParseError(.badChunk, "chunk size line too long") })
-                else { return nil }
-                let size = try Self.parseChunkSize(line)
-                if size == 0 {
-                    phase = .trailers
-                    headerBytes = 0
-                } else {
-                    guard size <= limits.maxBodySize - body.count else {
-                        throw HTTPParseError(.bodyTooLarge, "chunked body exceeds \(limits.maxBodySize) bytes")
-                    }
-                    remaining = size
-                    phase = .chunkData
+            case .chunkedBody:
+                let step: ChunkedBodyDecoder.Step
+                do throws(ChunkedBodyError) {
+                    step = try chunkedBody.next(in: buffer, readIndex: &readIndex)
+                } catch {
+                    throw parseError(error)
                 }
-            case .chunkData:
-                let available = buffer.count - readIndex
-                let take = min(available, remaining)
-                if take > 0 {
-                    body.append(contentsOf: buffer[readIndex..<readIndex + take])
-                    readIndex += take
-                    remaining -= take
+                switch step {
+                case .needMoreBytes: return nil
+                case .data(let range): body.append(contentsOf: buffer[range])
+                // Trailer fields were consumed and dropped: nothing here needs them (RFC 9112 §7.1.2).
+                case .done: return complete()
                 }
-                guard remaining == 0 else { return nil }
-                phase = .chunkDataEnd
-            case .chunkDataEnd:
-                guard readIndex < buffer.count else { return nil }
-                if buffer[readIndex] == 0x0A {
-                    readIndex += 1
-                } else if buffer[readIndex] == 0x0D {
-                    guard readIndex + 1 < buffer.count else { return nil }
-                    guard buffer[readIndex + 1] == 0x0A else {
-                        throw HTTPParseError(.badChunk, "chunk data not followed by CRLF")
-                    }
-                    readIndex += 2
-                } else {
-                    throw HTTPParseError(.badChunk, "chunk data longer than its size")
-                }
-                scanIndex = readIndex
-                phase = .chunkSize
-            case .trailers:
-                let budget = limits.maxHeaderSectionSize - headerBytes
-                guard let line = try takeLine(maxLength: max(0, budget), tooLong: headerSectionTooLarge)
-                else { return nil }
-                headerBytes += line.count + 2
-                if headerBytes > limits.maxHeaderSectionSize { throw headerSectionTooLarge() }
-                // Trailer fields are consumed and dropped: nothing here needs them (RFC 9112 §7.1.2).
-                if line.isEmpty { return complete() }
             }
         }
     }
@@ -177,25 +141,11 @@ public struct HTTPRequestParser: Sendable {
     /// when more than `maxLength` bytes arrived without a line end.
     private mutating func takeLine(maxLength: Int, tooLong: () -> HTTPParseError)
         throws(HTTPParseError) -> ArraySlice<UInt8>? {
-        let start = max(scanIndex, readIndex)
-        let end = buffer.count
-        let found: Int? = buffer.withUnsafeBufferPointer { pointer -> Int? in
-            guard start < end, let base = pointer.baseAddress else { return nil }
-            guard let hit = memchr(base + start, 0x0A, end - start) else { return nil }
-            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        switch lines.takeLine(in: buffer, readIndex: &readIndex, maxLength: maxLength) {
+        case .line(let range): return buffer[range]
+        case .incomplete: return nil
+        case .tooLong: throw tooLong()
         }
-        guard let lf = found else {
-            scanIndex = end
-            if end - readIndex > maxLength { throw tooLong() }
-            return nil
-        }
-        var lineEnd = lf
-        if lineEnd > readIndex && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-        if lineEnd - readIndex > maxLength { throw tooLong() }
-        let line = buffer[readIndex..<lineEnd]
-        readIndex = lf + 1
-        scanIndex = readIndex
-        return line
     }
 
     private func requestLineTooLong() -> HTTPParseError {
@@ -210,6 +160,16 @@ public struct HTTPRequestParser: Sendable {
 
     private func headerSectionTooLarge() -> HTTPParseError {
         HTTPParseError(.headerSectionTooLarge, "header section exceeds \(limits.maxHeaderSectionSize) bytes")
+    }
+
+    /// Chunked framing errors keep the parser's kinds and statuses: 400, 413, and 431 for
+    /// trailers, which count as a header section.
+    private func parseError(_ error: ChunkedBodyError) -> HTTPParseError {
+        switch error.kind {
+        case .badChunk: return HTTPParseError(.badChunk, error.detail)
+        case .bodyTooLarge: return HTTPParseError(.bodyTooLarge, error.detail)
+        case .trailerSectionTooLarge: return headerSectionTooLarge()
+        }
     }
 
     // MARK: head
@@ -311,7 +271,8 @@ public struct HTTPRequestParser: Sendable {
                 throw HTTPParseError(.unsupportedTransferCoding, "unsupported transfer coding \(transferCodings[0])")
             }
             if isStreamedRoute { return completeStreamed(.chunked) }
-            phase = .chunkSize
+            chunkedBody = Self.chunkedBodyDecoder(limits)
+            phase = .chunkedBody
             continuePending = expectsContinue
             return nil
         }
@@ -375,25 +336,6 @@ public struct HTTPRequestParser: Sendable {
         return value
     }
 
-    static func parseChunkSize(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> Int {
-        // chunk = chunk-size [ chunk-ext ] CRLF; extensions are ignored (RFC 9112 §7.1.1).
-        var size = 0
-        var digits = 0
-        var index = line.startIndex
-        while index < line.endIndex, let value = PercentDecoding.hexValue(line[index]) {
-            if size > 0 || value > 0 { digits += 1 }
-            guard digits <= 15 else { throw HTTPParseError(.bodyTooLarge, "chunk size too large") }
-            size = size << 4 | Int(value)
-            index += 1
-        }
-        guard index > line.startIndex else { throw HTTPParseError(.badChunk, "chunk size is not hexadecimal") }
-        while index < line.endIndex, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
-        guard index == line.endIndex || line[index] == UInt8(ascii: ";") else {
-            throw HTTPParseError(.badChunk, "unexpected bytes after chunk size")
-        }
-        return size
-    }
-
     private mutating func complete() -> HTTPRequest {
         let request = HTTPRequest(method: method, target: target, version: version, headers: headers, body: body)
         phase = .requestLine
@@ -409,10 +351,8 @@ public struct HTTPRequestParser: Sendable {
         if readIndex == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             readIndex = 0
-            scanIndex = 0
         } else if readIndex > 4096 && readIndex * 2 > buffer.count {
             buffer.removeSubrange(0..<readIndex)
-            scanIndex -= readIndex
             readIndex = 0
         }
     }

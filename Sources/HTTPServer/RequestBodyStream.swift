@@ -82,23 +82,22 @@ public final class RequestBodyStream: Sendable {
 /// The decoding state behind `RequestBodyStream`, guarded by its lock.
 struct BodyReader: Sendable {
     private enum Phase: Sendable {
-        /// Body bytes to pass through: the rest of a Content-Length body, or of one chunk.
-        case data(remaining: Int, chunked: Bool)
-        case chunkSize
-        case chunkDataEnd
-        case trailers(bytes: Int)
+        /// Body bytes to pass through: the rest of a Content-Length body.
+        case length(remaining: Int)
+        /// Decoded by `chunkedBody`.
+        case chunked
         case done
     }
 
     let transport: any ConnectionTransport
     let framing: RequestBodyFraming
-    private let limits: HTTPParserLimits
     private let idleTimeout: Double
     private let writeTimeout: Double
     private var buffer: [UInt8]
     private var readIndex = 0
-    private var scanIndex = 0
     private var phase: Phase
+    /// Trailers have their own budget here: the empty line ending them is not counted.
+    private var chunkedBody: ChunkedBodyDecoder
     private(set) var delivered = 0
     private(set) var continuePending: Bool
     private var failure: RequestBodyError?
@@ -109,16 +108,18 @@ struct BodyReader: Sendable {
          idleTimeout: Double, writeTimeout: Double) {
         self.transport = transport
         self.framing = head.framing
-        self.limits = limits
         self.idleTimeout = idleTimeout
         self.writeTimeout = writeTimeout
         self.buffer = buffered
+        chunkedBody = ChunkedBodyDecoder(maxBodySize: limits.maxStreamedBodySize,
+                                         maxTrailerSectionSize: limits.maxHeaderSectionSize,
+                                         countsTrailerSectionEnd: false)
         switch head.framing {
         case .length(let length):
-            phase = length > 0 ? .data(remaining: length, chunked: false) : .done
+            phase = length > 0 ? .length(remaining: length) : .done
             continuePending = head.expectsContinue && length > 0 && buffered.isEmpty
         case .chunked:
-            phase = .chunkSize
+            phase = .chunked
             continuePending = head.expectsContinue && buffered.isEmpty
         }
     }
@@ -143,7 +144,7 @@ struct BodyReader: Sendable {
     mutating func settle(maxBytes: Int, deadline: Deadline) -> [UInt8]? {
         if !isComplete {
             guard failure == nil, !continuePending else { return nil }
-            if case .data(let remaining, false) = phase, remaining > maxBytes { return nil }
+            if case .length(let remaining) = phase, remaining > maxBytes { return nil }
             drainDeadline = deadline
             var discarded = 0
             while discarded <= maxBytes {
@@ -164,98 +165,48 @@ struct BodyReader: Sendable {
             switch phase {
             case .done:
                 return nil
-            case .data(let remaining, let chunked):
+            case .length(let remaining):
                 if readIndex == buffer.count { try fill() }
                 let take = min(buffer.count - readIndex, remaining, max)
                 let bytes = Array(buffer[readIndex..<readIndex + take])
                 readIndex += take
                 delivered += take
-                let left = remaining - take
-                phase = left > 0 ? .data(remaining: left, chunked: chunked) : (chunked ? .chunkDataEnd : .done)
+                phase = remaining > take ? .length(remaining: remaining - take) : .done
                 return bytes
-            case .chunkSize:
-                guard let line = try takeLine(maxLength: 4096, what: "chunk size line") else {
-                    try fill()
-                    continue
-                }
-                let size: Int
-                do {
-                    size = try HTTPRequestParser.parseChunkSize(line)
+            case .chunked:
+                let step: ChunkedBodyDecoder.Step
+                do throws(ChunkedBodyError) {
+                    step = try chunkedBody.next(in: buffer, readIndex: &readIndex, maxData: max)
                 } catch {
-                    throw error.kind == .bodyTooLarge ? RequestBodyError(.tooLarge, error.detail)
-                        : RequestBodyError(.malformed, error.detail)
+                    throw Self.bodyError(error)
                 }
-                if size == 0 {
-                    phase = .trailers(bytes: 0)
-                } else {
-                    guard size <= limits.maxStreamedBodySize - delivered else {
-                        throw RequestBodyError(.tooLarge, "chunked body exceeds \(limits.maxStreamedBodySize) bytes")
-                    }
-                    phase = .data(remaining: size, chunked: true)
-                }
-            case .chunkDataEnd:
-                guard readIndex < buffer.count else {
+                switch step {
+                case .needMoreBytes:
                     try fill()
-                    continue
-                }
-                if buffer[readIndex] == 0x0A {
-                    readIndex += 1
-                } else if buffer[readIndex] == 0x0D {
-                    guard readIndex + 1 < buffer.count else {
-                        try fill()
-                        continue
-                    }
-                    guard buffer[readIndex + 1] == 0x0A else {
-                        throw RequestBodyError(.malformed, "chunk data not followed by CRLF")
-                    }
-                    readIndex += 2
-                } else {
-                    throw RequestBodyError(.malformed, "chunk data longer than its size")
-                }
-                scanIndex = readIndex
-                phase = .chunkSize
-            case .trailers(let bytes):
-                let budget = limits.maxHeaderSectionSize - bytes
-                guard let line = try takeLine(maxLength: Swift.max(0, budget), what: "trailer section") else {
-                    try fill()
-                    continue
-                }
-                // Trailer fields are consumed and dropped, as the parser does (RFC 9112 §7.1.2).
-                if line.isEmpty {
+                case .data(let range):
+                    delivered += range.count
+                    return Array(buffer[range])
+                case .done:
+                    // Trailer fields were consumed and dropped, as the parser does (RFC 9112 §7.1.2).
                     phase = .done
                     return nil
                 }
-                let total = bytes + line.count + 2
-                guard total <= limits.maxHeaderSectionSize else {
-                    throw RequestBodyError(.malformed, "trailer section exceeds \(limits.maxHeaderSectionSize) bytes")
-                }
-                phase = .trailers(bytes: total)
             }
         }
     }
 
-    /// The next line without its CRLF/LF, nil when incomplete.
-    private mutating func takeLine(maxLength: Int, what: String) throws(RequestBodyError) -> ArraySlice<UInt8>? {
-        let start = Swift.max(scanIndex, readIndex)
-        guard let lf = buffer[start...].firstIndex(of: 0x0A) else {
-            scanIndex = buffer.count
-            if buffer.count - readIndex > maxLength { throw RequestBodyError(.malformed, "\(what) too long") }
-            return nil
+    /// Chunked framing errors: 413 for a body past the streamed limit, else 400.
+    private static func bodyError(_ error: ChunkedBodyError) -> RequestBodyError {
+        switch error.kind {
+        case .bodyTooLarge: return RequestBodyError(.tooLarge, error.detail)
+        case .badChunk, .trailerSectionTooLarge: return RequestBodyError(.malformed, error.detail)
         }
-        var lineEnd = lf
-        if lineEnd > readIndex && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-        if lineEnd - readIndex > maxLength { throw RequestBodyError(.malformed, "\(what) too long") }
-        let line = buffer[readIndex..<lineEnd]
-        readIndex = lf + 1
-        scanIndex = readIndex
-        return line
     }
 
     /// Appends at least one byte from the connection, waiting up to the idle timeout.
     private mutating func fill() throws(RequestBodyError) {
         if readIndex > 0 {
             buffer.removeSubrange(0..<readIndex)
-            scanIndex -= readIndex
             readIndex = 0
         }
         if continuePending {

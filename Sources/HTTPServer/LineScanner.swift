@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Splits a buffer the caller owns into lines ending in CRLF or a bare LF (RFC 9112 §2.2),
+/// without scanning any byte twice while a line arrives piecemeal.
+struct LineScanner: Sendable {
+    enum Outcome: Sendable, Equatable {
+        /// The line's bytes without its line end; the read index moved past the line end.
+        case line(Range<Int>)
+        /// No line end yet; nothing consumed.
+        case incomplete
+        /// More than `maxLength` bytes before the line end (or none yet); nothing consumed.
+        case tooLong
+    }
+
+    /// Bytes after the read index already searched for LF in vain. Relative to the read index
+    /// (which stays put while a line is incomplete), so the caller may drop consumed bytes.
+    private var scannedCount = 0
+
+    /// Forgets earlier scans: for a caller that moved its read index or replaced its buffer
+    /// while a line was incomplete.
+    mutating func reset() { scannedCount = 0 }
+
+    mutating func takeLine(in buffer: [UInt8], readIndex: inout Int, maxLength: Int) -> Outcome {
+        let start = readIndex + scannedCount
+        let end = buffer.count
+        let found: Int? = buffer.withUnsafeBufferPointer { pointer -> Int? in
+            guard start < end, let base = pointer.baseAddress else { return nil }
+            guard let hit = memchr(base + start, 0x0A, end - start) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        guard let lf = found else {
+            scannedCount = Swift.max(0, end - readIndex)
+            return end - readIndex > maxLength ? .tooLong : .incomplete
+        }
+        var lineEnd = lf
+        if lineEnd > readIndex && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        if lineEnd - readIndex > maxLength { return .tooLong }
+        let line = readIndex..<lineEnd
+        readIndex = lf + 1
+        scannedCount = 0
+        return .line(line)
+    }
+}

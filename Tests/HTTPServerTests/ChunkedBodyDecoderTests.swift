@@ -1,0 +1,233 @@
+import XCTest
+@testable import HTTPServer
+
+/// The chunked transfer-coding decoder on its own (RFC 9112 §7.1): fed whole, in pieces and a
+/// byte at a time, by a caller that drops consumed bytes between feeds.
+final class ChunkedBodyDecoderTests: XCTestCase {
+    private struct Decoded: Equatable {
+        var body: [UInt8]
+        /// Bytes after the body, untouched by the decoder.
+        var rest: [UInt8]
+        /// The size of every `.data` step, in order.
+        var spans: [Int]
+    }
+
+    private static func decoder(maxBodySize: Int = 1 << 20, maxTrailerSectionSize: Int = 1024,
+                                countsTrailerSectionEnd: Bool = true) -> ChunkedBodyDecoder {
+        ChunkedBodyDecoder(maxBodySize: maxBodySize, maxTrailerSectionSize: maxTrailerSectionSize,
+                           countsTrailerSectionEnd: countsTrailerSectionEnd)
+    }
+
+    /// Feeds `wire` in pieces of `pieceSize` bytes; nil when the body's end never came.
+    private func decode(_ wire: [UInt8], pieceSize: Int = .max, maxData: Int = .max,
+                        decoder start: ChunkedBodyDecoder = decoder()) throws(ChunkedBodyError) -> Decoded? {
+        var decoder = start
+        var buffer: [UInt8] = []
+        var readIndex = 0
+        var decoded = Decoded(body: [], rest: [], spans: [])
+        var offset = 0
+        while offset < wire.count {
+            // Drop consumed bytes, as both callers do, so indices shift under the decoder.
+            buffer.removeSubrange(0..<readIndex)
+            readIndex = 0
+            let end = offset + min(pieceSize, wire.count - offset)
+            buffer += wire[offset..<end]
+            offset = end
+            feeding: while true {
+                switch try decoder.next(in: buffer, readIndex: &readIndex, maxData: maxData) {
+                case .needMoreBytes:
+                    break feeding
+                case .data(let range):
+                    XCTAssertFalse(range.isEmpty)
+                    XCTAssertEqual(range.upperBound, readIndex, "a data span is consumed")
+                    decoded.body += buffer[range]
+                    decoded.spans.append(range.count)
+                case .done:
+                    XCTAssertTrue(decoder.isDone)
+                    XCTAssertEqual(try decoder.next(in: buffer, readIndex: &readIndex), .done, "done stays done")
+                    XCTAssertEqual(decoder.decodedByteCount, decoded.body.count)
+                    decoded.rest = Array(buffer[readIndex...]) + wire[offset...]
+                    return decoded
+                }
+            }
+        }
+        XCTAssertFalse(decoder.isDone)
+        return nil
+    }
+
+    /// Decodes whole, in odd pieces and byte by byte, and checks that all agree.
+    private func decodeEveryWay(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> Decoded? {
+        let wire = Array(text.utf8)
+        let whole = try decode(wire)
+        for pieceSize in [1, 2, 3, 7] {
+            let pieces = try decode(wire, pieceSize: pieceSize)
+            XCTAssertEqual(pieces?.body, whole?.body, "piece size \(pieceSize)", file: file, line: line)
+            XCTAssertEqual(pieces?.rest, whole?.rest, "piece size \(pieceSize)", file: file, line: line)
+        }
+        return whole
+    }
+
+    private func assertError(_ text: String, _ kind: ChunkedBodyError.Kind, _ detail: String,
+                             decoder: ChunkedBodyDecoder = decoder(),
+                             file: StaticString = #filePath, line: UInt = #line) {
+        for pieceSize in [Int.max, 1] {
+            do throws(ChunkedBodyError) {
+                let decoded = try decode(Array(text.utf8), pieceSize: pieceSize, decoder: decoder)
+                XCTFail("expected \(kind), decoded \(String(describing: decoded))", file: file, line: line)
+            } catch {
+                XCTAssertEqual(error, ChunkedBodyError(kind, detail), "piece size \(pieceSize)", file: file, line: line)
+            }
+        }
+    }
+
+    // MARK: decoding
+
+    func testChunksDecodeTheSameWholeOrByteByByte() throws {
+        let decoded = try XCTUnwrap(decodeEveryWay("5\r\nhello\r\n1\r\n,\r\n6\r\n world\r\n0\r\n\r\nGET / HTTP/1.1\r\n"))
+        XCTAssertEqual(String(decoding: decoded.body, as: UTF8.self), "hello, world")
+        XCTAssertEqual(decoded.spans, [5, 1, 6])
+        XCTAssertEqual(String(decoding: decoded.rest, as: UTF8.self), "GET / HTTP/1.1\r\n", "bytes after the body stay")
+    }
+
+    func testByteByByteFeedingReportsOneByteSpans() throws {
+        let decoded = try XCTUnwrap(decode(Array("3\r\nabc\r\n0\r\n\r\n".utf8), pieceSize: 1))
+        XCTAssertEqual(decoded.body, Array("abc".utf8))
+        XCTAssertEqual(decoded.spans, [1, 1, 1])
+    }
+
+    func testIncompleteBodyAsksForMoreBytes() throws {
+        for text in ["", "5", "5\r", "5\r\nhel", "5\r\nhello", "5\r\nhello\r", "5\r\nhello\r\n0\r\n", "0\r\nX: 1\r\n",
+                     "0\r\n\r"] {
+            XCTAssertNil(try decode(Array(text.utf8)), text)
+            XCTAssertNil(try decode(Array(text.utf8), pieceSize: 1), text)
+        }
+    }
+
+    func testSpansStopAtMaxDataAndAtChunkEnds() throws {
+        let decoded = try XCTUnwrap(decode(Array("a\r\n0123456789\r\n3\r\nabc\r\n0\r\n\r\n".utf8), maxData: 4))
+        XCTAssertEqual(decoded.spans, [4, 4, 2, 3])
+        XCTAssertEqual(decoded.body, Array("0123456789abc".utf8))
+    }
+
+    func testExtensionsWhitespaceAndBareLFAreAccepted() throws {
+        let decoded = try XCTUnwrap(decodeEveryWay(
+            "5;name=value;flag\r\nhello\r\n1A \r\n" + String(repeating: "z", count: 26) + "\r\n"
+            + "2\t;q=\"a;b\"\n!!\n0;last\n\n"))
+        XCTAssertEqual(String(decoding: decoded.body, as: UTF8.self), "hello" + String(repeating: "z", count: 26) + "!!")
+        XCTAssertEqual(decoded.rest, [])
+    }
+
+    func testUpperAndLowerCaseHexAndLeadingZeros() throws {
+        let body = String(repeating: "x", count: 0xAb)
+        let decoded = try XCTUnwrap(decodeEveryWay("000000000000000000000aB\r\n" + body + "\r\n00\r\n\r\n"))
+        XCTAssertEqual(decoded.body.count, 0xAB)
+    }
+
+    func testTrailersAreConsumedAndDropped() throws {
+        let decoded = try XCTUnwrap(decodeEveryWay("3\r\nabc\r\n0\r\nExpires: never\r\nX-Checksum: 1\r\n\r\nNEXT"))
+        XCTAssertEqual(decoded.body, Array("abc".utf8))
+        XCTAssertEqual(decoded.rest, Array("NEXT".utf8))
+    }
+
+    func testEmptyBody() throws {
+        let decoded = try XCTUnwrap(decodeEveryWay("0\r\n\r\n"))
+        XCTAssertEqual(decoded.body, [])
+        XCTAssertEqual(decoded.spans, [])
+    }
+
+    // MARK: errors
+
+    func testBadChunkSizesAreRefused() {
+        assertError("xyz\r\n", .badChunk, "chunk size is not hexadecimal")
+        assertError("\r\n", .badChunk, "chunk size is not hexadecimal")
+        assertError("-1\r\n", .badChunk, "chunk size is not hexadecimal")
+        assertError(" 3\r\n", .badChunk, "chunk size is not hexadecimal")
+        assertError("3 4\r\n", .badChunk, "unexpected bytes after chunk size")
+        assertError("0x3\r\n", .badChunk, "unexpected bytes after chunk size")
+        assertError("3g\r\n", .badChunk, "unexpected bytes after chunk size")
+    }
+
+    func testChunkSizeLineLengthIsBounded() throws {
+        let limit = ChunkedBodyDecoder.maxChunkSizeLineLength
+        // At the limit it is fine; one more byte, with or without a line end yet, is refused.
+        let longest = "1;" + String(repeating: "e", count: limit - 2)
+        XCTAssertEqual(try decode(Array((longest + "\r\nA\r\n0\r\n\r\n").utf8))?.body, Array("A".utf8))
+        assertError(longest + "e\r\n", .badChunk, "chunk size line too long")
+        assertError(longest + "e", .badChunk, "chunk size line too long")
+    }
+
+    func testHugeChunkSizesAreTooLargeNotAnOverflow() {
+        // More than 15 significant hex digits cannot fit any limit.
+        assertError("ffffffffffffffffffff\r\n", .bodyTooLarge, "chunk size too large")
+        assertError("1000000000000000\r\n", .bodyTooLarge, "chunk size too large")
+        assertError(String(repeating: "f", count: 15) + "\r\n", .bodyTooLarge, "chunked body exceeds 1048576 bytes")
+        // Int.max itself, as 16 digits.
+        assertError("7fffffffffffffff\r\n", .bodyTooLarge, "chunk size too large")
+    }
+
+    func testBodyLimitCountsEveryChunk() throws {
+        let limited = Self.decoder(maxBodySize: 10)
+        XCTAssertEqual(try decode(Array("6\r\nabcdef\r\n4\r\nghij\r\n0\r\n\r\n".utf8), decoder: limited)?.body.count, 10)
+        assertError("6\r\nabcdef\r\n5\r\nabcde\r\n", .bodyTooLarge, "chunked body exceeds 10 bytes", decoder: limited)
+        assertError("b\r\n", .bodyTooLarge, "chunked body exceeds 10 bytes", decoder: limited)
+    }
+
+    func testChunkDataMustEndWithCRLF() {
+        assertError("3\r\nabcd\r\n", .badChunk, "chunk data longer than its size")
+        assertError("3\r\nabc\rX", .badChunk, "chunk data not followed by CRLF")
+        assertError("3\r\nabc\r\r\n", .badChunk, "chunk data not followed by CRLF")
+        assertError("3\r\nabc0\r\n\r\n", .badChunk, "chunk data longer than its size")
+    }
+
+    func testTrailerSectionBudgetCountsItsEndOnlyWhenAsked() throws {
+        // One field line of 18 bytes + CRLF = 20 bytes; the final empty line would make it 22.
+        let text = "0\r\nX: 123456789012345\r\n\r\n"
+        let withoutEnd = Self.decoder(maxTrailerSectionSize: 20, countsTrailerSectionEnd: false)
+        XCTAssertNotNil(try decode(Array(text.utf8), decoder: withoutEnd))
+        let withEnd = Self.decoder(maxTrailerSectionSize: 22, countsTrailerSectionEnd: true)
+        XCTAssertNotNil(try decode(Array(text.utf8), decoder: withEnd))
+        assertError(text, .trailerSectionTooLarge, "trailer section exceeds 21 bytes",
+                    decoder: Self.decoder(maxTrailerSectionSize: 21, countsTrailerSectionEnd: true))
+        assertError(text, .trailerSectionTooLarge, "trailer section exceeds 19 bytes",
+                    decoder: Self.decoder(maxTrailerSectionSize: 19, countsTrailerSectionEnd: false))
+    }
+
+    func testTrailerLineWithoutEndIsBoundedByTheBudget() {
+        let budget = Self.decoder(maxTrailerSectionSize: 64)
+        assertError("0\r\nX: " + String(repeating: "v", count: 100), .trailerSectionTooLarge, "trailer section too long",
+                    decoder: budget)
+        assertError("0\r\nA: 1\r\nX: " + String(repeating: "v", count: 60) + "\r\n", .trailerSectionTooLarge,
+                    "trailer section too long", decoder: budget)
+    }
+
+    // MARK: lines
+
+    func testLineScannerResumesAfterTheCallerDropsConsumedBytes() {
+        var scanner = LineScanner()
+        var buffer = Array("skip\nabc".utf8)
+        var readIndex = 0
+        XCTAssertEqual(scanner.takeLine(in: buffer, readIndex: &readIndex, maxLength: 10), .line(0..<4))
+        XCTAssertEqual(readIndex, 5)
+        XCTAssertEqual(scanner.takeLine(in: buffer, readIndex: &readIndex, maxLength: 10), .incomplete)
+        buffer.removeSubrange(0..<readIndex)
+        readIndex = 0
+        buffer += Array("de\r\nrest".utf8)
+        XCTAssertEqual(scanner.takeLine(in: buffer, readIndex: &readIndex, maxLength: 10), .line(0..<5))
+        XCTAssertEqual(String(decoding: buffer[0..<5], as: UTF8.self), "abcde")
+        XCTAssertEqual(readIndex, 7)
+    }
+
+    func testLineScannerRefusesLongLinesWithoutConsuming() {
+        var scanner = LineScanner()
+        var readIndex = 0
+        XCTAssertEqual(scanner.takeLine(in: Array("abcd".utf8), readIndex: &readIndex, maxLength: 3), .tooLong)
+        XCTAssertEqual(scanner.takeLine(in: Array("abcd\r\n".utf8), readIndex: &readIndex, maxLength: 3), .tooLong)
+        XCTAssertEqual(readIndex, 0)
+        // The CR of CRLF does not count; a lone CR still waiting for its LF does.
+        scanner.reset()
+        XCTAssertEqual(scanner.takeLine(in: Array("abc\r\n".utf8), readIndex: &readIndex, maxLength: 3), .line(0..<3))
+        readIndex = 0
+        scanner.reset()
+        XCTAssertEqual(scanner.takeLine(in: Array("abc\r".utf8), readIndex: &readIndex, maxLength: 3), .tooLong)
+    }
+}
