@@ -23,6 +23,7 @@ struct ServeCommand: ParsableCommand {
         SIGTERM or SIGINT stops accepting, lets in-flight requests finish within \
         GATEWAY_GRACE_SECONDS, closes the broker connections and exits 0.
         """,
+        version: "0.1.0",
         subcommands: [EmulatorCommand.self, ConformanceCommand.self])
 
     @Option(name: .long, help: "Listen on HOST:PORT; port 0 picks a free port (GATEWAY_LISTEN, default 127.0.0.1:8080).")
