@@ -51,7 +51,8 @@ public final class Gateway: Sendable {
         }
         let routes = router
         let authorizer = configuration.accessPolicy.isEnabled
-            ? RequestAuthorizer(policy: configuration.accessPolicy, routes: routes) : nil
+            ? RequestAuthorizer(policy: configuration.accessPolicy, routes: routes, cors: configuration.cors) : nil
+        let cors = configuration.cors.isEnabled ? CORSResponder(policy: configuration.cors, routes: routes) : nil
 
         let accessLog = configuration.accessLog
             ? AccessLog(sink: log, trustedProxies: Set(configuration.trustedProxies), authorizer: authorizer) : nil
@@ -75,16 +76,21 @@ public final class Gateway: Sendable {
             let requestID = RequestContext.requestID(from: request)
             request.headers.set("X-Request-ID", requestID)
             var response: HTTPResponse
-            switch authorizer?.decide(request) ?? .allow {
-            case .allow:
-                response = routes.handle(request)
-            case .deny(let problem, let pattern):
-                metrics.recordAuthDenial(status: problem.status)
-                response = problem.response(instance: request.path, requestID: requestID)
-                response.routePattern = pattern
-            case .reject(let problem, let pattern):
-                response = problem.response(instance: request.path, requestID: requestID)
-                response.routePattern = pattern
+            if let preflight = cors?.preflightResponse(to: request, requestID: requestID) {
+                response = preflight
+            } else {
+                switch authorizer?.decide(request) ?? .allow {
+                case .allow:
+                    response = routes.handle(request)
+                case .deny(let problem, let pattern):
+                    metrics.recordAuthDenial(status: problem.status)
+                    response = problem.response(instance: request.path, requestID: requestID)
+                    response.routePattern = pattern
+                case .reject(let problem, let pattern):
+                    response = problem.response(instance: request.path, requestID: requestID)
+                    response.routePattern = pattern
+                }
+                cors?.addHeaders(to: &response, for: request)
             }
             response.headers.set("X-Request-ID", requestID)
             return response

@@ -59,6 +59,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// `GATEWAY_TOKENS_FILE`, `GATEWAY_TOKENS` and `GATEWAY_METRICS_PUBLIC`: bearer tokens
     /// (read-write or read-only). None configured, the default, means no authentication.
     public var accessPolicy = AccessPolicy()
+    /// `GATEWAY_CORS_ORIGINS`: `*` or comma-separated origins (`https://app.example.com`) whose
+    /// browser scripts may call the gateway (CORS). Unset, the default, sends no CORS headers.
+    public var cors = CORSPolicy()
 
     public init() {}
 
@@ -104,6 +107,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
             try accessPolicy.load(tokenList: list)
         }
         accessPolicy.metricsPublic = try Self.boolean(environment, "GATEWAY_METRICS_PUBLIC") ?? false
+        if let origins = environment["GATEWAY_CORS_ORIGINS"] {
+            cors = try CORSPolicy(origins: origins, variable: "GATEWAY_CORS_ORIGINS")
+        }
     }
 
     static func boolean(_ environment: [String: String], _ name: String) throws -> Bool? {

@@ -56,6 +56,18 @@ info:
     a token was given). A read-only (`ro`) token may GET and HEAD anything and POST read
     statements (SELECT, SHOW, DESCRIBE, EXISTS, GET LISTING) to `/ns/{ns}/query`; anything
     else gets 403. A read-write (`rw`) token may do everything.
+
+    **CORS** (Fetch standard, CORS protocol) is optional and off unless the gateway is given
+    origins (`GATEWAY_CORS_ORIGINS`: exact `scheme://host[:port]` origins, or `*`). Then a
+    request whose `Origin` is allowed gets `Access-Control-Allow-Origin` (the origin, with
+    `Vary: Origin`; `*` when all origins are allowed and the request carries no credentials)
+    and `Access-Control-Expose-Headers: X-Request-ID, Retry-After, WWW-Authenticate, Location`,
+    on every response including problems and streams. A preflight (`OPTIONS` with `Origin` and
+    `Access-Control-Request-Method`) to a known path gets 204 with the path's methods in
+    `Access-Control-Allow-Methods`, the requested headers among `Authorization`,
+    `Content-Type`, `Accept` and `X-Request-ID` in `Access-Control-Allow-Headers`, and
+    `Access-Control-Max-Age: 600`; it needs no token. A preflight from another origin gets
+    403. With CORS off, `OPTIONS` gets 405 with `Allow`.
 servers:
   - url: http://127.0.0.1:8080
 security:

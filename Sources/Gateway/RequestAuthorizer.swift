@@ -12,6 +12,9 @@ import HTTPServer
 struct RequestAuthorizer: Sendable {
     let policy: AccessPolicy
     let routes: HTTPRouter
+    /// A CORS preflight from an allowed origin passes without a token: browsers never send
+    /// one on a preflight (Fetch §4.8), and the gateway answers it without running a route.
+    var cors = CORSPolicy()
 
     /// What the request presented.
     enum Credential: Equatable {
@@ -38,7 +41,7 @@ struct RequestAuthorizer: Sendable {
 
     func decide(_ request: HTTPRequest) -> Decision {
         let pattern = routePattern(of: request)
-        if isOpen(request, pattern: pattern) { return .allow }
+        if isOpen(request, pattern: pattern) || cors.isAllowedPreflight(request) { return .allow }
         switch credential(of: request) {
         case .absent:
             return .deny(Self.unauthorized(invalidToken: false,
@@ -82,7 +85,8 @@ struct RequestAuthorizer: Sendable {
             if status == 403, case .deny = decide(request) { return "denied" }
             return "ro"
         case .absent, .invalid:
-            return isOpen(request, pattern: routePattern(of: request)) ? "none" : "denied"
+            return isOpen(request, pattern: routePattern(of: request)) || cors.isAllowedPreflight(request)
+                ? "none" : "denied"
         }
     }
 

@@ -14,11 +14,14 @@ struct ServeCommand: ParsableCommand {
         HYPERTABLE_POOL_MAX_IDLE_MSECS, HYPERTABLE_MAX_FRAME_BYTES, GATEWAY_LISTEN, GATEWAY_WORKERS, \
         GATEWAY_QUEUE_DEPTH, GATEWAY_MAX_BODY_BYTES, GATEWAY_GRACE_SECONDS, GATEWAY_TRUSTED_PROXIES, \
         GATEWAY_ACCESS_LOG, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, GATEWAY_TOKENS_FILE, GATEWAY_TOKENS, \
-        GATEWAY_METRICS_PUBLIC); a flag given on the command line wins.
+        GATEWAY_METRICS_PUBLIC, GATEWAY_CORS_ORIGINS); a flag given on the command line wins.
 
         Authentication is off unless tokens are configured: then every request but the health \
         probes and /openapi.yaml (and /metrics with GATEWAY_METRICS_PUBLIC=1) needs \
         "Authorization: Bearer <token>"; a read-only token may GET, HEAD and POST read statements.
+
+        CORS is off unless origins are configured: then browser scripts from those origins (or any, \
+        with "*") may call the gateway; preflights are answered without a token.
 
         SIGTERM or SIGINT stops accepting, lets in-flight requests finish within \
         GATEWAY_GRACE_SECONDS, closes the broker connections and exits 0.
@@ -53,6 +56,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Bearer tokens, one \"<token> rw|ro\" per line, read once at start; tokens turn authentication on (GATEWAY_TOKENS_FILE).")
     var tokensFile: String?
 
+    @Option(name: .long, help: "Origins whose browser scripts may call the gateway, comma-separated scheme://host[:port], or \"*\" (GATEWAY_CORS_ORIGINS, default none: CORS off).")
+    var corsOrigins: String?
+
     @Flag(name: .long, help: "Run the embedded in-memory broker in this process and use it. Data lives in memory only.")
     var embedded = false
 
@@ -70,6 +76,7 @@ struct ServeCommand: ParsableCommand {
         if let tlsCert { environment["GATEWAY_TLS_CERT"] = tlsCert }
         if let tlsKey { environment["GATEWAY_TLS_KEY"] = tlsKey }
         if let tokensFile { environment["GATEWAY_TOKENS_FILE"] = tokensFile }
+        if let corsOrigins { environment["GATEWAY_CORS_ORIGINS"] = corsOrigins }
         let configuration: GatewayConfiguration
         do {
             configuration = try GatewayConfiguration(environment: environment)
