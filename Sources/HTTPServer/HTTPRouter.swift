@@ -34,6 +34,9 @@ public struct HTTPRouter: Sendable {
     }
 
     private var nodes = [Node()]
+    /// Methods with at least one streaming route: any other method answers
+    /// `streamsRequestBody` without matching the path (it runs for every request with a body).
+    private var streamingMethods: Set<HTTPMethod> = []
 
     /// Builds error responses (404, 405, 400 for a malformed path, 500 for a failed handler).
     public var problemResponder: @Sendable (HTTPStatus, String) -> HTTPResponse = { status, detail in
@@ -81,6 +84,7 @@ public struct HTTPRouter: Sendable {
         }
         nodes[current].routes[method] = Route(pattern: pattern, parameterNames: names, handler: handler,
                                               streamsBody: streamingBody)
+        if streamingBody { streamingMethods.insert(method) }
     }
 
     public mutating func get(_ pattern: String, _ handler: @escaping Handler) { add(.get, pattern, handler) }
@@ -102,6 +106,7 @@ public struct HTTPRouter: Sendable {
 
     /// Whether the route that `method` and the raw `path` reach was added with `streamingBody: true`.
     public func streamsRequestBody(method: HTTPMethod, path: String) -> Bool {
+        guard streamingMethods.contains(method) else { return false }
         guard case .some(.some(let best)) = bestPathMatch(path) else { return false }
         return nodes[best.node].routes[method]?.streamsBody == true
     }
