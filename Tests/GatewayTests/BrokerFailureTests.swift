@@ -93,30 +93,16 @@ final class BrokerFailureTests: XCTestCase {
     }
 
     func testReadinessFailsWhenTheOnlyConnectionIsStuckOnAHungBroker() throws {
-        let blackHole = try BlackHoleServer()
-        defer { blackHole.stop() }
-        let gateway = try makeGateway(brokerPort: blackHole.port) {
-            $0.poolSize = 1
-            $0.maxOverflow = 0
-            $0.poolTimeoutMilliseconds = 100
-            $0.brokerTimeoutMilliseconds = 3_000
-        }
-        defer { gateway.shutdown() }
+        let (blackHole, gateway) = try gatewayWithOneConnectionToAHungBroker()
+        defer { gateway.shutdown(); blackHole.stop() }
         occupyOneConnection(of: gateway)
         // No connection ever came back healthy: the broker is not known to answer.
         XCTAssertEqual(try HTTPTestClient(port: gateway.port).request("GET", "/health/ready").status, 503)
     }
 
     func testExhaustedPoolAnswers503WithRetryAfter() throws {
-        let blackHole = try BlackHoleServer()
-        defer { blackHole.stop() }
-        let gateway = try makeGateway(brokerPort: blackHole.port) {
-            $0.poolSize = 1
-            $0.maxOverflow = 0
-            $0.poolTimeoutMilliseconds = 100
-            $0.brokerTimeoutMilliseconds = 3_000
-        }
-        defer { gateway.shutdown() }
+        let (blackHole, gateway) = try gatewayWithOneConnectionToAHungBroker()
+        defer { gateway.shutdown(); blackHole.stop() }
         // The first request holds the only connection while the broker stays silent.
         occupyOneConnection(of: gateway)
         XCTAssertEqual(gateway.pool.statistics.inUse, 1)
@@ -264,6 +250,24 @@ final class BrokerFailureTests: XCTestCase {
         let gateway = try Gateway(configuration: configuration)
         try gateway.start()
         return gateway
+    }
+
+    /// A gateway whose pool holds one connection (no overflow, 100 ms wait) to a broker that
+    /// never answers (3 s call deadline).
+    private func gatewayWithOneConnectionToAHungBroker() throws -> (BlackHoleServer, Gateway) {
+        let blackHole = try BlackHoleServer()
+        do {
+            let gateway = try makeGateway(brokerPort: blackHole.port) {
+                $0.poolSize = 1
+                $0.maxOverflow = 0
+                $0.poolTimeoutMilliseconds = 100
+                $0.brokerTimeoutMilliseconds = 3_000
+            }
+            return (blackHole, gateway)
+        } catch {
+            blackHole.stop()
+            throw error
+        }
     }
 
     /// Sends a query from another thread and returns once it holds a pooled connection.
