@@ -5,11 +5,9 @@ import HTTPServer
 /// class (`rw`, `ro`), `none` without one, `denied` when the guard refused it. Never the token.
 struct AccessLog: Sendable {
     let sink: @Sendable (String) -> Void
-    let trustedProxies: Set<String>
-    /// Classifies each request for the `auth` field; nil when authentication is off.
-    var authorizer: RequestAuthorizer?
 
-    func record(_ exchange: HTTPExchangeRecord, wallClockSeconds: Double) {
+    /// - Parameter auth: the request's class for the `auth` field.
+    func record(_ exchange: HTTPExchangeRecord, auth: String, wallClockSeconds: Double) {
         var json = JSONWriter(capacity: 256)
         json.beginObject()
         json.key("ts")
@@ -19,7 +17,7 @@ struct AccessLog: Sendable {
             json.field("method", request.method.rawValue)
             // The raw target, bounded: paths may carry row keys of any length.
             json.field("path", String(request.path.prefix(512)))
-            json.field("client", RequestContext.clientAddress(of: request, trustedProxies: trustedProxies))
+            json.field("client", request.context.clientAddress)
         } else {
             json.field("client", exchange.remoteAddress?.host ?? "-")
         }
@@ -30,8 +28,11 @@ struct AccessLog: Sendable {
         let milliseconds = Double(seconds) * 1000 + Double(attoseconds) / 1e15
         json.key("duration_ms")
         json.string(formatMilliseconds(milliseconds))
-        json.field("auth", authorizer?.logClass(of: exchange.request, status: exchange.status.code) ?? "none")
-        if let requestID = exchange.responseHeaders["X-Request-ID"] { json.field("request_id", requestID) }
+        json.field("auth", auth)
+        if let requestID = exchange.request?.context.requestID ?? exchange.responseHeaders["X-Request-ID"],
+           !requestID.isEmpty {
+            json.field("request_id", requestID)
+        }
         if let error = exchange.error { json.field("error", String(describing: error)) }
         json.endObject()
         sink(String(decoding: json.bytes, as: UTF8.self))

@@ -16,7 +16,7 @@ struct CORSResponder: Sendable {
     /// - Origin not allowed: 403, without CORS fields.
     func preflightResponse(to request: HTTPRequest, requestID: String) -> HTTPResponse? {
         guard CORSPolicy.isPreflight(request) else { return nil }
-        let match = routes.match(method: request.method, path: request.path)
+        let match = request.context.route ?? routes.resolve(method: request.method, path: request.path)
         if case .found = match { return nil }
         guard let origin = policy.origin(allowedFor: request) else {
             let shown = CORSPolicy.origin(of: request) ?? ""
@@ -96,9 +96,9 @@ struct CORSResponder: Sendable {
     }
 
     /// The access log's route for a preflight: the pattern of the route its path reaches.
-    private func routePattern(of match: HTTPRouter.Match, path: String) -> String? {
+    private func routePattern(of match: HTTPRouter.Resolution, path: String) -> String? {
         guard case .methodNotAllowed(let allowed) = match, let method = allowed.first,
-              case .found(let pattern, _, _) = routes.match(method: method, path: path) else { return nil }
-        return pattern
+              case .found(let found) = routes.resolve(method: method, path: path) else { return nil }
+        return found.pattern
     }
 }

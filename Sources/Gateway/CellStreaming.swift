@@ -83,7 +83,7 @@ struct CellStreaming: Sendable {
                   withResults: Bool = false, request: HTTPRequest) -> HTTPResponse {
         let metrics = handling.metrics
         let instance = request.path
-        let requestID = request.headers["X-Request-ID"]
+        let requestID = request.context.requestID
         var response = HTTPResponse(status: .ok, headers: ["Content-Type": format.contentType]) { writer in
             var encoder = CellBodyEncoder(format: format, encoding: encoding, withResults: withResults)
             encoder.begin()

@@ -23,7 +23,7 @@ public final class Gateway: Sendable {
                                                             timeoutMilliseconds: configuration.brokerTimeoutMilliseconds,
                                                             maxFrameSize: configuration.maxFrameBytes)
         self.connector = connector
-        let pool = ConnectionPool(configuration: configuration.pool,
+        let pool = ConnectionPool(configuration: configuration.effectivePool,
                                   connect: { try connector.connect() },
                                   close: { service in (service as? HypertableConnection)?.close() })
         self.pool = pool
@@ -45,56 +45,27 @@ public final class Gateway: Sendable {
         RowRoutes(pool: pool, handling: handling).register(in: &router)
         CellRoutes(pool: pool, handling: handling).register(in: &router)
         OpenAPIRoute().register(in: &router)
-        router.get("/metrics") { _, _ in
+        router.get("/metrics", runsInline: true) { _, _ in
             HTTPResponse(headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
                          body: Array(metrics.render().utf8))
         }
         let routes = router
-        let authorizer = configuration.accessPolicy.isEnabled
-            ? RequestAuthorizer(policy: configuration.accessPolicy, routes: routes, cors: configuration.cors) : nil
-        let cors = configuration.cors.isEnabled ? CORSResponder(policy: configuration.cors, routes: routes) : nil
-
-        let accessLog = configuration.accessLog
-            ? AccessLog(sink: log, trustedProxies: Set(configuration.trustedProxies), authorizer: authorizer) : nil
-        var serverConfiguration = HTTPServerConfiguration(
+        let pipeline = RequestPipeline(
+            routes: routes,
+            authorizer: configuration.accessPolicy.isEnabled
+                ? RequestAuthorizer(policy: configuration.accessPolicy, cors: configuration.cors) : nil,
+            cors: configuration.cors.isEnabled ? CORSResponder(policy: configuration.cors, routes: routes) : nil,
+            metrics: metrics,
+            accessLog: configuration.accessLog ? AccessLog(sink: log) : nil,
+            trustedProxies: Set(configuration.trustedProxies))
+        let serverConfiguration = HTTPServerConfiguration(
             host: configuration.listenHost, port: configuration.listenPort,
             limits: HTTPParserLimits(maxBodySize: configuration.maxBodyBytes),
             workerCount: configuration.workers, workerQueueCapacity: configuration.queueDepth, tls: configuration.tls)
-        serverConfiguration.streamsRequestBody = { method, path in routes.streamsRequestBody(method: method, path: path) }
-        server = HTTPServer(configuration: serverConfiguration, onCompletion: { exchange in
-            let route = exchange.routePattern ?? "unmatched"
-            let (seconds, attoseconds) = exchange.duration.components
-            metrics.recordRequest(route: route, method: exchange.request?.method.rawValue ?? "-",
-                                  status: exchange.status.code,
-                                  seconds: Double(seconds) + Double(attoseconds) / 1e18,
-                                  bytes: exchange.bytesSent)
-            accessLog?.record(exchange, wallClockSeconds: Date().timeIntervalSince1970)
-        }) { request in
-            // Every request carries an id from here on: handlers put it in problem bodies,
-            // the response echoes it, the access log prints it.
-            var request = request
-            let requestID = RequestContext.requestID(from: request)
-            request.headers.set("X-Request-ID", requestID)
-            var response: HTTPResponse
-            if let preflight = cors?.preflightResponse(to: request, requestID: requestID) {
-                response = preflight
-            } else {
-                switch authorizer?.decide(request) ?? .allow {
-                case .allow:
-                    response = routes.handle(request)
-                case .deny(let problem, let pattern):
-                    metrics.recordAuthDenial(status: problem.status)
-                    response = problem.response(instance: request.path, requestID: requestID)
-                    response.routePattern = pattern
-                case .reject(let problem, let pattern):
-                    response = problem.response(instance: request.path, requestID: requestID)
-                    response.routePattern = pattern
-                }
-                cors?.addHeaders(to: &response, for: request)
-            }
-            response.headers.set("X-Request-ID", requestID)
-            return response
-        }
+        server = HTTPServer(configuration: serverConfiguration,
+                            admit: { head in pipeline.admit(&head) },
+                            onCompletion: { exchange in pipeline.completed(exchange) },
+                            handler: { request in pipeline.respond(to: request) })
     }
 
     private static func registerGauges(metrics: Metrics, pool: ConnectionPool) {

@@ -24,17 +24,42 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var maxFrameBytes = 16 * 1024 * 1024
     /// The pool's settings (`HYPERTABLE_POOL_SIZE`, `HYPERTABLE_MAX_OVERFLOW`,
     /// `HYPERTABLE_POOL_TIMEOUT_MSECS`, `HYPERTABLE_POOL_MAX_IDLE_MSECS`), read by
-    /// `PoolConfiguration(environment:)`, the one place that knows them.
+    /// `PoolConfiguration(environment:)`, the one place that knows them. Its size and overflow
+    /// apply only where they were set (`poolSizedByWorkers` false): see `effectivePool`.
     public var pool = PoolConfiguration()
+    /// True until a pool size is given (`HYPERTABLE_POOL_SIZE`, `--pool-size`, `poolSize`):
+    /// then the pool keeps one connection per worker and makes no overflow connections.
+    public var poolSizedByWorkers = true
     /// `HYPERTABLE_POOL_SIZE`: idle connections kept; 0 opens one per request.
     public var poolSize: Int {
-        get { pool.size }
-        set { pool.size = newValue }
+        get { effectivePool.size }
+        set {
+            pool.size = newValue
+            poolSizedByWorkers = false
+        }
     }
     /// `HYPERTABLE_MAX_OVERFLOW`: extra connections when all are busy, closed on return.
     public var maxOverflow: Int {
-        get { pool.maxOverflow }
-        set { pool.maxOverflow = newValue }
+        get { effectivePool.maxOverflow }
+        set {
+            pool.maxOverflow = newValue
+            overflowGiven = true
+        }
+    }
+    /// Whether an overflow was given; without one, a pool sized by workers makes none.
+    var overflowGiven = false
+
+    /// The pool the gateway runs. A worker holds at most one broker connection at a time, so
+    /// with no size given the pool keeps exactly `workers` connections: no request ever opens,
+    /// namespace-opens, namespace-closes or closes one (flask-hypertable's 5 + 10 with 32
+    /// workers churned overflow connections on every busy request). A size that was given keeps
+    /// flask-hypertable's meaning, overflow included.
+    public var effectivePool: PoolConfiguration {
+        guard poolSizedByWorkers else { return pool }
+        var sized = pool
+        sized.size = min(workers, PoolConfiguration.maximumConnections)
+        if !overflowGiven { sized.maxOverflow = 0 }
+        return sized
     }
     /// `HYPERTABLE_POOL_TIMEOUT_MSECS`: how long a request waits for a connection before 503.
     public var poolTimeoutMilliseconds: Int {
@@ -83,6 +108,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
             ?? maxFrameBytes
         do {
             pool = try PoolConfiguration(environment: environment)
+            poolSizedByWorkers = environment["HYPERTABLE_POOL_SIZE"].map { $0.trimmingSpaces.isEmpty } ?? true
+            overflowGiven = environment["HYPERTABLE_MAX_OVERFLOW"].map { !$0.trimmingSpaces.isEmpty } ?? false
         } catch {
             throw ConfigurationError(variable: error.variable, value: error.value, expected: error.reason)
         }

@@ -11,16 +11,15 @@ struct HealthRoutes: Sendable {
     let probeWaitMilliseconds: Int
 
     func register(in router: inout HTTPRouter) {
-        router.get("/health/live") { _, _ in
-            var json = JSONWriter()
-            json.beginObject()
-            json.field("status", "ok")
-            json.endObject()
-            return jsonResponse(json)
+        // Answered on the connection's I/O thread: liveness must not queue behind broker calls.
+        router.get("/health/live", runsInline: true) { _, _ in
+            HTTPResponse.json(Self.liveBody)
         }
         router.get("/health/ready") { request, _ in ready(request) }
         router.get("/health") { request, _ in ready(request) }
     }
+
+    static let liveBody = Array(#"{"status":"ok"}"#.utf8)
 
     /// How recent a healthy return must be for a saturated pool to count as ready.
     static let recentAnswerSeconds = 10.0
@@ -41,7 +40,7 @@ struct HealthRoutes: Sendable {
                 return Problem(status: 503, title: "Service Unavailable",
                                detail: "the broker reports status \(status.code): \(status.text)",
                                type: "/problems/broker-not-ready", retryAfter: 1)
-                    .response(instance: request.path, requestID: request.headers["X-Request-ID"])
+                    .response(instance: request.path, requestID: request.context.requestID)
             }
             var json = JSONWriter()
             json.beginObject()
@@ -87,7 +86,7 @@ struct HealthRoutes: Sendable {
             problem.status = 503
             problem.title = "Service Unavailable"
             problem.retryAfter = 1
-            return problem.response(instance: request.path, requestID: request.headers["X-Request-ID"])
+            return problem.response(instance: request.path, requestID: request.context.requestID)
         }
     }
 }

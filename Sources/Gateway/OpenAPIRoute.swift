@@ -6,7 +6,7 @@ import HTTPServer
 struct OpenAPIRoute: Sendable {
     func register(in router: inout HTTPRouter) {
         let body = Array((OpenAPIDocument.yaml + "\n").utf8)
-        router.get("/openapi.yaml") { _, _ in
+        router.get("/openapi.yaml", runsInline: true) { _, _ in
             HTTPResponse(headers: ["Content-Type": "application/yaml; charset=utf-8",
                                    "Cache-Control": "public, max-age=300"], body: body)
         }

@@ -17,7 +17,17 @@ struct QueryRoutes: Sendable {
             handling.respond(request) {
                 let namespace = try namespaceName(parameters)
                 let hql = try Self.statement(fromBody: request)
-                return try run(hql, in: namespace, request: request)
+                // Parsed once: the read-only token's guard, the point-lookup shortcut and the
+                // broker call all use this.
+                let parsed: HQLStatement?
+                if request.context.mayWrite {
+                    parsed = try? HQLParser.parse(hql)
+                } else {
+                    let statement = try Self.parseStatement(hql)
+                    try Self.requireReadForToken(statement.kind)
+                    parsed = statement
+                }
+                return try run(hql, parsed: parsed, in: namespace, request: request)
             }
         }
         router.get("/ns/{ns...}/query") { request, parameters in
@@ -26,15 +36,24 @@ struct QueryRoutes: Sendable {
                 guard let hql = request.queryValue("hql"), !hql.isEmpty else {
                     throw Problem.badRequest("give the statement as ?hql=...")
                 }
-                try Self.requireRead(hql)
-                return try run(hql, in: namespace, request: request)
+                let statement = try Self.parseStatement(hql)
+                try Self.requireRead(statement.kind)
+                return try run(hql, parsed: statement, in: namespace, request: request)
             }
         }
     }
 
+    /// A read-only token may POST read statements only.
+    static func requireReadForToken(_ kind: HQLStatementKind) throws {
+        guard kind == .read else {
+            let kindName = kind == .write ? "write statements (INSERT, DELETE)"
+                : "DDL statements (CREATE, DROP, ALTER, RENAME)"
+            throw RequestAuthorizer.readOnlyForbidden("it may not run \(kindName)")
+        }
+    }
+
     /// A GET must not change data (RFC 9110 §9.2.1, safe methods): only read statements pass.
-    static func requireRead(_ hql: String) throws {
-        let kind = try statementKind(hql)
+    static func requireRead(_ kind: HQLStatementKind) throws {
         guard kind == .read else {
             // RFC 9110 §15.5.6: a 405 names the methods that would work.
             var problem = Problem(status: 405, title: "Method Not Allowed",
@@ -45,11 +64,11 @@ struct QueryRoutes: Sendable {
         }
     }
 
-    /// The statement's kind (`HQLClassifier`); one that does not parse is a 400 with
-    /// Hypertable's HQL_PARSE_ERROR. Also the read-only token's guard (`RequestAuthorizer`).
-    static func statementKind(_ hql: String) throws -> HQLStatementKind {
+    /// The statement, parsed; one that does not parse is a 400 with Hypertable's
+    /// HQL_PARSE_ERROR (where the gateway must know the statement's kind before the broker runs it).
+    static func parseStatement(_ hql: String) throws -> HQLStatement {
         do {
-            return try HQLClassifier.classify(hql)
+            return try HQLParser.parse(hql)
         } catch {
             throw Problem(status: 400, title: "Bad Request", detail: "cannot parse the statement: \(error)",
                           type: "/problems/hypertable/hql_parse_error",
@@ -58,9 +77,9 @@ struct QueryRoutes: Sendable {
         }
     }
 
-    func run(_ hql: String, in namespace: String, request: HTTPRequest) throws -> HTTPResponse {
+    func run(_ hql: String, parsed: HQLStatement?, in namespace: String, request: HTTPRequest) throws -> HTTPResponse {
         let encoding = try CellEncoding(queryItems: request.queryItems)
-        switch Self.selectShape(hql) {
+        switch Self.selectShape(parsed) {
         case .point:
             if let response = try pointSelect(hql, in: namespace, encoding: encoding, request: request) {
                 return response
@@ -132,8 +151,8 @@ struct QueryRoutes: Sendable {
     /// How a statement is run: a SELECT of at most `maxPointRows` exact rows is a point
     /// lookup, any other SELECT a scan; a statement that does not parse goes to the broker,
     /// which reports the error with its own code.
-    static func selectShape(_ hql: String) -> SelectShape {
-        guard let statement = try? HQLParser.parse(hql), case .select(let select) = statement else {
+    static func selectShape(_ statement: HQLStatement?) -> SelectShape {
+        guard let statement, case .select(let select) = statement else {
             return .notSelect
         }
         let exactRows = !select.rowIntervals.isEmpty && select.rowIntervals.count <= maxPointRows

@@ -1,17 +1,15 @@
 import Foundation
-import HQL
 import HTTPServer
 
-/// The guard every request passes before its route runs (design.md, "a request's way through",
-/// step 2), when the `AccessPolicy` has tokens: the bearer token (RFC 6750 §2.1) must be known,
-/// and a read-only token may only read.
+/// The guard every request passes when its head is complete, before any body byte is read
+/// (so a refused client costs no buffer and no worker), when the `AccessPolicy` has tokens: the
+/// bearer token (RFC 6750 §2.1) must be known, and a read-only token may only read.
 ///
 /// Always open, so that load balancers and tooling need no secret: `GET /health/live`,
 /// `/health/ready`, `/health` and `/openapi.yaml`; `/metrics` too when the policy makes it public.
-/// The route is found with the router's own matching, so the guard and the dispatch agree.
+/// The route is the one the request's context carries: the guard and the dispatch agree.
 struct RequestAuthorizer: Sendable {
     let policy: AccessPolicy
-    let routes: HTTPRouter
     /// A CORS preflight from an allowed origin passes without a token: browsers never send
     /// one on a preflight (Fetch §4.8), and the gateway answers it without running a route.
     var cors = CORSPolicy()
@@ -26,12 +24,12 @@ struct RequestAuthorizer: Sendable {
     }
 
     enum Decision {
-        case allow
+        /// Let it through; `principal` is the access log's `auth` class and `mayWrite` false
+        /// for a read-only token, whose statements the query route classifies itself (the only
+        /// decision that needs the body, made where the statement is parsed anyway).
+        case allow(principal: String, mayWrite: Bool)
         /// Refused by the policy: 401 (who are you?) or 403 (not with this token).
-        case deny(Problem, routePattern: String?)
-        /// The request is malformed in a way that keeps the guard from deciding (a read-only
-        /// token's statement that does not parse): the client's mistake, not a denial.
-        case reject(Problem, routePattern: String?)
+        case deny(Problem)
     }
 
     static let openPatterns: Set<String> = ["/health/live", "/health/ready", "/health", "/openapi.yaml"]
@@ -39,54 +37,30 @@ struct RequestAuthorizer: Sendable {
     static let queryPattern = "/ns/{ns...}/query"
     static let realm = "hypertable-gateway"
 
-    func decide(_ request: HTTPRequest) -> Decision {
-        let pattern = routePattern(of: request)
-        if isOpen(request, pattern: pattern) || cors.isAllowedPreflight(request) { return .allow }
-        switch credential(of: request) {
+    /// Decides from the head alone (method, route, `Authorization`).
+    func decide(_ request: HTTPRequest, route: HTTPRouter.Resolution, routeForGet: () -> HTTPRouter.Resolution)
+        -> Decision {
+        let pattern = Self.pattern(of: route)
+        let credential = credential(of: request)
+        if isOpen(request, pattern: pattern, routeForGet: routeForGet) || cors.isAllowedPreflight(request) {
+            if case .valid(let access) = credential { return .allow(principal: access.rawValue, mayWrite: true) }
+            return .allow(principal: "none", mayWrite: true)
+        }
+        switch credential {
         case .absent:
             return .deny(Self.unauthorized(invalidToken: false,
-                                           detail: "this gateway needs a bearer token: send \"Authorization: Bearer <token>\""),
-                         routePattern: pattern)
+                                           detail: "this gateway needs a bearer token: send \"Authorization: Bearer <token>\""))
         case .invalid:
-            return .deny(Self.unauthorized(invalidToken: true, detail: "the bearer token is not valid"),
-                         routePattern: pattern)
+            return .deny(Self.unauthorized(invalidToken: true, detail: "the bearer token is not valid"))
         case .valid(.readWrite):
-            return .allow
+            return .allow(principal: "rw", mayWrite: true)
         case .valid(.readOnly):
-            if request.method == .get || request.method == .head { return .allow }
+            if request.method == .get || request.method == .head { return .allow(principal: "ro", mayWrite: false) }
             guard request.method == .post, pattern == Self.queryPattern else {
                 let target = pattern.map { $0.replacingOccurrences(of: "...}", with: "}") } ?? "here"
-                return .deny(Self.readOnlyForbidden("it may not \(request.method.rawValue) \(target)"),
-                             routePattern: pattern)
+                return .deny(Self.readOnlyForbidden("it may not \(request.method.rawValue) \(target)"))
             }
-            do {
-                let kind = try QueryRoutes.statementKind(QueryRoutes.statement(fromBody: request))
-                guard kind == .read else {
-                    let kindName = kind == .write ? "write statements (INSERT, DELETE)"
-                        : "DDL statements (CREATE, DROP, ALTER, RENAME)"
-                    return .deny(Self.readOnlyForbidden("it may not run \(kindName)"), routePattern: pattern)
-                }
-                return .allow
-            } catch {
-                return .reject(ErrorMapping.problem(for: error), routePattern: pattern)
-            }
-        }
-    }
-
-    /// The access log's `auth` field: `rw` or `ro` (the token's class), `none` (no token on an
-    /// open route) or `denied` (refused by this guard). Decided again from the request, which
-    /// is cheap: only a read-only token's 403 needs the full decision.
-    func logClass(of request: HTTPRequest?, status: Int) -> String {
-        guard let request else { return "none" }
-        switch credential(of: request) {
-        case .valid(.readWrite):
-            return "rw"
-        case .valid(.readOnly):
-            if status == 403, case .deny = decide(request) { return "denied" }
-            return "ro"
-        case .absent, .invalid:
-            return isOpen(request, pattern: routePattern(of: request)) || cors.isAllowedPreflight(request)
-                ? "none" : "denied"
+            return .allow(principal: "ro", mayWrite: false)
         }
     }
 
@@ -108,22 +82,18 @@ struct RequestAuthorizer: Sendable {
         return .valid(access)
     }
 
-    private func routePattern(of request: HTTPRequest) -> String? {
-        if case .found(let pattern, _, _) = routes.match(method: request.method, path: request.path) {
-            return pattern
-        }
+    static func pattern(of route: HTTPRouter.Resolution) -> String? {
+        if case .found(let match) = route { return match.pattern }
         return nil
     }
 
     /// Open: GET or HEAD of an open route. Another method on an open route's path has no
     /// route to reach, so it is left to the router's 405 (with `Allow`) rather than challenged.
-    private func isOpen(_ request: HTTPRequest, pattern: String?) -> Bool {
+    private func isOpen(_ request: HTTPRequest, pattern: String?, routeForGet: () -> HTTPRouter.Resolution) -> Bool {
         if request.method == .get || request.method == .head {
             return pattern.map(isOpenPattern) ?? false
         }
-        guard pattern == nil, case .found(let readPattern, _, _) = routes.match(method: .get, path: request.path) else {
-            return false
-        }
+        guard pattern == nil, let readPattern = Self.pattern(of: routeForGet()) else { return false }
         return isOpenPattern(readPattern)
     }
 
@@ -147,3 +117,4 @@ struct RequestAuthorizer: Sendable {
                 type: "/problems/forbidden")
     }
 }
+

@@ -1,34 +1,24 @@
 import HTTPServer
 import Sockets
+import Synchronization
 
-/// What a handler knows about the request beyond its bytes: its id and the real client.
-public struct RequestContext: Sendable {
-    /// `X-Request-ID` from the client or proxy when it is sane, else a fresh one.
-    public let requestID: String
-    /// The client address: the peer, or the `X-Forwarded-For` entry a trusted proxy added.
-    public let clientAddress: String
-
+/// How the gateway fills a request's `HTTPRequestContext`: its id and the real client.
+enum RequestContext {
     /// Accepts up to 128 visible ASCII characters as a caller-chosen id (it reaches log lines).
     static func requestID(from request: HTTPRequest) -> String {
         if let given = request.headers["X-Request-ID"], !given.isEmpty, given.utf8.count <= 128,
            given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
             return given
         }
-        return newRequestID()
-    }
-
-    static func newRequestID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let value = generator.next() as UInt64
-        let hex = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return RequestIDGenerator.shared.next()
     }
 
     /// RFC 7239's predecessor `X-Forwarded-For`: walk from the right, skipping trusted proxies;
     /// the first untrusted address is the client. Untrusted peers cannot spoof it.
     static func clientAddress(of request: HTTPRequest, trustedProxies: Set<String>) -> String {
         let peer = request.remoteAddress?.host ?? "-"
-        guard trustedProxies.contains(peer), let forwarded = request.headers.values(for: "X-Forwarded-For").last else {
+        guard !trustedProxies.isEmpty, trustedProxies.contains(peer),
+              let forwarded = request.headers.values(for: "X-Forwarded-For").last else {
             return peer
         }
         let hops = request.headers.values(for: "X-Forwarded-For")
@@ -39,5 +29,42 @@ public struct RequestContext: Sendable {
             return String(hop.prefix(64))
         }
         return forwarded.isEmpty ? peer : String(hops.first?.prefix(64) ?? Substring(peer))
+    }
+}
+
+/// Fresh request ids without a system call each: a counter run through a keyed 64-bit mixer
+/// (SplitMix64's finalizer, a bijection), the key drawn once from the system's generator. Ids
+/// are unique per process and do not reveal the request count; they are correlation ids, not
+/// secrets.
+final class RequestIDGenerator: Sendable {
+    static let shared = RequestIDGenerator()
+
+    private let key: UInt64
+    private let counter = Atomic<UInt64>(0)
+
+    init(key: UInt64 = UInt64.random(in: .min ... .max)) {
+        self.key = key
+    }
+
+    func next() -> String {
+        let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        var value = (sequence &+ key) &* 0x9E37_79B9_7F4A_7C15
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        value ^= value >> 31
+        return Self.hex16(value)
+    }
+
+    /// Sixteen lowercase hex digits.
+    static func hex16(_ value: UInt64) -> String {
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            digits.withUTF8Buffer { table in
+                for index in 0..<16 {
+                    buffer[index] = table[Int((value >> (60 - 4 * UInt64(index))) & 0xF)]
+                }
+            }
+            return 16
+        }
     }
 }

@@ -2,9 +2,13 @@ import Sockets
 
 /// How a connection's bytes cross the wire: the plain socket, or TLS over it.
 ///
-/// Calls never block. A connection's reads (on its serial queue) and its response writes (on a
-/// worker thread) never overlap: reading is suspended while a response is written.
+/// Calls never block. A connection reads on its serial queue and writes responses on a worker;
+/// the two overlap only where `allowsConcurrentReadAndWrite` says they may.
 protocol ConnectionTransport: AnyObject, Sendable {
+    /// A plain socket may be read on one thread while another writes; TLS may not (one `SSL`
+    /// object, one thread at a time), so its connection pauses reading while it writes.
+    var allowsConcurrentReadAndWrite: Bool { get }
+
     /// The socket underneath, for readiness sources, `poll` and a cross-thread `shutdown()`.
     var socket: Socket { get }
 

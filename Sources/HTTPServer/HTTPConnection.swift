@@ -6,84 +6,74 @@ import Darwin
 @preconcurrency import Dispatch
 import Sockets
 
-/// One client connection: reads and parses on its serial queue, hands each complete request
-/// to the worker pool, and resumes reading only after the response was written, so pipelined
-/// requests are answered in order.
+/// One client connection: the I/O shell around an `HTTPConnectionStateMachine`. Reads happen
+/// on the connection's serial queue when the socket is readable; the machine decides, and this
+/// class carries its actions out: hand a request to a worker (or answer it right here when its
+/// route never blocks), send a reply the server makes itself, pause, linger, close.
 ///
-/// Every mutable property is confined to `queue`; the worker touches only `transport` (while
-/// reading is suspended, so the two never use it at once) and comes back through `queue.async`.
-/// All bytes pass through `transport`: the plain socket, or TLS over it.
+/// The machine and the flags beside it are guarded by `lock`, because a worker that finished a
+/// response moves the connection on itself, with no hop back to the queue (a hop is a thread
+/// wake-up per request). Whoever is given `.dispatch` or `.reply` owns the write side until it
+/// reports back. A plain socket keeps reading while a request is processed (pipelined bytes
+/// are buffered, bounded); a TLS connection, whose `SSL` object one thread may use at a time,
+/// and a request whose body the handler streams from the socket, pause reading instead.
 final class HTTPConnection: @unchecked Sendable {
-    private enum State {
-        case reading
-        case processing
-        /// After an error reply: output shut, discard input until EOF so the reply is not lost
-        /// to a reset.
-        case lingering
-        case closed
-    }
-
     let transport: any ConnectionTransport
     let peer: SocketAddress
     let queue: DispatchQueue
     private let server: HTTPServer
-    private var parser: HTTPRequestParser
+    /// TLS: reads and writes must never overlap.
+    private let exclusiveReads: Bool
+
+    private let lock = Mutex()
+    // Guarded by `lock`.
+    private var machine: HTTPConnectionStateMachine
     private var readSource: (any DispatchSourceRead)?
-    private var timer: (any DispatchSourceTimer)?
     private var readSuspended = false
-    /// Armed only while a TLS read waits for the socket to become writable.
+    private var closed = false
+    /// Armed only while a TLS read waits for the socket to become writable (queue-confined).
     private var writeSource: (any DispatchSourceWrite)?
     private var writeSourceArmed = false
-    private var state = State.reading
-    /// When the current wait (idle, head, body, linger) ends, in monotonic nanoseconds.
-    private var deadline: UInt64 = 0
-    private var requestStarted = false
-    private var drainRequested = false
 
     init(transport: any ConnectionTransport, peer: SocketAddress, server: HTTPServer, targetQueue: DispatchQueue) {
         self.transport = transport
         self.peer = peer
         self.server = server
-        self.parser = HTTPRequestParser(limits: server.configuration.limits,
-                                        streamsBody: server.configuration.streamsRequestBody)
+        self.exclusiveReads = !transport.allowsConcurrentReadAndWrite
+        self.machine = HTTPConnectionStateMachine(
+            parser: HTTPRequestParser(limits: server.configuration.limits, admit: server.admission(for: peer)),
+            timeouts: HTTPConnectionStateMachine.Timeouts(server.configuration), now: Deadline.now().nanoseconds)
         self.queue = DispatchQueue(label: "http.connection", target: targetQueue)
     }
 
     func start() {
         queue.async { [self] in
             let fd = transport.socket.fileDescriptor
-            guard fd >= 0 else { return finishClose() }
+            guard fd >= 0 else { return close() }
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
             source.setEventHandler { [self] in readable() }
             source.setCancelHandler { [transport] in transport.close() }
-            readSource = source
-            // A new connection gets the head timeout for its first request (slowloris guard).
-            deadline = Deadline.after(seconds: server.configuration.headerReadTimeout).nanoseconds
-            let tick = server.timerTick
-            let timer = DispatchSource.makeTimerSource(queue: queue)
-            timer.schedule(deadline: .now() + .milliseconds(tick), repeating: .milliseconds(tick),
-                           leeway: .milliseconds(max(1, tick / 4)))
-            timer.setEventHandler { [self] in checkDeadline() }
-            self.timer = timer
-            timer.resume()
+            lock.withLock { readSource = source }
             source.resume()
         }
     }
 
-    // MARK: reading
+    // MARK: reading (on `queue`)
 
     private func readable() {
-        // One read per readiness event; more only while TLS holds decrypted bytes the socket's
-        // readiness will not announce.
-        while state == .reading || state == .lingering {
+        // One read per readiness event (the source fires again while bytes wait); more only
+        // while TLS holds decrypted bytes the socket's readiness will not announce.
+        while true {
+            if lock.withLock({ closed || readSuspended }) { return }
             let result: TransportReadResult
+            let action: HTTPConnectionStateMachine.Action
             do {
-                result = try withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 16) { buffer in
+                (result, action) = try withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 16) { buffer in
                     let outcome = try transport.read(into: buffer)
-                    if case .bytes(let count) = outcome, state == .reading {
-                        parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-                    }
-                    return outcome
+                    guard case .bytes(let count) = outcome else { return (outcome, .read) }
+                    let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+                    let now = Deadline.now().nanoseconds
+                    return (outcome, lock.withLock { machine.received(bytes, now: now) })
                 }
             } catch {
                 return close()
@@ -91,9 +81,9 @@ final class HTTPConnection: @unchecked Sendable {
             switch result {
             case .wouldBlock(.readable): return
             case .wouldBlock(.writable): return waitUntilWritableToRead()
-            case .endOfStream: return close()
+            case .endOfStream: return run(lock.withLock { machine.endOfStream() })
             case .bytes:
-                if state == .reading { processBuffered() }
+                run(action)
                 guard transport.hasBufferedInput else { return }
             }
         }
@@ -102,15 +92,14 @@ final class HTTPConnection: @unchecked Sendable {
     /// A TLS read that must first send (a handshake flight into a full socket buffer): park the
     /// read source, which would spin or stay silent, until the socket takes bytes again.
     private func waitUntilWritableToRead() {
-        suspendReading()
+        setReading(false)
         if writeSource == nil {
             let fd = transport.socket.fileDescriptor
             guard fd >= 0 else { return close() }
             let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
             source.setEventHandler { [self] in
                 disarmWriteSource()
-                guard state == .reading || state == .lingering else { return }
-                resumeReading()
+                setReading(true)
                 readable()
             }
             writeSource = source
@@ -127,169 +116,144 @@ final class HTTPConnection: @unchecked Sendable {
         writeSourceArmed = false
     }
 
-    /// Parses what is buffered: dispatches a complete request, or keeps waiting.
-    private func processBuffered() {
-        do {
-            if let request = try parser.nextRequest() {
-                return dispatch(request)
+    // MARK: carrying out actions (on `queue` or on the worker that owns the write side)
+
+    private func run(_ first: HTTPConnectionStateMachine.Action) {
+        var action = first
+        while true {
+            switch action {
+            case .read:
+                setReading(true)
+                return
+            case .pauseReading:
+                setReading(false)
+                return
+            case .dispatch(let request):
+                guard let next = dispatch(request) else { return }
+                action = next
+            case .sendContinue:
+                _ = try? transport.writeAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), deadline: .after(seconds: 1))
+                action = .read
+            case .reply(let response, let request, let error, let close):
+                server.respondImmediately(response, to: request, on: transport, peer: peer, error: error, keepAlive: !close)
+                let now = Deadline.now().nanoseconds
+                action = lock.withLock { machine.replySent(close: close, now: now) }
+            case .linger:
+                transport.shutdownOutput()
+                action = .read
+            case .close:
+                return close()
             }
-        } catch {
-            return failParse(error)
-        }
-        if parser.takeContinueRequest() {
-            _ = try? transport.writeAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), deadline: .after(seconds: 1))
-        }
-        if parser.isReadingBody {
-            // The head arrived in time; a body may take long, as long as bytes keep coming.
-            requestStarted = true
-            deadline = Deadline.after(seconds: server.configuration.idleTimeout).nanoseconds
-        } else if parser.isMidRequest {
-            if !requestStarted {
-                requestStarted = true
-                deadline = Deadline.after(seconds: server.configuration.headerReadTimeout).nanoseconds
-            }
-        } else if requestStarted || drainRequested {
-            requestStarted = false
-            if drainRequested { return close() }
-            deadline = Deadline.after(seconds: server.configuration.idleTimeout).nanoseconds
         }
     }
 
-    private func dispatch(_ parsed: HTTPRequest) {
-        var addressed = parsed
-        addressed.remoteAddress = peer
+    /// Runs `parsed` inline and returns what follows, or hands it to a worker and returns nil.
+    private func dispatch(_ parsed: HTTPRequest) -> HTTPConnectionStateMachine.Action? {
+        var request = parsed
+        request.remoteAddress = peer
         let stream: RequestBodyStream? = parsed.streamedBody.map { head in
             // The worker reads the rest of the body itself; what the parser holds is its start.
             let configuration = server.configuration
-            return RequestBodyStream(transport: transport, head: head, buffered: parser.takeUnconsumedBytes(),
+            return RequestBodyStream(transport: transport, head: head,
+                                     buffered: lock.withLock { machine.takeUnconsumedBytes() },
                                      limits: configuration.limits, idleTimeout: configuration.idleTimeout,
                                      writeTimeout: configuration.writeTimeout)
         }
-        addressed.bodyStream = stream
-        addressed.streamedBody = nil
-        let request = addressed
-        state = .processing
-        requestStarted = false
-        suspendReading()
-        let keepAlive = request.keepAlive && !server.isDraining && !drainRequested
+        request.bodyStream = stream
+        request.streamedBody = nil
+        let keepAlive = request.keepAlive && !server.isDraining && !lock.withLock { machine.draining }
         let arrival = ContinuousClock.now
-        let accepted = server.workers.submit { [self] in
+        if request.context.runsInline && stream == nil && !exclusiveReads {
             let outcome = server.serve(request, on: transport, keepAlive: keepAlive, arrival: arrival)
+            let now = Deadline.now().nanoseconds
+            return lock.withLock { machine.responseFinished(close: outcome.close, following: [], now: now) }
+        }
+        if stream != nil || exclusiveReads { setReading(false) }
+        let finishing = request
+        let accepted = server.workers.submit { [self] in
+            let outcome = server.serve(finishing, on: transport, keepAlive: keepAlive, arrival: arrival)
             // Bytes after a streamed body belong to the next request; nil: the body was not
             // read to its end.
             let following: [UInt8]? = stream.map { $0.bytesAfterBody } ?? []
-            queue.async { [self] in responseFinished(close: outcome.close, following: following) }
+            let now = Deadline.now().nanoseconds
+            run(lock.withLock { machine.responseFinished(close: outcome.close, following: following, now: now) })
+            if exclusiveReads && transport.hasBufferedInput {
+                // Pipelined bytes TLS already decrypted: no readiness event will come for them.
+                queue.async { [self] in readable() }
+            }
         }
-        if !accepted {
-            let response = HTTPResponse.problem(.serviceUnavailable, detail: "server busy: request queue full")
-            var busy = response
-            busy.headers.add("Retry-After", String(server.configuration.retryAfterSeconds))
-            busy.closeConnection = true
-            server.respondImmediately(busy, to: request, on: transport)
-            if stream?.isComplete == false { return linger() }
-            close()
+        if accepted { return nil }
+        var busy = HTTPResponse.problem(.serviceUnavailable, detail: "server busy: request queue full")
+        busy.headers.add("Retry-After", String(server.configuration.retryAfterSeconds))
+        busy.closeConnection = true
+        server.respondImmediately(busy, to: request, on: transport, peer: peer, error: nil, keepAlive: false)
+        let now = Deadline.now().nanoseconds
+        let bodyUnread = stream.map { !$0.isComplete } ?? false
+        return lock.withLock { machine.responseFinished(close: true, following: bodyUnread ? nil : [], now: now) }
+    }
+
+    private func setReading(_ reading: Bool) {
+        lock.withLock {
+            guard !closed, let readSource, readSuspended == reading else { return }
+            if reading { readSource.resume() } else { readSource.suspend() }
+            readSuspended = !reading
         }
     }
 
-    /// - Parameter following: bytes received after a streamed body; nil when its end was not
-    ///   reached, so what the client still sends is body: let it go unread and close.
-    private func responseFinished(close shouldClose: Bool, following: [UInt8]?) {
-        guard state == .processing else { return }
-        guard let following else { return linger() }
-        if shouldClose || server.isDraining || drainRequested { return close() }
-        if !following.isEmpty { parser.append(following) }
-        state = .reading
-        deadline = Deadline.after(seconds: server.configuration.idleTimeout).nanoseconds
-        resumeReading()
-        if parser.bufferedByteCount > 0 { processBuffered() }
-        // Pipelined bytes TLS already decrypted: no readiness event will come for them.
-        if state == .reading && transport.hasBufferedInput { readable() }
-    }
+    // MARK: timeouts and shutdown (any thread)
 
-    private func failParse(_ error: HTTPParseError) {
-        suspendReading()
-        var response = HTTPResponse.problem(error.status, detail: error.detail)
-        response.closeConnection = true
-        server.respondImmediately(response, to: nil, on: transport, peer: peer, error: error)
-        linger()
-    }
-
-    /// Half-closes and drains input for a moment so the client reads our reply before the close.
-    private func linger() {
-        transport.shutdownOutput()
-        state = .lingering
-        deadline = Deadline.after(seconds: 2).nanoseconds
-        resumeReading()
-    }
-
-    // MARK: timeouts
-
-    private func checkDeadline() {
-        guard state == .reading || state == .lingering else { return }
-        guard Deadline.now().nanoseconds >= deadline else { return }
-        if state == .reading && parser.isMidRequest {
-            var response = HTTPResponse.problem(.requestTimeout, detail: "request not received in time")
-            response.closeConnection = true
-            server.respondImmediately(response, to: nil, on: transport, peer: peer)
+    /// Called by the server's shared timer: a cheap look, and a hop to the queue only when
+    /// the current wait is over.
+    func checkDeadline(now: UInt64) {
+        let expired = lock.withLock { !closed && !machine.isProcessing && now >= machine.deadline }
+        guard expired else { return }
+        queue.async { [self] in
+            let now = Deadline.now().nanoseconds
+            run(lock.withLock { machine.timerFired(now: now) })
         }
-        close()
     }
-
-    // MARK: shutdown
 
     /// Closes now when idle; otherwise closes after the response in progress.
     func drain() {
-        queue.async { [self] in
-            drainRequested = true
-            if state == .reading && !parser.isMidRequest { close() }
-        }
+        queue.async { [self] in run(lock.withLock { machine.drain() }) }
     }
 
     /// Ends the connection from any thread; a worker writing to it gets an error.
     func forceClose() {
         transport.socket.shutdown()
         queue.async { [self] in
-            if state != .processing { close() }
+            if !lock.withLock({ machine.isProcessing }) { close() }
         }
-    }
-
-    private func suspendReading() {
-        guard !readSuspended, let readSource else { return }
-        readSource.suspend()
-        readSuspended = true
-    }
-
-    private func resumeReading() {
-        guard readSuspended, let readSource else { return }
-        readSource.resume()
-        readSuspended = false
     }
 
     private func close() {
-        guard state != .closed else { return }
-        state = .closed
-        timer?.cancel()
-        timer = nil
-        if let writeSource {
-            // Like the read source: resumed before cancelling, or it is never released.
-            if !writeSourceArmed { writeSource.resume() }
-            writeSourceArmed = false
-            writeSource.cancel()
-            self.writeSource = nil
+        let (first, source) = lock.withLock { () -> (Bool, (any DispatchSourceRead)?) in
+            guard !closed else { return (false, nil) }
+            closed = true
+            if let readSource, readSuspended {
+                // A suspended source must be resumed before it can be cancelled and released.
+                readSource.resume()
+                readSuspended = false
+            }
+            let source = readSource
+            readSource = nil
+            return (true, source)
         }
-        if let readSource {
-            // A suspended source must be resumed before it can be cancelled and released.
-            resumeReading()
-            readSource.cancel()
-            self.readSource = nil
+        guard first else { return }
+        queue.async { [self] in
+            if let writeSource {
+                // Like the read source: resumed before cancelling, or it is never released.
+                if !writeSourceArmed { writeSource.resume() }
+                writeSourceArmed = false
+                writeSource.cancel()
+                self.writeSource = nil
+            }
+        }
+        if let source {
+            source.cancel()  // its cancel handler closes the transport
         } else {
             transport.close()
         }
-        finishClose()
-    }
-
-    private func finishClose() {
-        state = .closed
         server.connectionClosed(self)
     }
 }

@@ -30,6 +30,8 @@ public struct HTTPRequest: Sendable {
     /// in `body`).
     public var bodyStream: RequestBodyStream?
     public var remoteAddress: SocketAddress?
+    /// Decided once when the head was complete (route, id, client, principal).
+    public var context = HTTPRequestContext()
     /// Set by the parser for a streamed body, until the connection makes `bodyStream` from it.
     var streamedBody: StreamedBodyHead?
 

@@ -5,14 +5,34 @@
 /// `HTTPParseError` the stream is unusable: answer `error.status` and close.
 /// Line endings are CRLF; a bare LF is accepted too (RFC 9112 §2.2 allows it).
 ///
-/// A request for which `streamsBody` answers true comes out as soon as its head is complete,
-/// with its body framing in `streamedBody` and the body itself left unread: the caller takes
-/// the buffered bytes (`takeUnconsumedBytes()`) and reads the rest from the connection
-/// (`RequestBodyStream`), then hands back whatever follows the body.
+/// Every complete head is shown to `admit` before any byte of its body is consumed or a
+/// `100 Continue` invited (RFC 9110 §10.1.1): it may refuse the request (`nextEvent()` then
+/// gives `.refused`), or stream its body. A request whose body is streamed comes out as soon
+/// as its head is complete, with its body framing in `streamedBody` and the body itself left
+/// unread: the caller takes the buffered bytes (`takeUnconsumedBytes()`) and reads the rest
+/// from the connection (`RequestBodyStream`), then hands back whatever follows the body.
 public struct HTTPRequestParser: Sendable {
+    /// What `admit` decides about a complete head.
+    public enum HeadDecision: Sendable {
+        /// Read the body (whole, or streamed by the handler) and hand the request on.
+        case proceed(streamBody: Bool)
+        /// Answer this at once; a body that was announced is never read.
+        case refuse(HTTPResponse)
+    }
+
+    /// What the parser produced.
+    public enum Event: Sendable {
+        case request(HTTPRequest)
+        /// `admit` refused the head. With `bodyPending` the body is still on the wire and the
+        /// stream can no longer be parsed: answer and close.
+        case refused(HTTPRequest, HTTPResponse, bodyPending: Bool)
+    }
+
+    public typealias Admission = @Sendable (inout HTTPRequest) -> HeadDecision
+
     public let limits: HTTPParserLimits
-    /// Decides, from a complete head's method and raw path, that its body is streamed.
-    public let streamsBody: (@Sendable (HTTPMethod, String) -> Bool)?
+    /// Sees every complete head (and may annotate it, e.g. with its route), before its body.
+    public let admit: Admission?
 
     private enum Phase: Sendable {
         case requestLine
@@ -36,12 +56,21 @@ public struct HTTPRequestParser: Sendable {
     private var remaining = 0
     private var chunkedBody: ChunkedBodyDecoder
     private var continuePending = false
+    /// The head as `admit` left it (annotations included), while its body is read.
+    private var admitted: HTTPRequest?
+    /// After a refusal whose body was announced: nothing more can be parsed.
+    private var unusable = false
 
-    public init(limits: HTTPParserLimits = HTTPParserLimits(),
-                streamsBody: (@Sendable (HTTPMethod, String) -> Bool)? = nil) {
+    public init(limits: HTTPParserLimits = HTTPParserLimits(), admit: Admission? = nil) {
         self.limits = limits
-        self.streamsBody = streamsBody
+        self.admit = admit
         chunkedBody = Self.chunkedBodyDecoder(limits)
+    }
+
+    /// A parser that streams the bodies of the requests `streamsBody` names (method, raw path).
+    public init(limits: HTTPParserLimits = HTTPParserLimits(),
+                streamsBody: @escaping @Sendable (HTTPMethod, String) -> Bool) {
+        self.init(limits: limits, admit: { head in .proceed(streamBody: streamsBody(head.method, head.path)) })
     }
 
     /// Trailers share the header section's budget, final empty line included.
@@ -87,8 +116,19 @@ public struct HTTPRequestParser: Sendable {
         return true
     }
 
-    /// The next complete request, or nil when more bytes are needed.
+    /// The next complete request, or nil when more bytes are needed (a refused head comes out
+    /// as a request without its body).
     public mutating func nextRequest() throws(HTTPParseError) -> HTTPRequest? {
+        switch try nextEvent() {
+        case .request(let request)?: return request
+        case .refused(let request, _, _)?: return request
+        case nil: return nil
+        }
+    }
+
+    /// The next complete request or refusal, or nil when more bytes are needed.
+    public mutating func nextEvent() throws(HTTPParseError) -> Event? {
+        if unusable { return nil }
         while true {
             switch phase {
             case .requestLine:
@@ -104,7 +144,7 @@ public struct HTTPRequestParser: Sendable {
                 headerBytes += line.count + 2
                 if headerBytes > limits.maxHeaderSectionSize { throw headerSectionTooLarge() }
                 if line.isEmpty {
-                    if let request = try finishHead() { return request }
+                    if let event = try finishHead() { return event }
                     continue
                 }
                 try parseHeaderLine(line)
@@ -117,7 +157,7 @@ public struct HTTPRequestParser: Sendable {
                     remaining -= take
                 }
                 guard remaining == 0 else { return nil }
-                return complete()
+                return .request(complete())
             case .chunkedBody:
                 let step: ChunkedBodyDecoder.Step
                 do throws(ChunkedBodyError) {
@@ -129,7 +169,7 @@ public struct HTTPRequestParser: Sendable {
                 case .needMoreBytes: return nil
                 case .data(let range): body.append(contentsOf: buffer[range])
                 // Trailer fields were consumed and dropped: nothing here needs them (RFC 9112 §7.1.2).
-                case .done: return complete()
+                case .done: return .request(complete())
                 }
             }
         }
@@ -242,18 +282,72 @@ public struct HTTPRequestParser: Sendable {
         headers.add(String(decoding: nameBytes, as: UTF8.self), fieldValueString(valueBytes))
     }
 
-    /// Decides the body's framing (RFC 9112 §6.3); returns the request when it has no body.
-    private mutating func finishHead() throws(HTTPParseError) -> HTTPRequest? {
+    /// Decides the body's framing (RFC 9112 §6.3) and asks `admit`; returns the request when
+    /// it has no body or streams it, or the refusal.
+    private mutating func finishHead() throws(HTTPParseError) -> Event? {
         let hosts = headers.values(for: "Host")
         if hosts.count > 1 { throw HTTPParseError(.multipleHosts, "more than one Host field") }
         if hosts.isEmpty && version == .http1_1 {
             throw HTTPParseError(.missingHost, "HTTP/1.1 request without Host")
         }
-        let transferCodings = headers.listValues(for: "Transfer-Encoding").map { $0.lowercased() }
+        let framing = try bodyFraming()
+        var head = HTTPRequest(method: method, target: target, version: version, headers: headers)
+        let decision = admit?(&head) ?? .proceed(streamBody: false)
+        let hasBody: Bool
+        switch framing {
+        case .none: hasBody = false
+        case .length(let length): hasBody = length > 0
+        case .chunked: hasBody = true
+        }
+        if case .refuse(let response) = decision {
+            reset()
+            if hasBody { unusable = true }
+            return .refused(head, response, bodyPending: hasBody)
+        }
+        // A streaming route streams whatever framing its request has, an empty body too.
+        let framed: Bool
+        if case .none = framing { framed = false } else { framed = true }
+        let streams = framed && { if case .proceed(streamBody: true) = decision { return true } else { return false } }()
+        body = []
+        switch framing {
+        case .none:
+            admitted = head
+            return .request(complete())
+        case .chunked where streams:
+            return .request(completeStreamed(head, .chunked))
+        case .chunked:
+            admitted = head
+            chunkedBody = Self.chunkedBodyDecoder(limits)
+            phase = .chunkedBody
+            continuePending = expectsContinue
+            return nil
+        case .length(let length) where streams:
+            guard length <= limits.maxStreamedBodySize else {
+                throw HTTPParseError(.bodyTooLarge, "Content-Length \(length) exceeds \(limits.maxStreamedBodySize) bytes")
+            }
+            return .request(completeStreamed(head, .length(length)))
+        case .length(let length):
+            guard length <= limits.maxBodySize else {
+                throw HTTPParseError(.bodyTooLarge, "Content-Length \(length) exceeds \(limits.maxBodySize) bytes")
+            }
+            admitted = head
+            if length == 0 { return .request(complete()) }
+            remaining = length
+            body.reserveCapacity(length)
+            phase = .body
+            continuePending = expectsContinue && readIndex >= buffer.count
+            return nil
+        }
+    }
+
+    private enum Framing { case none, length(Int), chunked }
+
+    /// RFC 9112 §6.3: Transfer-Encoding (chunked last, once), else Content-Length, else none.
+    private func bodyFraming() throws(HTTPParseError) -> Framing {
         let hasTransferEncoding = headers.contains("Transfer-Encoding")
         let hasContentLength = headers.contains("Content-Length")
-        body = []
         if hasTransferEncoding {
+            let transferCodings = headers.listValues(for: "Transfer-Encoding").map { $0.lowercased() }
             // A request with both is a smuggling vector; we are not a proxy, so refuse (§6.1).
             if hasContentLength {
                 throw HTTPParseError(.contentLengthWithTransferEncoding, "both Content-Length and Transfer-Encoding")
@@ -270,44 +364,16 @@ public struct HTTPRequestParser: Sendable {
                 }
                 throw HTTPParseError(.unsupportedTransferCoding, "unsupported transfer coding \(transferCodings[0])")
             }
-            if isStreamedRoute { return completeStreamed(.chunked) }
-            chunkedBody = Self.chunkedBodyDecoder(limits)
-            phase = .chunkedBody
-            continuePending = expectsContinue
-            return nil
+            return .chunked
         }
-        if hasContentLength {
-            let length = try contentLength()
-            if isStreamedRoute {
-                guard length <= limits.maxStreamedBodySize else {
-                    throw HTTPParseError(.bodyTooLarge, "Content-Length \(length) exceeds \(limits.maxStreamedBodySize) bytes")
-                }
-                return completeStreamed(.length(length))
-            }
-            guard length <= limits.maxBodySize else {
-                throw HTTPParseError(.bodyTooLarge, "Content-Length \(length) exceeds \(limits.maxBodySize) bytes")
-            }
-            if length > 0 {
-                remaining = length
-                body.reserveCapacity(length)
-                phase = .body
-                continuePending = expectsContinue && readIndex >= buffer.count
-                return nil
-            }
-        }
-        return complete()
-    }
-
-    /// Asked only for a request with body framing: a request without one has an empty body,
-    /// and bodiless requests (most of them) skip the route lookup.
-    private var isStreamedRoute: Bool {
-        guard let streamsBody else { return false }
-        return streamsBody(method, HTTPRequest.splitTarget(target, method: method).path)
+        if hasContentLength { return .length(try contentLength()) }
+        return .none
     }
 
     /// The head of a request whose body the caller streams; the parser waits for the next request.
-    private mutating func completeStreamed(_ framing: RequestBodyFraming) -> HTTPRequest {
+    private mutating func completeStreamed(_ head: HTTPRequest, _ framing: RequestBodyFraming) -> HTTPRequest {
         let expectsContinue = self.expectsContinue
+        admitted = head
         var request = complete()
         request.streamedBody = StreamedBodyHead(framing: framing, expectsContinue: expectsContinue)
         return request
@@ -337,13 +403,19 @@ public struct HTTPRequestParser: Sendable {
     }
 
     private mutating func complete() -> HTTPRequest {
-        let request = HTTPRequest(method: method, target: target, version: version, headers: headers, body: body)
+        var request = admitted ?? HTTPRequest(method: method, target: target, version: version, headers: headers)
+        request.body = body
+        reset()
+        return request
+    }
+
+    private mutating func reset() {
         phase = .requestLine
         headers = HTTPHeaders()
         body = []
         remaining = 0
         continuePending = false
-        return request
+        admitted = nil
     }
 
     /// Drops consumed bytes before appending so the buffer does not grow with pipelining.

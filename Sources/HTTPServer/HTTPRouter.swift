@@ -18,6 +18,26 @@ public struct HTTPRouter: Sendable {
         let parameterNames: [String]
         let handler: Handler
         let streamsBody: Bool
+        let runsInline: Bool
+    }
+
+    /// A matched route: what the request's context carries from head to handler.
+    public struct RouteMatch: Sendable {
+        public let pattern: String
+        public let parameters: RouteParameters
+        let handler: Handler
+        /// The handler reads the body from `HTTPRequest.bodyStream`.
+        public let streamsBody: Bool
+        /// The handler never blocks: it may run on the connection's I/O thread.
+        public let runsInline: Bool
+    }
+
+    /// Where a method and path lead, decided once per request.
+    public enum Resolution: Sendable {
+        case found(RouteMatch)
+        case methodNotAllowed(allowed: [HTTPMethod])
+        case notFound
+        case badPath
     }
 
     private struct Node: Sendable {
@@ -48,8 +68,10 @@ public struct HTTPRouter: Sendable {
     /// Adds a route; a second route for the same method and pattern replaces the first.
     /// - Parameter streamingBody: the handler reads the body from `request.bodyStream` as it
     ///   arrives instead of getting it whole in `request.body`.
+    /// - Parameter runsInline: the handler never blocks (no broker call, no large body), so the
+    ///   server may answer on the connection's I/O thread without a hand-off to a worker.
     public mutating func add(_ method: HTTPMethod, _ pattern: String, streamingBody: Bool = false,
-                             _ handler: @escaping Handler) {
+                             runsInline: Bool = false, _ handler: @escaping Handler) {
         var names: [String] = []
         var current = 0
         for segment in Self.parsePattern(pattern) {
@@ -83,11 +105,13 @@ public struct HTTPRouter: Sendable {
             }
         }
         nodes[current].routes[method] = Route(pattern: pattern, parameterNames: names, handler: handler,
-                                              streamsBody: streamingBody)
+                                              streamsBody: streamingBody, runsInline: runsInline)
         if streamingBody { streamingMethods.insert(method) }
     }
 
-    public mutating func get(_ pattern: String, _ handler: @escaping Handler) { add(.get, pattern, handler) }
+    public mutating func get(_ pattern: String, runsInline: Bool = false, _ handler: @escaping Handler) {
+        add(.get, pattern, runsInline: runsInline, handler)
+    }
     public mutating func post(_ pattern: String, streamingBody: Bool = false, _ handler: @escaping Handler) {
         add(.post, pattern, streamingBody: streamingBody, handler)
     }
@@ -96,19 +120,11 @@ public struct HTTPRouter: Sendable {
     }
     public mutating func delete(_ pattern: String, _ handler: @escaping Handler) { add(.delete, pattern, handler) }
 
-    /// The outcome of matching without calling anything.
-    public enum Match {
-        case found(pattern: String, parameters: RouteParameters, handler: Handler)
-        case methodNotAllowed(allowed: [HTTPMethod])
-        case notFound
-        case badPath
-    }
-
     /// Whether the route that `method` and the raw `path` reach was added with `streamingBody: true`.
     public func streamsRequestBody(method: HTTPMethod, path: String) -> Bool {
         guard streamingMethods.contains(method) else { return false }
-        guard case .some(.some(let best)) = bestPathMatch(path) else { return false }
-        return nodes[best.node].routes[method]?.streamsBody == true
+        if case .found(let match) = resolve(method: method, path: path) { return match.streamsBody }
+        return false
     }
 
     /// The most specific node matching `path` with its captures; nil for a malformed path,
@@ -121,7 +137,20 @@ public struct HTTPRouter: Sendable {
         return .some(candidates.first)
     }
 
-    public func match(method: HTTPMethod, path: String) -> Match {
+    /// The admission step of a server made from this router: matches the head once and keeps
+    /// the match in its context.
+    public func admit(_ head: inout HTTPRequest) -> HTTPRequestParser.HeadDecision {
+        let resolution = resolve(method: head.method, path: head.path)
+        head.context.route = resolution
+        if case .found(let match) = resolution {
+            head.context.runsInline = match.runsInline
+            return .proceed(streamBody: match.streamsBody)
+        }
+        return .proceed(streamBody: false)
+    }
+
+    /// Matches without calling anything.
+    public func resolve(method: HTTPMethod, path: String) -> Resolution {
         guard let found = bestPathMatch(path) else { return .badPath }
         // The most specific path match decides alone: a less specific one (a catch-all that
         // swallowed `tables/...`, say) never serves a method the specific route lacks, and
@@ -130,17 +159,19 @@ public struct HTTPRouter: Sendable {
         let routes = nodes[best.node].routes
         if let route = routes[method] ?? (method == .head ? routes[.get] : nil) {
             let parameters = RouteParameters(zip(route.parameterNames, best.captures).map { ($0, $1) })
-            return .found(pattern: route.pattern, parameters: parameters, handler: route.handler)
+            return .found(RouteMatch(pattern: route.pattern, parameters: parameters, handler: route.handler,
+                                     streamsBody: route.streamsBody, runsInline: route.runsInline))
         }
         var allowed = Set(routes.keys)
         if allowed.contains(.get) { allowed.insert(.head) }
         return .methodNotAllowed(allowed: allowed.sorted { $0.rawValue < $1.rawValue })
     }
 
-    /// Routes `request`: runs the matched handler, or answers 400/404/405. A handler error that
-    /// is `HTTPResponseConvertible` gives its response; any other gives 500.
+    /// Routes `request` (by the resolution its context carries, else matching now): runs the
+    /// matched handler, or answers 400/404/405. A handler error that is
+    /// `HTTPResponseConvertible` gives its response; any other gives 500.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        switch match(method: request.method, path: request.path) {
+        switch request.context.route ?? resolve(method: request.method, path: request.path) {
         case .badPath:
             return problemResponder(.badRequest, "malformed percent-encoding in the path")
         case .notFound:
@@ -149,16 +180,16 @@ public struct HTTPRouter: Sendable {
             var response = problemResponder(.methodNotAllowed, "\(request.method) is not allowed here")
             response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
             return response
-        case .found(let pattern, let parameters, let handler):
+        case .found(let match):
             var response: HTTPResponse
             do {
-                response = try handler(request, parameters)
+                response = try match.handler(request, match.parameters)
             } catch let error as any HTTPResponseConvertible {
                 response = error.httpResponse
             } catch {
                 response = problemResponder(.internalServerError, "the request handler failed")
             }
-            if response.routePattern == nil { response.routePattern = pattern }
+            if response.routePattern == nil { response.routePattern = match.pattern }
             return response
         }
     }

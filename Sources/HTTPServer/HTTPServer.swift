@@ -9,15 +9,19 @@ import Sockets
 /// An HTTP/1.1 server on Dispatch and non-blocking POSIX sockets.
 ///
 /// Reading and parsing happen on per-connection serial queues (readiness from
-/// `DispatchSourceRead`); complete requests go to a bounded queue served by
-/// `workerCount` threads that run the (blocking) handler and write the response.
-/// A full queue gets `503` with `Retry-After` at once.
+/// `DispatchSourceRead`). Each complete head is shown to `admit` (route, identity, refusal)
+/// before any body byte is read; complete requests go to a bounded queue served by
+/// `workerCount` threads that run the (blocking) handler and write the response, or, when the
+/// head's context says its route never blocks, are answered on the connection's queue.
+/// A full queue gets `503` with `Retry-After` at once. One timer checks every connection's
+/// deadline.
 public final class HTTPServer: @unchecked Sendable {
     public let configuration: HTTPServerConfiguration
     let handler: HTTPHandler
+    let admit: HTTPRequestParser.Admission?
     let onCompletion: (@Sendable (HTTPExchangeRecord) -> Void)?
     let workers: WorkerPool
-    /// Milliseconds between a connection's timeout checks.
+    /// Milliseconds between deadline checks.
     let timerTick: Int
 
     private struct State {
@@ -28,6 +32,7 @@ public final class HTTPServer: @unchecked Sendable {
         var port = 0
         var phase = Phase.created
         var connections: [ObjectIdentifier: HTTPConnection] = [:]
+        var timer: (any DispatchSourceTimer)?
     }
 
     private enum Phase { case created, running, stopping, stopped }
@@ -36,33 +41,49 @@ public final class HTTPServer: @unchecked Sendable {
     private let draining = Locked(false)
     private let ioQueue = DispatchQueue(label: "http.io", attributes: .concurrent)
     private let acceptQueue = DispatchQueue(label: "http.accept")
+    private let timerQueue = DispatchQueue(label: "http.timer")
     private let listenerClosed = DispatchSemaphore(value: 0)
 
     /// - Parameters:
-    ///   - handler: called on a worker thread for every complete request; may block.
-    ///   - onCompletion: called on the worker thread after each response (or parse-error
-    ///     reply) was written: access logs and metrics. Keep it quick.
+    ///   - admit: sees every complete head on the connection's queue, before its body: it
+    ///     fills the request's `context` (route, id, principal, `runsInline`), decides whether
+    ///     the body is streamed, or refuses the request (answered at once; an announced body is
+    ///     never read). Must not block. nil: every request proceeds, nothing streamed.
+    ///   - handler: called on a worker thread for every complete request (on the connection's
+    ///     queue when `context.runsInline`); may block unless inline.
+    ///   - onCompletion: called after each response (or server-made reply) was written: access
+    ///     logs and metrics. Keep it quick.
     public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
+                admit: HTTPRequestParser.Admission? = nil,
                 onCompletion: (@Sendable (HTTPExchangeRecord) -> Void)? = nil,
                 handler: @escaping HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
+        self.admit = admit
         self.onCompletion = onCompletion
         self.workers = WorkerPool(threadCount: configuration.workerCount, capacity: configuration.workerQueueCapacity)
-        let shortest = min(configuration.headerReadTimeout, configuration.idleTimeout)
+        let shortest = min(configuration.headerReadTimeout, configuration.idleTimeout, configuration.bodyReadTimeout)
         self.timerTick = Int(max(5, min(1000, shortest * 1000 / 4)))
     }
 
-    /// A server whose handler is `router`.
+    /// A server whose handler is `router`: each head is matched once, and its route decides
+    /// streaming and inline answering.
     public convenience init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
                             router: HTTPRouter,
                             onCompletion: (@Sendable (HTTPExchangeRecord) -> Void)? = nil) {
-        var configuration = configuration
-        if configuration.streamsRequestBody == nil {
-            configuration.streamsRequestBody = { method, path in router.streamsRequestBody(method: method, path: path) }
-        }
-        self.init(configuration: configuration, onCompletion: onCompletion) { request in
+        self.init(configuration: configuration, admit: { head in
+            router.admit(&head)
+        }, onCompletion: onCompletion) { request in
             router.handle(request)
+        }
+    }
+
+    /// The admission a connection's parser uses: the peer is known before `admit` runs.
+    func admission(for peer: SocketAddress) -> HTTPRequestParser.Admission? {
+        guard let admit else { return nil }
+        return { head in
+            head.remoteAddress = peer
+            return admit(&head)
         }
     }
 
@@ -107,6 +128,7 @@ public final class HTTPServer: @unchecked Sendable {
             state.port = port
             state.phase = .running
             source.resume()
+            state.timer = startDeadlineTimer()
         }
         ignoreSIGPIPE()
     }
@@ -146,10 +168,28 @@ public final class HTTPServer: @unchecked Sendable {
         waitForConnections(until: .after(seconds: 1))
         workers.stop(deadline: .after(seconds: 1))
         state.withLock { state in
+            state.timer?.cancel()
+            state.timer = nil
             state.phase = .stopped
             state.listenSource = nil
             state.listener = nil
         }
+    }
+
+    /// One timer for every connection: a tick looks at each deadline under the connection's
+    /// own lock and wakes only the connections whose wait is over.
+    private func startDeadlineTimer() -> any DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: timerQueue)
+        timer.schedule(deadline: .now() + .milliseconds(timerTick), repeating: .milliseconds(timerTick),
+                       leeway: .milliseconds(max(1, timerTick / 4)))
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            let connections = state.withLock { Array($0.connections.values) }
+            let now = Deadline.now().nanoseconds
+            for connection in connections { connection.checkDeadline(now: now) }
+        }
+        timer.resume()
+        return timer
     }
 
     private func waitForConnections(until deadline: Deadline) {
@@ -238,14 +278,16 @@ public final class HTTPServer: @unchecked Sendable {
         return outcome
     }
 
-    /// Writes a short reply from a connection's queue (errors, 503s, 408s), bounded to one second.
+    /// Writes a reply the server makes itself (refusals, errors, 503s, 408s), bounded to one second.
     @discardableResult
     func respondImmediately(_ response: HTTPResponse, to request: HTTPRequest?, on transport: any ConnectionTransport,
-                            peer: SocketAddress? = nil, error: (any Error)? = nil) -> HTTPResponseWriter.Outcome {
+                            peer: SocketAddress? = nil, error: (any Error)? = nil,
+                            keepAlive: Bool = false) -> HTTPResponseWriter.Outcome {
         let start = ContinuousClock.now
         var quick = configuration
         quick.writeTimeout = min(1, configuration.writeTimeout)
-        let outcome = HTTPResponseWriter(transport: transport, configuration: quick).write(response, to: request, keepAlive: false)
+        let outcome = HTTPResponseWriter(transport: transport, configuration: quick)
+            .write(response, to: request, keepAlive: keepAlive && !isDraining)
         var reported = outcome
         if reported.error == nil { reported.error = error }
         report(request: request, response: response, outcome: reported, peer: peer ?? request?.remoteAddress, since: start)
@@ -258,7 +300,8 @@ public final class HTTPServer: @unchecked Sendable {
         onCompletion(HTTPExchangeRecord(
             request: request, status: outcome.status, responseHeaders: outcome.headers,
             bytesSent: outcome.bodyBytesSent, duration: ContinuousClock.now - start,
-            remoteAddress: peer, routePattern: response.routePattern, error: outcome.error))
+            remoteAddress: peer, routePattern: response.routePattern ?? request?.context.routePattern,
+            error: outcome.error))
     }
 }
 

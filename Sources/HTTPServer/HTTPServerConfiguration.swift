@@ -14,6 +14,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// first request within this long of accepting): the slowloris guard. While a body is being
     /// received, each read gives it `idleTimeout` more.
     public var headerReadTimeout: Double
+    /// A whole (not streamed) request body must arrive within this long of its head.
+    public var bodyReadTimeout: Double = 60
     /// A write that makes no progress for this long fails (the client is not reading).
     public var writeTimeout: Double
     /// Open connections beyond this are accepted and closed at once with a 503.
@@ -29,10 +31,6 @@ public struct HTTPServerConfiguration: Sendable {
     public var listenBacklog: Int32
     /// Serve HTTPS only: every connection must complete a TLS handshake first. nil: plain HTTP.
     public var tls: TLSConfiguration?
-    /// Which requests get their body as a `RequestBodyStream` instead of buffered whole, by
-    /// method and raw path; nil streams none. A server made from a router asks the router
-    /// (routes added with `streamingBody: true`) unless this is set.
-    public var streamsRequestBody: (@Sendable (HTTPMethod, String) -> Bool)?
     /// Wire bytes left of a streamed body that the server reads and discards after the handler,
     /// to keep the connection; a longer rest closes it instead.
     public var streamedBodyDrainLimit: Int = 256 * 1024

@@ -29,6 +29,8 @@ final class PlainSocketTransport: ConnectionTransport {
 
     var writeRetryEvents: Int16 { Int16(POLLOUT) }
 
+    var allowsConcurrentReadAndWrite: Bool { true }
+
     var hasBufferedInput: Bool { false }
 
     func shutdownOutput() {

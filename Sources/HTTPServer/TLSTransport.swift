@@ -101,6 +101,8 @@ final class TLSTransport: ConnectionTransport, @unchecked Sendable {
 
     var writeRetryEvents: Int16 { lock.withLock { retryEvents } }
 
+    var allowsConcurrentReadAndWrite: Bool { false }
+
     var hasBufferedInput: Bool { lock.withLock { SSL_pending(ssl) > 0 } }
 
     func shutdownOutput() {

@@ -43,6 +43,9 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
         do {
             let deadline = timeout > 0 ? Deadline.after(milliseconds: timeout) : .distantFuture
             socket = try Socket.connect(host: host, port: port, deadline: deadline)
+            // Each call writes and then waits for its reply: waiting inside recv saves a failed
+            // read and a poll per call.
+            if timeout > 0 { try socket.useKernelTimeouts(milliseconds: timeout) }
         } catch let error as SocketError {
             throw ThriftError.transport(error, context: "connecting to \(host):\(port)")
         }

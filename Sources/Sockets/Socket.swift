@@ -3,27 +3,37 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// A TCP socket: the one place in the project that calls POSIX socket functions.
 ///
-/// The descriptor is always non-blocking. Blocking-style helpers (`readSome`, `writeAll`,
-/// `readExactly`) wait with `poll(2)` up to a `Deadline`, so no call can hang forever.
-/// `shutdown()` may be called from any thread to wake a peer blocked in `poll`;
+/// The descriptor starts non-blocking; blocking-style helpers (`readSome`, `writeAll`) wait
+/// with `poll(2)` up to a `Deadline`, so no call can hang forever. A client socket that one
+/// thread uses call by call (a broker connection) can switch to kernel-side waiting with
+/// `useKernelTimeouts(milliseconds:)`: then a read that must wait is one `recv(2)` that sleeps in
+/// the kernel (bounded by `SO_RCVTIMEO`), not a failed read, a `poll` and a read again.
+/// `shutdown()` may be called from any thread to wake a peer blocked in `poll` or `recv`;
 /// `close()` releases the descriptor once and is idempotent.
 public final class Socket: @unchecked Sendable {
-    // `fd` is written only by `close()` under `lock`; readers take a snapshot.
-    private var fd: Int32
-    private let lock = Mutex()
+    // Read on every call without a lock; `close()` swaps in -1 exactly once.
+    private let fd: Atomic<Int32>
+    /// The kernel timeout now set (`SO_RCVTIMEO`/`SO_SNDTIMEO`, milliseconds); 0: non-blocking
+    /// mode. Touched only by the socket's one user (see `useKernelTimeouts`).
+    private var kernelTimeout = 0
+    /// The timeout `useKernelTimeouts` asked for; a call with a nearer deadline lowers the
+    /// kernel's for a while.
+    private var baseKernelTimeout = 0
 
     /// The descriptor, or -1 once closed. For `DispatchSource` registration.
-    public var fileDescriptor: Int32 { lock.withLock { fd } }
+    public var fileDescriptor: Int32 { fd.load(ordering: .acquiring) }
 
     public init(adopting fd: Int32) {
-        self.fd = fd
+        self.fd = Atomic(fd)
     }
 
     deinit {
-        if fd >= 0 { _ = systemClose(fd) }
+        let descriptor = fd.load(ordering: .acquiring)
+        if descriptor >= 0 { _ = systemClose(descriptor) }
     }
 
     // MARK: creating
@@ -85,6 +95,44 @@ public final class Socket: @unchecked Sendable {
         let flags = fcntl(fd, F_GETFL, 0)
         guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else {
             throw SocketError.lastError("fcntl")
+        }
+    }
+
+    /// Makes the descriptor blocking, with every wait bounded in the kernel by `milliseconds`
+    /// (`SO_RCVTIMEO`, `SO_SNDTIMEO`). For a socket used by one thread at a time, call by call:
+    /// `readSome` and `writeAll` then wait inside `recv`/`send`, and lower the kernel timeout
+    /// only when a call's deadline is nearer than it.
+    public func useKernelTimeouts(milliseconds: Int) throws {
+        let descriptor = fileDescriptor
+        let flags = fcntl(descriptor, F_GETFL, 0)
+        guard flags >= 0, fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) == 0 else {
+            throw SocketError.lastError("fcntl")
+        }
+        baseKernelTimeout = max(1, milliseconds)
+        try setKernelTimeout(baseKernelTimeout)
+    }
+
+    private func setKernelTimeout(_ milliseconds: Int) throws {
+        var value = timeval(tv_sec: milliseconds / 1000, tv_usec: .init((milliseconds % 1000) * 1000))
+        let size = socklen_t(MemoryLayout<timeval>.size)
+        guard setsockopt(fileDescriptor, SOL_SOCKET, SO_RCVTIMEO, &value, size) == 0,
+              setsockopt(fileDescriptor, SOL_SOCKET, SO_SNDTIMEO, &value, size) == 0 else {
+            throw SocketError.lastError("setsockopt(SO_RCVTIMEO)")
+        }
+        kernelTimeout = milliseconds
+    }
+
+    /// In kernel-timeout mode, the next blocking call must not outlive `deadline` by more than
+    /// a small tolerance (a thirty-second-th of the timeout, at most 50 ms): that keeps the
+    /// common call, whose deadline is the full timeout, free of `setsockopt`.
+    private func boundKernelWait(by deadline: Deadline) throws {
+        guard kernelTimeout > 0 else { return }
+        let remaining = Int(deadline.remainingMilliseconds)
+        if remaining == 0 { throw SocketError.timedOut(operation: "read") }
+        let tolerance = min(50, baseKernelTimeout / 32)
+        if remaining + tolerance < kernelTimeout
+            || (kernelTimeout < baseKernelTimeout && remaining > kernelTimeout + tolerance) {
+            try setKernelTimeout(min(baseKernelTimeout, remaining))
         }
     }
 
@@ -198,10 +246,13 @@ public final class Socket: @unchecked Sendable {
     /// Throws `.connectionClosed` on EOF and `.timedOut` when the deadline passes.
     public func readSome(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline) throws -> Int {
         while true {
+            try boundKernelWait(by: deadline)
             switch try read(into: buffer) {
             case .bytes(let n): return n
             case .endOfStream: throw SocketError.connectionClosed
             case .wouldBlock:
+                // Kernel-timeout mode: the recv itself waited; loop to check the deadline.
+                if kernelTimeout > 0 { continue }
                 guard try poll(events: Int16(POLLIN), deadline: deadline) else {
                     throw SocketError.timedOut(operation: "read")
                 }
@@ -213,9 +264,12 @@ public final class Socket: @unchecked Sendable {
     public func writeAll(_ bytes: UnsafeRawBufferPointer, deadline: Deadline) throws {
         var offset = 0
         while offset < bytes.count {
+            try boundKernelWait(by: deadline)
             let n = try write(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
             if n > 0 {
                 offset += n
+            } else if kernelTimeout > 0 {
+                continue
             } else {
                 guard try poll(events: Int16(POLLOUT), deadline: deadline) else {
                     throw SocketError.timedOut(operation: "write")
@@ -239,17 +293,14 @@ public final class Socket: @unchecked Sendable {
         case (false, true): how = Int32(SHUT_WR)
         case (false, false): return
         }
-        lock.withLock { if fd >= 0 { _ = systemShutdown(fd, how) } }
+        let descriptor = fileDescriptor
+        if descriptor >= 0 { _ = systemShutdown(descriptor, how) }
     }
 
     /// Releases the descriptor. Idempotent.
     public func close() {
-        lock.withLock {
-            if fd >= 0 {
-                _ = systemClose(fd)
-                fd = -1
-            }
-        }
+        let descriptor = fd.exchange(-1, ordering: .acquiringAndReleasing)
+        if descriptor >= 0 { _ = systemClose(descriptor) }
     }
 
     public var isClosed: Bool { fileDescriptor < 0 }

@@ -24,7 +24,8 @@ func serve(configuration: GatewayConfiguration, embedded: Bool, embeddedThriftPo
         "thrift_port":\(server.port)}
         """)
     }
-    let gateway = try Gateway(configuration: configuration, log: logLine)
+    let accessLog = BufferedLogWriter()
+    let gateway = try Gateway(configuration: configuration, log: { accessLog.append($0) })
     try gateway.start()
     logLine("""
     {"msg":"listening","address":"\(configuration.listenHost):\(gateway.port)",\
@@ -34,9 +35,11 @@ func serve(configuration: GatewayConfiguration, embedded: Bool, embeddedThriftPo
     "pool_size":\(configuration.poolSize),"max_overflow":\(configuration.maxOverflow)}
     """)
     signals.wait()
+    accessLog.flush()
     logLine("{\"msg\":\"shutting down\",\"grace_seconds\":\(configuration.gracePeriodSeconds)}")
     gateway.shutdown()
     emulator?.stop()
+    accessLog.flush()
     logLine("{\"msg\":\"stopped\"}")
 }
 

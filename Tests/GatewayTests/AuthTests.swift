@@ -47,7 +47,13 @@ final class AuthTests: XCTestCase {
             headers.append(("Content-Type", "text/plain"))
             body = Array(hql.utf8)
         }
-        return try client.request(method, path, headers: headers, body: body)
+        let response = try client.request(method, path, headers: headers, body: body)
+        // A refused request with a body is answered and its connection closed, body unread.
+        if response.header("Connection")?.lowercased() == "close" {
+            client.close()
+            client = try stack.client()
+        }
+        return response
     }
 
     @discardableResult
@@ -120,6 +126,23 @@ final class AuthTests: XCTestCase {
         let twice = try client.request("GET", "/ns", headers: [("Authorization", "Bearer \(Self.readWriteToken)"),
                                                                  ("Authorization", "Bearer \(Self.readOnlyToken)")])
         XCTAssertEqual(twice.status, 401)
+    }
+
+    /// The guard decides on the head: a tokenless upload is refused before any body byte is
+    /// read or invited (no `100 Continue`), and its connection is closed rather than drained.
+    func testRefusedBeforeTheBodyIsReadOrInvited() throws {
+        try startWithTokens()
+        for path in ["/ns/auth/query", "/ns/auth/tables/t/cells"] {
+            let raw = try stack.client()
+            defer { raw.close() }
+            try raw.send(raw: "POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                + "Content-Length: 8000000\r\nExpect: 100-continue\r\n\r\n")
+            let response = try raw.readResponse()
+            XCTAssertEqual(response.status, 401, path)
+            XCTAssertEqual(response.header("Connection")?.lowercased(), "close", path)
+            XCTAssertTrue(raw.waitForClose(), "the refused connection must be closed, not drained: \(path)")
+        }
+        XCTAssertEqual(stack.gateway.metrics.render().contains("gateway_auth_denied_total{status=\"401\"} 2"), true)
     }
 
     // MARK: read-write

@@ -9,8 +9,27 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.listenHost, "127.0.0.1")
         XCTAssertEqual(configuration.listenPort, 8080)
         XCTAssertEqual(configuration.brokers, [.init(host: "localhost", port: 15867)])
-        XCTAssertEqual(configuration.poolSize, 5)
-        XCTAssertEqual(configuration.maxOverflow, 10)
+        // Out of the box the pool keeps one connection per worker and never overflows: no
+        // request opens or closes a broker connection.
+        XCTAssertEqual(configuration.poolSize, configuration.workers)
+        XCTAssertEqual(configuration.maxOverflow, 0)
+        XCTAssertEqual(configuration.effectivePool.capacity, configuration.workers)
+    }
+
+    func testAGivenPoolSizeKeepsFlaskHypertablesMeaning() throws {
+        let sized = try GatewayConfiguration(environment: ["HYPERTABLE_POOL_SIZE": "5"])
+        XCTAssertEqual(sized.poolSize, 5)
+        XCTAssertEqual(sized.maxOverflow, 10)
+        let perRequest = try GatewayConfiguration(environment: ["HYPERTABLE_POOL_SIZE": "0"])
+        XCTAssertTrue(perRequest.effectivePool.isPerRequest)
+        let overflowOnly = try GatewayConfiguration(environment: ["HYPERTABLE_MAX_OVERFLOW": "3", "GATEWAY_WORKERS": "8"])
+        XCTAssertEqual(overflowOnly.poolSize, 8)
+        XCTAssertEqual(overflowOnly.maxOverflow, 3)
+        var programmatic = GatewayConfiguration()
+        programmatic.workers = 12
+        XCTAssertEqual(programmatic.effectivePool.size, 12)
+        programmatic.poolSize = 2
+        XCTAssertEqual(programmatic.effectivePool.size, 2)
     }
 
     func testFlaskHypertableVariablesKeepTheirMeaning() throws {

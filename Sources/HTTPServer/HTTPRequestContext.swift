@@ -1,0 +1,27 @@
+/// What the server and the application learn about a request once, when its head is complete,
+/// and carry with it to the handler, the access log and the metrics: nothing downstream works
+/// it out again.
+public struct HTTPRequestContext: Sendable {
+    /// The request's id (the application picks it: a sane `X-Request-ID`, or a fresh one).
+    public var requestID = ""
+    /// The client as the application sees it (the peer, or what a trusted proxy forwarded).
+    public var clientAddress = "-"
+    /// The route the head reached, matched once (`HTTPRouter.resolve`); nil when unrouted.
+    public var route: HTTPRouter.Resolution?
+    /// Who the request acts as, for logs (`rw`, `ro`, `none`, `denied`, ...).
+    public var principal = "none"
+    /// False when the credential may only read: a handler whose effect depends on the body
+    /// (a statement) checks it there.
+    public var mayWrite = true
+    /// Answer on the connection's I/O thread instead of a worker: only for handlers that
+    /// never block (set from the matched route).
+    public var runsInline = false
+
+    public init() {}
+
+    /// The matched route's pattern: a low-cardinality label for metrics and logs.
+    public var routePattern: String? {
+        if case .found(let match)? = route { return match.pattern }
+        return nil
+    }
+}

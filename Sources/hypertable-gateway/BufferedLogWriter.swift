@@ -1,0 +1,76 @@
+import Foundation
+import Synchronization
+
+/// Log lines to standard error, batched: the access log writes a line per request, and a
+/// `write(2)` per line was one of the most frequent system calls on the request path. Lines
+/// gather in memory and go out in one write when 32 KiB are waiting or 100 ms after the first
+/// of them (nginx's `access_log ... buffer= flush=` trade); `flush()` sends them at once
+/// (start-up and shutdown messages, before exit).
+final class BufferedLogWriter: Sendable {
+    static let flushBytes = 32 * 1024
+    static let flushDelayMilliseconds = 100
+
+    private struct State {
+        var pending: [UInt8] = []
+        var flushScheduled = false
+    }
+
+    private let state = Mutex(State())
+    private let queue = DispatchQueue(label: "log.flush")
+    private let descriptor: Int32
+
+    init(descriptor: Int32 = 2) {
+        self.descriptor = descriptor
+    }
+
+    /// Adds one line (a newline is appended).
+    func append(_ line: String) {
+        let (full, schedule): ([UInt8]?, Bool) = state.withLock { state in
+            state.pending.append(contentsOf: line.utf8)
+            state.pending.append(0x0A)
+            if state.pending.count >= Self.flushBytes {
+                defer { state.pending = []; state.pending.reserveCapacity(Self.flushBytes + 1024) }
+                return (state.pending, false)
+            }
+            guard !state.flushScheduled else { return (nil, false) }
+            state.flushScheduled = true
+            return (nil, true)
+        }
+        if let full { write(full) }
+        if schedule {
+            queue.asyncAfter(deadline: .now() + .milliseconds(Self.flushDelayMilliseconds)) { [self] in flush() }
+        }
+    }
+
+    /// Adds one line and writes everything waiting now.
+    func appendNow(_ line: String) {
+        append(line)
+        flush()
+    }
+
+    /// Writes everything waiting.
+    func flush() {
+        let bytes = state.withLock { state -> [UInt8] in
+            state.flushScheduled = false
+            defer { state.pending = [] }
+            return state.pending
+        }
+        if !bytes.isEmpty { write(bytes) }
+    }
+
+    private func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return  // stderr gone: logs are lost, serving goes on
+                }
+            }
+        }
+    }
+}
