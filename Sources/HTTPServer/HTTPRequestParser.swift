@@ -3,8 +3,8 @@
 /// Feed bytes as they arrive with `append`, then call `nextRequest()` until it returns nil
 /// (more bytes needed). Pipelined requests come out one by one, in order. After a thrown
 /// `HTTPParseError` the stream is unusable: answer `error.status` and close.
-/// Line endings are CRLF only. RFC 9112 §2.2 lets a recipient accept a bare LF, and §6.3 a
-/// Content-Length list of identical values; we refuse both (400, then close), because a proxy
+/// Line endings are CRLF only. RFC 9112 §2.2 lets a recipient accept a bare LF, and RFC 9110
+/// §8.6 a Content-Length list of identical values; we refuse both (400, then close), because a proxy
 /// in front of us that reads such a request differently would disagree with us about where it
 /// ends, and the bytes after that point would be a request one of us never saw.
 ///
@@ -389,8 +389,8 @@ public struct HTTPRequestParser: Sendable {
         version == .http1_1 && headers["Expect"].map { HTTPHeaders.equalNames($0, "100-continue") } == true
     }
 
-    /// Content-Length = 1*DIGIT, in exactly one field line. RFC 9112 §6.3 item 5 lets a
-    /// recipient accept a list or repeated field of identical values; we refuse them, as a proxy
+    /// Content-Length = 1*DIGIT, in exactly one field line. RFC 9110 §8.6 lets a recipient
+    /// accept a list or repeated field of identical values; we refuse them, as a proxy
     /// in front may pick a different value or reject where we accept (see the type's comment).
     private func contentLength() throws(HTTPParseError) -> Int {
         let fields = headers.values(for: "Content-Length")

@@ -144,7 +144,7 @@ final class HTTPRequestParserTests: XCTestCase {
         XCTAssertEqual(single.first?.bodyText, "abc")
     }
 
-    /// RFC 9112 §6.3 item 5 would accept these; a proxy in front might frame them otherwise.
+    /// RFC 9110 §8.6 would let us accept these; a proxy in front might frame them otherwise.
     func testContentLengthListsAndRepeatsOfTheSameValueAre400() {
         for head in ["Content-Length: 5, 5\r\n", "Content-Length: 5,5\r\n", "Content-Length: 5,\r\n",
                      "Content-Length: ,5\r\n", "Content-Length: 5\r\nContent-Length: 5\r\n",
