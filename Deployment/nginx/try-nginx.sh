@@ -18,6 +18,10 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 check() { if eval "$2"; then echo "ok: $1"; else echo "FAILED: $1" >&2; exit 1; fi; }
+# The gateway writes its access log in batches (at the latest 100 ms after a line): a check on
+# the log waits up to 5 s for its condition to come true.
+check_log() { for _ in $(seq 1 50); do if eval "$2"; then echo "ok: $1"; return; fi; sleep 0.1; done
+              echo "FAILED: $1" >&2; exit 1; }
 
 # One broker (the emulator, standalone) shared by two gateways, as in production.
 broker=$(free_port); g1=$(free_port); g2=$(free_port); front=$(free_port)
@@ -62,7 +66,7 @@ curl -fs -H "$auth" -X POST "$base/ns/web/query" --data "INSERT INTO t VALUES ('
 check "HQL round trip through nginx" 'curl -fs -H "$auth" -X POST $base/ns/web/query --data "SELECT * FROM t" | grep -q "\"value\":\"v2\""'
 check "streamed NDJSON through nginx" '[ "$(curl -fs -H "$auth" -H "Accept: application/x-ndjson" $base/ns/web/tables/t/cells | wc -l)" = 2 ]'
 for _ in 1 2 3 4; do curl -fs "$base/health/live" -H "X-Forwarded-For: 198.51.100.7" >/dev/null; done
-check "both gateways served (round robin)" 'grep -q "\"status\":200" $work/gateway-$g1.log && grep -q "\"status\":200" $work/gateway-$g2.log'
-check "real client from X-Forwarded-For in the access log" 'grep -q "\"client\":\"198.51.100.7\"" $work/gateway-$g1.log $work/gateway-$g2.log'
-check "nginx request id reaches the gateway" 'grep -q "\"request_id\":\"[0-9a-f]\{32\}\"" $work/gateway-$g1.log $work/gateway-$g2.log'
+check_log "both gateways served (round robin)" 'grep -q "\"status\":200" $work/gateway-$g1.log && grep -q "\"status\":200" $work/gateway-$g2.log'
+check_log "real client from X-Forwarded-For in the access log" 'grep -q "\"client\":\"198.51.100.7\"" $work/gateway-$g1.log $work/gateway-$g2.log'
+check_log "nginx request id reaches the gateway" 'grep -q "\"request_id\":\"[0-9a-f]\{32\}\"" $work/gateway-$g1.log $work/gateway-$g2.log'
 echo "nginx $(nginx -v 2>&1 | sed 's/.*\///') in front of two gateways: all checks passed"
