@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Tries Deployment/nginx/hypertable-gateway.conf for real: two gateways on the embedded broker
-# behind nginx (the site file, with ports rewritten), then requests through nginx: readiness,
-# an HQL round trip, a streamed NDJSON scan, and the gateway's access log naming the client
-# from X-Forwarded-For. Exits non-zero on the first failed check.
+# behind nginx (the site file, with ports rewritten), with bearer tokens, then requests
+# through nginx: readiness (brief without a token), a request without a token refused, an HQL
+# round trip, a streamed NDJSON scan, and the gateway's access log naming the client from
+# X-Forwarded-For. Exits non-zero on the first failed check.
 #
 # usage: Deployment/nginx/try-nginx.sh   (installs nginx with apt when missing)
 set -euo pipefail
@@ -17,15 +18,22 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 check() { if eval "$2"; then echo "ok: $1"; else echo "FAILED: $1" >&2; exit 1; fi; }
+# The gateway writes its access log in batches (at the latest 100 ms after a line): a check on
+# the log waits up to 5 s for its condition to come true.
+check_log() { for _ in $(seq 1 50); do if eval "$2"; then echo "ok: $1"; return; fi; sleep 0.1; done
+              echo "FAILED: $1" >&2; exit 1; }
 
 # One broker (the emulator, standalone) shared by two gateways, as in production.
 broker=$(free_port); g1=$(free_port); g2=$(free_port); front=$(free_port)
 "$bin" emulator --port "$broker" 2>"$work/emulator.log" & pids+=($!)
 sleep 0.5
+token=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
+(umask 077; echo "$token rw" > "$work/tokens")
 for port in "$g1" "$g2"; do
-  GATEWAY_TRUSTED_PROXIES=127.0.0.1 "$bin" --listen "127.0.0.1:$port" --broker-host 127.0.0.1 --broker-port "$broker" \
-    2>"$work/gateway-$port.log" & pids+=($!)
+  GATEWAY_TRUSTED_PROXIES=127.0.0.1 GATEWAY_TOKENS_FILE="$work/tokens" "$bin" --listen "127.0.0.1:$port" \
+    --broker-host 127.0.0.1 --broker-port "$broker" 2>"$work/gateway-$port.log" & pids+=($!)
 done
+auth="Authorization: Bearer $token"
 
 sed -e "s/server 127.0.0.1:8080 /server 127.0.0.1:$g1 /" \
     -e "s/# server 127.0.0.1:8081 /server 127.0.0.1:$g2 /" \
@@ -49,13 +57,16 @@ base="http://127.0.0.1:$front"
 for _ in $(seq 1 50); do curl -fs "$base/health/ready" >/dev/null 2>&1 && break; sleep 0.1; done
 
 check "readiness through nginx" '[ "$(curl -s -o /dev/null -w %{http_code} $base/health/ready)" = 200 ]'
-curl -fs -X POST "$base/ns/sys/query" --data 'CREATE NAMESPACE "/web"' >/dev/null
-curl -fs -X POST "$base/ns/web/query" --data 'CREATE TABLE t (cf)' >/dev/null
-curl -fs -X POST "$base/ns/web/query" --data "INSERT INTO t VALUES ('r1', 'cf', 'v1'), ('r2', 'cf', 'v2')" >/dev/null
-check "HQL round trip through nginx" 'curl -fs -X POST $base/ns/web/query --data "SELECT * FROM t" | grep -q "\"value\":\"v2\""'
-check "streamed NDJSON through nginx" '[ "$(curl -fs -H "Accept: application/x-ndjson" $base/ns/web/tables/t/cells | wc -l)" = 2 ]'
+check "readiness without a token says only ready" '[ "$(curl -s $base/health/ready)" = "{\"status\":\"ready\"}" ]'
+check "readiness details with the token" 'curl -fs -H "$auth" $base/health/ready | grep -q "\"pool\""'
+check "no token: 401 through nginx" '[ "$(curl -s -o /dev/null -w %{http_code} -X POST $base/ns/sys/query --data "SHOW TABLES")" = 401 ]'
+curl -fs -H "$auth" -X POST "$base/ns/sys/query" --data 'CREATE NAMESPACE "/web"' >/dev/null
+curl -fs -H "$auth" -X POST "$base/ns/web/query" --data 'CREATE TABLE t (cf)' >/dev/null
+curl -fs -H "$auth" -X POST "$base/ns/web/query" --data "INSERT INTO t VALUES ('r1', 'cf', 'v1'), ('r2', 'cf', 'v2')" >/dev/null
+check "HQL round trip through nginx" 'curl -fs -H "$auth" -X POST $base/ns/web/query --data "SELECT * FROM t" | grep -q "\"value\":\"v2\""'
+check "streamed NDJSON through nginx" '[ "$(curl -fs -H "$auth" -H "Accept: application/x-ndjson" $base/ns/web/tables/t/cells | wc -l)" = 2 ]'
 for _ in 1 2 3 4; do curl -fs "$base/health/live" -H "X-Forwarded-For: 198.51.100.7" >/dev/null; done
-check "both gateways served (round robin)" 'grep -q "\"status\":200" $work/gateway-$g1.log && grep -q "\"status\":200" $work/gateway-$g2.log'
-check "real client from X-Forwarded-For in the access log" 'grep -q "\"client\":\"198.51.100.7\"" $work/gateway-$g1.log $work/gateway-$g2.log'
-check "nginx request id reaches the gateway" 'grep -q "\"request_id\":\"[0-9a-f]\{32\}\"" $work/gateway-$g1.log $work/gateway-$g2.log'
+check_log "both gateways served (round robin)" 'grep -q "\"status\":200" $work/gateway-$g1.log && grep -q "\"status\":200" $work/gateway-$g2.log'
+check_log "real client from X-Forwarded-For in the access log" 'grep -q "\"client\":\"198.51.100.7\"" $work/gateway-$g1.log $work/gateway-$g2.log'
+check_log "nginx request id reaches the gateway" 'grep -q "\"request_id\":\"[0-9a-f]\{32\}\"" $work/gateway-$g1.log $work/gateway-$g2.log'
 echo "nginx $(nginx -v 2>&1 | sed 's/.*\///') in front of two gateways: all checks passed"

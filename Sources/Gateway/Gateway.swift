@@ -37,7 +37,8 @@ public final class Gateway: Sendable {
             Problem(status: status.code, title: status.reasonPhrase, detail: detail).httpResponse
         }
         HealthRoutes(pool: pool, connector: connector, handling: handling,
-                     probeWaitMilliseconds: min(1000, max(1, configuration.poolTimeoutMilliseconds)))
+                     probeWaitMilliseconds: min(1000, max(1, configuration.poolTimeoutMilliseconds)),
+                     accessPolicy: configuration.accessPolicy)
             .register(in: &router)
         QueryRoutes(pool: pool, handling: handling).register(in: &router)
         NamespaceRoutes(pool: pool, handling: handling).register(in: &router)

@@ -84,6 +84,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// `GATEWAY_TOKENS_FILE`, `GATEWAY_TOKENS` and `GATEWAY_METRICS_PUBLIC`: bearer tokens
     /// (read-write or read-only). None configured, the default, means no authentication.
     public var accessPolicy = AccessPolicy()
+    /// `GATEWAY_INSECURE_NO_AUTH` (`--insecure-no-auth`): start without tokens on an address
+    /// that is not loopback anyway (see `checkExposure()`). Off by default.
+    public var insecureNoAuth = false
     /// `GATEWAY_CORS_ORIGINS`: `*` or comma-separated origins (`https://app.example.com`) whose
     /// browser scripts may call the gateway (CORS). Unset, the default, sends no CORS headers.
     public var cors = CORSPolicy()
@@ -134,6 +137,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
             try accessPolicy.load(tokenList: list)
         }
         accessPolicy.metricsPublic = try Self.boolean(environment, "GATEWAY_METRICS_PUBLIC") ?? false
+        insecureNoAuth = try Self.boolean(environment, "GATEWAY_INSECURE_NO_AUTH") ?? false
         if let origins = environment["GATEWAY_CORS_ORIGINS"] {
             cors = try CORSPolicy(origins: origins, variable: "GATEWAY_CORS_ORIGINS")
         }

@@ -55,7 +55,8 @@ info:
     `WWW-Authenticate: Bearer realm="hypertable-gateway"` (plus `error="invalid_token"` when
     a token was given). A read-only (`ro`) token may GET and HEAD anything and POST read
     statements (SELECT, SHOW, DESCRIBE, EXISTS, GET LISTING) to `/ns/{ns}/query`; anything
-    else gets 403. A read-write (`rw`) token may do everything.
+    else gets 403. A read-write (`rw`) token may do everything. Without tokens the gateway
+    starts only on a loopback address, unless `GATEWAY_INSECURE_NO_AUTH=1` says otherwise.
 
     **CORS** (Fetch standard, CORS protocol) is optional and off unless the gateway is given
     origins (`GATEWAY_CORS_ORIGINS`: exact `scheme://host[:port]` origins, or `*`). Then a
@@ -111,9 +112,14 @@ paths:
         200 when a pooled connection answers `status()`, or when none is free but connections
         came back from the broker without error in the last 10 s (`"pool": {"saturated": true}`):
         a loaded gateway stays in rotation. 503 with the reason otherwise.
+
+        Open to all, but when tokens are configured only a request with a valid token (`rw` or
+        `ro`) gets the details (broker status, pool counts, the error, brokers down); any other
+        gets `{"status":"ready"}` or `{"status":"not_ready","reason":"..."}`. With no tokens
+        configured (the gateway then listens on loopback only) everyone gets the details.
       responses:
         "200": {$ref: "#/components/responses/Ready"}
-        "503": {$ref: "#/components/responses/Problem"}
+        "503": {$ref: "#/components/responses/NotReady"}
   /health:
     get:
       tags: [health]
@@ -122,7 +128,7 @@ paths:
       summary: Alias of `/health/ready`.
       responses:
         "200": {$ref: "#/components/responses/Ready"}
-        "503": {$ref: "#/components/responses/Problem"}
+        "503": {$ref: "#/components/responses/NotReady"}
   /metrics:
     get:
       tags: [health]
@@ -575,16 +581,43 @@ components:
         application/problem+json:
           schema: {$ref: "#/components/schemas/Problem"}
     Ready:
-      description: Ready.
+      description: |
+        Ready: `{"status":"ok",...}` with details for a valid token or when no tokens are
+        configured, else only `{"status":"ready"}`.
       content:
         application/json:
           schema:
             type: object
             required: [status]
             properties:
-              status: {const: ok}
+              status: {enum: [ok, ready]}
               broker: {type: object}
               pool: {type: object}
+    NotReady:
+      description: |
+        Not ready, with `Retry-After`. A problem with the details and a `reason` for a valid
+        token or when no tokens are configured; else only the status and the reason class.
+      headers:
+        Retry-After:
+          description: Seconds before asking again.
+          schema: {type: integer}
+      content:
+        application/problem+json:
+          schema:
+            allOf:
+              - {$ref: "#/components/schemas/Problem"}
+              - type: object
+                properties:
+                  reason: {$ref: "#/components/schemas/NotReadyReason"}
+                  brokers_down: {type: string, description: Brokers skipped as down, comma-separated.}
+        application/json:
+          schema:
+            type: object
+            required: [status, reason]
+            properties:
+              status: {const: not_ready}
+              reason: {$ref: "#/components/schemas/NotReadyReason"}
+            additionalProperties: false
     Listing:
       description: Sub-namespaces and tables.
       content:
@@ -621,6 +654,11 @@ components:
         text/tab-separated-values:
           schema: {type: string}
   schemas:
+    NotReadyReason:
+      description: Why the gateway is not ready, as a class.
+      type: string
+      enum: [broker_not_ready, broker_unreachable, broker_timeout, broker_error, pool_exhausted, shutting_down,
+             internal_error]
     Problem:
       type: object
       required: [type, title, status, detail]

@@ -32,7 +32,11 @@ struct RequestPipeline: Sendable {
             head.context.runsInline = match.runsInline
             streamsBody = match.streamsBody
         }
-        guard let authorizer else { return .proceed(streamBody: streamsBody) }
+        // A preflight is answered by the CORS step without a route or the broker, allowed or
+        // not (a disallowed origin gets CORS's 403): browsers never send a token with one.
+        guard let authorizer, !(cors != nil && CORSPolicy.isPreflight(head)) else {
+            return .proceed(streamBody: streamsBody)
+        }
         let path = head.path
         switch authorizer.decide(head, route: route, routeForGet: { routes.resolve(method: .get, path: path) }) {
         case .allow(let principal, let mayWrite):

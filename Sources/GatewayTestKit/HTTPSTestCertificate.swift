@@ -1,7 +1,7 @@
 import Foundation
 
-/// A throwaway self-signed certificate and key for `localhost` / 127.0.0.1 (P-256, valid one
-/// day), made with the `openssl` command in a fresh temporary directory. Call `remove()` when done.
+/// A throwaway self-signed certificate and key for `localhost` / 127.0.0.1 (P-256 or RSA, valid
+/// one day), made with the `openssl` command in a fresh temporary directory. Call `remove()` when done.
 public struct HTTPSTestCertificate: Sendable {
     public let directory: String
     /// PEM certificate; also the trust anchor a client needs (it signs itself).
@@ -18,8 +18,23 @@ public struct HTTPSTestCertificate: Sendable {
         }
     }
 
+    /// The certificate's key: ECDSA keys make ECDHE-ECDSA suites, RSA keys ECDHE-RSA ones (and
+    /// the static RSA key exchange a server must refuse).
+    public enum KeyType: Sendable {
+        case ecdsaP256
+        case rsa2048
+
+        var opensslArguments: [String] {
+            switch self {
+            case .ecdsaP256: return ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
+            case .rsa2048: return ["-newkey", "rsa:2048"]
+            }
+        }
+    }
+
     /// Generates a new certificate; `commonName` is also the DNS subject alternative name.
-    public static func generate(commonName: String = "localhost") throws -> HTTPSTestCertificate {
+    public static func generate(commonName: String = "localhost",
+                                keyType: KeyType = .ecdsaP256) throws -> HTTPSTestCertificate {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("https-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -28,7 +43,7 @@ public struct HTTPSTestCertificate: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "openssl", "req", "-x509"] + keyType.opensslArguments + ["-nodes",
             "-days", "1", "-subj", "/CN=\(commonName)",
             "-addext", "subjectAltName=DNS:\(commonName),IP:127.0.0.1",
             "-keyout", certificate.privateKeyPath, "-out", certificate.certificatePath,

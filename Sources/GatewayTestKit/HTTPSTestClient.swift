@@ -29,9 +29,13 @@ public final class HTTPSTestClient: HTTPResponseReading {
     ///   - trustedCertificatePath: PEM file of the CA (or self-signed certificate) to trust.
     ///   - serverName: sent as SNI and checked against the certificate.
     ///   - alpn: protocols offered, most preferred first; empty offers none.
+    ///   - cipherList: TLS 1.2 suites offered (OpenSSL cipher list syntax); nil offers OpenSSL's default.
+    ///   - groups: key exchange groups offered (OpenSSL group names, colon-separated); nil
+    ///     offers OpenSSL's default.
     public init(host: String = "127.0.0.1", port: Int, trustedCertificatePath: String,
                 serverName: String = "localhost", alpn: [String] = ["http/1.1"],
-                maximumVersion: MaximumVersion = .tls13, timeout: Double = 5) throws {
+                maximumVersion: MaximumVersion = .tls13, cipherList: String? = nil, groups: String? = nil,
+                timeout: Double = 5) throws {
         self.host = host
         self.port = port
         self.timeout = timeout
@@ -42,6 +46,17 @@ public final class HTTPSTestClient: HTTPResponseReading {
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
         let version = maximumVersion == .tls12 ? TLS1_2_VERSION : TLS1_3_VERSION
         _ = SSL_CTX_ctrl(context, SSL_CTRL_SET_MAX_PROTO_VERSION, Int(version), nil)
+        if let cipherList, SSL_CTX_set_cipher_list(context, cipherList) != 1 {
+            SSL_CTX_free(context)
+            throw HTTPSTestClientError.tls("cipher list \(cipherList): \(Self.openSSLErrors())")
+        }
+        // SSL_CTX_set1_groups_list is a macro over this ctrl, and macros do not import.
+        if let groups, groups.withCString({
+            SSL_CTX_ctrl(context, SSL_CTRL_SET_GROUPS_LIST, 0, UnsafeMutableRawPointer(mutating: $0))
+        }) != 1 {
+            SSL_CTX_free(context)
+            throw HTTPSTestClientError.tls("groups \(groups): \(Self.openSSLErrors())")
+        }
         guard SSL_CTX_load_verify_locations(context, trustedCertificatePath, nil) == 1 else {
             SSL_CTX_free(context)
             throw HTTPSTestClientError.tls("load \(trustedCertificatePath): \(Self.openSSLErrors())")
@@ -95,6 +110,20 @@ public final class HTTPSTestClient: HTTPResponseReading {
 
     /// "TLSv1.3", "TLSv1.2", ...
     public var protocolVersion: String { String(cString: SSL_get_version(ssl)) }
+
+    /// The negotiated suite's OpenSSL name ("ECDHE-ECDSA-AES128-GCM-SHA256", "TLS_AES_256_GCM_SHA384", ...).
+    public var negotiatedCipher: String? {
+        guard let cipher = SSL_get_current_cipher(ssl), let name = SSL_CIPHER_get_name(cipher) else { return nil }
+        return String(cString: name)
+    }
+
+    /// The negotiated key exchange group's name ("X25519", "prime256v1", ...), nil when none.
+    public var negotiatedGroup: String? {
+        // SSL_get_negotiated_group is a macro over this ctrl.
+        let nid = Int32(truncatingIfNeeded: SSL_ctrl(ssl, SSL_CTRL_GET_NEGOTIATED_GROUP, 0, nil))
+        guard nid > 0, let name = OBJ_nid2sn(nid) else { return nil }
+        return String(cString: name)
+    }
 
     // MARK: sending
 

@@ -2,6 +2,8 @@
 public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, Equatable {
         case badRequestLine
+        /// A line of the head ended in LF without CR (RFC 9112 §2.2 allows it; we do not).
+        case bareLineFeed
         case uriTooLong
         case unsupportedVersion
         case badHeaderField
@@ -11,7 +13,8 @@ public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case missingHost
         case multipleHosts
         case badContentLength
-        case conflictingContentLength
+        /// Content-Length as a list or in more than one field line, even of identical values.
+        case multipleContentLength
         case contentLengthWithTransferEncoding
         case badTransferEncoding
         case unsupportedTransferCoding

@@ -3,7 +3,10 @@
 /// Feed bytes as they arrive with `append`, then call `nextRequest()` until it returns nil
 /// (more bytes needed). Pipelined requests come out one by one, in order. After a thrown
 /// `HTTPParseError` the stream is unusable: answer `error.status` and close.
-/// Line endings are CRLF; a bare LF is accepted too (RFC 9112 §2.2 allows it).
+/// Line endings are CRLF only. RFC 9112 §2.2 lets a recipient accept a bare LF, and RFC 9110
+/// §8.6 a Content-Length list of identical values; we refuse both (400, then close), because a proxy
+/// in front of us that reads such a request differently would disagree with us about where it
+/// ends, and the bytes after that point would be a request one of us never saw.
 ///
 /// Every complete head is shown to `admit` before any byte of its body is consumed or a
 /// `100 Continue` invited (RFC 9110 §10.1.1): it may refuse the request (`nextEvent()` then
@@ -134,7 +137,7 @@ public struct HTTPRequestParser: Sendable {
             case .requestLine:
                 guard let line = try takeLine(maxLength: limits.maxRequestLineLength, tooLong: requestLineTooLong)
                 else { return nil }
-                if line.isEmpty { continue }  // RFC 9112 §2.2: ignore empty lines before a request
+                if line.isEmpty { continue }  // RFC 9112 §2.2: ignore empty lines (CRLF) before a request
                 try parseRequestLine(line)
                 phase = .headers
             case .headers:
@@ -185,6 +188,9 @@ public struct HTTPRequestParser: Sendable {
         case .line(let range): return buffer[range]
         case .incomplete: return nil
         case .tooLong: throw tooLong()
+        case .bareLineFeed:
+            let part = phase == .requestLine ? "request line" : "header line"
+            throw HTTPParseError(.bareLineFeed, "\(part) ends in a bare LF")
         }
     }
 
@@ -383,23 +389,23 @@ public struct HTTPRequestParser: Sendable {
         version == .http1_1 && headers["Expect"].map { HTTPHeaders.equalNames($0, "100-continue") } == true
     }
 
-    /// Content-Length = 1*DIGIT; a list of identical values is accepted (RFC 9112 §6.3 item 5).
+    /// Content-Length = 1*DIGIT, in exactly one field line. RFC 9110 §8.6 lets a recipient
+    /// accept a list or repeated field of identical values; we refuse them, as a proxy
+    /// in front may pick a different value or reject where we accept (see the type's comment).
     private func contentLength() throws(HTTPParseError) -> Int {
-        var value: Int?
-        for element in headers.values(for: "Content-Length").flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
-            let digits = element.trimmingHTTPWhitespace().utf8
-            guard !digits.isEmpty, digits.allSatisfy(isDigit) else {
-                throw HTTPParseError(.badContentLength, "Content-Length is not a number")
-            }
-            // More than 18 digits cannot fit the limit anyway; avoid overflow.
-            let parsed = digits.count > 18 ? Int.max : Int(String(decoding: digits, as: UTF8.self)) ?? Int.max
-            if let value, value != parsed {
-                throw HTTPParseError(.conflictingContentLength, "different Content-Length values")
-            }
-            value = parsed
+        let fields = headers.values(for: "Content-Length")
+        guard fields.count == 1, let field = fields.first else {
+            throw HTTPParseError(.multipleContentLength, "Content-Length appears more than once")
         }
-        guard let value else { throw HTTPParseError(.badContentLength, "empty Content-Length") }
-        return value
+        guard !field.contains(",") else {
+            throw HTTPParseError(.multipleContentLength, "Content-Length is a list")
+        }
+        let digits = field.utf8
+        guard !digits.isEmpty, digits.allSatisfy(isDigit) else {
+            throw HTTPParseError(.badContentLength, "Content-Length is not a number")
+        }
+        // More than 18 digits cannot fit the limit anyway; avoid overflow.
+        return digits.count > 18 ? Int.max : Int(field) ?? Int.max
     }
 
     private mutating func complete() -> HTTPRequest {

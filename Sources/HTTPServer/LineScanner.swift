@@ -4,8 +4,12 @@ import Glibc
 import Darwin
 #endif
 
-/// Splits a buffer the caller owns into lines ending in CRLF or a bare LF (RFC 9112 §2.2),
-/// without scanning any byte twice while a line arrives piecemeal.
+/// Splits a buffer the caller owns into lines ending in CRLF, without scanning any byte twice
+/// while a line arrives piecemeal.
+///
+/// RFC 9112 §2.2 lets a recipient accept a bare LF as a line end, but a proxy in front of us
+/// may not, and two parsers that split lines differently disagree about where a request ends
+/// (request smuggling). So a bare LF is reported, never taken as a line end.
 struct LineScanner: Sendable {
     enum Outcome: Sendable, Equatable {
         /// The line's bytes without its line end; the read index moved past the line end.
@@ -14,6 +18,8 @@ struct LineScanner: Sendable {
         case incomplete
         /// More than `maxLength` bytes before the line end (or none yet); nothing consumed.
         case tooLong
+        /// An LF not preceded by CR ends the line; nothing consumed.
+        case bareLineFeed
     }
 
     /// Bytes after the read index already searched for LF in vain. Relative to the read index
@@ -36,8 +42,11 @@ struct LineScanner: Sendable {
             scannedCount = Swift.max(0, end - readIndex)
             return end - readIndex > maxLength ? .tooLong : .incomplete
         }
-        var lineEnd = lf
-        if lineEnd > readIndex && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        // An over-long line is reported as such even when it also ends in a bare LF.
+        guard lf > readIndex && buffer[lf - 1] == 0x0D else {
+            return lf - readIndex > maxLength ? .tooLong : .bareLineFeed
+        }
+        let lineEnd = lf - 1
         if lineEnd - readIndex > maxLength { return .tooLong }
         let line = readIndex..<lineEnd
         readIndex = lf + 1

@@ -6,9 +6,11 @@ import Darwin
 import COpenSSL
 import Sockets
 
-/// One server's OpenSSL `SSL_CTX`: certificate chain and key loaded once, TLS 1.2 minimum,
-/// server cipher preference, no renegotiation or compression, ALPN `http/1.1`, session tickets
-/// on (OpenSSL's default). Immutable after `init`; OpenSSL allows `SSL_new` from any thread.
+/// One server's OpenSSL `SSL_CTX`: certificate chain and key loaded once, TLS 1.2 minimum with
+/// only ECDHE + AEAD suites, TLS 1.3 with OpenSSL's suites (all AEAD), key exchange groups
+/// X25519, P-256 and P-384, server cipher preference, no renegotiation or compression, ALPN
+/// `http/1.1`, session tickets on (OpenSSL's default). Immutable after `init`; OpenSSL allows
+/// `SSL_new` from any thread.
 final class TLSContext: @unchecked Sendable {
     let context: OpaquePointer
 
@@ -32,6 +34,16 @@ final class TLSContext: @unchecked Sendable {
             throw .contextSetupFailed(reason: TLSErrorQueue.drain())
         }
         _ = SSL_CTX_set_options(context, Self.options)
+        guard SSL_CTX_set_cipher_list(context, Self.tls12CipherList) == 1 else {
+            throw .contextSetupFailed(reason: TLSErrorQueue.drain())
+        }
+        // SSL_CTX_set1_groups_list is a macro over this ctrl, and macros do not import.
+        let groupsSet = Self.groupsList.withCString { list in
+            SSL_CTX_ctrl(context, SSL_CTRL_SET_GROUPS_LIST, 0, UnsafeMutableRawPointer(mutating: list))
+        }
+        guard groupsSet == 1 else {
+            throw .contextSetupFailed(reason: TLSErrorQueue.drain())
+        }
         // Partial writes make SSL_write behave like send(2) for our write loop; the buffer moves
         // between retries because the loop re-slices it.
         _ = SSL_CTX_ctrl(context, SSL_CTRL_MODE,
@@ -55,6 +67,22 @@ final class TLSContext: @unchecked Sendable {
     deinit {
         SSL_CTX_free(context)
     }
+
+    /// TLS 1.2 suites (OpenSSL names), the ECDHE ones of the intermediate profile that
+    /// `Tests/Contract/run-sslyze.sh` checks against: forward secrecy
+    /// by ECDHE only (no static RSA key exchange), AEAD only (no CBC, whose MAC-then-encrypt
+    /// gave padding oracles). Every TLS 1.2 client of the last decade offers one of them.
+    /// TLS 1.3 suites are set apart by OpenSSL (`SSL_CTX_set_ciphersuites`); its defaults
+    /// are all AEAD with ephemeral key exchange, so they are left as they are.
+    static let tls12CipherList = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    ].joined(separator: ":")
+
+    /// Key exchange groups, exactly the intermediate profile's: OpenSSL's default list also
+    /// offers X448, P-521 and finite-field groups, which no client needs and checkers flag.
+    static let groupsList = "X25519:prime256v1:secp384r1"
 
     /// server cipher preference, no compression (CRIME), no renegotiation, and a peer that
     /// closes without close_notify reads as end of stream: request framing already tells a

@@ -14,11 +14,18 @@ struct ServeCommand: ParsableCommand {
         HYPERTABLE_POOL_MAX_IDLE_MSECS, HYPERTABLE_MAX_FRAME_BYTES, GATEWAY_LISTEN, GATEWAY_WORKERS, \
         GATEWAY_QUEUE_DEPTH, GATEWAY_MAX_BODY_BYTES, GATEWAY_GRACE_SECONDS, GATEWAY_TRUSTED_PROXIES, \
         GATEWAY_ACCESS_LOG, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, GATEWAY_TOKENS_FILE, GATEWAY_TOKENS, \
-        GATEWAY_METRICS_PUBLIC, GATEWAY_CORS_ORIGINS); a flag given on the command line wins.
+        GATEWAY_METRICS_PUBLIC, GATEWAY_CORS_ORIGINS, GATEWAY_INSECURE_NO_AUTH); a flag given on the \
+        command line wins.
 
         Authentication is off unless tokens are configured: then every request but the health \
         probes and /openapi.yaml (and /metrics with GATEWAY_METRICS_PUBLIC=1) needs \
-        "Authorization: Bearer <token>"; a read-only token may GET, HEAD and POST read statements.
+        "Authorization: Bearer <token>"; a read-only token may GET, HEAD and POST read statements. \
+        Without tokens the gateway only starts on a loopback address (127.0.0.0/8, ::1, localhost), \
+        unless --insecure-no-auth or GATEWAY_INSECURE_NO_AUTH=1 says to serve openly anyway.
+
+        --embedded keeps the broker in this process and opens no Thrift port; \
+        --embedded-thrift-port opens one on 127.0.0.1, and that port is unauthenticated: \
+        tokens do not apply to it.
 
         CORS is off unless origins are configured: then browser scripts from those origins (or any, \
         with "*") may call the gateway; preflights are answered without a token.
@@ -59,11 +66,23 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Origins whose browser scripts may call the gateway, comma-separated scheme://host[:port], or \"*\" (GATEWAY_CORS_ORIGINS, default none: CORS off).")
     var corsOrigins: String?
 
-    @Flag(name: .long, help: "Run the embedded in-memory broker in this process and use it. Data lives in memory only.")
+    @Flag(name: .long, help: "Without tokens, serve on an address that is not loopback anyway: anyone who can reach it may read, write and drop every table (GATEWAY_INSECURE_NO_AUTH=1).")
+    var insecureNoAuth = false
+
+    @Flag(name: .long, help: "Run the embedded in-memory broker in this process and use it, without a socket. Data lives in memory only.")
     var embedded = false
 
-    @Option(name: .long, help: "With --embedded: also serve the embedded broker's Thrift port on 127.0.0.1:PORT.")
+    @Option(name: .long, help: "With --embedded: also serve the embedded broker over Thrift on 127.0.0.1:PORT (0 picks one). This port is UNAUTHENTICATED: any local process may read, write and drop every table through it.")
     var embeddedThriftPort: Int?
+
+    func validate() throws {
+        if embeddedThriftPort != nil && !embedded {
+            throw ValidationError("--embedded-thrift-port serves the embedded broker: it needs --embedded")
+        }
+        if let embeddedThriftPort, !(0...65535).contains(embeddedThriftPort) {
+            throw ValidationError("--embedded-thrift-port must be a port from 0 to 65535")
+        }
+    }
 
     func run() throws {
         var environment = ProcessInfo.processInfo.environment
@@ -77,6 +96,7 @@ struct ServeCommand: ParsableCommand {
         if let tlsKey { environment["GATEWAY_TLS_KEY"] = tlsKey }
         if let tokensFile { environment["GATEWAY_TOKENS_FILE"] = tokensFile }
         if let corsOrigins { environment["GATEWAY_CORS_ORIGINS"] = corsOrigins }
+        if insecureNoAuth { environment["GATEWAY_INSECURE_NO_AUTH"] = "1" }
         let configuration: GatewayConfiguration
         do {
             configuration = try GatewayConfiguration(environment: environment)

@@ -10,27 +10,38 @@ import HypertableEmulator
 /// Wires the gateway (and, with `embedded`, the in-process broker), serves until SIGTERM or
 /// SIGINT, then shuts down gracefully and returns (exit status 0).
 func serve(configuration: GatewayConfiguration, embedded: Bool, embeddedThriftPort: Int?) throws {
+    // Before anything listens: an open gateway on a reachable address is refused outright.
+    try configuration.checkExposure()
     signal(SIGPIPE, SIG_IGN)
     let signals = TerminationSignals()
     var configuration = configuration
+    var connector: BrokerConnector?
     var emulator: EmulatorServer?
     if embedded {
-        let server = EmulatorServer(broker: EmulatedBroker(), host: "127.0.0.1", port: embeddedThriftPort ?? 0)
-        try server.start()
-        emulator = server
-        configuration.brokers = [GatewayConfiguration.BrokerAddress(host: "127.0.0.1", port: server.port)]
+        let broker = EmulatedBroker()
+        connector = EmbeddedBroker.connector(broker)
+        configuration.brokers = [EmbeddedBroker.address]
         logLine("""
         {"msg":"EMBEDDED BROKER: data lives in memory only and is lost when the process exits",\
-        "thrift_port":\(server.port)}
+        "broker":"in-process"}
         """)
+        if let embeddedThriftPort {
+            let server = EmulatorServer(broker: broker, host: "127.0.0.1", port: embeddedThriftPort)
+            try server.start()
+            emulator = server
+            logLine("""
+            {"msg":"EMBEDDED BROKER THRIFT PORT IS UNAUTHENTICATED: any local process can read, write and drop \
+            every table through it, whatever the gateway's tokens","thrift_address":"127.0.0.1:\(server.port)"}
+            """)
+        }
     }
     let accessLog = BufferedLogWriter()
-    let gateway = try Gateway(configuration: configuration, log: { accessLog.append($0) })
+    let gateway = try Gateway(configuration: configuration, connector: connector, log: { accessLog.append($0) })
     try gateway.start()
     logLine("""
     {"msg":"listening","address":"\(configuration.listenHost):\(gateway.port)",\
     "scheme":"\(configuration.tls == nil ? "http" : "https")",\
-    "auth":"\(configuration.accessPolicy.isEnabled ? "tokens:\(configuration.accessPolicy.tokenCount)" : "off")",\
+    "auth":"\(authSummary(configuration))",\
     "brokers":"\(configuration.brokers.map(\.description).joined(separator: ","))",\
     "pool_size":\(configuration.poolSize),"max_overflow":\(configuration.maxOverflow)}
     """)
@@ -41,6 +52,25 @@ func serve(configuration: GatewayConfiguration, embedded: Bool, embeddedThriftPo
     emulator?.stop()
     accessLog.flush()
     logLine("{\"msg\":\"stopped\"}")
+}
+
+private func authSummary(_ configuration: GatewayConfiguration) -> String {
+    if configuration.accessPolicy.isEnabled { return "tokens:\(configuration.accessPolicy.tokenCount)" }
+    return configuration.insecureNoAuth && !GatewayConfiguration.isLoopback(configuration.listenHost)
+        ? "off (insecure-no-auth)" : "off"
+}
+
+/// The broker `--embedded` runs in this process. The gateway reaches it by calls, not over a
+/// socket: nothing else can reach it unless `--embedded-thrift-port` serves it over Thrift too.
+enum EmbeddedBroker {
+    /// What the log, readiness and metrics name as the broker.
+    static let address = GatewayConfiguration.BrokerAddress(host: "in-process", port: 0)
+
+    /// Each pooled connection is a session of its own, as each Thrift client connection would
+    /// be; a session the pool drops closes its scanners and mutators when it is freed.
+    static func connector(_ broker: EmulatedBroker) -> BrokerConnector {
+        BrokerConnector(brokers: [address]) { _ in broker.makeSession() }
+    }
 }
 
 /// SIGTERM and SIGINT, caught from the moment it is made (so a signal that arrives while the

@@ -54,6 +54,46 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.gracePeriodSeconds, 2.5)
     }
 
+    func testLoopbackAddresses() {
+        for host in ["127.0.0.1", "127.0.0.2", "127.255.255.254", "::1", "0:0:0:0:0:0:0:1", "localhost", "LocalHost"] {
+            XCTAssertTrue(GatewayConfiguration.isLoopback(host), host)
+        }
+        for host in ["0.0.0.0", "::", "10.0.0.1", "128.0.0.1", "126.0.0.1", "::2", "::ffff:127.0.0.1", "example.org",
+                     "localhost.example.org", "127.1", ""] {
+            XCTAssertFalse(GatewayConfiguration.isLoopback(host), host)
+        }
+    }
+
+    /// Without tokens, only loopback unless GATEWAY_INSECURE_NO_AUTH says otherwise.
+    func testExposureCheck() throws {
+        XCTAssertNoThrow(try GatewayConfiguration(environment: [:]).checkExposure())
+        XCTAssertNoThrow(try GatewayConfiguration(environment: ["GATEWAY_LISTEN": "[::1]:80"]).checkExposure())
+        let open = try GatewayConfiguration(environment: ["GATEWAY_LISTEN": "0.0.0.0:8080"])
+        XCTAssertFalse(open.insecureNoAuth)
+        XCTAssertThrowsError(try open.checkExposure()) { error in
+            XCTAssertEqual(error as? UnauthenticatedExposureError,
+                           UnauthenticatedExposureError(listenHost: "0.0.0.0", listenPort: 8080))
+            let text = String(describing: error)
+            for needle in ["0.0.0.0:8080", "no tokens", "GATEWAY_TOKENS_FILE", "GATEWAY_INSECURE_NO_AUTH=1", "--insecure-no-auth"] {
+                XCTAssertTrue(text.contains(needle), "\(needle) missing from: \(text)")
+            }
+        }
+        XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_LISTEN": "[::]:8080"]).checkExposure()) {
+            XCTAssertTrue(String(describing: $0).contains("[::]:8080"), String(describing: $0))
+        }
+        XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_LISTEN": "0.0.0.0:8080",
+                                                                    "GATEWAY_INSECURE_NO_AUTH": "0"]).checkExposure())
+        let insecure = try GatewayConfiguration(environment: ["GATEWAY_LISTEN": "0.0.0.0:8080", "GATEWAY_INSECURE_NO_AUTH": "1"])
+        XCTAssertTrue(insecure.insecureNoAuth)
+        XCTAssertNoThrow(try insecure.checkExposure())
+        let withTokens = try GatewayConfiguration(environment: ["GATEWAY_LISTEN": "0.0.0.0:8080",
+                                                                "GATEWAY_TOKENS": "exposure-test-0123456789 ro"])
+        XCTAssertNoThrow(try withTokens.checkExposure())
+        XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_INSECURE_NO_AUTH": "perhaps"])) {
+            XCTAssertEqual(($0 as? ConfigurationError)?.variable, "GATEWAY_INSECURE_NO_AUTH")
+        }
+    }
+
     func testMalformedValuesNameTheVariable() {
         let bad: [String: String] = [
             "HYPERTABLE_PORT": "eighty", "HYPERTABLE_POOL_SIZE": "-1", "HYPERTABLE_MAX_OVERFLOW": "1e3",

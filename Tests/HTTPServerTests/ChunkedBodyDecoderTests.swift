@@ -109,11 +109,11 @@ final class ChunkedBodyDecoderTests: XCTestCase {
         XCTAssertEqual(decoded.body, Array("0123456789abc".utf8))
     }
 
-    func testExtensionsWhitespaceAndBareLFAreAccepted() throws {
+    func testExtensionsAndWhitespaceAreAccepted() throws {
         let decoded = try XCTUnwrap(decodeEveryWay(
             "5;name=value;flag\r\nhello\r\n1A \r\n" + String(repeating: "z", count: 26) + "\r\n"
-            + "2\t;q=\"a;b\"\n!!\n0;last\n\n"))
-        XCTAssertEqual(String(decoding: decoded.body, as: UTF8.self), "hello" + String(repeating: "z", count: 26) + "!!")
+            + "2\t;q=\"a;b\"\r\n!!\r\n1 ; a = \"q\\\"\\\\\" ; b\r\n?\r\n0;last\r\n\r\n"))
+        XCTAssertEqual(String(decoding: decoded.body, as: UTF8.self), "hello" + String(repeating: "z", count: 26) + "!!?")
         XCTAssertEqual(decoded.rest, [])
     }
 
@@ -145,6 +145,50 @@ final class ChunkedBodyDecoderTests: XCTestCase {
         assertError("3 4\r\n", .badChunk, "unexpected bytes after chunk size")
         assertError("0x3\r\n", .badChunk, "unexpected bytes after chunk size")
         assertError("3g\r\n", .badChunk, "unexpected bytes after chunk size")
+    }
+
+    func testBareLineFeedsAreRefused() {
+        assertError("3\nabc\r\n0\r\n\r\n", .badChunk, "chunk size line ends in a bare LF")
+        assertError("3;a=b\nabc\r\n0\r\n\r\n", .badChunk, "chunk size line ends in a bare LF")
+        assertError("\n", .badChunk, "chunk size line ends in a bare LF")
+        assertError("3\r\nabc\n0\r\n\r\n", .badChunk, "chunk data not followed by CRLF")
+        assertError("3\r\nabc\r\n0\n\r\n", .badChunk, "chunk size line ends in a bare LF")
+        assertError("0\r\nX: 1\n\r\n", .badChunk, "trailer line ends in a bare LF")
+        assertError("0\r\n\n", .badChunk, "trailer line ends in a bare LF")
+        assertError("0\r\nX: 1\r\n\n", .badChunk, "trailer line ends in a bare LF")
+    }
+
+    func testMalformedChunkExtensionsAreRefused() {
+        assertError("3;\r\n", .badChunk, "chunk extension name is not a token")
+        assertError("3; \r\n", .badChunk, "chunk extension name is not a token")
+        assertError("3;=v\r\n", .badChunk, "chunk extension name is not a token")
+        assertError("3;a;;b\r\n", .badChunk, "chunk extension name is not a token")
+        assertError("3;a(b)\r\n", .badChunk, "malformed chunk extension")
+        assertError("3;a=b c\r\n", .badChunk, "malformed chunk extension")
+        assertError("3;a=b,c\r\n", .badChunk, "malformed chunk extension")
+        assertError("3;a=\r\n", .badChunk, "chunk extension value is not a token or quoted-string")
+        assertError("3;a=\"open\r\n", .badChunk, "chunk extension value is not a token or quoted-string")
+        assertError("3;a=\"esc\\\"\r\n", .badChunk, "chunk extension value is not a token or quoted-string")
+        assertError("3;a=(b)\r\n", .badChunk, "chunk extension value is not a token or quoted-string")
+    }
+
+    func testControlCharactersOnTheChunkSizeLineAreRefused() {
+        for control in [0x00, 0x01, 0x0B, 0x0D, 0x1F, 0x7F] as [UInt8] {
+            let byte = String(UnicodeScalar(control))
+            assertError("3;a=\"x" + byte + "y\"\r\n", .badChunk, "chunk size line has a control character")
+            assertError("3;a" + byte + "\r\n", .badChunk, "chunk size line has a control character")
+            assertError("3" + byte + "\r\n", .badChunk, "chunk size line has a control character")
+        }
+        // A bare CR just before CRLF too.
+        assertError("3\r\r\n", .badChunk, "chunk size line has a control character")
+    }
+
+    func testTrailerLinesMustBeFieldLines() {
+        assertError("0\r\nNoColon\r\n\r\n", .badChunk, "trailer line is not a field line")
+        assertError("0\r\n: v\r\n\r\n", .badChunk, "trailer line is not a field line")
+        assertError("0\r\n X: folded\r\n\r\n", .badChunk, "trailer line is not a field line")
+        assertError("0\r\nX: a\rb\r\n\r\n", .badChunk, "trailer field value has a forbidden byte")
+        assertError("0\r\nX: a\u{0}\r\n\r\n", .badChunk, "trailer field value has a forbidden byte")
     }
 
     func testChunkSizeLineLengthIsBounded() throws {
@@ -204,10 +248,10 @@ final class ChunkedBodyDecoderTests: XCTestCase {
 
     func testLineScannerResumesAfterTheCallerDropsConsumedBytes() {
         var scanner = LineScanner()
-        var buffer = Array("skip\nabc".utf8)
+        var buffer = Array("skip\r\nabc".utf8)
         var readIndex = 0
         XCTAssertEqual(scanner.takeLine(in: buffer, readIndex: &readIndex, maxLength: 10), .line(0..<4))
-        XCTAssertEqual(readIndex, 5)
+        XCTAssertEqual(readIndex, 6)
         XCTAssertEqual(scanner.takeLine(in: buffer, readIndex: &readIndex, maxLength: 10), .incomplete)
         buffer.removeSubrange(0..<readIndex)
         readIndex = 0
@@ -229,5 +273,24 @@ final class ChunkedBodyDecoderTests: XCTestCase {
         readIndex = 0
         scanner.reset()
         XCTAssertEqual(scanner.takeLine(in: Array("abc\r".utf8), readIndex: &readIndex, maxLength: 3), .tooLong)
+    }
+
+    func testLineScannerReportsABareLineFeedWithoutConsuming() {
+        var scanner = LineScanner()
+        var readIndex = 0
+        XCTAssertEqual(scanner.takeLine(in: Array("abc\ndef\r\n".utf8), readIndex: &readIndex, maxLength: 10), .bareLineFeed)
+        XCTAssertEqual(readIndex, 0)
+        XCTAssertEqual(scanner.takeLine(in: Array("\n".utf8), readIndex: &readIndex, maxLength: 10), .bareLineFeed)
+        // Arriving piecemeal: the LF is judged when it comes.
+        scanner.reset()
+        XCTAssertEqual(scanner.takeLine(in: Array("ab".utf8), readIndex: &readIndex, maxLength: 10), .incomplete)
+        XCTAssertEqual(scanner.takeLine(in: Array("ab\n".utf8), readIndex: &readIndex, maxLength: 10), .bareLineFeed)
+        scanner.reset()
+        XCTAssertEqual(scanner.takeLine(in: Array("ab\r".utf8), readIndex: &readIndex, maxLength: 10), .incomplete)
+        XCTAssertEqual(scanner.takeLine(in: Array("ab\r\n".utf8), readIndex: &readIndex, maxLength: 10), .line(0..<2))
+        // Too long wins over a bare LF.
+        readIndex = 0
+        scanner.reset()
+        XCTAssertEqual(scanner.takeLine(in: Array("abcdef\n".utf8), readIndex: &readIndex, maxLength: 3), .tooLong)
     }
 }

@@ -134,13 +134,23 @@ final class HTTPRequestParserTests: XCTestCase {
 
     func testContentLengthRules() throws {
         assertParseError("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
-                         .conflictingContentLength, status: 400)
-        assertParseError("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 4\r\n\r\nabcd", .conflictingContentLength, status: 400)
+                         .multipleContentLength, status: 400)
+        assertParseError("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 4\r\n\r\nabcd", .multipleContentLength, status: 400)
         assertParseError("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: +3\r\n\r\nabc", .badContentLength, status: 400)
         assertParseError("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0x3\r\n\r\nabc", .badContentLength, status: 400)
         assertParseError("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: \r\n\r\n", .badContentLength, status: 400)
-        let same = try parseAll("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3, 3\r\n\r\nabc")
-        XCTAssertEqual(same.first?.bodyText, "abc")
+        assertParseError("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3 3\r\n\r\nabc", .badContentLength, status: 400)
+        let single = try parseAll("POST / HTTP/1.1\r\nHost: h\r\nContent-Length:  3 \r\n\r\nabc")
+        XCTAssertEqual(single.first?.bodyText, "abc")
+    }
+
+    /// RFC 9110 §8.6 would let us accept these; a proxy in front might frame them otherwise.
+    func testContentLengthListsAndRepeatsOfTheSameValueAre400() {
+        for head in ["Content-Length: 5, 5\r\n", "Content-Length: 5,5\r\n", "Content-Length: 5,\r\n",
+                     "Content-Length: ,5\r\n", "Content-Length: 5\r\nContent-Length: 5\r\n",
+                     "Content-Length: 5\r\nX: y\r\ncontent-length: 5\r\n"] {
+            assertParseError("POST / HTTP/1.1\r\nHost: h\r\n" + head + "\r\nhello", .multipleContentLength, status: 400)
+        }
     }
 
     func testTransferEncodingRules() {
@@ -160,6 +170,39 @@ final class HTTPRequestParserTests: XCTestCase {
         assertParseError(head + "3 4\r\n", .badChunk, status: 400)
         assertParseError(head + "3\r\nabcd\r\n", .badChunk, status: 400)
         assertParseError(head + "3;" + String(repeating: "e", count: 5000), .badChunk, status: 400)
+    }
+
+    func testInvalidChunkExtensionsAre400() {
+        let head = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for line in ["3;\r\n", "3;=v\r\n", "3;a=\r\n", "3;a=b c\r\n", "3;a=\"open\r\n", "3;a(b)\r\n",
+                     "3;a=\"x\u{0}y\"\r\n", "3;a=\"x\ry\"\r\n", "3;a\rb\r\n", "3;a=b\u{1}\r\n", "3;a=b\u{7F}\r\n",
+                     "3;a=b;\r\n", "3;a;;b\r\n", "3 ;a=b,c\r\n"] {
+            assertParseError(head + line + "abc\r\n0\r\n\r\n", .badChunk, status: 400)
+        }
+    }
+
+    func testValidChunkExtensionsAreAccepted() throws {
+        let head = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for line in ["3;a\r\n", "3;a=b\r\n", "3 ; a = b ;c\r\n", "3\t;q=\"a;b \\\" \\\\\"\r\n", "3;n=\"\"\r\n",
+                     "3;a=\"tab\there\"\r\n"] {
+            XCTAssertEqual(try parseAll(head + line + "abc\r\n0;end\r\n\r\n").first?.bodyText, "abc", line)
+        }
+    }
+
+    func testBareLineFeedInChunkedFramingIs400() {
+        let head = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for framing in ["3\nabc\r\n0\r\n\r\n", "3;ext=1\nabc\r\n0\r\n\r\n", "3\r\nabc\n0\r\n\r\n",
+                        "3\r\nabc\r\n0\n\r\n", "3\r\nabc\r\n0\r\nX: 1\n\r\n", "3\r\nabc\r\n0\r\n\n",
+                        "3\r\nabc\r\n0\r\nX: 1\r\n\n"] {
+            assertParseError(head + framing, .badChunk, status: 400)
+        }
+    }
+
+    func testMalformedTrailerLinesAre400() {
+        let head = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n"
+        for trailer in ["NoColon\r\n", ": v\r\n", "X y: v\r\n", " X: folded\r\n", "X: a\rb\r\n", "X: a\u{0}\r\n"] {
+            assertParseError(head + trailer + "\r\n", .badChunk, status: 400)
+        }
     }
 
     func testObsFoldIs400() {
@@ -210,9 +253,46 @@ final class HTTPRequestParserTests: XCTestCase {
         XCTAssertNil(asterisk.pathSegments)
     }
 
-    func testBareLineFeedsAndLeadingEmptyLinesAreAccepted() throws {
-        let requests = try parseAll("\r\n\nGET /a HTTP/1.1\nHost: h\n\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n")
+    func testLeadingEmptyLinesAreAccepted() throws {
+        let requests = try parseAll("\r\n\r\nGET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n")
         XCTAssertEqual(requests.map(\.path), ["/a", "/b"])
+    }
+
+    /// RFC 9112 §2.2 would let us accept a bare LF as a line end; a proxy in front might not.
+    func testBareLineFeedAnywhereInTheHeadIs400() {
+        for text in ["GET /a HTTP/1.1\nHost: h\r\n\r\n", "GET /a HTTP/1.1\r\nHost: h\n\r\n",
+                     "GET /a HTTP/1.1\r\nHost: h\r\n\n", "GET /a HTTP/1.1\r\nHost: h\r\nX: 1\nY: 2\r\n\r\n",
+                     "\nGET /a HTTP/1.1\r\nHost: h\r\n\r\n", "\r\n\nGET /a HTTP/1.1\r\nHost: h\r\n\r\n",
+                     "GET /a HTTP/1.1\r\nHost: h\r\nX: a\r\r\n\r\n"] {
+            do throws(HTTPParseError) {
+                let requests = try parseAll(text)
+                XCTFail("parsed \(requests.count) request(s) from \(text.debugDescription)")
+            } catch {
+                XCTAssertEqual(error.status.code, 400, text.debugDescription)
+            }
+        }
+        assertParseError("GET /a HTTP/1.1\nHost: h\r\n\r\n", .bareLineFeed, status: 400)
+        assertParseError("GET /a HTTP/1.1\r\nHost: h\n\r\n", .bareLineFeed, status: 400)
+        assertParseError("GET /a HTTP/1.1\r\nHost: h\r\n\n", .bareLineFeed, status: 400)
+        // A request after a valid one is refused just the same.
+        assertParseError("GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\nHost: h\n\n", .bareLineFeed, status: 400)
+    }
+
+    /// Fed a byte at a time, a bare LF is refused as soon as it arrives.
+    func testBareLineFeedIsRefusedFedByteByByte() {
+        var parser = HTTPRequestParser()
+        var refused: HTTPParseError?
+        for byte in Array("GET /a HTTP/1.1\r\nHost: h\nX: y\r\n\r\n".utf8) {
+            parser.append([byte])
+            do throws(HTTPParseError) {
+                let request = try parser.nextRequest()
+                XCTAssertNil(request)
+            } catch {
+                refused = error
+                break
+            }
+        }
+        XCTAssertEqual(refused?.kind, .bareLineFeed)
     }
 
     func testExpectContinueIsSignalledOnce() throws {

@@ -326,6 +326,29 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertTrue(large.waitForClose(timeout: 5))
     }
 
+    /// Framing a proxy in front might read differently (README, "Strict framing"): 400 and
+    /// close, and nothing after it on the connection is answered.
+    func testAmbiguousFramingGets400AndCloses() throws {
+        let server = try startServer { request in .text("ran \(request.target)") }
+        let next = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+        let chunked = "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for raw in ["GET /a HTTP/1.1\nHost: x\r\n\r\n", "GET /a HTTP/1.1\r\nHost: x\n\r\n",
+                    "GET /a HTTP/1.1\r\nHost: x\r\n\n",
+                    "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\nhello",
+                    "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello",
+                    chunked + "5\nhello\r\n0\r\n\r\n", chunked + "5\r\nhello\n0\r\n\r\n",
+                    chunked + "5\r\nhello\r\n0\r\nX: 1\n\r\n", chunked + "5;a=b c\r\nhello\r\n0\r\n\r\n",
+                    chunked + "5;a=\"\u{0}\"\r\nhello\r\n0\r\n\r\n"] {
+            let client = try client(server)
+            try client.send(raw: raw + next)
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 400, raw.debugDescription)
+            XCTAssertEqual(response.header("Connection"), "close", raw.debugDescription)
+            XCTAssertTrue(client.waitForClose(timeout: 5), raw.debugDescription)
+        }
+        XCTAssertEqual(try client(server).request("GET", "/after").bodyText, "ran /after")
+    }
+
     func testThrowingHandlerGives500() throws {
         struct Boom: Error {}
         let server = try startServer { _ in throw Boom() }

@@ -197,7 +197,9 @@ final class RequestBodyStreamTests: XCTestCase {
 
     func testMalformedChunkGets400AndCloses() throws {
         let server = try startServer()
-        for bad in ["zz\r\nhello\r\n0\r\n\r\n", "5\r\nhelloXX\r\n0\r\n\r\n", "5\r\nhel"] {
+        for bad in ["zz\r\nhello\r\n0\r\n\r\n", "5\r\nhelloXX\r\n0\r\n\r\n", "5\r\nhel", "5\nhello\r\n0\r\n\r\n",
+                    "5\r\nhello\n0\r\n\r\n", "5\r\nhello\r\n0\r\nX: 1\n\r\n", "5;=x\r\nhello\r\n0\r\n\r\n",
+                    "5;a=\"\r\"\r\nhello\r\n0\r\n\r\n"] {
             let client = try client(server)
             try client.send(raw: "POST /sum HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + bad)
             if bad == "5\r\nhel" { client.close(); continue }  // the client went away mid-body

@@ -22,7 +22,9 @@ final class TLSServerTests: XCTestCase {
     }
 
     private func startServer(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+                             certificate chosen: HTTPSTestCertificate? = nil,
                              handler: @escaping HTTPHandler) throws -> HTTPServer {
+        let certificate = chosen ?? certificate!
         var configuration = HTTPServerConfiguration(port: 0, workerCount: 4)
         configuration.tls = TLSConfiguration(certificateChainPath: certificate.certificatePath,
                                              privateKeyPath: certificate.privateKeyPath)
@@ -158,6 +160,103 @@ final class TLSServerTests: XCTestCase {
         XCTAssertEqual(client.negotiatedProtocol, "http/1.1")
         XCTAssertEqual(try client.request("GET", "/a").status, 200)
         XCTAssertEqual(try client.request("GET", "/b").status, 200)
+    }
+
+    // MARK: suites and groups (TLSContext.tls12CipherList, TLSContext.groupsList)
+
+    /// A server with an RSA certificate too: ECDHE-RSA suites and the static RSA key exchange
+    /// need one.
+    private func startRSAServer() throws -> (HTTPServer, HTTPSTestCertificate) {
+        let rsa = try HTTPSTestCertificate.generate(keyType: .rsa2048)
+        addTeardownBlock { rsa.remove() }
+        return (try startServer(certificate: rsa, handler: Self.echoPort), rsa)
+    }
+
+    private func assertRefused(_ server: HTTPServer, trusting certificate: HTTPSTestCertificate,
+                               maximumVersion: HTTPSTestClient.MaximumVersion = .tls12,
+                               cipherList: String? = nil, groups: String? = nil,
+                               file: StaticString = #filePath, line: UInt = #line) {
+        let offer = "\(cipherList ?? "default suites") / \(groups ?? "default groups")"
+        XCTAssertThrowsError(try HTTPSTestClient(port: server.port, trustedCertificatePath: certificate.certificatePath,
+                                                 maximumVersion: maximumVersion, cipherList: cipherList, groups: groups),
+                             offer, file: file, line: line) { error in
+            guard case HTTPSTestClientError.tls = error else {
+                return XCTFail("\(offer): expected a handshake failure, got \(error)", file: file, line: line)
+            }
+        }
+    }
+
+    func testTLS12ECDHEWithAEADSuitesAreServed() throws {
+        let ecdsaServer = try startServer(handler: Self.echoPort)
+        for suite in ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305"] {
+            let client = try HTTPSTestClient(port: ecdsaServer.port, trustedCertificatePath: certificate.certificatePath,
+                                             maximumVersion: .tls12, cipherList: suite)
+            XCTAssertEqual(client.protocolVersion, "TLSv1.2")
+            XCTAssertEqual(client.negotiatedCipher, suite)
+            XCTAssertEqual(try client.request("GET", "/a").status, 200, suite)
+        }
+        let (rsaServer, rsa) = try startRSAServer()
+        for suite in ["ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-CHACHA20-POLY1305"] {
+            let client = try HTTPSTestClient(port: rsaServer.port, trustedCertificatePath: rsa.certificatePath,
+                                             maximumVersion: .tls12, cipherList: suite)
+            XCTAssertEqual(client.negotiatedCipher, suite)
+            XCTAssertEqual(try client.request("GET", "/a").status, 200, suite)
+        }
+    }
+
+    func testTLS12CBCAndStaticRSASuitesAreRefused() throws {
+        let ecdsaServer = try startServer(handler: Self.echoPort)
+        for suite in ["ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384", "ECDHE-ECDSA-AES128-SHA256",
+                      "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA"] {
+            assertRefused(ecdsaServer, trusting: certificate, cipherList: suite)
+        }
+        let (rsaServer, rsa) = try startRSAServer()
+        // Static RSA key exchange, with AEAD or CBC; ECDHE with CBC; DHE, which is not offered.
+        for suite in ["AES128-GCM-SHA256", "AES256-GCM-SHA384", "AES128-SHA", "AES256-SHA256",
+                      "ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES256-SHA384", "DHE-RSA-AES128-GCM-SHA256"] {
+            assertRefused(rsaServer, trusting: rsa, cipherList: suite)
+        }
+        // Both servers go on serving good clients.
+        XCTAssertEqual(try client(ecdsaServer).request("GET", "/ok").status, 200)
+        XCTAssertEqual(try HTTPSTestClient(port: rsaServer.port, trustedCertificatePath: rsa.certificatePath)
+            .request("GET", "/ok").status, 200)
+    }
+
+    func testTLS13UsesAnAEADSuite() throws {
+        let server = try startServer(handler: Self.echoPort)
+        let client = try client(server)
+        XCTAssertEqual(client.protocolVersion, "TLSv1.3")
+        XCTAssertTrue(["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
+            .contains(client.negotiatedCipher ?? "none"), client.negotiatedCipher ?? "none")
+    }
+
+    func testOnlyX25519P256AndP384AreAcceptedForKeyExchange() throws {
+        let server = try startServer(handler: Self.echoPort)
+        // At TLS 1.2 the groups offered also bound an ECDSA certificate's curve (RFC 8422
+        // §5.1), so each group alone is tried there against an RSA certificate.
+        let (rsaServer, rsa) = try startRSAServer()
+        for group in ["X25519", "prime256v1", "secp384r1"] {
+            let tls13 = try HTTPSTestClient(port: server.port, trustedCertificatePath: certificate.certificatePath,
+                                            groups: group)
+            XCTAssertEqual(tls13.protocolVersion, "TLSv1.3")
+            XCTAssertEqual(tls13.negotiatedGroup, group)
+            XCTAssertEqual(try tls13.request("GET", "/a").status, 200)
+            let tls12 = try HTTPSTestClient(port: rsaServer.port, trustedCertificatePath: rsa.certificatePath,
+                                            maximumVersion: .tls12, groups: group)
+            XCTAssertEqual(tls12.protocolVersion, "TLSv1.2")
+            XCTAssertEqual(tls12.negotiatedGroup, group)
+            XCTAssertEqual(try tls12.request("GET", "/a").status, 200)
+        }
+        for group in ["X448", "secp521r1", "ffdhe2048", "X448:secp521r1:ffdhe3072"] {
+            assertRefused(server, trusting: certificate, maximumVersion: .tls13, groups: group)
+        }
+        for group in ["X448", "secp521r1", "X448:secp521r1"] {
+            assertRefused(rsaServer, trusting: rsa, maximumVersion: .tls12, groups: group)
+        }
+        // A client offering X448 first and X25519 too is served with X25519.
+        let client = try HTTPSTestClient(port: server.port, trustedCertificatePath: certificate.certificatePath,
+                                         groups: "X448:X25519")
+        XCTAssertEqual(client.negotiatedGroup, "X25519")
     }
 
     func testStalledHandshakeIsClosedAfterTheHeaderTimeout() throws {
