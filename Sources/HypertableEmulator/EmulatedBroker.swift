@@ -212,31 +212,44 @@ public final class EmulatedBroker: Sendable {
                       ignoreUnknownFamilies: Bool = false) throws(ClientException) {
         for cell in cells {
             let key = cell.key
-            guard !key.row.isEmpty else { throw ClientException(.badKey, "Invalid row key - cannot be zero length") }
-            guard !key.row.contains(0) else { throw ClientException(.badKey, "Invalid row key - '\\0' character not allowed") }
-            var familyID: Int32 = 0
-            if key.flag != .deleteRow {
-                guard !key.columnFamily.isEmpty else { throw ClientException(.badKey, "Column family not specified") }
-                guard let f = table.schema.family(named: key.columnFamily) else {
-                    if ignoreUnknownFamilies { continue }
-                    throw ClientException(.badKey, "Bad column family '\(key.columnFamily)'")
-                }
-                familyID = f.id
-            }
-            if key.flag == .deleteCellVersion && key.timestamp == nil {
-                throw ClientException(.badKey, "Flag is set to \(key.flag.rawValue) but timestamp is AUTO_ASSIGN")
+            guard let familyID = try validate(cell, schema: table.schema, ignoreUnknownFamilies: ignoreUnknownFamilies) else {
+                continue
             }
             let revision = nextTimestamp(&s)
             let timestamp = key.timestamp ?? revision
             if key.flag == .insert {
+                let chronological = table.schema.family(id: familyID)?.options.timeOrderDesc ?? false
                 table.store.insert(row: key.row, StoredCell(familyID: familyID, qualifier: key.columnQualifier,
-                                                            timestamp: timestamp, revision: revision, value: cell.value ?? []))
+                                                            timestamp: timestamp, revision: revision, value: cell.value ?? [],
+                                                            chronological: chronological))
             } else {
                 table.store.delete(row: key.row, DeleteMarker(flag: key.flag, familyID: familyID,
                                                               qualifier: key.columnQualifier, timestamp: timestamp,
                                                               revision: revision))
             }
         }
+    }
+
+    /// Checks one cell as `TableMutator::set_cells` does before buffering it; answers the
+    /// cell's family id (0 for DELETE_ROW), or nil for a cell of an unknown family that
+    /// `ignoreUnknownFamilies` drops.
+    static func validate(_ cell: Cell, schema: TableSchema, ignoreUnknownFamilies: Bool) throws(ClientException) -> Int32? {
+        let key = cell.key
+        guard !key.row.isEmpty else { throw ClientException(.badKey, "Invalid row key - cannot be zero length") }
+        guard !key.row.contains(0) else { throw ClientException(.badKey, "Invalid row key - '\\0' character not allowed") }
+        var familyID: Int32 = 0
+        if key.flag != .deleteRow {
+            guard !key.columnFamily.isEmpty else { throw ClientException(.badKey, "Column family not specified") }
+            guard let f = schema.family(named: key.columnFamily) else {
+                if ignoreUnknownFamilies { return nil }
+                throw ClientException(.badKey, "Bad column family '\(key.columnFamily)'")
+            }
+            familyID = f.id
+        }
+        if key.flag == .deleteCellVersion && key.timestamp == nil {
+            throw ClientException(.badKey, "Flag is set to \(key.flag.rawValue) but timestamp is AUTO_ASSIGN")
+        }
+        return familyID
     }
 
     /// Starts a scan of `table`, its plan built by `makePlan` from the table's schema.
