@@ -21,12 +21,13 @@ public struct SerializedCellsWriter: Sendable {
             + Self.cString(key.columnQualifier).count + (cell.value?.count ?? 0) + 1
         if bytes.isEmpty { length += 4 }
         if row != previousRow { length += row.count }
-        if key.timestamp != nil { length += 8 }
+        if Self.hasTimestamp(key) { length += 8 }
         return length
     }
 
-    /// Appends one cell. A nil timestamp is written as AUTO_TIMESTAMP, any other as
-    /// HAVE_TIMESTAMP; the revision is never written (the C++ writer has no argument for it).
+    /// Appends one cell. A nil (or AUTO_ASSIGN) timestamp is written as AUTO_TIMESTAMP,
+    /// TIMESTAMP_NULL as no timestamp flag at all, any other as HAVE_TIMESTAMP; the revision is
+    /// never written (the C++ writer has no argument for it).
     /// Rows, families and qualifiers are C strings there (`strlen`), so they end at their
     /// first NUL byte here too.
     /// - Throws: `INVALID_ARGUMENT` for an empty row, as the C++ writer does.
@@ -37,11 +38,14 @@ public struct SerializedCellsWriter: Sendable {
             throw ClientException(.invalidArgument, "Attempt to add empty row key to serialized cells buffer")
         }
         if bytes.isEmpty { appendInt32(SerializedCellsFormat.version) }
-        if let timestamp = key.timestamp {
+        switch key.timestamp {
+        case nil, SerializedCellsFormat.autoAssign:
+            bytes.append(SerializedCellsFormat.Flags.autoTimestamp.rawValue)
+        case SerializedCellsFormat.timestampNull:
+            bytes.append(0)
+        case let timestamp?:
             bytes.append(SerializedCellsFormat.Flags.haveTimestamp.rawValue)
             appendInt64(timestamp)
-        } else {
-            bytes.append(SerializedCellsFormat.Flags.autoTimestamp.rawValue)
         }
         if row != previousRow {
             bytes.append(contentsOf: row)
@@ -71,6 +75,11 @@ public struct SerializedCellsWriter: Sendable {
         var writer = SerializedCellsWriter()
         for cell in cells { try writer.add(cell) }
         return writer.finalize(flags)
+    }
+
+    private static func hasTimestamp(_ key: Key) -> Bool {
+        guard let timestamp = key.timestamp else { return false }
+        return timestamp != SerializedCellsFormat.autoAssign && timestamp != SerializedCellsFormat.timestampNull
     }
 
     private static func cString(_ bytes: Bytes) -> Bytes {

@@ -67,7 +67,10 @@ public struct ThriftBrokerProcessor: Sendable {
         } catch let exception as ClientException where handler.declaresClientException {
             writer.writeField(1, exception)
         } catch let exception as ThriftApplicationException {
-            return isOneway ? nil : Self.exception(exception.kind, exception.message,
+            // A HypertableExtendedService method called on a service without it: word it as
+            // for any unknown method, with the name called (an alias, maybe).
+            let message = exception.kind == .unknownMethod ? "Unknown function \(header.name)" : exception.message
+            return isOneway ? nil : Self.exception(exception.kind, message,
                                                    name: header.name, sequenceID: header.sequenceID)
         } catch {
             return isOneway ? nil : Self.exception(.internalError, "Internal error: \(error)",

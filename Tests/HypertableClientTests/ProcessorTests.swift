@@ -112,6 +112,9 @@ final class ProcessorTests: XCTestCase {
                                                                  service: RecordingBrokerService()))
         XCTAssertEqual(header, ThriftMessageHeader(name: "future_open", type: .exception, sequenceID: 9))
         XCTAssertEqual(exception, ThriftApplicationException(.unknownMethod, "Unknown function future_open"))
+        let (_, aliasException, _) = try reply(processor.process(frame: call("open_future", sequenceID: 9),
+                                                                 service: RecordingBrokerService()))
+        XCTAssertEqual(aliasException, ThriftApplicationException(.unknownMethod, "Unknown function open_future"))
     }
 
     func testUndecodableArgumentsAreAProtocolError() throws {

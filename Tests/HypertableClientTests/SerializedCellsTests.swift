@@ -66,6 +66,17 @@ final class SerializedCellsTests: XCTestCase {
         XCTAssertNil(try reader.next(), "nothing after the end byte")
     }
 
+    func testTimestampSentinelsAreWrittenAsTheCWriterWritesThem() throws {
+        // AUTO_ASSIGN: AUTO_TIMESTAMP; TIMESTAMP_NULL: no timestamp flag (and no bytes).
+        let cells = [Cell(key: Key(row: [0x72], columnFamily: "a", timestamp: SerializedCellsFormat.autoAssign), value: []),
+                     Cell(key: Key(row: [0x72], columnFamily: "a", timestamp: SerializedCellsFormat.timestampNull), value: [])]
+        XCTAssertEqual(try SerializedCellsWriter.serialize(cells),
+                       bytes("01000000" + "20" + "720061000000000000ff" + "00" + "0061000000000000ff" + "03"))
+        let writer = SerializedCellsWriter()
+        // 9 + family + 3 + qualifier + value + 1, the version (4), the row (1); no timestamp.
+        XCTAssertEqual(writer.reservedSize(of: cells[0]), 9 + 1 + 3 + 0 + 0 + 1 + 4 + 1)
+    }
+
     func testWriterRefusesAnEmptyRow() {
         var writer = SerializedCellsWriter()
         XCTAssertThrowsError(try writer.add(Cell(key: Key(row: [], columnFamily: "a")))) { error in
