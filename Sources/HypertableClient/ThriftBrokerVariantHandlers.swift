@@ -53,19 +53,34 @@ extension ThriftBrokerProcessor {
             HQLResultAsArrays(try $0.hqlQuery($1.namespace, $1.command))
         })
 
-        // Writes from arrays and serialized buffers. As in ThriftBroker.cc, a mutator call
-        // converts its cells before looking up the mutator (`_set_cells`).
+        // Writes from arrays and serialized buffers. As in ThriftBroker.cc, `set_cell*` opens
+        // the table's mutator before converting the cells (so a bad namespace or table is
+        // reported before a bad cell), while a mutator call converts its cells before looking
+        // up the mutator (`_set_cells`).
         register("set_cell_as_array", handler: .void({
             try TableValueArguments<[ThriftBinary]>.read(from: &$0, defaultValue: [])
-        }) { try $0.setCell($1.namespace, $1.table, cell: try CellAsArray.decode($1.value.map(\.bytes))) })
+        }) { service, arguments in
+            let cell = try afterTableCheck(service, arguments.namespace, arguments.table) {
+                () throws(ClientException) in try CellAsArray.decode(arguments.value.map(\.bytes))
+            }
+            try service.setCell(arguments.namespace, arguments.table, cell: cell)
+        })
         register("set_cells_as_arrays", handler: .void({
             try TableValueArguments<[[ThriftBinary]]>.read(from: &$0, defaultValue: [])
-        }) { try $0.setCells($1.namespace, $1.table, cells: try cells($1.value)) })
+        }) { service, arguments in
+            let converted = try afterTableCheck(service, arguments.namespace, arguments.table) {
+                () throws(ClientException) in try cells(arguments.value)
+            }
+            try service.setCells(arguments.namespace, arguments.table, cells: converted)
+        })
         register("set_cells_serialized", handler: .void({
             try TableValueArguments<ThriftBinary>.read(from: &$0, defaultValue: ThriftBinary([]))
         }) { service, arguments in
-            var reader = try SerializedCellsReader(arguments.value.bytes)
-            try service.setCells(arguments.namespace, arguments.table, cells: try reader.readAll())
+            let converted = try afterTableCheck(service, arguments.namespace, arguments.table) { () throws(ClientException) in
+                var reader = try SerializedCellsReader(arguments.value.bytes)
+                return try reader.readAll()
+            }
+            try service.setCells(arguments.namespace, arguments.table, cells: converted)
         })
         register("mutator_set_cell_as_array", handler: .void({
             try MutatorValueArguments<[ThriftBinary]>.read(from: &$0, defaultValue: [])
@@ -224,6 +239,19 @@ extension ThriftBrokerProcessor {
             throw ThriftApplicationException(.unknownMethod, "Unknown function \(method)")
         }
         return extended
+    }
+
+    /// `convert` the call's cells; when they do not convert, the namespace and table are
+    /// checked first (an empty `set_cells`, which writes nothing), so their errors win as in
+    /// ThriftBroker.cc, where `_open_mutator` runs before the conversion.
+    private static func afterTableCheck<T>(_ service: any HypertableService, _ namespace: Int64, _ table: String,
+                                           _ convert: () throws(ClientException) -> T) throws -> T {
+        do {
+            return try convert()
+        } catch {
+            try service.setCells(namespace, table, cells: [])
+            throw error
+        }
     }
 
     private static func arrays(_ cells: [Cell]) -> [[ThriftBinary]] {

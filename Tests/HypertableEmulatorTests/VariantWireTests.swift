@@ -64,6 +64,13 @@ final class VariantWireTests: XCTestCase {
                                ThriftBinary([]), ThriftBinary(Array("later".utf8))]])
         }
         XCTAssertEqual(reply.exception, ClientException(.badKey, "Error converting later to timestamp"))
+        // ThriftBroker opens the table's mutator first: a missing table wins over a bad cell.
+        let missing = try call("set_cell_as_array", f.session) {
+            $0.writeField(1, f.ns)
+            $0.writeField(2, "nope")
+            $0.writeField(3, [ThriftBinary]())
+        }
+        XCTAssertEqual(missing.exception?.code, HypertableErrorCode.tableNotFound.rawValue)
     }
 
     func testAMutatorsResultHasNoArrayOrSerializedForm() throws {

@@ -829,6 +829,10 @@ def arrays_and_serialized(c, root):
     expect_client_exception("CellAsArray of 8", BAD_KEY, lambda: c.set_cell_as_array(ns, "arr", ["r"] * 8))
     expect_client_exception("CellAsArray bad timestamp", BAD_KEY,
                             lambda: c.set_cells_as_arrays(ns, "arr", [["r9", "a", "", "v", "soon"]]))
+    expect_client_exception("a bad table before a bad CellAsArray", TABLE_NOT_FOUND,
+                            lambda: c.set_cells_as_arrays(ns, "nope", [["r9", "a", "", "v", "soon"]]))
+    expect_client_exception("a bad namespace before a bad CellAsArray", THRIFTBROKER_BAD_NAMESPACE_ID,
+                            lambda: c.set_cell_as_array(987654321, "arr", ["r"] * 8))
     expect_client_exception("CellAsArray flag > 255", BAD_KEY,
                             lambda: c.set_cell_as_array(ns, "arr", ["r9", "a", "", "", "1", "1", "256"]))
     # A 7-element array carries revision and flag: a DELETE_CELL of r3 a:q.
@@ -926,6 +930,8 @@ def arrays_and_serialized(c, root):
           [("s3", "a", None, "w1"), ("s4", "a", None, "w2")])
     expect_client_exception("serialized version 2", SERIALIZATION_VERSION_MISMATCH, lambda: call_raw(
         c, "set_cells_serialized", (1, TType.I64, ns), (2, TType.STRING, "arr"), (3, TType.STRING, b"\x02\x00\x00\x00\x03")))
+    expect_client_exception("a bad table before a bad buffer", TABLE_NOT_FOUND, lambda: call_raw(
+        c, "set_cells_serialized", (1, TType.I64, ns), (2, TType.STRING, "nope"), (3, TType.STRING, b"\x02\x00\x00\x00\x03")))
     expect_client_exception("serialized truncated", SERIALIZATION_INPUT_OVERRUN, lambda: call_raw(
         c, "set_cells_serialized", (1, TType.I64, ns), (2, TType.STRING, "arr"), (3, TType.STRING, buf[:-3])))
     expect_client_exception("serialized bad mutator", THRIFTBROKER_BAD_MUTATOR_ID, lambda: call_raw(
