@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests",
                     dependencies: ["HTTPServer", "Sockets", "GatewayTestKit"], swiftSettings: strict),
         .testTarget(name: "HypertableEmulatorTests",
-                    dependencies: ["HypertableEmulator", "HypertableClient", "HQL", "GatewayTestKit"],
+                    dependencies: ["HypertableEmulator", "HypertableClient", "HQL", "Thrift", "GatewayTestKit"],
                     swiftSettings: strict),
         .testTarget(name: "GatewayTests",
                     dependencies: ["Gateway", "GatewayTestKit", "HypertableEmulator", "HypertableClient", "Sockets"],

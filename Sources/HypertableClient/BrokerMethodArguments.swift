@@ -279,3 +279,172 @@ struct NoArguments: ThriftStruct, Equatable {
         return NoArguments()
     }
 }
+
+/// `future_open(1: i32 capacity = 0)`.
+struct FutureOpenArguments: ThriftStruct, Equatable {
+    var capacity: Int32 = 0
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, capacity)
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> FutureOpenArguments {
+        var arguments = FutureOpenArguments()
+        try reader.readStruct { reader, field in
+            guard field.id == 1 else { return false }
+            arguments.capacity = try reader.read(Int32.self, for: field, in: "future_open_args")
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `future_get_result*(1: Future ff, 2: i32 timeout_millis = 0)`.
+struct FutureGetResultArguments: ThriftStruct, Equatable {
+    var future: Int64 = 0
+    var timeoutMilliseconds: Int32 = 0
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, future)
+        writer.writeField(2, timeoutMilliseconds)
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> FutureGetResultArguments {
+        var arguments = FutureGetResultArguments()
+        try reader.readStruct { reader, field in
+            switch field.id {
+            case 1: arguments.future = try reader.read(Int64.self, for: field, in: "future_get_result_args")
+            case 2: arguments.timeoutMilliseconds = try reader.read(Int32.self, for: field, in: "future_get_result_args")
+            default: return false
+            }
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `(1: Mutator mutator, 2: CellsSerialized cells, 3: bool flush = 0)`:
+/// mutator_set_cells_serialized and async_mutator_set_cells_serialized.
+struct SerializedMutatorArguments: ThriftStruct, Equatable {
+    var mutator: Int64 = 0
+    var cells: Bytes = []
+    var flush = false
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, mutator)
+        writer.writeBinaryField(2, cells)
+        writer.writeField(3, flush)
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> SerializedMutatorArguments {
+        var arguments = SerializedMutatorArguments()
+        try reader.readStruct { reader, field in
+            switch field.id {
+            case 1: arguments.mutator = try reader.read(Int64.self, for: field, in: "mutator_set_cells_serialized_args")
+            case 2: arguments.cells = try reader.readBinary(for: field, in: "mutator_set_cells_serialized_args")
+            case 3: arguments.flush = try reader.read(Bool.self, for: field, in: "mutator_set_cells_serialized_args")
+            default: return false
+            }
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `(1: Namespace ns, 2: string table_name, 3: MutateSpec mutate_spec, 4: T cells)`: the
+/// shared mutator calls; `shared_mutator_refresh` has no field 4 (`cells` stays nil).
+struct SharedMutatorArguments<Value: ThriftCodable> {
+    var namespace: Int64 = 0
+    var table = ""
+    var spec = MutateSpec()
+    var cells: Value?
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, namespace)
+        writer.writeField(2, table)
+        writer.writeField(3, spec)
+        writer.writeField(4, cells)
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> SharedMutatorArguments {
+        var arguments = SharedMutatorArguments()
+        try reader.readStruct { reader, field in
+            switch field.id {
+            case 1: arguments.namespace = try reader.read(Int64.self, for: field, in: "shared_mutator_args")
+            case 2: arguments.table = try reader.read(String.self, for: field, in: "shared_mutator_args")
+            case 3: arguments.spec = try reader.read(MutateSpec.self, for: field, in: "shared_mutator_args")
+            case 4: arguments.cells = try reader.read(Value.self, for: field, in: "shared_mutator_args")
+            default: return false
+            }
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `(1: Namespace ns, 2: string table_name, 3: Future future, 4: T)`:
+/// async_scanner_open (ScanSpec scan_spec) and async_mutator_open (i32 flags = 0).
+struct AsyncOpenArguments<Value: ThriftCodable> {
+    var namespace: Int64 = 0
+    var table = ""
+    var future: Int64 = 0
+    var value: Value
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, namespace)
+        writer.writeField(2, table)
+        writer.writeField(3, future)
+        writer.writeField(4, value)
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader, defaultValue: Value) throws -> AsyncOpenArguments {
+        var arguments = AsyncOpenArguments(value: defaultValue)
+        try reader.readStruct { reader, field in
+            switch field.id {
+            case 1: arguments.namespace = try reader.read(Int64.self, for: field, in: "async_open_args")
+            case 2: arguments.table = try reader.read(String.self, for: field, in: "async_open_args")
+            case 3: arguments.future = try reader.read(Int64.self, for: field, in: "async_open_args")
+            case 4: arguments.value = try reader.read(Value.self, for: field, in: "async_open_args")
+            default: return false
+            }
+            return true
+        }
+        return arguments
+    }
+}
+
+/// `create_cell_unique(1: Namespace ns, 2: string table_name, 3: Key key, 4: string value)`.
+struct CreateCellUniqueArguments: ThriftStruct, Equatable {
+    var namespace: Int64 = 0
+    var table = ""
+    var key = Key(row: [])
+    var value = ""
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(1, namespace)
+        writer.writeField(2, table)
+        writer.writeField(3, key)
+        writer.writeField(4, value)
+        writer.writeFieldStop()
+    }
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> CreateCellUniqueArguments {
+        var arguments = CreateCellUniqueArguments()
+        try reader.readStruct { reader, field in
+            switch field.id {
+            case 1: arguments.namespace = try reader.read(Int64.self, for: field, in: "create_cell_unique_args")
+            case 2: arguments.table = try reader.read(String.self, for: field, in: "create_cell_unique_args")
+            case 3: arguments.key = try reader.read(Key.self, for: field, in: "create_cell_unique_args")
+            case 4: arguments.value = try reader.read(String.self, for: field, in: "create_cell_unique_args")
+            default: return false
+            }
+            return true
+        }
+        return arguments
+    }
+}

@@ -294,3 +294,79 @@ public struct HQLResult: Sendable, Hashable {
         self.mutator = mutator
     }
 }
+
+/// `struct TableSplit`: 1 start_row, 2 end_row (binary), 3 location, 4 ip_address, 5 hostname;
+/// every field optional. The broker leaves `end_row` unset for the last range (its end is
+/// `Key::END_ROW_MARKER`, "\xff\xff").
+public struct TableSplit: Sendable, Hashable {
+    public var startRow: Bytes?
+    public var endRow: Bytes?
+    public var location: String?
+    public var ipAddress: String?
+    public var hostname: String?
+
+    public init(startRow: Bytes? = nil, endRow: Bytes? = nil, location: String? = nil,
+                ipAddress: String? = nil, hostname: String? = nil) {
+        self.startRow = startRow
+        self.endRow = endRow
+        self.location = location
+        self.ipAddress = ipAddress
+        self.hostname = hostname
+    }
+}
+
+/// `struct Result` / `ResultAsArrays` / `ResultSerialized` (what `future_get_result*`
+/// answers): 1 is_empty, 2 id, 3 is_scan, 4 is_error (all required), 5 error, 6 error_msg,
+/// 7 cells (optional). `Cells` is `[Cell]`, `[[Bytes]]` (CellAsArray) or `Bytes` (serialized).
+public struct FutureResult<Cells: Sendable & Hashable>: Sendable, Hashable {
+    public var isEmpty: Bool
+    /// The async scanner's or mutator's id; 0 when `isEmpty`.
+    public var id: Int64
+    public var isScan: Bool
+    public var isError: Bool
+    public var error: Int32?
+    public var errorMessage: String?
+    public var cells: Cells?
+
+    public init(isEmpty: Bool, id: Int64 = 0, isScan: Bool = false, isError: Bool = false,
+                error: Int32? = nil, errorMessage: String? = nil, cells: Cells? = nil) {
+        self.isEmpty = isEmpty
+        self.id = id
+        self.isScan = isScan
+        self.isError = isError
+        self.error = error
+        self.errorMessage = errorMessage
+        self.cells = cells
+    }
+
+    /// What `future_get_result` answers when nothing is outstanding and nothing queued.
+    public static var empty: FutureResult { FutureResult(isEmpty: true) }
+
+    /// The same result with its cells in another encoding.
+    public func mapCells<Other>(_ transform: (Cells) throws(ClientException) -> Other) throws(ClientException) -> FutureResult<Other> {
+        FutureResult<Other>(isEmpty: isEmpty, id: id, isScan: isScan, isError: isError, error: error,
+                            errorMessage: errorMessage, cells: try cells.map(transform))
+    }
+}
+
+/// `struct HqlResult2` and `struct HqlResultAsArrays` (Hql.thrift), one shape: 1 results,
+/// 2 cells (list<CellAsArray>), 3 scanner, 4 mutator.
+public struct HQLResultAsArrays: Sendable, Hashable {
+    public var results: [String]?
+    public var cells: [[Bytes]]?
+    public var scanner: Int64?
+    public var mutator: Int64?
+
+    public init(results: [String]? = nil, cells: [[Bytes]]? = nil, scanner: Int64? = nil, mutator: Int64? = nil) {
+        self.results = results
+        self.cells = cells
+        self.scanner = scanner
+        self.mutator = mutator
+    }
+
+    /// `HqlCallback<HqlResult2, CellAsArray>`: the same answer with every cell as an array.
+    public init(_ result: HQLResult) {
+        self.init(results: result.results, cells: result.cells?.map(CellAsArray.encode),
+                  scanner: result.scanner, mutator: result.mutator)
+    }
+}

@@ -1,6 +1,7 @@
 /// Hypertable error codes and texts, from `src/cc/Common/Error.h` and `Error.cc` of
 /// Hypertable 0.9.8.11: the codes a `ClientException` carries. Names are Hypertable's.
 public enum HypertableErrorCode: Int32, Sendable, CaseIterable {
+    case failedExpectation = -1
     case ok = 0
     case protocolError = 1
     case requestTruncated = 2
@@ -210,6 +211,7 @@ public enum HypertableErrorCode: Int32, Sendable, CaseIterable {
     /// The name in `Error.h` (`TABLE_NOT_FOUND`).
     public var name: String {
         switch self {
+        case .failedExpectation: return "FAILED_EXPECTATION"
         case .ok: return "OK"
         case .protocolError: return "PROTOCOL_ERROR"
         case .requestTruncated: return "REQUEST_TRUNCATED"
@@ -421,6 +423,7 @@ public enum HypertableErrorCode: Int32, Sendable, CaseIterable {
     /// The text `Error::get_text` gives (what `error_get_text` answers).
     public var text: String {
         switch self {
+        case .failedExpectation: return "HYPERTABLE failed expectation"
         case .ok: return "HYPERTABLE ok"
         case .protocolError: return "HYPERTABLE protocol error"
         case .requestTruncated: return "HYPERTABLE request truncated"

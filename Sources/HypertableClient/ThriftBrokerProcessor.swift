@@ -6,6 +6,9 @@ import Thrift
 /// - Both the current method names and their deprecated aliases (`open_namespace`,
 ///   `scanner_get_cells`, `get_schema_str`, ...) are served; the reply carries the name called.
 /// - A `ClientException` from the service goes back in the result's field 1 (`e`).
+/// - The `*_as_arrays`, `*_serialized` and `hql_*2` variants and the calls of
+///   `HypertableExtendedService` are in `ThriftBrokerVariantHandlers.swift`; the latter answer
+///   UNKNOWN_METHOD when the service does not conform.
 /// - Unknown (or unsupported) methods get a `TApplicationException` `UNKNOWN_METHOD`
 ///   ("Unknown function NAME", the generated processors' text); undecodable arguments or
 ///   envelopes get `PROTOCOL_ERROR`; a call message of the wrong type `INVALID_MESSAGE_TYPE`;
@@ -64,7 +67,10 @@ public struct ThriftBrokerProcessor: Sendable {
         } catch let exception as ClientException where handler.declaresClientException {
             writer.writeField(1, exception)
         } catch let exception as ThriftApplicationException {
-            return isOneway ? nil : Self.exception(exception.kind, exception.message,
+            // A HypertableExtendedService method called on a service without it: word it as
+            // for any unknown method, with the name called (an alias, maybe).
+            let message = exception.kind == .unknownMethod ? "Unknown function \(header.name)" : exception.message
+            return isOneway ? nil : Self.exception(exception.kind, message,
                                                    name: header.name, sequenceID: header.sequenceID)
         } catch {
             return isOneway ? nil : Self.exception(.internalError, "Internal error: \(error)",
@@ -252,6 +258,7 @@ extension ThriftBrokerProcessor {
                                                        declaresClientException: false) {
             try $0.errorGetText($1.code)
         })
+        registerVariantHandlers(into: &table)
         return table
     }
 

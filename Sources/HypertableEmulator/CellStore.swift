@@ -7,6 +7,10 @@ struct StoredCell: Sendable {
     var timestamp: Int64
     var revision: Int64
     var value: Bytes
+    /// The family is TIME_ORDER DESC: its versions are kept oldest first (Hypertable's
+    /// `Key::TS_CHRONOLOGICAL`; "a SELECT ... with MAX_VERSIONS 1 will return the oldest
+    /// version of the cell", HQL help). The option cannot be altered, so it is fixed per cell.
+    var chronological = false
 }
 
 /// A delete marker: `deleteRow`, `deleteColumnFamily`, `deleteCell` hide versions at or
@@ -31,7 +35,8 @@ struct DeleteMarker: Sendable {
     }
 }
 
-/// A row: its versions sorted by family id, qualifier, then newest timestamp first.
+/// A row: its versions sorted by family id, qualifier, then newest timestamp first (oldest
+/// first in a TIME_ORDER DESC family).
 struct StoredRow: Sendable {
     var key: Bytes
     var cells: [StoredCell] = []
@@ -196,6 +201,6 @@ struct CellStore: Sendable {
         if a.familyID != b.familyID { return a.familyID < b.familyID }
         let q = compareBytes(a.qualifier, b.qualifier)
         if q != 0 { return q < 0 }
-        return a.timestamp > b.timestamp
+        return a.chronological ? a.timestamp < b.timestamp : a.timestamp > b.timestamp
     }
 }

@@ -23,6 +23,14 @@ public final class EmulatedBroker: Sendable {
         var openSessions = 0
         /// Added to the wall clock: lets a script's `pause N` pass without sleeping.
         var clockOffset: Int64 = 0
+        /// Namespace path -> its id path, as Hypertable's NameIdMapper numbers them: each
+        /// namespace counts its children (namespaces and tables) from 0, and a fresh
+        /// Hypertable has made /sys (0) and /tmp (1) before any user namespace or table.
+        var namespaceIDs: [String: String] = ["": "", "sys": "0", "tmp": "1"]
+        /// Namespace path -> the number its next child gets.
+        var nextChildNumber: [String: Int] = ["": 2]
+        /// The broker-wide shared mutators (`shared_mutator_*`, ThriftBroker's Context map).
+        var sharedMutators: [SharedMutatorKey: SharedMutatorBuffer] = [:]
     }
 
     let state = Locked(State())
@@ -92,7 +100,16 @@ public final class EmulatedBroker: Sendable {
                 throw ClientException(.nameAlreadyInUse, "Table \(path) exists")
             }
             s.namespaces[path] = [:]
+            s.namespaceIDs[path] = Self.newChildID(&s, parent: parent)
         }
+    }
+
+    /// The id path of a new child of namespace `parent`.
+    static func newChildID(_ s: inout State, parent: String) -> String {
+        let number = s.nextChildNumber[parent, default: 0]
+        s.nextChildNumber[parent] = number + 1
+        let parentID = s.namespaceIDs[parent] ?? ""
+        return parentID.isEmpty ? String(number) : "\(parentID)/\(number)"
     }
 
     func dropNamespace(_ path: String, ifExists: Bool) throws(ClientException) {
@@ -106,6 +123,8 @@ public final class EmulatedBroker: Sendable {
                 throw ClientException(.hyperspaceDirNotEmpty, "Client operation drop_namespace('\(path)', flags=) failed")
             }
             s.namespaces[path] = nil
+            s.namespaceIDs[path] = nil
+            s.nextChildNumber[path] = nil
         }
     }
 
@@ -140,6 +159,7 @@ public final class EmulatedBroker: Sendable {
     func withTable<T>(_ namespace: String, _ name: String,
                       _ body: (inout State, TableState) throws(ClientException) -> T) throws(ClientException) -> T {
         try locked { (s) throws(ClientException) -> T in
+            Self.flushDueSharedMutators(&s)
             let table = try Self.table(s, namespace, name)
             return try body(&s, table)
         }
@@ -160,7 +180,8 @@ public final class EmulatedBroker: Sendable {
                 if ifNotExists { return }
                 throw ClientException(.nameAlreadyInUse, "Table \(ns)/\(leaf) exists")
             }
-            s.namespaces[ns]?[leaf] = TableState(name: leaf, schema: schema)
+            let id = Self.newChildID(&s, parent: ns)
+            s.namespaces[ns]?[leaf] = TableState(name: leaf, id: id, schema: schema)
         }
     }
 
@@ -212,31 +233,44 @@ public final class EmulatedBroker: Sendable {
                       ignoreUnknownFamilies: Bool = false) throws(ClientException) {
         for cell in cells {
             let key = cell.key
-            guard !key.row.isEmpty else { throw ClientException(.badKey, "Invalid row key - cannot be zero length") }
-            guard !key.row.contains(0) else { throw ClientException(.badKey, "Invalid row key - '\\0' character not allowed") }
-            var familyID: Int32 = 0
-            if key.flag != .deleteRow {
-                guard !key.columnFamily.isEmpty else { throw ClientException(.badKey, "Column family not specified") }
-                guard let f = table.schema.family(named: key.columnFamily) else {
-                    if ignoreUnknownFamilies { continue }
-                    throw ClientException(.badKey, "Bad column family '\(key.columnFamily)'")
-                }
-                familyID = f.id
-            }
-            if key.flag == .deleteCellVersion && key.timestamp == nil {
-                throw ClientException(.badKey, "Flag is set to \(key.flag.rawValue) but timestamp is AUTO_ASSIGN")
+            guard let familyID = try validate(cell, schema: table.schema, ignoreUnknownFamilies: ignoreUnknownFamilies) else {
+                continue
             }
             let revision = nextTimestamp(&s)
             let timestamp = key.timestamp ?? revision
             if key.flag == .insert {
+                let chronological = table.schema.family(id: familyID)?.options.timeOrderDesc ?? false
                 table.store.insert(row: key.row, StoredCell(familyID: familyID, qualifier: key.columnQualifier,
-                                                            timestamp: timestamp, revision: revision, value: cell.value ?? []))
+                                                            timestamp: timestamp, revision: revision, value: cell.value ?? [],
+                                                            chronological: chronological))
             } else {
                 table.store.delete(row: key.row, DeleteMarker(flag: key.flag, familyID: familyID,
                                                               qualifier: key.columnQualifier, timestamp: timestamp,
                                                               revision: revision))
             }
         }
+    }
+
+    /// Checks one cell as `TableMutator::set_cells` does before buffering it; answers the
+    /// cell's family id (0 for DELETE_ROW), or nil for a cell of an unknown family that
+    /// `ignoreUnknownFamilies` drops.
+    static func validate(_ cell: Cell, schema: TableSchema, ignoreUnknownFamilies: Bool) throws(ClientException) -> Int32? {
+        let key = cell.key
+        guard !key.row.isEmpty else { throw ClientException(.badKey, "Invalid row key - cannot be zero length") }
+        guard !key.row.contains(0) else { throw ClientException(.badKey, "Invalid row key - '\\0' character not allowed") }
+        var familyID: Int32 = 0
+        if key.flag != .deleteRow {
+            guard !key.columnFamily.isEmpty else { throw ClientException(.badKey, "Column family not specified") }
+            guard let f = schema.family(named: key.columnFamily) else {
+                if ignoreUnknownFamilies { return nil }
+                throw ClientException(.badKey, "Bad column family '\(key.columnFamily)'")
+            }
+            familyID = f.id
+        }
+        if key.flag == .deleteCellVersion && key.timestamp == nil {
+            throw ClientException(.badKey, "Flag is set to \(key.flag.rawValue) but timestamp is AUTO_ASSIGN")
+        }
+        return familyID
     }
 
     /// Starts a scan of `table`, its plan built by `makePlan` from the table's schema.
@@ -250,14 +284,16 @@ public final class EmulatedBroker: Sendable {
     /// The next batch of a scan (`next_cells`), or one row with `oneRow` (`next_row`).
     func advance(_ cursor: inout ScanCursor, oneRow: Bool) -> [Cell] {
         state.withLock { s in
-            cursor.next(byteBudget: nextCellsThreshold, oneRow: oneRow, now: Self.now(s))
+            Self.flushDueSharedMutators(&s)
+            return cursor.next(byteBudget: nextCellsThreshold, oneRow: oneRow, now: Self.now(s))
         }
     }
 
     /// Every remaining cell of a scan (buffered `hql_query`, `get_cells`).
     func drain(_ cursor: inout ScanCursor) -> [Cell] {
         state.withLock { s in
-            cursor.next(byteBudget: Int.max, oneRow: false, now: Self.now(s))
+            Self.flushDueSharedMutators(&s)
+            return cursor.next(byteBudget: Int.max, oneRow: false, now: Self.now(s))
         }
     }
 

@@ -26,6 +26,9 @@ public final class EmulatorSession: HypertableService, Sendable {
         var namespaces: [Int64: String] = [:]
         var scanners: [Int64: ScanCursor] = [:]
         var mutators: [Int64: Mutator] = [:]
+        var futures: [Int64: FutureState] = [:]
+        var asyncScanners: [Int64: AsyncScanner] = [:]
+        var asyncMutators: [Int64: AsyncMutator] = [:]
         var closed = false
     }
 

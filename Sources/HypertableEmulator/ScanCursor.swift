@@ -3,11 +3,14 @@ import HypertableClient
 /// A table's live state. Only touched with the broker's lock held.
 final class TableState {
     var name: String
+    /// Hypertable's table id: the namespace's id path and a number ("2/0"), kept on rename.
+    var id: String
     var schema: TableSchema
     var store = CellStore()
 
-    init(name: String, schema: TableSchema) {
+    init(name: String, id: String = "", schema: TableSchema) {
         self.name = name
+        self.id = id
         self.schema = schema
     }
 }
@@ -89,6 +92,13 @@ struct ScanCursor {
             }
             if isDone || !loadNextRow(now: now) { return out }
         }
+    }
+
+    /// Gives back the last cell `next` returned, so the next call starts with it again
+    /// (`TableScanner::unget`, which `next_cells_serialized` uses when a cell does not fit its
+    /// buffer). Only valid right after a `next` that returned cells.
+    mutating func ungetLast() {
+        if pendingIndex > 0 { pendingIndex -= 1 }
     }
 
     /// Fills `pending` with the next row that has cells; false when the scan is over.

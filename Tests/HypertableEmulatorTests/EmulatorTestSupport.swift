@@ -18,11 +18,12 @@ extension XCTestCase {
 
 /// A broker, a session and a namespace `/test` opened in it.
 struct Fixture {
-    let broker = EmulatedBroker()
+    let broker: EmulatedBroker
     let session: EmulatorSession
     let ns: Int64
 
-    init() throws {
+    init(broker: EmulatedBroker = EmulatedBroker()) throws {
+        self.broker = broker
         session = broker.makeSession()
         try session.namespaceCreate("/test")
         ns = try session.namespaceOpen("test")

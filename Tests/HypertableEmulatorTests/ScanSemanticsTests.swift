@@ -170,4 +170,16 @@ enum HQLTimestampTestSupport {
     static func nanos(_ text: String) -> Int64? {
         HQLTimestamp.parse(text)
     }
+
+    /// "When specifying TIME_ORDER DESC for a column, a SELECT statement that is issued with
+    /// MAX_VERSIONS 1 will return the oldest version of the cell" (HQL help, CREATE TABLE).
+    func testTimeOrderDescKeepsTheOldestVersionFirst() throws {
+        let f = try Fixture()
+        try f.hql("CREATE TABLE t (asc MAX_VERSIONS 2, desc TIME_ORDER DESC MAX_VERSIONS 2)")
+        try f.hql("INSERT INTO t VALUES (1, 'r', 'asc', 'one'), (2, 'r', 'asc', 'two'), (3, 'r', 'asc', 'three'),"
+                    + " (1, 'r', 'desc', 'one'), (2, 'r', 'desc', 'two'), (3, 'r', 'desc', 'three')")
+        XCTAssertEqual(try f.lines("SELECT * FROM t"),
+                       ["r\tasc\tthree", "r\tasc\ttwo", "r\tdesc\tone", "r\tdesc\ttwo"])
+        XCTAssertEqual(try f.lines("SELECT desc FROM t MAX_VERSIONS 1"), ["r\tdesc\tone"])
+    }
 }

@@ -1,7 +1,10 @@
-"""The breadth check: every ThriftBroker method the emulator serves (and its deprecated
+"""The breadth check: every method of Client.thrift and Hql.thrift (and every deprecated
 alias), driven through Hypertable's own Python client (PyPI hypertable==0.9.8.10, converted
 to Python 3), with exact expected results. What the expectations say is what Hypertable's
 ThriftBroker.cc does (e.g. an empty qualifier or value comes back unset, i.e. None).
+The generated client decodes every `binary` reply as UTF-8, so the serialized-cells calls go
+by hand (call_raw) and their buffers are read and written by the small codec below, made
+from Hypertable's SerializedCellsReader/Writer independently of the emulator's.
 
 Exits 0 when every check holds; otherwise prints every mismatch, one a line, and exits 1.
 Each section runs on its own: an unexpected exception is a mismatch of that section, and the
@@ -9,6 +12,9 @@ next section still runs. The client's socket timeout bounds every call.
 
 usage: python_thrift_api_check.py HOST PORT
 """
+import re
+import socket
+import struct
 import sys
 import threading
 import time
@@ -19,7 +25,7 @@ from thrift.Thrift import TApplicationException, TMessageType, TType
 from hypertable.thriftclient import ThriftClient
 from hyperthrift.gen.ttypes import (
     AccessGroupSpec, Cell, CellInterval, ClientException, ColumnFamilyOptions, ColumnFamilySpec,
-    ColumnPredicate, ColumnPredicateOperation, Key, KeyFlag, MutatorFlag, RowInterval, ScanSpec,
+    ColumnPredicate, ColumnPredicateOperation, Key, KeyFlag, MutateSpec, MutatorFlag, RowInterval, ScanSpec,
     Schema,
 )
 
@@ -35,6 +41,14 @@ NAME_ALREADY_IN_USE = 39
 NAMESPACE_DOES_NOT_EXIST = 40
 NAMESPACE_EXISTS = 42
 BAD_SCHEMA = 7
+THRIFTBROKER_BAD_FUTURE_ID = 0x90004
+SERIALIZATION_INPUT_OVERRUN = 0x80001
+SERIALIZATION_VERSION_MISMATCH = 0x80004
+NOT_IMPLEMENTED = 31
+CANCELLED = 33
+NOT_ALLOWED = 44
+ALREADY_EXISTS = 48
+FAILED_EXPECTATION = -1
 
 failures = []
 failures_lock = threading.Lock()
@@ -527,7 +541,7 @@ def unknown_method(c, root):
     """A method the broker does not serve: TApplicationException UNKNOWN_METHOD; the
     connection stays in step and keeps working."""
     iprot, oprot = c._iprot, c._oprot
-    for name in ["no_such_method_at_all", "future_open"]:
+    for name in ["no_such_method_at_all", "hql_exec3"]:
         oprot.writeMessageBegin(name, TMessageType.CALL, 77)
         oprot.writeStructBegin("args")
         oprot.writeFieldBegin("capacity", TType.I32, 1)
@@ -546,13 +560,6 @@ def unknown_method(c, root):
         check(f"{name}: exception type", error.type, TApplicationException.UNKNOWN_METHOD)
         check(f"{name}: exception names the method", name in (error.message or ""), True)
         check(f"{name}: connection still works", c.status().code, 0)
-    # The generated client's own stub for a method the emulator does not serve.
-    try:
-        c.generate_guid()
-        fail("generate_guid: no exception")
-    except TApplicationException as error:
-        check("generate_guid exception type", error.type, TApplicationException.UNKNOWN_METHOD)
-    check("connection after generate_guid", c.status().code, 0)
 
 
 def raw_call(c, name, write_arguments):
@@ -680,6 +687,554 @@ def concurrent_writers(c, root):
     check("torn writes", torn[:5], [])
     c.hql_query(ns, "DROP TABLE conc")
     c.namespace_close(ns)
+
+
+# ---------------------------------------------------------------------------------------------
+# Serialized cells (CellsSerialized), decoded and encoded here independently of the emulator,
+# from Hypertable's SerializedCellsReader.cc / SerializedCellsWriter.cc: little-endian i32
+# version 1; per cell a flags byte (0x40 HAVE_TIMESTAMP + i64, 0x20 AUTO_TIMESTAMP, 0x80
+# HAVE_REVISION + i64, 0x10 REV_IS_TS), row NUL (a lone NUL repeats the previous row), family
+# NUL, qualifier NUL, i32 value length, value, cell flag byte; then the end byte EOB (0x01) |
+# EOS (0x02) | FLUSH (0x04).
+
+EOB, EOS, FLUSH = 0x01, 0x02, 0x04
+AUTO = None
+
+
+def decode_serialized(buf):
+    """(cells, end flags): cells as (row, family, qualifier, timestamp, value, flag) bytes/ints."""
+    if len(buf) < 4 or struct.unpack_from("<i", buf, 0)[0] != 1:
+        raise ValueError(f"bad version in {buf[:8]!r}")
+    pos, cells, previous, timestamp = 4, [], None, None
+    while True:
+        flags = buf[pos]
+        pos += 1
+        if flags & EOB:
+            if pos != len(buf):
+                raise ValueError(f"{len(buf) - pos} bytes after the end byte")
+            return cells, flags
+        if flags & 0x40:
+            timestamp = struct.unpack_from("<q", buf, pos)[0]
+            pos += 8
+        elif flags & 0x20:
+            timestamp = AUTO
+        if flags & 0x80 and not flags & 0x10:
+            pos += 8
+        end = buf.index(b"\0", pos)
+        row = buf[pos:end] or previous
+        previous = row
+        pos = end + 1
+        end = buf.index(b"\0", pos)
+        family = buf[pos:end]
+        pos = end + 1
+        end = buf.index(b"\0", pos)
+        qualifier = buf[pos:end]
+        pos = end + 1
+        length = struct.unpack_from("<i", buf, pos)[0]
+        pos += 4
+        value = buf[pos:pos + length]
+        pos += length
+        cells.append((row, family, qualifier, timestamp, value, buf[pos]))
+        pos += 1
+
+
+def encode_serialized(cells, end=EOB | EOS):
+    """cells as (row, family, qualifier, timestamp or AUTO, value, flag), str or bytes."""
+    out, previous = bytearray(struct.pack("<i", 1)), None
+    for row, family, qualifier, timestamp, value, flag in cells:
+        row, family, qualifier, value = (x.encode() if isinstance(x, str) else x for x in (row, family, qualifier, value))
+        if timestamp is AUTO:
+            out.append(0x20)
+        else:
+            out.append(0x40)
+            out += struct.pack("<q", timestamp)
+        if row != previous:
+            out += row
+            previous = row
+        out += b"\0" + family + b"\0" + qualifier + b"\0" + struct.pack("<i", len(value)) + value
+        out.append(flag)
+    out.append(end)
+    return bytes(out)
+
+
+def read_value(iprot, ttype):
+    """Any Thrift value, strings as bytes, structs as {field id: value}."""
+    if ttype == TType.STRUCT:
+        fields = {}
+        iprot.readStructBegin()
+        while True:
+            _, ftype, fid = iprot.readFieldBegin()
+            if ftype == TType.STOP:
+                break
+            fields[fid] = read_value(iprot, ftype)
+            iprot.readFieldEnd()
+        iprot.readStructEnd()
+        return fields
+    if ttype == TType.LIST:
+        etype, size = iprot.readListBegin()
+        items = [read_value(iprot, etype) for _ in range(size)]
+        iprot.readListEnd()
+        return items
+    return {TType.STRING: iprot.readBinary, TType.BOOL: iprot.readBool, TType.I32: iprot.readI32,
+            TType.I64: iprot.readI64, TType.BYTE: iprot.readByte, TType.I16: iprot.readI16}[ttype]()
+
+
+def call_raw(c, name, *fields):
+    """Calls `name` with fields (id, TType, value) written by hand (bytes as binary); answers
+    the result struct as read_value reads it, raising ClientException for field 1."""
+    def write(p):
+        for fid, ftype, value in fields:
+            p.writeFieldBegin("f", ftype, fid)
+            if ftype == TType.STRING:
+                p.writeBinary(value if isinstance(value, bytes) else value.encode())
+            elif ftype == TType.I64:
+                p.writeI64(value)
+            elif ftype == TType.I32:
+                p.writeI32(value)
+            elif ftype == TType.BOOL:
+                p.writeBool(value)
+            p.writeFieldEnd()
+    result = read_value(raw_call(c, name, write), TType.STRUCT)
+    c._iprot.readMessageEnd()
+    if 1 in result:
+        raise ClientException(result[1].get(1), (result[1].get(2) or b"").decode())
+    return result.get(0)
+
+
+def as_tuples(decoded):
+    return [(r.decode(), f.decode(), q.decode(), t, v.decode()) for (r, f, q, t, v, _) in decoded]
+
+
+def arrays(cells):
+    """tuples() of cells, as the array interface answers them (five strings)."""
+    return [[r, f, q or "", v or "", str(t)] for (r, f, q, t, v) in tuples(cells)]
+
+
+@section
+def arrays_and_serialized(c, root):
+    ns = c.namespace_open(root)
+    c.hql_query(ns, "CREATE TABLE arr (a MAX_VERSIONS 3, b)")
+
+    # Writes as arrays: 5 strings, fewer (auto timestamp), a hex timestamp (strtoll base 0).
+    c.set_cells_as_arrays(ns, "arr", [["r1", "a", "x", "v1", "100"], ["r1", "b", "", "v2", "0x10"], ["r2", "a", "", "v3"]])
+    c.set_cell_as_array(ns, "arr", ["r3", "a", "q", "v4", "7"])
+    got = c.get_cells_as_arrays(ns, "arr", ScanSpec())
+    check("set/get as arrays", [g for g in got if g[0] != "r2"],
+          [["r1", "a", "x", "v1", "100"], ["r1", "b", "", "v2", "16"], ["r3", "a", "q", "v4", "7"]])
+    r2 = [g for g in got if g[0] == "r2"]
+    check("auto timestamp as decimal", len(r2) == 1 and r2[0][:4] == ["r2", "a", "", "v3"] and r2[0][4].isdigit()
+          and int(r2[0][4]) > 10 ** 18, True)
+    check("get_cells_as_arrays equals get_cells", got, arrays(c.get_cells(ns, "arr", ScanSpec())))
+    check("get_row_as_arrays", c.get_row_as_arrays(ns, "arr", "r1"), [["r1", "a", "x", "v1", "100"], ["r1", "b", "", "v2", "16"]])
+    expect_client_exception("CellAsArray of 8", BAD_KEY, lambda: c.set_cell_as_array(ns, "arr", ["r"] * 8))
+    expect_client_exception("CellAsArray bad timestamp", BAD_KEY,
+                            lambda: c.set_cells_as_arrays(ns, "arr", [["r9", "a", "", "v", "soon"]]))
+    expect_client_exception("a bad table before a bad CellAsArray", TABLE_NOT_FOUND,
+                            lambda: c.set_cells_as_arrays(ns, "nope", [["r9", "a", "", "v", "soon"]]))
+    expect_client_exception("a bad namespace before a bad CellAsArray", THRIFTBROKER_BAD_NAMESPACE_ID,
+                            lambda: c.set_cell_as_array(987654321, "arr", ["r"] * 8))
+    expect_client_exception("CellAsArray flag > 255", BAD_KEY,
+                            lambda: c.set_cell_as_array(ns, "arr", ["r9", "a", "", "", "1", "1", "256"]))
+    # A 7-element array carries revision and flag: a DELETE_CELL of r3 a:q.
+    c.set_cell_as_array(ns, "arr", ["r3", "a", "q", "", "8", "0", "2"])
+    check("7-element delete", [g[0] for g in c.get_cells_as_arrays(ns, "arr", ScanSpec())], ["r1", "r1", "r2"])
+
+    # Mutators with arrays.
+    m = c.mutator_open(ns, "arr", 0, 0)
+    c.mutator_set_cell_as_array(m, ["m1", "a", "", "mv1", "1"])
+    c.mutator_set_cells_as_arrays(m, [["m2", "a", "", "mv2", "2"], ["m2", "b", "z", "mv3", "3"]])
+    expect_client_exception("mutator_set_cell_as_array bad id", THRIFTBROKER_BAD_MUTATOR_ID,
+                            lambda: c.mutator_set_cell_as_array(987654321, ["m", "a"]))
+    c.mutator_close(m)
+    check("mutator arrays", c.get_cells_as_arrays(ns, "arr", ScanSpec(row_intervals=[RowInterval("m1", True, "m2", True)])),
+          [["m1", "a", "", "mv1", "1"], ["m2", "a", "", "mv2", "2"], ["m2", "b", "z", "mv3", "3"]])
+
+    # Scanners: cells and rows as arrays, current and deprecated names.
+    s = c.scanner_open(ns, "arr", ScanSpec())
+    check("next_row_as_arrays", [g[0] for g in c.next_row_as_arrays(s)], ["m1"])
+    check("scanner_get_row_as_arrays", [g[0] for g in c.scanner_get_row_as_arrays(s)], ["m2", "m2"])
+    check("next_cells_as_arrays", [g[0] for g in c.next_cells_as_arrays(s)], ["r1", "r1", "r2"])
+    check("scanner_get_cells_as_arrays at the end", c.scanner_get_cells_as_arrays(s), [])
+    check("scanner_get_cells at the end", c.scanner_get_cells(s), [])
+    c.scanner_close(s)
+    expect_client_exception("next_cells_as_arrays bad id", THRIFTBROKER_BAD_SCANNER_ID, lambda: c.next_cells_as_arrays(s))
+
+    # HQL with cells as arrays: HqlResult2 and HqlResultAsArrays.
+    want = arrays(c.get_cells(ns, "arr", ScanSpec(columns=["b"])))
+    check("hql_query2", c.hql_query2(ns, "SELECT b FROM arr").cells, want)
+    check("hql_query_as_arrays", c.hql_query_as_arrays(ns, "SELECT b FROM arr").cells, want)
+    check("hql_exec2 buffered", c.hql_exec2(ns, "SELECT b FROM arr", False, False).cells, want)
+    check("hql_exec_as_arrays results", c.hql_exec_as_arrays(ns, "SHOW TABLES", False, False).results, ["arr"])
+    r = c.hql_exec2(ns, "SELECT b FROM arr", False, True)
+    check("hql_exec2 unbuffered", (r.cells, r.scanner is not None), (None, True))
+    if r.scanner is not None:
+        check("hql_exec2 scanner", c.next_cells_as_arrays(r.scanner), want)
+        c.scanner_close(r.scanner)
+    r = c.hql_exec_as_arrays(ns, "INSERT INTO arr VALUES ('h1', 'a', 'hv')", True, False)
+    check("hql_exec_as_arrays noflush mutator", r.mutator is not None, True)
+    if r.mutator is not None:
+        c.mutator_close(r.mutator)
+    expect_client_exception("hql_query2 parse error", HQL_PARSE_ERROR, lambda: c.hql_query2(ns, "SELEKT"))
+
+    # Serialized reads: the same cells as get_cells, ended EOB|EOS.
+    everything = c.get_cells(ns, "arr", ScanSpec())
+    buf = call_raw(c, "get_cells_serialized", (1, TType.I64, ns), (2, TType.STRING, "arr"))
+    cells, end = decode_serialized(buf)
+    check("get_cells_serialized cells", as_tuples(cells), [(r, f, q or "", t, v or "") for (r, f, q, t, v) in tuples(everything)])
+    check("get_cells_serialized end", end, EOB | EOS)
+    check("serialized flags of cells", sorted({x[5] for x in cells}), [255])
+    row_buf = call_raw(c, "get_row_serialized", (1, TType.I64, ns), (2, TType.STRING, "arr"), (3, TType.STRING, "r1"))
+    check("get_row_serialized", as_tuples(decode_serialized(row_buf)[0]), [("r1", "a", "x", 100, "v1"), ("r1", "b", "", 16, "v2")])
+    check("row repeated as a lone NUL", row_buf.count(b"r1"), 1)
+    s = c.scanner_open(ns, "arr", ScanSpec(row_intervals=[RowInterval("zz", True, "zz", True)]))
+    check("empty scan serialized", call_raw(c, "next_cells_serialized", (1, TType.I64, s)), b"\x01\x00\x00\x00\x03")
+    c.scanner_close(s)
+    s = c.scanner_open(ns, "arr", ScanSpec())
+    rows = []
+    for name in ["next_row_serialized", "scanner_get_row_serialized"] * 4:
+        got_cells, end = decode_serialized(call_raw(c, name, (1, TType.I64, s)))
+        rows.append(({x[0].decode() for x in got_cells}, len(got_cells), end))
+    check("rows serialized", rows, [({"h1"}, 1, EOB), ({"m1"}, 1, EOB), ({"m2"}, 2, EOB), ({"r1"}, 2, EOB),
+                                    ({"r2"}, 1, EOB | EOS), (set(), 0, EOB | EOS), (set(), 0, EOB | EOS), (set(), 0, EOB | EOS)])
+    c.scanner_close(s)
+    expect_client_exception("next_cells_serialized bad id", THRIFTBROKER_BAD_SCANNER_ID,
+                            lambda: call_raw(c, "next_cells_serialized", (1, TType.I64, s)))
+
+    # Batches of next_cells_serialized are cut at ThriftBroker.NextThreshold (512 KiB):
+    # three 300 kB values go one per buffer, the last one ended EOS.
+    c.hql_query(ns, "CREATE TABLE big (v)")
+    c.set_cells(ns, "big", [Cell(Key(f"b{i}", "v", None, i + 1), str(i) * 300_000) for i in range(3)])
+    s = c.scanner_open(ns, "big", ScanSpec())
+    batches = []
+    for name in ["next_cells_serialized", "scanner_get_cells_serialized", "next_cells_serialized"]:
+        got_cells, end = decode_serialized(call_raw(c, name, (1, TType.I64, s)))
+        batches.append(([x[0].decode() for x in got_cells], end, all(len(x[4]) == 300_000 for x in got_cells)))
+    check("serialized batches", batches, [(["b0"], EOB, True), (["b1"], EOB, True), (["b2"], EOB | EOS, True)])
+    c.scanner_close(s)
+
+    # Serialized writes: explicit and auto timestamps, a repeated row, a delete, and errors.
+    buf = encode_serialized([("s1", "a", "x", 11, "sv1", 255), ("s1", "b", "", AUTO, "sv2", 255),
+                             ("s2", "a", "", 12, "sv3", 255), ("s2", "a", "", 12, "", 3)])
+    check("set_cells_serialized", call_raw(c, "set_cells_serialized", (1, TType.I64, ns), (2, TType.STRING, "arr"),
+                                           (3, TType.STRING, buf)), None)
+    got = tuples(c.get_cells(ns, "arr", ScanSpec(row_intervals=[RowInterval("s1", True, "s2", True)])))
+    check("serialized cells written", [(r, f, q, v) for (r, f, q, t, v) in got], [("s1", "a", "x", "sv1"), ("s1", "b", None, "sv2")])
+    check("serialized timestamps", got[0][3] == 11 and got[1][3] > 10 ** 18, True)
+    m = c.mutator_open(ns, "arr", 0, 0)
+    call_raw(c, "mutator_set_cells_serialized", (1, TType.I64, m), (2, TType.STRING, encode_serialized(
+        [("s3", "a", "", 1, "w1", 255)], end=EOB)), (3, TType.BOOL, False))
+    call_raw(c, "mutator_set_cells_serialized", (1, TType.I64, m), (2, TType.STRING, encode_serialized(
+        [("s4", "a", "", 1, "w2", 255)], end=EOB | FLUSH)), (3, TType.BOOL, True))
+    c.mutator_close(m)
+    check("mutator serialized", short(c.get_cells(ns, "arr", ScanSpec(row_intervals=[RowInterval("s3", True, "s4", True)]))),
+          [("s3", "a", None, "w1"), ("s4", "a", None, "w2")])
+    expect_client_exception("serialized version 2", SERIALIZATION_VERSION_MISMATCH, lambda: call_raw(
+        c, "set_cells_serialized", (1, TType.I64, ns), (2, TType.STRING, "arr"), (3, TType.STRING, b"\x02\x00\x00\x00\x03")))
+    expect_client_exception("a bad table before a bad buffer", TABLE_NOT_FOUND, lambda: call_raw(
+        c, "set_cells_serialized", (1, TType.I64, ns), (2, TType.STRING, "nope"), (3, TType.STRING, b"\x02\x00\x00\x00\x03")))
+    expect_client_exception("serialized truncated", SERIALIZATION_INPUT_OVERRUN, lambda: call_raw(
+        c, "set_cells_serialized", (1, TType.I64, ns), (2, TType.STRING, "arr"), (3, TType.STRING, buf[:-3])))
+    expect_client_exception("serialized bad mutator", THRIFTBROKER_BAD_MUTATOR_ID, lambda: call_raw(
+        c, "mutator_set_cells_serialized", (1, TType.I64, 987654321), (2, TType.STRING, buf)))
+    expect_client_exception("serialized unknown family", BAD_KEY, lambda: call_raw(
+        c, "set_cells_serialized", (1, TType.I64, ns), (2, TType.STRING, "arr"),
+        (3, TType.STRING, encode_serialized([("s5", "zz", "", 1, "v", 255)]))))
+    c.hql_query(ns, "DROP TABLE big")
+    c.hql_query(ns, "DROP TABLE arr")
+    c.namespace_close(ns)
+
+
+# ---------------------------------------------------------------------------------------------
+# Futures with async scanners and mutators
+
+
+def result_tuple(r):
+    return (r.is_empty, r.is_scan, r.is_error)
+
+
+@section
+def futures(c, root):
+    ns = c.namespace_open(root)
+    c.hql_query(ns, "CREATE TABLE fut (a, b)")
+    data = [Cell(Key(f"r{i}", "a", None, i + 1), f"v{i}") for i in range(5)]
+    c.set_cells(ns, "fut", data)
+    want = tuples(c.get_cells(ns, "fut", ScanSpec()))
+
+    ff = c.future_open(0)
+    check("new future", (c.future_is_empty(ff), c.future_is_full(ff), c.future_is_cancelled(ff),
+                         c.future_has_outstanding(ff)), (True, False, False, False))
+    r = c.get_future_result(ff, 0)
+    check("idle future result", (r.is_empty, r.id), (True, 0))
+
+    # An async scanner's cells arrive as scan results carrying its id; then the future is done.
+    s = c.async_scanner_open(ns, "fut", ff, ScanSpec())
+    check("future has a result", c.future_is_empty(ff), False)
+    r = c.future_get_result(ff, 5000)
+    check("scan result", (result_tuple(r), r.id), ((False, True, False), s))
+    check("scan result cells", tuples(r.cells or []), want)
+    r = c.get_future_result(ff, 5000)
+    check("after the scan", (r.is_empty, c.future_has_outstanding(ff), c.future_is_empty(ff)), (True, False, True))
+    c.async_scanner_close(s)
+    expect_client_exception("async_scanner_close twice", THRIFTBROKER_BAD_SCANNER_ID, lambda: c.close_scanner_async(s))
+
+    # The same through the array and serialized results, and the deprecated names.
+    s = c.open_scanner_async(ns, "fut", ff, ScanSpec(columns=["a"], row_limit=2))
+    r = c.future_get_result_as_arrays(ff, 0)
+    check("as arrays result", (result_tuple(r), r.id, r.cells), ((False, True, False), s, arrays(data[:2])))
+    c.close_scanner_async(s)
+    s = c.async_scanner_open(ns, "fut", ff, ScanSpec(row_limit=1))
+    result = call_raw(c, "get_future_result_serialized", (1, TType.I64, ff), (2, TType.I32, 1000))
+    check("serialized result flags", (result[1], result[2], result[3], result[4]), (False, s, True, False))
+    check("serialized result cells", (as_tuples(decode_serialized(result[7])[0]), decode_serialized(result[7])[1]),
+          ([("r0", "a", "", 1, "v0")], EOB | EOS))
+    c.async_scanner_close(s)
+    s = c.async_scanner_open(ns, "fut", ff, ScanSpec(row_limit=1, columns=["a"]))
+    r = c.get_future_result_as_arrays(ff, 1000)
+    check("get_future_result_as_arrays", (r.id, r.cells), (s, [["r0", "a", "", "v0", "1"]]))
+    c.async_scanner_close(s)
+    s = c.async_scanner_open(ns, "fut", ff, ScanSpec(row_limit=1))
+    result = call_raw(c, "future_get_result_serialized", (1, TType.I64, ff))
+    check("future_get_result_serialized", (result[2], as_tuples(decode_serialized(result[7])[0])), (s, [("r0", "a", "", 1, "v0")]))
+    c.async_scanner_close(s)
+    empty = call_raw(c, "future_get_result_serialized", (1, TType.I64, ff))
+    check("empty serialized result", (empty[1], empty[2], 7 in empty), (True, 0, False))
+
+    # Capacity: a 1-byte future holds one batch; the scanner waits (has_outstanding) until
+    # results are taken. Three 300 kB cells take two batches (512 KiB threshold).
+    c.hql_query(ns, "CREATE TABLE futbig (v)")
+    c.set_cells(ns, "futbig", [Cell(Key(f"b{i}", "v", None, i + 1), str(i) * 300_000) for i in range(3)])
+    small = c.open_future(1)
+    s = c.async_scanner_open(ns, "futbig", small, ScanSpec())
+    check("small future full and outstanding", (c.future_is_full(small), c.future_has_outstanding(small)), (True, True))
+    rows, results = [], 0
+    for _ in range(10):
+        r = c.get_future_result(small, 5000)
+        if r.is_empty:
+            break
+        results += 1
+        rows += [x.key.row for x in (r.cells or [])]
+    check("every cell through the small future", rows, ["b0", "b1", "b2"])
+    check("more than one result", results >= 2, True)
+    check("small future done", (c.future_has_outstanding(small), c.future_is_full(small)), (False, False))
+    c.async_scanner_close(s)
+    c.close_future(small)
+
+    # Cancelling a scanner drops its queued results; cancelling the future drops everything
+    # and refuses new scanners (CANCELLED).
+    s = c.async_scanner_open(ns, "fut", ff, ScanSpec())
+    c.async_scanner_cancel(s)
+    check("cancelled scanner's results skipped", c.get_future_result(ff, 1000).is_empty, True)
+    c.cancel_scanner_async(s)
+    c.async_scanner_close(s)
+    expect_client_exception("async_scanner_cancel closed", THRIFTBROKER_BAD_SCANNER_ID, lambda: c.async_scanner_cancel(s))
+    doomed = c.future_open(0)
+    s = c.async_scanner_open(ns, "fut", doomed, ScanSpec())
+    c.future_cancel(doomed)
+    check("cancelled future", (c.future_is_cancelled(doomed), c.future_is_empty(doomed), c.get_future_result(doomed, 0).is_empty),
+          (True, True, True))
+    c.cancel_future(doomed)
+    expect_client_exception("scanner on a cancelled future", CANCELLED,
+                            lambda: c.async_scanner_open(ns, "fut", doomed, ScanSpec()))
+    expect_client_exception("mutator on a cancelled future", CANCELLED,
+                            lambda: c.async_mutator_open(ns, "fut", doomed, 0))
+    c.async_scanner_close(s)
+    c.future_close(doomed)
+
+    # Async mutators: cells applied, a flush queues an update result (not a scan, no cells).
+    m = c.async_mutator_open(ns, "fut", ff, 0)
+    c.async_mutator_set_cell(m, Cell(Key("m1", "a", None, 1), "mv1"))
+    c.set_cell_async(m, Cell(Key("m2", "a", None, 1), "mv2"))
+    c.async_mutator_set_cells(m, [Cell(Key("m3", "b", "q", 1), "mv3")])
+    c.set_cells_async(m, [Cell(Key("m4", "a", None, 1), "mv4")])
+    c.async_mutator_set_cell_as_array(m, ["m5", "a", "", "mv5", "1"])
+    c.set_cell_as_array_async(m, ["m6", "a", "", "mv6", "1"])
+    c.async_mutator_set_cells_as_arrays(m, [["m7", "a", "", "mv7", "1"]])
+    c.set_cells_as_arrays_async(m, [["m8", "a", "", "mv8", "1"]])
+    call_raw(c, "async_mutator_set_cells_serialized", (1, TType.I64, m),
+             (2, TType.STRING, encode_serialized([("m9", "a", "", 1, "mv9", 255)])), (3, TType.BOOL, False))
+    call_raw(c, "set_cells_serialized_async", (1, TType.I64, m),
+             (2, TType.STRING, encode_serialized([("n1", "a", "", 1, "nv1", 255)])), (3, TType.BOOL, False))
+    expect_client_exception("async mutator unknown family", BAD_KEY,
+                            lambda: c.async_mutator_set_cell(m, Cell(Key("m1", "zz", None), "x")))
+    check("nothing reported before a flush", c.future_is_empty(ff), True)
+    c.async_mutator_flush(m)
+    r = c.get_future_result(ff, 1000)
+    check("update result", (result_tuple(r), r.id, r.cells), ((False, False, False), m, None))
+    check("async mutator cells", [x.key.row for x in c.get_cells(ns, "fut", ScanSpec(row_intervals=[RowInterval("m", True, "n9", True)]))],
+          ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9", "n1"])
+    c.flush_mutator_async(m)
+    check("a flush with nothing new reports nothing", c.future_is_empty(ff), True)
+    c.set_cell_async(m, Cell(Key("m1", "a", None, 2), "again"))
+    c.async_mutator_flush(m)
+    expect_client_exception("update result as arrays", NOT_IMPLEMENTED, lambda: c.future_get_result_as_arrays(ff, 0))
+    c.set_cell_async(m, Cell(Key("m1", "a", None, 3), "cancelled"))
+    c.async_mutator_cancel(m)
+    c.cancel_mutator_async(m)
+    c.async_mutator_flush(m)
+    check("cancelled mutator reports nothing", c.get_future_result(ff, 0).is_empty, True)
+    c.async_mutator_close(m)
+    expect_client_exception("async_mutator_close twice", THRIFTBROKER_BAD_MUTATOR_ID, lambda: c.close_mutator_async(m))
+    m = c.open_mutator_async(ns, "fut", ff, MutatorFlag.IGNORE_UNKNOWN_CFS)
+    c.async_mutator_set_cells(m, [Cell(Key("k1", "zz", None, 1), "dropped"), Cell(Key("k1", "a", None, 1), "kept")])
+    c.close_mutator_async(m)
+    r = c.get_future_result(ff, 1000)
+    check("close flushes", (result_tuple(r), r.id), ((False, False, False), m))
+    check("IGNORE_UNKNOWN_CFS async", short(c.get_row(ns, "fut", "k1")), [("k1", "a", None, "kept")])
+
+    # Bad ids.
+    for label, call in [
+        ("future_get_result", lambda: c.future_get_result(987654321, 0)),
+        ("future_is_empty", lambda: c.future_is_empty(987654321)),
+        ("future_is_full", lambda: c.future_is_full(987654321)),
+        ("future_is_cancelled", lambda: c.future_is_cancelled(987654321)),
+        ("future_has_outstanding", lambda: c.future_has_outstanding(987654321)),
+        ("future_cancel", lambda: c.future_cancel(987654321)),
+        ("async_scanner_open", lambda: c.async_scanner_open(ns, "fut", 987654321, ScanSpec())),
+        ("async_mutator_open", lambda: c.async_mutator_open(ns, "fut", 987654321, 0)),
+    ]:
+        expect_client_exception(f"{label} bad future", THRIFTBROKER_BAD_FUTURE_ID, call)
+    expect_client_exception("async_scanner_open missing table", TABLE_NOT_FOUND,
+                            lambda: c.async_scanner_open(ns, "nope", ff, ScanSpec()))
+    expect_client_exception("async_scanner_open bad namespace", THRIFTBROKER_BAD_NAMESPACE_ID,
+                            lambda: c.async_scanner_open(987654321, "fut", ff, ScanSpec()))
+    expect_client_exception("async_mutator_flush bad id", THRIFTBROKER_BAD_MUTATOR_ID, lambda: c.async_mutator_flush(987654321))
+    c.future_close(ff)
+    expect_client_exception("closed future", THRIFTBROKER_BAD_FUTURE_ID, lambda: c.get_future_result(ff, 0))
+    expect_client_exception("close_future twice", THRIFTBROKER_BAD_FUTURE_ID, lambda: c.close_future(ff))
+    c.hql_query(ns, "DROP TABLE futbig")
+    c.hql_query(ns, "DROP TABLE fut")
+    c.namespace_close(ns)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared mutators: broker-wide, keyed by namespace, table and the whole MutateSpec, written at
+# each flush interval
+
+
+def poll(label, read, want, seconds=10):
+    deadline = time.time() + seconds
+    while True:
+        got = read()
+        if got == want or time.time() > deadline:
+            check(label, got, want)
+            return
+        time.sleep(0.05)
+
+
+@section
+def shared_mutators(c, root):
+    ns = c.namespace_open(root)
+    c.hql_query(ns, "CREATE TABLE sh (a, b)")
+    spec = MutateSpec("app", 1500, MutatorFlag.IGNORE_UNKNOWN_CFS)
+    offered = time.time()
+    c.offer_cell(ns, "sh", spec, Cell(Key("r1", "a", None, 1), "v1"))
+    c.shared_mutator_set_cell(ns, "sh", spec, Cell(Key("r2", "a", None, 1), "v2"))
+    c.offer_cells(ns, "sh", spec, [Cell(Key("r3", "a", None, 1), "v3"), Cell(Key("r3", "zz", None, 1), "unknown family")])
+    c.shared_mutator_set_cells(ns, "sh", spec, [Cell(Key("r4", "b", None, 1), "v4")])
+    c.offer_cell_as_array(ns, "sh", spec, ["r5", "a", "", "v5", "1"])
+    c.shared_mutator_set_cell_as_array(ns, "sh", spec, ["r6", "a", "", "v6", "1"])
+    c.offer_cells_as_arrays(ns, "sh", spec, [["r7", "a", "", "v7", "1"]])
+    c.shared_mutator_set_cells_as_arrays(ns, "sh", spec, [["r8", "a", "", "v8", "1"]])
+    before = len(c.get_cells(ns, "sh", ScanSpec()))
+    if time.time() - offered < 1.2:
+        check("nothing written before the flush interval", before, 0)
+    # Another connection sees the flushed cells too: the mutator is the broker's.
+    other = connect()
+    try:
+        other_ns = other.namespace_open(root)
+        poll("written at the flush interval", lambda: [x.key.row for x in other.get_cells(other_ns, "sh", ScanSpec())],
+             [f"r{i}" for i in range(1, 9)])
+        check("not before the interval", time.time() - offered >= 1.4, True)
+    finally:
+        other.close()
+
+    # flush_interval 0: no periodic flush; shared_mutator_refresh replaces the mutator, and
+    # the old one flushes as it goes.
+    lazy = MutateSpec("lazy", 0, 0)
+    c.offer_cell(ns, "sh", lazy, Cell(Key("z1", "a", None, 1), "z"))
+    time.sleep(0.3)
+    check("interval 0 holds cells", c.get_cells(ns, "sh", ScanSpec(row_intervals=[RowInterval("z1", True, "z1", True)])), [])
+    c.shared_mutator_refresh(ns, "sh", lazy)
+    check("refresh flushes", short(c.get_row(ns, "sh", "z1")), [("z1", "a", None, "z")])
+    c.offer_cell(ns, "sh", lazy, Cell(Key("z2", "a", None, 1), "z"))
+    c.refresh_shared_mutator(ns, "sh", lazy)
+    check("refresh_shared_mutator flushes", short(c.get_row(ns, "sh", "z2")), [("z2", "a", None, "z")])
+
+    expect_client_exception("unknown family without IGNORE_UNKNOWN_CFS", BAD_KEY,
+                            lambda: c.offer_cell(ns, "sh", lazy, Cell(Key("z3", "zz", None), "x")))
+    expect_client_exception("offer to a missing table", TABLE_NOT_FOUND,
+                            lambda: c.offer_cells(ns, "nope", spec, [Cell(Key("r", "a", None), "x")]))
+    expect_client_exception("refresh a missing table", TABLE_NOT_FOUND, lambda: c.shared_mutator_refresh(ns, "nope", spec))
+    expect_client_exception("offer on a bad namespace", THRIFTBROKER_BAD_NAMESPACE_ID,
+                            lambda: c.offer_cell(987654321, "sh", spec, Cell(Key("r", "a", None), "x")))
+    c.hql_query(ns, "DROP TABLE sh")
+    c.namespace_close(ns)
+
+
+# ---------------------------------------------------------------------------------------------
+# Table metadata and the rest: ids, schema with ids, splits, refresh, GUIDs, unique cells,
+# shutdown
+
+
+@section
+def tables_and_misc(c, root):
+    c.namespace_create(root + "/meta")
+    ns = c.namespace_open(root + "/meta")
+    for name in ["t1", "t2"]:
+        c.hql_query(ns, f"CREATE TABLE {name} (a, b MAX_VERSIONS 2)")
+    id1, id2 = c.table_get_id(ns, "t1"), c.get_table_id(ns, "t2")
+    prefix = id1.rsplit("/", 1)[0]
+    check("table ids: the namespace's id, then 0, 1", (re.fullmatch(r"\d+(/\d+)+", prefix) is not None, id1, id2),
+          (True, prefix + "/0", prefix + "/1"))
+    c.table_rename(ns, "t2", "t2b")
+    check("rename keeps the id", c.table_get_id(ns, "t2b"), id2)
+    c.table_drop(ns, "t1", False)
+    c.hql_query(ns, "CREATE TABLE t3 (a)")
+    check("ids are not reused", c.table_get_id(ns, "t3"), prefix + "/2")
+    expect_client_exception("table_get_id missing", TABLE_NOT_FOUND, lambda: c.table_get_id(ns, "t1"))
+
+    with_ids = c.table_get_schema_str_with_ids(ns, "t2b")
+    check("schema with ids", ('<ColumnFamily id="1">' in with_ids, "<Generation>" in with_ids,
+                              '<ColumnFamily id="1">' in c.table_get_schema_str(ns, "t2b")), (True, True, False))
+    check("get_schema_str_with_ids", c.get_schema_str_with_ids(ns, "t2b"), with_ids)
+    check("equals DESCRIBE TABLE WITH IDS", c.hql_query(ns, "DESCRIBE TABLE WITH IDS t2b").results, [with_ids])
+    expect_client_exception("schema with ids missing", TABLE_NOT_FOUND, lambda: c.table_get_schema_str_with_ids(ns, "t1"))
+
+    splits = c.table_get_splits(ns, "t2b")
+    check("one split", [(s.start_row, s.end_row, s.location, s.ip_address, s.hostname) for s in splits],
+          [("", None, "rs1", "127.0.0.1", socket.gethostname())])
+    check("get_table_splits", c.get_table_splits(ns, "t2b"), splits)
+    expect_client_exception("splits missing", TABLE_NOT_FOUND, lambda: c.table_get_splits(ns, "t1"))
+    c.refresh_table(ns, "t2b")
+    expect_client_exception("refresh_table missing", TABLE_NOT_FOUND, lambda: c.refresh_table(ns, "t1"))
+    expect_client_exception("refresh_table bad namespace", THRIFTBROKER_BAD_NAMESPACE_ID, lambda: c.refresh_table(987654321, "t"))
+
+    guids = {c.generate_guid() for _ in range(20)}
+    check("generate_guid: 20 distinct", len(guids), 20)
+    check("generate_guid: version 4 UUIDs", all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", g)
+                                                 for g in guids), True)
+
+    c.hql_query(ns, "CREATE TABLE uniq (a TIME_ORDER DESC MAX_VERSIONS 1, b)")
+    guid = c.create_cell_unique(ns, "uniq", Key("u1", "a", None), "")
+    check("create_cell_unique makes a GUID", re.fullmatch(r"[0-9a-f-]{36}", guid) is not None, True)
+    check("and writes it", c.get_cell(ns, "uniq", "u1", "a"), guid)
+    expect_client_exception("create_cell_unique on a taken cell", ALREADY_EXISTS,
+                            lambda: c.create_cell_unique(ns, "uniq", Key("u1", "a", None), "other"))
+    check("the first value stays first", c.get_cell(ns, "uniq", "u1", "a"), guid)
+    check("create_cell_unique with a value", c.create_cell_unique(ns, "uniq", Key("u2", "a", None), "mine"), "mine")
+    expect_client_exception("create_cell_unique not TIME_ORDER DESC", BAD_SCAN_SPEC,
+                            lambda: c.create_cell_unique(ns, "uniq", Key("u3", "b", None), "x"))
+    expect_client_exception("create_cell_unique unknown family", FAILED_EXPECTATION,
+                            lambda: c.create_cell_unique(ns, "uniq", Key("u3", "zz", None), "x"))
+    expect_client_exception("create_cell_unique missing table", TABLE_NOT_FOUND,
+                            lambda: c.create_cell_unique(ns, "nope", Key("u3", "a", None), "x"))
+
+    expect_client_exception("shutdown refused", NOT_ALLOWED, lambda: c.shutdown())
+    check("connection after shutdown", c.status().code, 0)
+    for name in ["t2b", "t3", "uniq"]:
+        c.table_drop(ns, name, False)
+    c.namespace_close(ns)
+    c.namespace_drop(root + "/meta", False)
 
 
 def shared_ids(root):

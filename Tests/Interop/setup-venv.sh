@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Python environment the interop tests use: Apache Thrift 0.22 and Hypertable's
-# own Python client (PyPI hypertable==0.9.8.10, Python 2 code converted with lib2to3, as
-# shared/reference/README.md describes). Idempotent; prints the venv's path.
+# own Python client (PyPI hypertable==0.9.8.10: Python 2 code, converted here with lib2to3).
+# Idempotent; prints the venv's path.
 #
 # usage: Tests/Interop/setup-venv.sh [VENV_DIR]   (default: <repo>/.build-interop/venv)
 set -euo pipefail
