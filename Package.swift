@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Gateway",
                 dependencies: ["HTTPServer", "HypertableClient", "HQL", "Sockets", "Thrift"], swiftSettings: strict),
         .executableTarget(name: "hypertable-gateway",
-                          dependencies: ["Gateway", "HypertableEmulator",
+                          dependencies: ["Gateway", "HypertableEmulator", "Sockets",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "emulator-benchmark", dependencies: ["HypertableEmulator", "HypertableClient"],

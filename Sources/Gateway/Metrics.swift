@@ -2,8 +2,12 @@ import Sockets
 
 /// The gateway's Prometheus metrics: requests by route and status, latency histograms by
 /// route, broker errors by code, authentication denials by status, and gauges read at scrape time (pool, scanners).
-/// One lock guards the counters; a scrape copies them out and formats outside the lock.
+/// Counters live in shards, one lock each, a thread always recording into the same one (every
+/// worker records every request, and a single lock was where they queued); a scrape copies
+/// every shard out, adds them up and formats outside the locks.
 public final class Metrics: Sendable {
+    static let shardCount = 8
+
     /// Upper bounds, in seconds, of the latency histogram buckets.
     public static let latencyBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                                                   0.25, 0.5, 1, 2.5, 5, 10]
@@ -22,7 +26,8 @@ public final class Metrics: Sendable {
         var authDenials: [Int: UInt64] = [:]
     }
 
-    private let state = Locked(State())
+    private let shards = (0..<Metrics.shardCount).map { _ in Locked(State()) }
+    private var state: Locked<State> { shards[ThreadShard.index(modulo: Self.shardCount)] }
     private let gauges = Locked<[(name: String, help: String, read: @Sendable () -> [(labels: String, value: Double)])]>([])
 
     public init() {}
@@ -61,7 +66,15 @@ public final class Metrics: Sendable {
 
     /// The Prometheus text exposition format, version 0.0.4.
     public func render() -> String {
-        let snapshot = state.current
+        let snapshot = shards.map(\.current).reduce(into: State()) { total, shard in
+            total.requests.merge(shard.requests, uniquingKeysWith: +)
+            total.latency.merge(shard.latency) { a, b in
+                Histogram(counts: zip(a.counts, b.counts).map(+), sum: a.sum + b.sum, count: a.count + b.count)
+            }
+            total.brokerErrors.merge(shard.brokerErrors, uniquingKeysWith: +)
+            total.bytesSent += shard.bytesSent
+            total.authDenials.merge(shard.authDenials, uniquingKeysWith: +)
+        }
         var out = ""
         out += "# HELP gateway_requests_total HTTP requests answered, by route, method and status.\n"
         out += "# TYPE gateway_requests_total counter\n"

@@ -24,7 +24,7 @@ struct RequestPipeline: Sendable {
         let route = routes.resolve(method: head.method, path: head.path)
         head.context.route = route
         head.context.requestID = RequestContext.requestID(from: head)
-        if accessLog != nil {
+        if !trustedProxies.isEmpty {
             head.context.clientAddress = RequestContext.clientAddress(of: head, trustedProxies: trustedProxies)
         }
         var streamsBody = false

@@ -44,7 +44,7 @@ public struct HQLParser {
     private func token(at offset: Int) -> HQLToken { tokens[min(index + offset, tokens.count - 1)] }
 
     private func isWord(_ keyword: String, at offset: Int = 0) -> Bool {
-        if case .word(let w) = token(at: offset).kind { return w.uppercased() == keyword }
+        if case .word(let w) = token(at: offset).kind { return w.equalsKeyword(keyword) }
         return false
     }
 
@@ -824,7 +824,7 @@ public struct HQLParser {
 
     private func isWordBefore(_ keyword: String) -> Bool {
         guard index > 0, case .word(let w) = tokens[index - 1].kind else { return false }
-        return w.uppercased() == keyword
+        return w.equalsKeyword(keyword)
     }
 
     private mutating func nonNegative(_ what: String, at position: HQLPosition) throws(HQLError) -> Int32 {
@@ -860,5 +860,18 @@ public struct HQLParser {
             statement.version = try timestamp()
         }
         return statement
+    }
+}
+
+extension String {
+    /// Whether this word is `keyword` (upper-case ASCII) in any letter case, compared byte by
+    /// byte: keywords are matched on every token, and upper-casing a copy each time allocated.
+    /// Only ASCII letters fold, so no non-ASCII word can pass for a keyword.
+    func equalsKeyword(_ keyword: String) -> Bool {
+        let word = utf8, key = keyword.utf8
+        guard word.count == key.count else { return false }
+        return zip(word, key).allSatisfy { byte, expected in
+            (byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) == expected
+        }
     }
 }

@@ -5,15 +5,16 @@ import Darwin
 #endif
 import Sockets
 
-/// The `Date` header value (IMF-fixdate, RFC 9110 §5.6.7), formatted once per second.
+/// The `Date` header value (IMF-fixdate, RFC 9110 §5.6.7), formatted once per second per
+/// cache shard (a thread always uses the same shard, so the lock is rarely contended).
 enum HTTPDate {
-    private static let cache = Locked<(second: Int, text: String)>((-1, ""))
+    private static let caches = (0..<8).map { _ in Locked<(second: Int, text: String)>((-1, "")) }
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     static func now() -> String {
         let second = time(nil)
-        return cache.withLock { entry in
+        return caches[ThreadShard.index(modulo: caches.count)].withLock { entry in
             if entry.second != second {
                 entry = (second, format(second))
             }

@@ -75,6 +75,7 @@ public struct HTTPRequest: Sendable {
     /// `Connection: close` closes; HTTP/1.1 persists by default; HTTP/1.0 only with
     /// `Connection: keep-alive`.
     public var keepAlive: Bool {
+        if !headers.contains("Connection") { return version.major == 1 && version.minor >= 1 }
         if headers.containsToken("close", in: "Connection") { return false }
         if version.major == 1 && version.minor >= 1 { return true }
         return headers.containsToken("keep-alive", in: "Connection")

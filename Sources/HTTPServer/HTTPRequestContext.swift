@@ -4,7 +4,8 @@
 public struct HTTPRequestContext: Sendable {
     /// The request's id (the application picks it: a sane `X-Request-ID`, or a fresh one).
     public var requestID = ""
-    /// The client as the application sees it (the peer, or what a trusted proxy forwarded).
+    /// The client as the application sees it: the server sets the peer's address, the
+    /// application may replace it (with what a trusted proxy forwarded).
     public var clientAddress = "-"
     /// The route the head reached, matched once (`HTTPRouter.resolve`); nil when unrouted.
     public var route: HTTPRouter.Resolution?

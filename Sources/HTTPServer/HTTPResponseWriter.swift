@@ -26,7 +26,7 @@ struct HTTPResponseWriter {
     /// connection's own decision; the response may still ask to close.
     func write(_ response: HTTPResponse, to request: HTTPRequest?, keepAlive: Bool) -> Outcome {
         var headers = HTTPHeaders()
-        for field in response.headers where !Self.managedHeaderNames.contains(field.name.lowercased()) {
+        for field in response.headers where !Self.isManaged(field.name) {
             headers.add(Self.sanitized(field.name), Self.sanitized(field.value))
         }
         var close = !keepAlive || response.closeConnection
@@ -137,7 +137,12 @@ struct HTTPResponseWriter {
     }
 
     /// Header fields the writer owns; a handler's values for them are dropped.
-    static let managedHeaderNames: Set<String> = ["content-length", "transfer-encoding", "connection", "date", "keep-alive"]
+    static let managedHeaderNames = ["content-length", "transfer-encoding", "connection", "date", "keep-alive"]
+
+    /// Compared without lower-casing a copy of every name of every response.
+    static func isManaged(_ name: String) -> Bool {
+        managedHeaderNames.contains { HTTPHeaders.equalNames($0, name) }
+    }
 
     /// CR and LF in a field would split the response (header injection): make them spaces.
     static func sanitized(_ text: String) -> String {

@@ -78,11 +78,14 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    /// The admission a connection's parser uses: the peer is known before `admit` runs.
+    /// The admission a connection's parser uses: the peer (and its printed address, worked out
+    /// once per connection) is known before `admit` runs.
     func admission(for peer: SocketAddress) -> HTTPRequestParser.Admission? {
         guard let admit else { return nil }
+        let host = peer.host
         return { head in
             head.remoteAddress = peer
+            head.context.clientAddress = host
             return admit(&head)
         }
     }

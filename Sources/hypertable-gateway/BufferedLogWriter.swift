@@ -1,22 +1,30 @@
 import Foundation
-import Synchronization
+import Sockets
 
 /// Log lines to standard error, batched: the access log writes a line per request, and a
 /// `write(2)` per line was one of the most frequent system calls on the request path. Lines
 /// gather in memory and go out in one write when 32 KiB are waiting or 100 ms after the first
 /// of them (nginx's `access_log ... buffer= flush=` trade); `flush()` sends them at once
 /// (start-up and shutdown messages, before exit).
+///
+/// Every worker thread logs, so the buffer is split in shards, one lock each, a thread always
+/// using the same one: with one buffer the lock was the request path's busiest wait. Lines of
+/// one thread stay in order; lines of different threads may interleave differently from the
+/// order they were finished in (each carries its own timestamp).
 final class BufferedLogWriter: Sendable {
     static let flushBytes = 32 * 1024
     static let flushDelayMilliseconds = 100
+    static let shardCount = 8
 
     private struct State {
         var pending: [UInt8] = []
         var flushScheduled = false
     }
 
-    private let state = Mutex(State())
+    private let shards = (0..<BufferedLogWriter.shardCount).map { _ in Locked(State()) }
     private let queue = DispatchQueue(label: "log.flush")
+    /// Keeps the flushes of different shards from interleaving their bytes.
+    private let writeLock = Mutex()
     private let descriptor: Int32
 
     init(descriptor: Int32 = 2) {
@@ -25,7 +33,8 @@ final class BufferedLogWriter: Sendable {
 
     /// Adds one line (a newline is appended).
     func append(_ line: String) {
-        let (full, schedule): ([UInt8]?, Bool) = state.withLock { state in
+        let shard = shards[ThreadShard.index(modulo: Self.shardCount)]
+        let (full, schedule): ([UInt8]?, Bool) = shard.withLock { state in
             state.pending.append(contentsOf: line.utf8)
             state.pending.append(0x0A)
             if state.pending.count >= Self.flushBytes {
@@ -38,7 +47,9 @@ final class BufferedLogWriter: Sendable {
         }
         if let full { write(full) }
         if schedule {
-            queue.asyncAfter(deadline: .now() + .milliseconds(Self.flushDelayMilliseconds)) { [self] in flush() }
+            queue.asyncAfter(deadline: .now() + .milliseconds(Self.flushDelayMilliseconds)) { [self] in
+                flush(shard)
+            }
         }
     }
 
@@ -50,7 +61,11 @@ final class BufferedLogWriter: Sendable {
 
     /// Writes everything waiting.
     func flush() {
-        let bytes = state.withLock { state -> [UInt8] in
+        for shard in shards { flush(shard) }
+    }
+
+    private func flush(_ shard: Locked<State>) {
+        let bytes = shard.withLock { state -> [UInt8] in
             state.flushScheduled = false
             defer { state.pending = [] }
             return state.pending
@@ -59,6 +74,8 @@ final class BufferedLogWriter: Sendable {
     }
 
     private func write(_ bytes: [UInt8]) {
+        writeLock.lock()
+        defer { writeLock.unlock() }
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
