@@ -59,10 +59,19 @@ public final class Gateway: Sendable {
             metrics: metrics,
             accessLog: configuration.accessLog ? AccessLog(sink: log) : nil,
             trustedProxies: Set(configuration.trustedProxies))
-        let serverConfiguration = HTTPServerConfiguration(
+        var serverConfiguration = HTTPServerConfiguration(
             host: configuration.listenHost, port: configuration.listenPort,
             limits: HTTPParserLimits(maxBodySize: configuration.maxBodyBytes),
-            workerCount: configuration.workers, workerQueueCapacity: configuration.queueDepth, tls: configuration.tls)
+            workerCount: configuration.workers, workerQueueCapacity: configuration.queueDepth,
+            idleTimeout: configuration.idleTimeoutSeconds, headerReadTimeout: configuration.headerTimeoutSeconds,
+            writeTimeout: configuration.writeTimeoutSeconds, maxConnections: configuration.maxConnections,
+            tls: configuration.tls)
+        serverConfiguration.bodyMinimumRate = configuration.bodyMinimumRate
+        serverConfiguration.bodyGracePeriod = configuration.bodyGraceSeconds
+        serverConfiguration.bodyReadTimeout = configuration.bodyTimeoutSeconds
+        serverConfiguration.maxConnectionsPerClient = configuration.maxConnectionsPerClient
+        // Behind a proxy every client arrives from the proxy's address.
+        serverConfiguration.unlimitedClients = Set(configuration.trustedProxies)
         server = HTTPServer(configuration: serverConfiguration,
                             admit: { head in pipeline.admit(&head) },
                             onCompletion: { exchange in pipeline.completed(exchange) },

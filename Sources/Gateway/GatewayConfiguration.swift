@@ -74,6 +74,24 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var maxBodyBytes = 8 * 1024 * 1024
     /// `GATEWAY_GRACE_SECONDS`: how long shutdown waits for in-flight requests.
     public var gracePeriodSeconds = 10.0
+    /// Every phase of a request has a bound (seconds unless named otherwise):
+    /// `GATEWAY_HEADER_TIMEOUT` from a request's first byte to its complete head,
+    /// `GATEWAY_IDLE_TIMEOUT` for a keep-alive connection between requests,
+    /// `GATEWAY_BODY_MIN_RATE` (bytes per second, after `GATEWAY_BODY_GRACE` seconds) for every
+    /// body, `GATEWAY_BODY_TIMEOUT` for a whole (not streamed) body, `GATEWAY_WRITE_TIMEOUT`
+    /// for a response write that makes no progress (a client that stopped reading).
+    public var headerTimeoutSeconds = 10.0
+    public var idleTimeoutSeconds = 60.0
+    public var bodyMinimumRate = 500
+    public var bodyGraceSeconds = 20.0
+    public var bodyTimeoutSeconds = 300.0
+    public var writeTimeoutSeconds = 30.0
+    /// `GATEWAY_MAX_CONNECTIONS`: open client connections; at the limit idle keep-alive ones
+    /// are closed to make room, else new ones get 503.
+    public var maxConnections = 4096
+    /// `GATEWAY_MAX_CONNECTIONS_PER_CLIENT`: open connections from one client address (the TCP
+    /// peer; trusted proxies are exempt); 0: no limit.
+    public var maxConnectionsPerClient = 1024
     /// `GATEWAY_TRUSTED_PROXIES`: peers whose `X-Forwarded-For` names the real client.
     public var trustedProxies: [String] = []
     /// `GATEWAY_ACCESS_LOG`: one structured line per request on stderr (default on).
@@ -125,6 +143,15 @@ public struct GatewayConfiguration: Sendable, Equatable {
             }
             gracePeriodSeconds = value
         }
+        headerTimeoutSeconds = try Self.seconds(environment, "GATEWAY_HEADER_TIMEOUT") ?? headerTimeoutSeconds
+        idleTimeoutSeconds = try Self.seconds(environment, "GATEWAY_IDLE_TIMEOUT") ?? idleTimeoutSeconds
+        bodyGraceSeconds = try Self.seconds(environment, "GATEWAY_BODY_GRACE") ?? bodyGraceSeconds
+        bodyTimeoutSeconds = try Self.seconds(environment, "GATEWAY_BODY_TIMEOUT") ?? bodyTimeoutSeconds
+        writeTimeoutSeconds = try Self.seconds(environment, "GATEWAY_WRITE_TIMEOUT") ?? writeTimeoutSeconds
+        bodyMinimumRate = try Self.integer(environment, "GATEWAY_BODY_MIN_RATE", range: 0...(1 << 30)) ?? bodyMinimumRate
+        maxConnections = try Self.integer(environment, "GATEWAY_MAX_CONNECTIONS", range: 1...1_000_000) ?? maxConnections
+        maxConnectionsPerClient = try Self.integer(environment, "GATEWAY_MAX_CONNECTIONS_PER_CLIENT",
+                                                   range: 0...1_000_000) ?? maxConnectionsPerClient
         if let proxies = environment["GATEWAY_TRUSTED_PROXIES"] {
             trustedProxies = proxies.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
         }
@@ -175,6 +202,15 @@ public struct GatewayConfiguration: Sendable, Equatable {
         guard let value = Int(text.trimmingSpaces), range.contains(value) else {
             throw ConfigurationError(variable: name, value: text,
                                      expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// Seconds, fractions allowed, more than 0 and at most a day.
+    static func seconds(_ environment: [String: String], _ name: String) throws -> Double? {
+        guard let text = environment[name] else { return nil }
+        guard let value = Double(text.trimmingSpaces), value > 0, value <= 86_400 else {
+            throw ConfigurationError(variable: name, value: text, expected: "seconds, more than 0 and at most 86400")
         }
         return value
     }

@@ -20,6 +20,8 @@ import Sockets
 final class HTTPConnection: @unchecked Sendable {
     let transport: any ConnectionTransport
     let peer: SocketAddress
+    /// The peer's address as text: the key of the per-client connection limit.
+    let client: String
     let queue: DispatchQueue
     private let server: HTTPServer
     /// TLS: reads and writes must never overlap.
@@ -38,6 +40,7 @@ final class HTTPConnection: @unchecked Sendable {
     init(transport: any ConnectionTransport, peer: SocketAddress, server: HTTPServer, targetQueue: DispatchQueue) {
         self.transport = transport
         self.peer = peer
+        self.client = peer.host
         self.server = server
         self.exclusiveReads = !transport.allowsConcurrentReadAndWrite
         self.machine = HTTPConnectionStateMachine(
@@ -157,7 +160,9 @@ final class HTTPConnection: @unchecked Sendable {
             return RequestBodyStream(transport: transport, head: head,
                                      buffered: lock.withLock { machine.takeUnconsumedBytes() },
                                      limits: configuration.limits, idleTimeout: configuration.idleTimeout,
-                                     writeTimeout: configuration.writeTimeout)
+                                     writeTimeout: configuration.writeTimeout,
+                                     minimumRate: configuration.bodyMinimumRate,
+                                     gracePeriod: configuration.bodyGracePeriod)
         }
         request.bodyStream = stream
         request.streamedBody = nil
@@ -210,6 +215,16 @@ final class HTTPConnection: @unchecked Sendable {
         queue.async { [self] in
             let now = Deadline.now().nanoseconds
             run(lock.withLock { machine.timerFired(now: now) })
+        }
+    }
+
+    /// Whether the connection waits for a next request with nothing of it received.
+    var isIdle: Bool { lock.withLock { !closed && machine.isIdle } }
+
+    /// Closes the connection if it is still idle (the server needs its slot).
+    func closeIfIdle() {
+        queue.async { [self] in
+            if lock.withLock({ machine.isIdle }) { close() }
         }
     }
 

@@ -16,23 +16,40 @@ struct HTTPConnectionStateMachine {
         var idle: UInt64
         /// From a request's first byte (or a new connection's start) to its complete head.
         var head: UInt64
-        /// From a complete head to the body's last byte (whole bodies; streamed bodies are
-        /// bounded by their reader).
+        /// From a complete head to the body's last byte at most (whole bodies; streamed bodies
+        /// are bounded by their reader).
         var body: UInt64
+        /// The body's minimum rate: `bodyGrace` from the head, plus a second per `bodyRate`
+        /// bytes (0: no rate, only `body`).
+        var bodyRate: Int
+        var bodyGrace: UInt64
         /// After an error reply: how long input is drained so the client reads the reply.
         var linger: UInt64
 
-        init(idle: UInt64, head: UInt64, body: UInt64, linger: UInt64 = 2_000_000_000) {
+        init(idle: UInt64, head: UInt64, body: UInt64, bodyRate: Int = 0, bodyGrace: UInt64 = 0,
+             linger: UInt64 = 2_000_000_000) {
             self.idle = idle
             self.head = head
             self.body = body
+            self.bodyRate = bodyRate
+            self.bodyGrace = bodyGrace
             self.linger = linger
         }
 
         init(_ configuration: HTTPServerConfiguration) {
             self.init(idle: Self.nanoseconds(configuration.idleTimeout),
                       head: Self.nanoseconds(configuration.headerReadTimeout),
-                      body: Self.nanoseconds(configuration.bodyReadTimeout))
+                      body: Self.nanoseconds(configuration.bodyReadTimeout),
+                      bodyRate: configuration.bodyMinimumRate,
+                      bodyGrace: Self.nanoseconds(configuration.bodyGracePeriod))
+        }
+
+        /// When a body that started at `start` and has `received` bytes so far is late.
+        func bodyDeadline(start: UInt64, received: Int) -> UInt64 {
+            let total = start &+ body
+            guard bodyRate > 0 else { return total }
+            let earned = UInt64(received) * 1_000_000_000 / UInt64(bodyRate)
+            return min(total, start &+ bodyGrace &+ earned)
         }
 
         static func nanoseconds(_ seconds: Double) -> UInt64 { UInt64(max(0, seconds) * 1e9) }
@@ -79,6 +96,9 @@ struct HTTPConnectionStateMachine {
     private(set) var deadline: Instant
     private(set) var draining = false
     let timeouts: Timeouts
+    /// While a whole body is read: when its head completed, and body bytes received since.
+    private var bodyStart: Instant = 0
+    private var bodyReceived = 0
     private var parser: HTTPRequestParser
 
     /// A new connection must send its first head within the head timeout (slowloris guard).
@@ -101,6 +121,10 @@ struct HTTPConnectionStateMachine {
             parser.append(bytes)
             return parser.bufferedByteCount > Self.pipelineBufferLimit ? .pauseReading : .read
         case .waiting, .readingHead, .readingBody:
+            if phase == .readingBody {
+                bodyReceived += bytes.count
+                deadline = timeouts.bodyDeadline(start: bodyStart, received: bodyReceived)
+            }
             parser.append(bytes)
             return advance(now: now)
         }
@@ -231,8 +255,15 @@ struct HTTPConnectionStateMachine {
     private mutating func enterBodyPhase(now: Instant) {
         guard phase != .readingBody else { return }
         phase = .readingBody
-        deadline = now &+ timeouts.body
+        bodyStart = now
+        // What arrived with the head counts toward the rate.
+        bodyReceived = parser.bufferedByteCount
+        deadline = timeouts.bodyDeadline(start: now, received: bodyReceived)
     }
+
+    /// Waiting for a next request, nothing of it received: a keep-alive connection that may be
+    /// closed to make room for a new one.
+    var isIdle: Bool { phase == .waiting && !parser.isMidRequest }
 
     private mutating func startLingering(now: Instant) -> Action {
         phase = .lingering

@@ -32,7 +32,11 @@ public final class HTTPServer: @unchecked Sendable {
         var port = 0
         var phase = Phase.created
         var connections: [ObjectIdentifier: HTTPConnection] = [:]
+        var connectionsPerClient: [String: Int] = [:]
         var timer: (any DispatchSourceTimer)?
+        /// Kept open to be closed when accept fails with EMFILE (see `shedWithSpareDescriptor`).
+        var spareDescriptor: Int32 = -1
+        var acceptPauses = 0
     }
 
     private enum Phase { case created, running, stopping, stopped }
@@ -132,6 +136,7 @@ public final class HTTPServer: @unchecked Sendable {
             state.phase = .running
             source.resume()
             state.timer = startDeadlineTimer()
+            state.spareDescriptor = open("/dev/null", O_RDONLY)
         }
         ignoreSIGPIPE()
     }
@@ -173,6 +178,8 @@ public final class HTTPServer: @unchecked Sendable {
         state.withLock { state in
             state.timer?.cancel()
             state.timer = nil
+            if state.spareDescriptor >= 0 { close(state.spareDescriptor) }
+            state.spareDescriptor = -1
             state.phase = .stopped
             state.listenSource = nil
             state.listener = nil
@@ -212,48 +219,102 @@ public final class HTTPServer: @unchecked Sendable {
             let accepted: (socket: Socket, peer: SocketAddress)?
             do {
                 accepted = try listener.accept()
+            } catch SocketError.system(_, let code) where code == EMFILE || code == ENFILE {
+                // Out of descriptors: the pending connection would make the listener readable
+                // forever and this loop spin. Answer it with the spare descriptor, then rest.
+                return shedWithSpareDescriptor(listener)
             } catch {
-                return  // EMFILE and friends: try again on the next readiness event
+                return  // a connection that failed while queued: the next event brings the rest
             }
             guard let (socket, peer) = accepted else { return }
-            let transport: any ConnectionTransport
-            if let tlsContext {
-                guard let tls = TLSTransport(socket: socket, context: tlsContext) else {
-                    socket.close()
-                    continue
-                }
-                transport = tls
-            } else {
-                transport = PlainSocketTransport(socket: socket)
-            }
-            let connection = HTTPConnection(transport: transport, peer: peer, server: self, targetQueue: ioQueue)
-            let admitted = state.withLock { state -> Bool in
-                guard state.phase == .running, state.connections.count < configuration.maxConnections else {
-                    return false
-                }
-                state.connections[ObjectIdentifier(connection)] = connection
-                return true
-            }
-            if admitted {
-                connection.start()
-            } else if tlsContext != nil {
-                // Over the limit: a plaintext 503 means nothing to a TLS client, and a handshake
-                // is the work the limit is there to refuse.
-                socket.close()
-            } else {
-                // Over the limit: one non-blocking attempt at a 503, then close.
-                let bytes = Array(Self.overloadedResponse.utf8)
-                _ = try? bytes.withUnsafeBytes { try socket.write($0) }
-                socket.close()
-            }
+            admit(socket, peer: peer, tlsContext: tlsContext)
         }
     }
+
+    private func admit(_ socket: Socket, peer: SocketAddress, tlsContext: TLSContext?) {
+        let transport: any ConnectionTransport
+        if let tlsContext {
+            guard let tls = TLSTransport(socket: socket, context: tlsContext) else {
+                socket.close()
+                return
+            }
+            transport = tls
+        } else {
+            transport = PlainSocketTransport(socket: socket)
+        }
+        let connection = HTTPConnection(transport: transport, peer: peer, server: self, targetQueue: ioQueue)
+        let client = connection.client
+        let limitPerClient = configuration.unlimitedClients.contains(client) ? 0 : configuration.maxConnectionsPerClient
+        var evicted: [HTTPConnection] = []
+        let admitted = state.withLock { state -> Bool in
+            guard state.phase == .running else { return false }
+            if limitPerClient > 0, state.connectionsPerClient[client, default: 0] >= limitPerClient { return false }
+            if state.connections.count >= configuration.maxConnections {
+                // Make room by closing an idle keep-alive connection: a new request (a health
+                // probe) matters more than a connection that is only being held. It leaves the
+                // table when its close is done, so the count may pass the limit for that moment.
+                guard let idle = state.connections.values.first(where: { $0.isIdle }) else { return false }
+                evicted.append(idle)
+            }
+            state.connections[ObjectIdentifier(connection)] = connection
+            state.connectionsPerClient[client, default: 0] += 1
+            return true
+        }
+        for idle in evicted { idle.closeIfIdle() }
+        if admitted {
+            connection.start()
+        } else {
+            refuse(socket, tls: tlsContext != nil)
+        }
+    }
+
+    /// Over a limit: a plaintext 503 means nothing to a TLS client, and a handshake is the
+    /// work the limit is there to refuse; a plain client gets one non-blocking attempt at a 503.
+    private func refuse(_ socket: Socket, tls: Bool) {
+        if !tls {
+            let bytes = Array(Self.overloadedResponse.utf8)
+            _ = try? bytes.withUnsafeBytes { try socket.write($0) }
+        }
+        socket.close()
+    }
+
+    /// EMFILE/ENFILE: close the descriptor kept in reserve, accept and refuse one pending
+    /// connection with it, take the reserve back, and stop accepting for a moment, so that
+    /// clients hear "busy" and the process does not spin on a listener that stays readable.
+    private func shedWithSpareDescriptor(_ listener: Socket) {
+        let source: (any DispatchSourceRead)? = state.withLock { state in
+            if state.spareDescriptor >= 0 {
+                close(state.spareDescriptor)
+                state.spareDescriptor = -1
+            }
+            state.acceptPauses += 1
+            return state.listenSource
+        }
+        if let (socket, _) = try? listener.accept() {
+            refuse(socket, tls: state.withLock { $0.tlsContext != nil })
+        }
+        state.withLock { state in
+            if state.spareDescriptor < 0 { state.spareDescriptor = open("/dev/null", O_RDONLY) }
+        }
+        guard let source else { return }
+        source.suspend()
+        acceptQueue.asyncAfter(deadline: .now() + .milliseconds(Self.acceptPauseMilliseconds)) { source.resume() }
+    }
+
+    static let acceptPauseMilliseconds = 50
+
+    /// Times accepting paused because the process ran out of descriptors.
+    public var acceptPauseCount: Int { state.withLock { $0.acceptPauses } }
 
     private static let overloadedResponse =
         "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
 
     func connectionClosed(_ connection: HTTPConnection) {
-        _ = state.withLock { $0.connections.removeValue(forKey: ObjectIdentifier(connection)) }
+        state.withLock { state in
+            guard state.connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
+            let remaining = state.connectionsPerClient[connection.client, default: 1] - 1
+            state.connectionsPerClient[connection.client] = remaining > 0 ? remaining : nil
+        }
     }
 
     // MARK: serving (worker threads)

@@ -14,12 +14,22 @@ public struct HTTPServerConfiguration: Sendable {
     /// first request within this long of accepting): the slowloris guard. While a body is being
     /// received, each read gives it `idleTimeout` more.
     public var headerReadTimeout: Double
-    /// A whole (not streamed) request body must arrive within this long of its head.
-    public var bodyReadTimeout: Double = 60
+    /// A request body must keep up a minimum rate (Apache `mod_reqtimeout`'s `MinRate`): it
+    /// gets `bodyGracePeriod` seconds from its head, plus one second per `bodyMinimumRate`
+    /// bytes received; falling behind gets 408 (whole bodies) or ends the stream. 0 disables.
+    public var bodyMinimumRate: Int = 500
+    public var bodyGracePeriod: Double = 20
+    /// A whole (not streamed) body must arrive within this long of its head, however fast.
+    public var bodyReadTimeout: Double = 300
     /// A write that makes no progress for this long fails (the client is not reading).
     public var writeTimeout: Double
-    /// Open connections beyond this are accepted and closed at once with a 503.
+    /// Open connections beyond this: an idle keep-alive connection is closed to make room, or,
+    /// with none idle, the new one is accepted and closed at once with a 503.
     public var maxConnections: Int
+    /// Open connections from one client address beyond this are refused the same way (0: no
+    /// limit); `unlimitedClients` (trusted proxies) are exempt.
+    public var maxConnectionsPerClient: Int = 1024
+    public var unlimitedClients: Set<String> = []
     /// gzip complete bodies when the client accepts it, the type is textual and the body is at
     /// least `compressionMinimumSize` bytes (adds `Vary: Accept-Encoding`).
     public var compression: Bool

@@ -37,9 +37,11 @@ public final class RequestBodyStream: Sendable {
     private let reader: Locked<BodyReader>
 
     init(transport: any ConnectionTransport, head: StreamedBodyHead, buffered: [UInt8],
-         limits: HTTPParserLimits, idleTimeout: Double, writeTimeout: Double) {
+         limits: HTTPParserLimits, idleTimeout: Double, writeTimeout: Double,
+         minimumRate: Int = 0, gracePeriod: Double = 0) {
         reader = Locked(BodyReader(transport: transport, head: head, buffered: buffered, limits: limits,
-                                   idleTimeout: idleTimeout, writeTimeout: writeTimeout))
+                                   idleTimeout: idleTimeout, writeTimeout: writeTimeout,
+                                   minimumRate: minimumRate, gracePeriod: gracePeriod))
     }
 
     /// The next body bytes, at most `max` (at least 1 byte when not nil); nil at the body's end.
@@ -103,9 +105,18 @@ struct BodyReader: Sendable {
     private var failure: RequestBodyError?
     /// While settling: no wait may pass this.
     private var drainDeadline: Deadline?
+    /// The minimum rate (bytes per second; 0: none) and its grace period, from `started`:
+    /// a body that trickles in is cut however regularly its bytes come.
+    private let minimumRate: Int
+    private let gracePeriod: Double
+    private let started = Deadline.now()
+    private var wireBytes = 0
 
     init(transport: any ConnectionTransport, head: StreamedBodyHead, buffered: [UInt8], limits: HTTPParserLimits,
-         idleTimeout: Double, writeTimeout: Double) {
+         idleTimeout: Double, writeTimeout: Double, minimumRate: Int = 0, gracePeriod: Double = 0) {
+        self.minimumRate = minimumRate
+        self.gracePeriod = gracePeriod
+        self.wireBytes = buffered.count
         self.transport = transport
         self.framing = head.framing
         self.idleTimeout = idleTimeout
@@ -219,6 +230,15 @@ struct BodyReader: Sendable {
         }
         var deadline = Deadline.after(seconds: idleTimeout)
         if let drainDeadline, drainDeadline < deadline { deadline = drainDeadline }
+        var rateDeadline: Deadline?
+        if minimumRate > 0 {
+            let earned = UInt64(wireBytes) * 1_000_000_000 / UInt64(minimumRate)
+            let late = Deadline(nanoseconds: started.nanoseconds &+ UInt64(gracePeriod * 1e9) &+ earned)
+            if late < deadline {
+                deadline = late
+                rateDeadline = late
+            }
+        }
         let chunkSize = 64 * 1024
         while true {
             let outcome: TransportReadResult
@@ -235,6 +255,7 @@ struct BodyReader: Sendable {
             }
             switch outcome {
             case .bytes(let count) where count > 0:
+                wireBytes += count
                 return
             case .bytes, .endOfStream:
                 throw RequestBodyError(.clientDisconnected, "the client closed the connection after \(delivered) body bytes")
@@ -247,6 +268,10 @@ struct BodyReader: Sendable {
                     throw RequestBodyError(.clientDisconnected, "waiting for the body failed: \(error)")
                 }
                 guard ready else {
+                    if rateDeadline == deadline {
+                        throw RequestBodyError(.timedOut, "the body arrives slower than \(minimumRate) bytes per second "
+                                                   + "(\(delivered) bytes so far)")
+                    }
                     throw RequestBodyError(.timedOut, "no body bytes for \(idleTimeout) seconds after \(delivered) bytes")
                 }
             }

@@ -82,16 +82,6 @@ class RESTTestCase: XCTestCase {
         }
     }
 
-    /// Waits (bounded) for `condition`; the gateway closes scanners on another thread.
-    func eventually(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(10_000)
-        }
-        return condition()
-    }
-
     /// Percent-encodes every byte that is not unreserved (RFC 3986 §2.3), for paths and queries.
     func escaped(_ bytes: [UInt8]) -> String {
         var out = ""

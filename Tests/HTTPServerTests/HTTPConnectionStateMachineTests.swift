@@ -96,6 +96,23 @@ final class HTTPConnectionStateMachineTests: XCTestCase {
         XCTAssertEqual(response.status.code, 408)
     }
 
+    func testABodyMustKeepUpTheMinimumRate() {
+        let timeouts = Machine.Timeouts(idle: 60 * Self.second, head: 10 * Self.second, body: 300 * Self.second,
+                                        bodyRate: 1000, bodyGrace: 2 * Self.second)
+        var machine = Machine(parser: HTTPRequestParser(), timeouts: timeouts, now: 0)
+        let head = "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
+        XCTAssertTrue(isRead(machine.received(Array(head.utf8), now: 0)))
+        XCTAssertEqual(machine.deadline, 2 * Self.second, "the grace period first")
+        // Each 1,000 bytes earn one more second.
+        XCTAssertTrue(isRead(machine.received([UInt8](repeating: 0x61, count: 3000), now: Self.second)))
+        XCTAssertEqual(machine.deadline, 5 * Self.second)
+        XCTAssertTrue(isRead(machine.timerFired(now: 4 * Self.second)))
+        guard case .reply(let response, _, _, true) = machine.timerFired(now: 5 * Self.second) else {
+            return XCTFail("expected a 408 for a body that fell behind")
+        }
+        XCTAssertEqual(response.status.code, 408)
+    }
+
     func testAMalformedRequestGetsItsStatusThenTheConnectionLingers() {
         var machine = machine()
         guard case .reply(let response, nil, let error?, true) = machine.received(Array("GET\r\n\r\n".utf8), now: 0) else {
