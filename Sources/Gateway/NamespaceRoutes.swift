@@ -46,7 +46,7 @@ struct NamespaceRoutes: Sendable {
         router.get("/ns/{ns...}/tables") { request, parameters in
             handling.respond(request) {
                 let name = try namespaceName(parameters)
-                let tables = try pool.withConnection { connection in
+                let tables = try pool.withConnection(retryingRead: true) { connection in
                     try connection.withNamespace(name) { try connection.service.getTables($0) }
                 }
                 var json = JSONWriter()
@@ -64,7 +64,7 @@ struct NamespaceRoutes: Sendable {
 
     /// `{"namespace": "app", "namespaces": ["prod"], "tables": ["t"]}`.
     func listing(of name: String, shownAs shown: String?) throws -> HTTPResponse {
-        let entries = try pool.withConnection { connection in
+        let entries = try pool.withConnection(retryingRead: true) { connection in
             try connection.withNamespace(name) { try connection.service.namespaceGetListing($0) }
         }
         var json = JSONWriter()

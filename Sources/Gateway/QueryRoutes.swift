@@ -90,7 +90,7 @@ struct QueryRoutes: Sendable {
         case .notSelect:
             break
         }
-        let result = try pool.withConnection { connection in
+        let result = try pool.withConnection(retryingRead: parsed?.kind == .read) { connection in
             try connection.withNamespace(namespace) { id in
                 try connection.service.hqlQuery(id, hql)
             }
@@ -106,7 +106,7 @@ struct QueryRoutes: Sendable {
                      request: HTTPRequest) throws -> HTTPResponse? {
         let result: HQLResult
         do {
-            result = try pool.withConnection { connection in
+            result = try pool.withConnection(retryingRead: true) { connection in
                 try connection.withNamespace(namespace) { id in
                     try connection.service.hqlQuery(id, hql)
                 }
@@ -127,15 +127,11 @@ struct QueryRoutes: Sendable {
     /// the cells are streamed batch by batch (`CellStreaming`), in the format `Accept` asks for.
     func select(_ hql: String, in namespace: String, encoding: CellEncoding,
                 request: HTTPRequest) throws -> HTTPResponse {
-        let connection = try pool.checkout()
-        let result: HQLResult
-        do {
-            result = try connection.withNamespace(namespace) { id in
+        // A read: a connection that breaks before the scanner opens gets one fresh try.
+        let (connection, result) = try pool.checkout(retryingRead: true) { connection in
+            try connection.withNamespace(namespace) { id in
                 try connection.service.hqlExec(id, hql, noFlush: false, unbuffered: true)
             }
-        } catch {
-            pool.checkin(connection, broken: !ConnectionPool.leavesConnectionHealthy(error))
-            throw error
         }
         if let scanner = result.scanner {
             let lease = ScannerLease.adopt(pool: pool, connection: connection, scanner: scanner)

@@ -24,7 +24,7 @@ struct RowRoutes: Sendable {
                 let row = try Self.row(parameters, encoding: encoding)
                 let columns = try items.filter { $0.name == "columns" }.flatMap { try ScanParameters.columnList($0.value) }
                 let revisions = try items.first { $0.name == "revisions" }.map { try ScanParameters.count($0, minimum: 1) }
-                let cells = try pool.withConnection { connection in
+                let cells = try pool.withConnection(retryingRead: true) { connection in
                     try connection.withNamespace(namespace) { id in
                         if columns.isEmpty && revisions == nil {
                             return try connection.service.getRow(id, table, row: row)

@@ -12,7 +12,7 @@ struct TableRoutes: Sendable {
         router.get("/ns/{ns...}/tables/{table}") { request, parameters in
             handling.respond(request) {
                 let (namespace, table) = try names(parameters)
-                let schema = try pool.withConnection { connection in
+                let schema = try pool.withConnection(retryingRead: true) { connection in
                     try connection.withNamespace(namespace) { try connection.service.getSchema($0, table) }
                 }
                 var json = JSONWriter(capacity: 1024)

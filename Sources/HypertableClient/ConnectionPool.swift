@@ -5,6 +5,8 @@ import Darwin
 #endif
 import Dispatch
 import Sockets
+import Synchronization
+import Thrift
 
 /// A bounded pool of broker connections, each with its own namespace cache.
 ///
@@ -56,21 +58,61 @@ public final class ConnectionPool: Sendable {
     /// A `ClientException` (or a `ConnectionPreservingError`) thrown by `body` is a broker-side
     /// answer: the connection goes back to the pool. Any other error may have left the
     /// transport out of step with the broker, so the connection is closed instead.
-    /// - Parameter deadline: when to stop waiting for a connection; by default
-    ///   `waitTimeoutMilliseconds` from now.
-    public func withConnection<T>(deadline: Deadline? = nil,
+    /// - Parameters:
+    ///   - deadline: when to stop waiting for a connection; by default
+    ///     `waitTimeoutMilliseconds` from now.
+    ///   - retryingRead: `body` only reads, so when its connection fails without an answer (the
+    ///     broker died or restarted under it) it runs once more on a fresh connection, another
+    ///     broker's when several are configured. Never for writes (the broker may have applied
+    ///     them), never after a timeout (a hung broker must not cost two deadlines).
+    public func withConnection<T>(deadline: Deadline? = nil, retryingRead: Bool = false,
                                   _ body: (PooledConnection) throws -> T) throws -> T {
-        let connection = try checkout(deadline: deadline)
-        let result: T
-        do {
-            result = try body(connection)
-        } catch {
-            checkin(connection, broken: !Self.leavesConnectionHealthy(error))
-            throw error
-        }
+        let (connection, result) = try checkout(deadline: deadline, retryingRead: retryingRead, body)
         checkin(connection, broken: false)
         return result
     }
+
+    /// Borrows a connection and runs `open` with it; the connection stays borrowed, with what
+    /// `open` returned, for a caller that goes on using it (a scanner being streamed) and
+    /// checks it in itself. When `open` throws, the connection is given back (closed unless
+    /// the error leaves it healthy). `retryingRead` as in `withConnection`.
+    public func checkout<T>(deadline: Deadline? = nil, retryingRead: Bool,
+                            _ open: (PooledConnection) throws -> T) throws -> (PooledConnection, T) {
+        var attemptsLeft = retryingRead ? 2 : 1
+        while true {
+            attemptsLeft -= 1
+            let connection = try checkout(deadline: deadline)
+            do {
+                return (connection, try open(connection))
+            } catch {
+                checkin(connection, broken: !Self.leavesConnectionHealthy(error))
+                guard attemptsLeft > 0, Self.mayRetryRead(after: error) else { throw error }
+                retriedReads.wrappingAdd(1, ordering: .relaxed)
+            }
+        }
+    }
+
+    /// Reads that failed on a broken connection and were run again.
+    public var retriedReadCount: Int { retriedReads.load(ordering: .relaxed) }
+    private let retriedReads = Atomic<Int>(0)
+
+    /// Whether a read that failed with `error` may run again on a fresh connection: the
+    /// connection broke (not an answer from the broker, not a timeout).
+    public static func mayRetryRead(after error: any Error) -> Bool {
+        if leavesConnectionHealthy(error) || error is ConnectionPoolError { return false }
+        guard let thrift = error as? ThriftError else { return true }
+        switch thrift {
+        case .transport(let cause, _):
+            if case .timedOut = cause { return false }
+            return true
+        case .connectionUnusable:
+            return true
+        default:
+            // The broker answered, badly (a reply too large, garbage): asking again changes nothing.
+            return false
+        }
+    }
+
 
     /// Whether `error`, thrown while a connection was in use, leaves it fit for reuse.
     public static func leavesConnectionHealthy(_ error: any Error) -> Bool {
