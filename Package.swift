@@ -1,10 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers point one way (see README "Architecture"):
+// Layers point one way (ARCHITECTURE.md, "Targets and what each may import"):
 //   Sockets <- Thrift <- HypertableClient <- Gateway -> HTTPServer -> Sockets
+//   HQL stands alone; Gateway uses it to classify statements
 //   HypertableEmulator -> Thrift, HypertableClient (types), HQL, Sockets
-//   Gateway -> HQL (statement classification only)
+//   Gateway also imports Sockets (locks, deadlines) and Thrift (frame-size errors)
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
