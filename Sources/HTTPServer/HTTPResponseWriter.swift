@@ -52,8 +52,9 @@ struct HTTPResponseWriter {
             }
             if status.allowsBody { headers.add("Content-Length", String(body.count)) }
             addConnectionHeader(&headers, close: close, version: version)
-            var bytes = serializeHead(status: status, headers: headers)
             let sendBody = !isHead && status.allowsBody
+            // Head and body leave in one send, from one buffer sized for both.
+            var bytes = serializeHead(status: status, headers: headers, reservingBody: sendBody ? body.count : 0)
             if sendBody { bytes.append(contentsOf: body) }
             var outcome = Outcome(status: status, headers: headers, close: close)
             do {
@@ -151,10 +152,11 @@ struct HTTPResponseWriter {
     }
 }
 
-/// Serializes a status line and header fields with `Date` and the blank line.
-func serializeHead(status: HTTPStatus, headers: HTTPHeaders) -> [UInt8] {
+/// Serializes a status line and header fields with `Date` and the blank line, in a buffer
+/// with room for `reservingBody` more bytes.
+func serializeHead(status: HTTPStatus, headers: HTTPHeaders, reservingBody: Int = 0) -> [UInt8] {
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(192 + headers.count * 32)
+    bytes.reserveCapacity(192 + headers.count * 48 + reservingBody)
     bytes.append(contentsOf: "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nDate: ".utf8)
     bytes.append(contentsOf: HTTPDate.now().utf8)
     bytes.append(contentsOf: "\r\n".utf8)

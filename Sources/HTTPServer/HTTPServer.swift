@@ -37,6 +37,10 @@ public final class HTTPServer: @unchecked Sendable {
         /// Kept open to be closed when accept fails with EMFILE (see `shedWithSpareDescriptor`).
         var spareDescriptor: Int32 = -1
         var acceptPauses = 0
+        /// Resumes a paused listener. Made at start: out of descriptors, Dispatch could not make
+        /// a new timer (it needs a descriptor for one).
+        var acceptResumeTimer: (any DispatchSourceTimer)?
+        var acceptPaused = false
     }
 
     private enum Phase { case created, running, stopping, stopped }
@@ -137,6 +141,11 @@ public final class HTTPServer: @unchecked Sendable {
             source.resume()
             state.timer = startDeadlineTimer()
             state.spareDescriptor = open("/dev/null", O_RDONLY)
+            let resume = DispatchSource.makeTimerSource(queue: acceptQueue)
+            resume.schedule(deadline: .distantFuture)
+            resume.setEventHandler { [weak self] in self?.resumeAccepting() }
+            resume.resume()
+            state.acceptResumeTimer = resume
         }
         ignoreSIGPIPE()
     }
@@ -146,6 +155,11 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Open client connections.
     public var connectionCount: Int { state.withLock { $0.connections.count } }
+
+    /// Open connections waiting for a next request with nothing of it received.
+    public var idleConnectionCount: Int {
+        state.withLock { Array($0.connections.values) }.filter(\.isIdle).count
+    }
 
     /// Requests waiting for a worker.
     public var queuedRequestCount: Int { workers.waitingCount }
@@ -160,6 +174,11 @@ public final class HTTPServer: @unchecked Sendable {
                 return nil
             }
             state.phase = .stopping
+            if state.acceptPaused {
+                // A suspended source never runs its cancel handler: resume it first.
+                state.acceptPaused = false
+                state.listenSource?.resume()
+            }
             return state.listenSource
         }
         guard let source else {
@@ -178,6 +197,8 @@ public final class HTTPServer: @unchecked Sendable {
         state.withLock { state in
             state.timer?.cancel()
             state.timer = nil
+            state.acceptResumeTimer?.cancel()
+            state.acceptResumeTimer = nil
             if state.spareDescriptor >= 0 { close(state.spareDescriptor) }
             state.spareDescriptor = -1
             state.phase = .stopped
@@ -278,27 +299,43 @@ public final class HTTPServer: @unchecked Sendable {
         socket.close()
     }
 
-    /// EMFILE/ENFILE: close the descriptor kept in reserve, accept and refuse one pending
-    /// connection with it, take the reserve back, and stop accepting for a moment, so that
-    /// clients hear "busy" and the process does not spin on a listener that stays readable.
+    /// EMFILE/ENFILE: with the descriptor kept in reserve, accept and refuse (503) the pending
+    /// connections one by one, take the reserve back, and stop accepting for a moment, so that
+    /// clients hear "busy" at once and the process does not spin on a listener that stays
+    /// readable.
     private func shedWithSpareDescriptor(_ listener: Socket) {
-        let source: (any DispatchSourceRead)? = state.withLock { state in
-            if state.spareDescriptor >= 0 {
-                close(state.spareDescriptor)
-                state.spareDescriptor = -1
-            }
+        let tls = state.withLock { state -> Bool in
             state.acceptPauses += 1
-            return state.listenSource
+            return state.tlsContext != nil
         }
-        if let (socket, _) = try? listener.accept() {
-            refuse(socket, tls: state.withLock { $0.tlsContext != nil })
+        for _ in 0..<64 {
+            let spare = state.withLock { state -> Int32 in
+                defer { state.spareDescriptor = -1 }
+                return state.spareDescriptor
+            }
+            guard spare >= 0 else { break }
+            close(spare)
+            let pending = try? listener.accept()
+            if let (socket, _) = pending { refuse(socket, tls: tls) }
+            let reopened = open("/dev/null", O_RDONLY)
+            state.withLock { $0.spareDescriptor = reopened }
+            if pending == nil { break }
         }
         state.withLock { state in
-            if state.spareDescriptor < 0 { state.spareDescriptor = open("/dev/null", O_RDONLY) }
+            guard !state.acceptPaused, let source = state.listenSource, let timer = state.acceptResumeTimer else { return }
+            state.acceptPaused = true
+            source.suspend()
+            timer.schedule(deadline: .now() + .milliseconds(Self.acceptPauseMilliseconds))
         }
-        guard let source else { return }
-        source.suspend()
-        acceptQueue.asyncAfter(deadline: .now() + .milliseconds(Self.acceptPauseMilliseconds)) { source.resume() }
+    }
+
+    private func resumeAccepting() {
+        state.withLock { state in
+            guard state.acceptPaused, let source = state.listenSource else { return }
+            state.acceptPaused = false
+            source.resume()
+            state.acceptResumeTimer?.schedule(deadline: .distantFuture)
+        }
     }
 
     static let acceptPauseMilliseconds = 50

@@ -28,7 +28,7 @@ def free_port():
 
 def start(extra_env=None, ulimit=None):
     port = free_port()
-    env = dict(os.environ, GATEWAY_TOKENS=f"{TOKEN}:rw", GATEWAY_ACCESS_LOG="off", GATEWAY_BODY_GRACE="2",
+    env = dict(os.environ, GATEWAY_TOKENS=f"{TOKEN} rw", GATEWAY_ACCESS_LOG="off", GATEWAY_BODY_GRACE="2",
                GATEWAY_HEADER_TIMEOUT="3")
     env.update(extra_env or {})
     cmd = [GW, "--embedded", "--listen", f"127.0.0.1:{port}"]
@@ -145,9 +145,11 @@ while time.time() - t0 < 20 and not answer:
 report("slow body", answer.startswith(b"HTTP/1.1 408"), f"{answer[:12]!r} after {time.time() - t0:.1f} s (grace 2 s, 500 B/s)")
 s.close()
 
-# 3. Refused uploads cost no worker: 64 tokenless heads of POST .../cells beside a normal client.
+# 3. Refused uploads cost no worker: 64 tokenless clients keep offering uploads (each waits for
+#    its refusal, then comes back after 50 ms) beside a normal client.
 base50, base99 = latencies(port, "/ns/h/query?hql=SELECT%20*%20FROM%20t", 200)
 stop.clear()
+refusals = [0]
 
 
 def tokenless_heads():
@@ -155,10 +157,12 @@ def tokenless_heads():
         try:
             s = socket.create_connection(("127.0.0.1", port), timeout=5)
             s.sendall(b"POST /ns/h/tables/t/cells HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000\r\n\r\n")
-            s.recv(4096)
+            if s.recv(4096).startswith(b"HTTP/1.1 401"):
+                refusals[0] += 1
             s.close()
         except OSError:
             pass
+        time.sleep(0.05)
 
 
 threads = [threading.Thread(target=tokenless_heads) for _ in range(64)]
@@ -169,10 +173,18 @@ p50, p99 = latencies(port, "/ns/h/query?hql=SELECT%20*%20FROM%20t", 200)
 stop.set()
 for t in threads:
     t.join()
-report("tokenless upload heads", p50 < max(5 * base50, 5.0),
-       f"normal SELECT p50 {base50:.2f} -> {p50:.2f} ms, p99 {base99:.2f} -> {p99:.2f} ms with 64 refused uploaders")
+report("tokenless upload heads", p50 < base50 + 5,
+       f"normal SELECT p50 {base50:.2f} -> {p50:.2f} ms, p99 {base99:.2f} -> {p99:.2f} ms beside 64 clients "
+       f"refused {refusals[0]} times (each refusal answered at the head, no worker held)")
+proc.terminate()
+proc.wait()
 
-# 4. Thousands of slow connections from one address; another client's p99 stays within 2x.
+# 4. Thousands of slow connections from one address, held (default timeouts): another
+#    client's p99 stays within 2x.
+proc, port, pid = start({"GATEWAY_BODY_GRACE": "20", "GATEWAY_HEADER_TIMEOUT": "10"})
+request(port, "POST", "/ns/sys/query", b'CREATE NAMESPACE "/h"')
+request(port, "POST", "/ns/h/query", b"CREATE TABLE t (cf)")
+request(port, "POST", "/ns/h/query", b"INSERT INTO t VALUES ('r1','cf:a','v1')")
 live50, live99 = latencies(port, "/health/live", 300)
 sel50, sel99 = latencies(port, "/ns/h/query?hql=SELECT%20*%20FROM%20t", 300)
 slow = []
@@ -184,17 +196,15 @@ for _ in range(4150):
         slow.append(c)
     except OSError:
         refused += 1
-time.sleep(0.5)
+time.sleep(1)
 live50b, live99b = latencies(port, "/health/live", 300)
 sel50b, sel99b = latencies(port, "/ns/h/query?hql=SELECT%20*%20FROM%20t", 300)
 open_slow = 0
 for c in slow:
     c.setblocking(False)
     try:
-        data = c.recv(64)
-        if data.startswith(b"HTTP/1.1 503"):
+        if c.recv(64) == b"":
             continue
-        open_slow += 1 if data == b"" else 0
     except BlockingIOError:
         open_slow += 1
     except OSError:
@@ -202,7 +212,7 @@ for c in slow:
 report("4,150 slow connections from one address",
        live99b <= 2 * max(live99, 1.0) and sel99b <= 2 * max(sel99, 1.0),
        f"/health/live p99 {live99:.2f} -> {live99b:.2f} ms, SELECT p99 {sel99:.2f} -> {sel99b:.2f} ms; "
-       f"{open_slow} of them held open (per-address limit 1024), the rest refused with 503")
+       f"{open_slow} held open (per-address limit 1024), the others refused with 503")
 for c in slow:
     c.close()
 proc.terminate()

@@ -118,6 +118,42 @@ final class ServingTests: XCTestCase {
     // MARK: /proc
 
     /// Local ports of the TCP sockets `pid` holds in LISTEN state.
+    /// Out of descriptors the listener stays readable: the gateway must answer the overflow
+    /// with 503 (a spare descriptor) and pause accepting rather than spin, and serve again once
+    /// descriptors are free. Its limit is lowered while it runs (prlimit), so nothing else in
+    /// this test process is starved.
+    func testOutOfDescriptorsTheGatewayRefusesWith503AndRecovers() throws {
+        let gateway = try GatewayProcess.start(["--embedded", "--listen", "127.0.0.1:0"])
+        defer { gateway.stop() }
+        let port = try gateway.waitForListening()
+        let inUse = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(gateway.pid)/fd").count
+        let limit = Process()
+        limit.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+        limit.arguments = ["--pid", String(gateway.pid), "--nofile=\(inUse + 8):\(inUse + 8)"]
+        try limit.run()
+        limit.waitUntilExit()
+        XCTAssertEqual(limit.terminationStatus, 0, "prlimit (util-linux) lowers the gateway's descriptor limit")
+        var clients: [HTTPTestClient] = []
+        defer { for client in clients { client.close() } }
+        var statuses: [Int] = []
+        for _ in 0..<24 {
+            let client = try HTTPTestClient(port: port)
+            clients.append(client)
+            statuses.append((try? client.request("GET", "/health/live").status) ?? 0)
+        }
+        XCTAssertTrue(statuses.contains(200), "\(statuses)")
+        XCTAssertTrue(statuses.contains(503), "the overflow hears busy: \(statuses)")
+        XCTAssertFalse(statuses.contains(0), "no client is left without an answer: \(statuses)")
+        for client in clients { client.close() }
+        clients.removeAll()
+        XCTAssertTrue(eventually {
+            guard let client = try? HTTPTestClient(port: port) else { return false }
+            defer { client.close() }
+            return (try? client.request("GET", "/health/live").status) == 200
+        }, "served again once descriptors are free")
+        XCTAssertEqual(gateway.stop(), 0, "and it shuts down cleanly")
+    }
+
     private func listeningPorts(of pid: pid_t) throws -> Set<Int> {
         let fdDirectory = "/proc/\(pid)/fd"
         var inodes: Set<String> = []
