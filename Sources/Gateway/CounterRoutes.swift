@@ -107,15 +107,10 @@ struct CounterRoutes: Sendable {
 
     static func checkCounterFamily(_ name: String, in schema: Schema) throws {
         guard let family = schema.columnFamilies[name], !family.deleted else {
-            let code = HypertableErrorCode.columnFamilyNotFound
-            throw Problem(status: 404, title: "Not Found", detail: "column family \"\(name)\" does not exist",
-                          type: "/problems/hypertable/" + code.name.lowercased(),
-                          hypertableCode: code.rawValue, hypertableName: code.name)
+            throw SchemaReferenceError.columnFamilyNotFound(name)
         }
         let group = schema.accessGroups[family.accessGroup]
         let counter = family.options?.counter ?? group?.defaults?.counter ?? schema.columnFamilyDefaults?.counter ?? false
-        guard counter else {
-            throw Problem.badRequest("column family \"\(name)\" is not a COUNTER family: write it with POST .../cells")
-        }
+        guard counter else { throw SchemaReferenceError.notACounterFamily(name) }
     }
 }

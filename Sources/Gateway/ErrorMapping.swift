@@ -15,7 +15,7 @@ public enum ErrorMapping {
             return problem(for: exception)
         case let error as ConnectionPoolError:
             return problem(for: error)
-        case let error as SchemaAlterationError:
+        case let error as SchemaReferenceError:
             return problem(for: error)
         case let error as HQLBindingError:
             return problem(for: error)
@@ -86,9 +86,11 @@ public enum ErrorMapping {
         }
     }
 
-    static func problem(for error: SchemaAlterationError) -> Problem {
+    static func problem(for error: SchemaReferenceError) -> Problem {
         let (status, code, detail): (Int, HypertableErrorCode, String)
         switch error {
+        case .notACounterFamily(let name):
+            return Problem.badRequest("column family \"\(name)\" is not a COUNTER family: write it with POST .../cells")
         case .columnFamilyExists(let name):
             (status, code, detail) = (409, .alreadyExists, "column family \"\(name)\" already exists")
         case .columnFamilyNotFound(let name):

@@ -15,7 +15,7 @@ import HypertableClient
 /// groups are written as in `SchemaJSON`; a modification sets only the options it names. A
 /// renamed family keeps its id, which is how the broker tells a rename (cells kept) from a
 /// drop and an add. Conflicts are found here, before the broker is called, so that the
-/// answer names the family: `SchemaAlterationError`.
+/// answer names the family: `SchemaReferenceError`.
 struct SchemaAlteration {
     static let members: Set<String> = [
         "add_access_groups", "modify_access_groups", "drop_column_families", "rename_column_families",
@@ -42,32 +42,32 @@ struct SchemaAlteration {
         schema.columnFamilies = current.columnFamilies.filter { !$0.value.deleted }
 
         for (name, spec) in try objects("add_access_groups") {
-            guard schema.accessGroups[name] == nil else { throw SchemaAlterationError.accessGroupExists(name) }
+            guard schema.accessGroups[name] == nil else { throw SchemaReferenceError.accessGroupExists(name) }
             guard SchemaJSON.isValidName(name) else { throw Problem.badRequest("access group name \"\(name)\" is not valid") }
             schema.accessGroups[name] = try Self.group(name, spec, base: AccessGroupSpec(name: name),
                                                        path: "add_access_groups.\(name)")
         }
         for (name, spec) in try objects("modify_access_groups") {
-            guard let existing = schema.accessGroups[name] else { throw SchemaAlterationError.accessGroupNotFound(name) }
+            guard let existing = schema.accessGroups[name] else { throw SchemaReferenceError.accessGroupNotFound(name) }
             schema.accessGroups[name] = try Self.group(name, spec, base: existing, path: "modify_access_groups.\(name)")
         }
         for name in try names("drop_column_families") {
             guard schema.columnFamilies.removeValue(forKey: name) != nil else {
-                throw SchemaAlterationError.columnFamilyNotFound(name)
+                throw SchemaReferenceError.columnFamilyNotFound(name)
             }
         }
         for (from, target) in try objects("rename_column_families", as: String.self) {
-            guard var family = schema.columnFamilies[from] else { throw SchemaAlterationError.columnFamilyNotFound(from) }
+            guard var family = schema.columnFamilies[from] else { throw SchemaReferenceError.columnFamilyNotFound(from) }
             guard SchemaJSON.isValidName(target) else {
                 throw Problem.badRequest("column family name \"\(target)\" must be letters, digits, _ or -, starting with a letter or _")
             }
-            guard schema.columnFamilies[target] == nil else { throw SchemaAlterationError.columnFamilyExists(target) }
+            guard schema.columnFamilies[target] == nil else { throw SchemaReferenceError.columnFamilyExists(target) }
             schema.columnFamilies[from] = nil
             family.name = target
             schema.columnFamilies[target] = family
         }
         for (name, spec) in try objects("modify_column_families") {
-            guard var family = schema.columnFamilies[name] else { throw SchemaAlterationError.columnFamilyNotFound(name) }
+            guard var family = schema.columnFamilies[name] else { throw SchemaReferenceError.columnFamilyNotFound(name) }
             let path = "modify_column_families.\(name)"
             try SchemaJSON.onlyKeys(spec, SchemaJSON.familyOptionKeys, in: path)
             family.options = Self.merge(family.options ?? ColumnFamilyOptions(),
@@ -75,7 +75,7 @@ struct SchemaAlteration {
             schema.columnFamilies[name] = family
         }
         for (name, spec) in try objects("add_column_families") {
-            guard schema.columnFamilies[name] == nil else { throw SchemaAlterationError.columnFamilyExists(name) }
+            guard schema.columnFamilies[name] == nil else { throw SchemaReferenceError.columnFamilyExists(name) }
             guard SchemaJSON.isValidName(name) else {
                 throw Problem.badRequest("column family name \"\(name)\" must be letters, digits, _ or -, starting with a letter or _")
             }
@@ -146,15 +146,4 @@ struct SchemaAlteration {
         }
         return list.compactMap { $0 as? String }
     }
-}
-
-/// A `PATCH` of a table that names a family or group wrongly; `ErrorMapping` answers 409 for
-/// one that already exists and 404 for one that does not, with the code Hypertable uses for
-/// the same condition in an HQL `ALTER TABLE` (ALREADY_EXISTS, COLUMN_FAMILY_NOT_FOUND,
-/// BAD_SCHEMA for an access group).
-enum SchemaAlterationError: Error, Equatable {
-    case columnFamilyExists(String)
-    case columnFamilyNotFound(String)
-    case accessGroupExists(String)
-    case accessGroupNotFound(String)
 }
