@@ -28,7 +28,7 @@ struct CellVersionRoutes: Sendable {
                 spec.columns = [address.family]
                 spec.startTime = timestamp
                 spec.endTime = timestamp == Int64.max ? timestamp : timestamp + 1
-                let cells = try pool.withConnection { connection in
+                let cells = try pool.withConnection(retryingRead: true) { connection in
                     try connection.withNamespace(namespace) { try connection.service.getCells($0, table, scanSpec: spec) }
                 }
                 guard let cell = cells.first(where: {

@@ -32,9 +32,11 @@ struct RowBatchRoutes: Sendable {
                 let encoding = try CellEncoding(queryItems: items)
                 let spec = try Self.scanSpec(fromBody: request.body, encoding: encoding)
                 let format = CellOutputFormat.negotiate(request)
-                let lease = try ScannerLease.open(pool: pool, namespace: namespace) { connection, id in
-                    try connection.service.scannerOpen(id, table, scanSpec: spec)
+                // A read: a connection that breaks before the scanner opens gets one fresh try.
+                let (connection, scanner) = try pool.checkout(retryingRead: true) { connection in
+                    try connection.withNamespace(namespace) { try connection.service.scannerOpen($0, table, scanSpec: spec) }
                 }
+                let lease = ScannerLease.adopt(pool: pool, connection: connection, scanner: scanner)
                 return streaming.response(lease, format: format, encoding: encoding, request: request)
             }
         }

@@ -21,7 +21,7 @@ struct SplitRoutes: Sendable {
                 let items = request.queryItems
                 try RowRoutes.onlyParameters(items, ["encoding"])
                 let encoding = try CellEncoding(queryItems: items)
-                let splits = try pool.withConnection { connection in
+                let splits = try pool.withConnection(retryingRead: true) { connection in
                     try connection.withNamespace(namespace) { try connection.service.tableGetSplits($0, table) }
                 }
                 var json = JSONWriter(capacity: 64 + splits.count * 128)

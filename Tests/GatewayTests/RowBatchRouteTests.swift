@@ -99,4 +99,27 @@ final class RowBatchRouteTests: RESTTestCase {
         })
         XCTAssertEqual(spec.columns, ["a"])
     }
+
+    /// A read: a connection that breaks before the scanner opens gets one fresh try.
+    func testABrokenConnectionBeforeTheScannerOpensIsTriedOnceMore() throws {
+        let factory = FakeHypertableFactory(namespaces: ["/", "test"])
+        factory.configureNewConnection { service in
+            if service.connectionNumber == 1 { service.failNextCallWithTransportError() }
+        }
+        var configuration = GatewayConfiguration()
+        configuration.listenPort = 0
+        configuration.accessLog = false
+        configuration.gracePeriodSeconds = 1
+        let gateway = try Gateway(configuration: configuration,
+                                  connector: BrokerConnector(brokers: [.init(host: "fake", port: 1)]) { _ in
+                                      try factory.connect()
+                                  })
+        try gateway.start()
+        defer { gateway.shutdown() }
+        let response = try HTTPTestClient(port: gateway.port)
+            .request("POST", "/ns/test/tables/t/rows:get", headers: [("Content-Type", "application/json")],
+                     body: Array(#"{"rows": ["r"]}"#.utf8))
+        XCTAssertEqual(response.status, 501, "the second connection reached the fake's scanner_open: \(response.bodyText)")
+        XCTAssertEqual(factory.services.map { $0.callCount("scannerOpen") }, [0, 1])
+    }
 }
