@@ -80,10 +80,6 @@ public enum HQLParameterBinder {
     }
 
     /// The literal for `parameter`, and the token it must lex back to.
-    public static func literal(_ parameter: HQLParameter) throws(HQLBindingError) -> String {
-        try literal(parameter, countOnly: false, at: HQLPosition(line: 1, column: 1, offset: 0)).text
-    }
-
     private static func literal(_ parameter: HQLParameter, countOnly: Bool,
                                 at position: HQLPosition) throws(HQLBindingError) -> (text: String, kind: HQLToken.Kind) {
         switch parameter {
