@@ -17,6 +17,10 @@ public enum ErrorMapping {
             return problem(for: error)
         case let error as SchemaReferenceError:
             return problem(for: error)
+        case let error as PartialRangeDelete:
+            var problem = problem(for: error.failure)
+            problem.extraIntegers.append(("deleted", error.deleted))
+            return problem
         case let error as HQLBindingError:
             return problem(for: error)
         default:

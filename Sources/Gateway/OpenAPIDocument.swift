@@ -536,6 +536,7 @@ paths:
         `value_regexp` is required (to delete everything, drop the table). One keys-only
         scanner feeds one mutator batch by batch. Without a time range or `revisions`, each
         cell goes whole (every version up to now); otherwise only the versions the scan saw.
+        When the broker fails part-way, its problem has `deleted`: the cells deleted before.
 
         `curl -s -X DELETE 'http://127.0.0.1:8080/ns/app/tables/users/cells?start_row=u1&end_row=u5&columns=events'`
       parameters:

@@ -12,7 +12,8 @@ import HypertableClient
 /// the range. Without a time range or `revisions` a cell is deleted whole (DELETE_CELL: every
 /// version up to now, which is also how a COUNTER cell, read as one sum, goes away);
 /// otherwise each version seen is deleted (DELETE_CELL_VERSION) and others stay.
-/// Cells written after the scan passed them are not deleted.
+/// Cells written after the scan passed them are not deleted. When the broker fails part-way,
+/// the problem's `deleted` says how many cells went before (`PartialRangeDelete`).
 struct RangeDeleteRoutes: Sendable {
     let pool: ConnectionPool
     let handling: RouteHandling
@@ -57,22 +58,37 @@ struct RangeDeleteRoutes: Sendable {
         var mutatorOpen = true
         defer { if mutatorOpen { try? service.mutatorClose(mutator) } }
         var count = 0
-        while true {
-            let cells = try service.scannerNextCells(scanner)
-            if cells.isEmpty { break }
-            count += cells.count
-            try service.mutatorSetCells(mutator, cells: cells.map { cell in
-                Cell(key: Key(row: cell.key.row, columnFamily: cell.key.columnFamily,
-                              columnQualifier: cell.key.columnQualifier,
-                              timestamp: wholeCells ? nil : cell.key.timestamp,
-                              flag: wholeCells ? .deleteCell : .deleteCellVersion))
-            })
+        do {
+            while true {
+                let cells = try service.scannerNextCells(scanner)
+                if cells.isEmpty { break }
+                try service.mutatorSetCells(mutator, cells: cells.map { cell in
+                    Cell(key: Key(row: cell.key.row, columnFamily: cell.key.columnFamily,
+                                  columnQualifier: cell.key.columnQualifier,
+                                  timestamp: wholeCells ? nil : cell.key.timestamp,
+                                  flag: wholeCells ? .deleteCell : .deleteCellVersion))
+                })
+                count += cells.count
+            }
+            try service.mutatorFlush(mutator)
+        } catch let failure as ClientException {
+            // The broker answered, so the connection is in step: what it accepted is flushed
+            // and counted, as a failed upload says what it wrote.
+            if (try? service.mutatorFlush(mutator)) != nil { throw PartialRangeDelete(failure: failure, deleted: count) }
+            throw failure
         }
-        try service.mutatorFlush(mutator)
         mutatorOpen = false
         try service.mutatorClose(mutator)
         scannerOpen = false
         try service.scannerClose(scanner)
         return count
     }
+}
+
+/// A range delete the broker stopped part-way: the cells of the batches it accepted before
+/// `failure` are deleted (flushed) and `deleted` says how many. `ErrorMapping` answers the
+/// broker's problem with a `deleted` member.
+struct PartialRangeDelete: Error, ConnectionPreservingError {
+    var failure: ClientException
+    var deleted: Int
 }
