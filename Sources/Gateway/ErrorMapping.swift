@@ -15,6 +15,14 @@ public enum ErrorMapping {
             return problem(for: exception)
         case let error as ConnectionPoolError:
             return problem(for: error)
+        case let error as SchemaReferenceError:
+            return problem(for: error)
+        case let error as PartialRangeDelete:
+            var problem = problem(for: error.failure)
+            problem.extraIntegers.append(("deleted", error.deleted))
+            return problem
+        case let error as HQLBindingError:
+            return problem(for: error)
         default:
             return transportProblem(for: error)
         }
@@ -80,6 +88,34 @@ public enum ErrorMapping {
             return Problem(status: 502, title: "Bad Gateway", detail: "cannot connect to the broker: \(underlying)",
                            type: "/problems/broker-unreachable")
         }
+    }
+
+    static func problem(for error: SchemaReferenceError) -> Problem {
+        let (status, code, detail): (Int, HypertableErrorCode, String)
+        switch error {
+        case .notACounterFamily(let name):
+            return Problem.badRequest("column family \"\(name)\" is not a COUNTER family: write it with POST .../cells")
+        case .columnFamilyExists(let name):
+            (status, code, detail) = (409, .alreadyExists, "column family \"\(name)\" already exists")
+        case .columnFamilyNotFound(let name):
+            (status, code, detail) = (404, .columnFamilyNotFound, "column family \"\(name)\" does not exist")
+        case .accessGroupExists(let name):
+            (status, code, detail) = (409, .alreadyExists, "access group \"\(name)\" already exists")
+        case .accessGroupNotFound(let name):
+            (status, code, detail) = (404, .badSchema, "access group \"\(name)\" does not exist")
+        }
+        return Problem(status: status, title: status == 409 ? "Conflict" : "Not Found", detail: detail,
+                       type: "/problems/hypertable/" + code.name.lowercased(),
+                       hypertableCode: code.rawValue, hypertableName: code.name)
+    }
+
+    /// A statement whose parameters cannot be bound is the client's mistake: 400, with
+    /// Hypertable's HQL_PARSE_ERROR as for any statement that does not parse.
+    static func problem(for error: HQLBindingError) -> Problem {
+        Problem(status: 400, title: "Bad Request", detail: "cannot bind the parameters: \(error)",
+                type: "/problems/hql-parameters",
+                hypertableCode: HypertableErrorCode.hqlParseError.rawValue,
+                hypertableName: HypertableErrorCode.hqlParseError.name)
     }
 
     static func transportProblem(for error: any Error) -> Problem {

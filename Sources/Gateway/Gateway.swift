@@ -45,6 +45,7 @@ public final class Gateway: Sendable {
         TableRoutes(pool: pool, handling: handling).register(in: &router)
         RowRoutes(pool: pool, handling: handling).register(in: &router)
         CellRoutes(pool: pool, handling: handling).register(in: &router)
+        ResourceRoutes(pool: pool, handling: handling).register(in: &router)
         OpenAPIRoute().register(in: &router)
         router.get("/metrics", runsInline: true) { _, _ in
             HTTPResponse(headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],

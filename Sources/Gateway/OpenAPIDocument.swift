@@ -54,9 +54,10 @@ info:
     with `GATEWAY_METRICS_PUBLIC=1`, `/metrics`. A missing or unknown token gets 401 with
     `WWW-Authenticate: Bearer realm="hypertable-gateway"` (plus `error="invalid_token"` when
     a token was given). A read-only (`ro`) token may GET and HEAD anything and POST read
-    statements (SELECT, SHOW, DESCRIBE, EXISTS, GET LISTING) to `/ns/{ns}/query`; anything
-    else gets 403. A read-write (`rw`) token may do everything. Without tokens the gateway
-    starts only on a loopback address, unless `GATEWAY_INSECURE_NO_AUTH=1` says otherwise.
+    statements (SELECT, SHOW, DESCRIBE, EXISTS, GET LISTING) to `/ns/{ns}/query` and many-row
+    reads to `/ns/{ns}/tables/{table}/rows:get`; anything else gets 403. A read-write (`rw`)
+    token may do everything. Without tokens the gateway starts only on a loopback address,
+    unless `GATEWAY_INSECURE_NO_AUTH=1` says otherwise.
 
     **CORS** (Fetch standard, CORS protocol) is optional and off unless the gateway is given
     origins (`GATEWAY_CORS_ORIGINS`: exact `scheme://host[:port]` origins, or `*`). Then a
@@ -304,6 +305,136 @@ paths:
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
+    patch:
+      tags: [tables]
+      operationId: alterTable
+      summary: Alters the table (`table_alter`) from its current schema; answers the new schema.
+      description: |
+        The changes are applied to the schema `get_schema` answers, in the order access groups
+        added, access groups modified, families dropped, renamed, modified, added; the whole
+        new schema goes to `table_alter`. A renamed family keeps its id and its cells. A
+        modification sets only the options it names. A family or access group that already
+        exists is a 409 (`ALREADY_EXISTS`), one that does not is a 404
+        (`COLUMN_FAMILY_NOT_FOUND`; `BAD_SCHEMA` for an access group); nothing is changed then.
+
+        ```
+        curl -s -X PATCH http://127.0.0.1:8080/ns/app/tables/users \
+          -H 'Content-Type: application/json' \
+          -d '{"add_column_families": {"tags": {"max_versions": 1}},
+               "rename_column_families": {"events": "activity"},
+               "modify_column_families": {"info": {"ttl": 86400}},
+               "drop_column_families": ["old"]}'
+        ```
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/TableAlteration"}
+      responses:
+        "200":
+          description: Altered; the body is the new schema as the broker stored it.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/TableSchema"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "413": {$ref: "#/components/responses/Problem"}
+        default: {$ref: "#/components/responses/Problem"}
+  /ns/{ns}/tables/{table}/splits:
+    parameters:
+      - $ref: "#/components/parameters/Namespace"
+      - $ref: "#/components/parameters/Table"
+      - $ref: "#/components/parameters/Encoding"
+    get:
+      tags: [tables]
+      operationId: getSplits
+      summary: The table's ranges in row order (`table_get_splits`).
+      description: |
+        A range holds the rows after `start_row` up to and including `end_row`; `end_row` is
+        null for the last range. Rows are bytes, written as in cells.
+
+        `curl -s http://127.0.0.1:8080/ns/app/tables/users/splits`
+      responses:
+        "200":
+          description: The ranges.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [splits]
+                properties:
+                  splits:
+                    type: array
+                    items:
+                      type: object
+                      required: [start_row, end_row, location, ip_address, hostname]
+                      properties:
+                        start_row: {type: [string, "null"]}
+                        start_row_encoding: {const: base64}
+                        end_row: {type: [string, "null"]}
+                        end_row_encoding: {const: base64}
+                        location: {type: [string, "null"], description: The range server's proxy name.}
+                        ip_address: {type: [string, "null"]}
+                        hostname: {type: [string, "null"]}
+                      additionalProperties: false
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "404": {$ref: "#/components/responses/Problem"}
+        default: {$ref: "#/components/responses/Problem"}
+  /ns/{ns}/tables/{table}/rows:get:
+    parameters:
+      - $ref: "#/components/parameters/Namespace"
+      - $ref: "#/components/parameters/Table"
+      - $ref: "#/components/parameters/Encoding"
+    post:
+      tags: [rows]
+      operationId: getRows
+      summary: The cells of many rows, streamed in row order (one scanner, one row interval per key).
+      description: |
+        Rows are UTF-8 strings or `{"base64": "..."}` (every string is base64 with
+        `?encoding=base64`); duplicates are read once; a row with no cells is absent. The
+        broker gets one `scanner_open` whose `ScanSpec.row_intervals` hold one single-row
+        interval per key. `Accept` picks JSON, NDJSON or TSV as for scans. A read: read-only
+        tokens may send it.
+
+        ```
+        curl -s -X POST http://127.0.0.1:8080/ns/app/tables/users/rows:get \
+          -H 'Content-Type: application/json' \
+          -d '{"rows": ["u1", "u2", {"base64": "/w=="}], "columns": ["info"], "revisions": 1}'
+        ```
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [rows]
+              properties:
+                rows:
+                  type: array
+                  minItems: 1
+                  maxItems: 10000
+                  items:
+                    oneOf:
+                      - {type: string, minLength: 1}
+                      - {$ref: "#/components/schemas/Base64Bytes"}
+                columns:
+                  type: array
+                  items: {type: string, pattern: "^[^,:]+(:[^,]*)?$"}
+                revisions: {type: integer, minimum: 1, maximum: 2147483647}
+                start_time: {$ref: "#/components/schemas/Nanoseconds"}
+                end_time: {$ref: "#/components/schemas/Nanoseconds"}
+              additionalProperties: false
+      responses:
+        "200": {$ref: "#/components/responses/Cells"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "413": {$ref: "#/components/responses/Problem"}
+        default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}/tables/{table}/rows/{row}:
     parameters:
       - $ref: "#/components/parameters/Namespace"
@@ -395,6 +526,52 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
+    delete:
+      tags: [cells]
+      operationId: deleteCellRange
+      summary: Deletes every cell a scan with the same parameters would read; answers the count.
+      description: |
+        The parameters are the scan's (`GET .../cells`); at least one of `start_row`,
+        `end_row`, `row_prefix`, `columns`, `start_time`, `end_time`, `row_regexp`,
+        `value_regexp` is required (to delete everything, drop the table). One keys-only
+        scanner feeds one mutator batch by batch. Without a time range or `revisions`, each
+        cell goes whole (every version up to now); otherwise only the versions the scan saw.
+        When the broker fails part-way, its problem has `deleted`: the cells deleted before.
+
+        `curl -s -X DELETE 'http://127.0.0.1:8080/ns/app/tables/users/cells?start_row=u1&end_row=u5&columns=events'`
+      parameters:
+        - {name: start_row, in: query, description: First row., schema: {type: string}}
+        - {name: start_inclusive, in: query, description: Whether start_row itself is included (default true)., schema: {type: boolean}}
+        - {name: end_row, in: query, description: Last row., schema: {type: string}}
+        - {name: end_inclusive, in: query, description: Whether end_row itself is included (default true)., schema: {type: boolean}}
+        - {name: row_prefix, in: query, description: Rows starting with these bytes., schema: {type: string, minLength: 1}}
+        - $ref: "#/components/parameters/Columns"
+        - {name: start_time, in: query, description: Oldest timestamp (nanoseconds since the epoch)., schema: {type: integer, format: int64}}
+        - {name: end_time, in: query, description: "Newest timestamp, exclusive (nanoseconds since the epoch).", schema: {type: integer, format: int64}}
+        - {name: revisions, in: query, description: Only the newest this many versions of each cell., schema: {type: integer, minimum: 1, maximum: 2147483647}}
+        - {name: row_limit, in: query, description: At most this many rows (0 = no limit)., schema: {type: integer, minimum: 0, maximum: 2147483647}}
+        - {name: cell_limit, in: query, description: At most this many cells (0 = no limit)., schema: {type: integer, minimum: 0, maximum: 2147483647}}
+        - {name: cell_limit_per_family, in: query, description: At most this many cells per column family of a row., schema: {type: integer, minimum: 0, maximum: 2147483647}}
+        - {name: row_offset, in: query, description: Skip this many rows; not combined with cell_offset., schema: {type: integer, minimum: 0, maximum: 2147483647}}
+        - {name: cell_offset, in: query, description: Skip this many cells; not combined with row_offset., schema: {type: integer, minimum: 0, maximum: 2147483647}}
+        - {name: row_regexp, in: query, description: Rows matching this regular expression., schema: {type: string, minLength: 1}}
+        - {name: value_regexp, in: query, description: Values matching this regular expression., schema: {type: string, minLength: 1}}
+      responses:
+        "200":
+          description: Deleted.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [deleted]
+                properties:
+                  deleted: {type: integer, minimum: 0, description: Cells (or versions) deleted, as the scan saw them.}
+                additionalProperties: false
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/Problem"}
+        default: {$ref: "#/components/responses/Problem"}
     post:
       tags: [cells]
       operationId: writeCells
@@ -466,6 +643,150 @@ paths:
         "413": {$ref: "#/components/responses/Problem"}
         "415": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
+  /ns/{ns}/tables/{table}/cells/{row}:
+    parameters:
+      - $ref: "#/components/parameters/Namespace"
+      - $ref: "#/components/parameters/Table"
+      - $ref: "#/components/parameters/Row"
+      - name: column
+        in: query
+        required: true
+        description: |
+          `family:qualifier` (`family` or `family:` for the empty qualifier); the qualifier is
+          the bytes after the first `:`, percent-decoded, or base64 with `?encoding=base64`.
+        schema: {type: string, pattern: "^[A-Za-z_][A-Za-z0-9_-]{0,254}(:[\\s\\S]*)?$"}
+        example: a
+      - $ref: "#/components/parameters/Encoding"
+    get:
+      tags: [cells]
+      operationId: getCellVersion
+      summary: One version of one cell, by row, column and timestamp (`get_cells`).
+      description: "`curl -s 'http://127.0.0.1:8080/ns/app/tables/users/cells/u1?column=info:name&timestamp=1700000000000000000'`"
+      parameters:
+        - $ref: "#/components/parameters/Timestamp"
+      responses:
+        "200":
+          description: The version.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Cell"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "404": {$ref: "#/components/responses/Problem"}
+        default: {$ref: "#/components/responses/Problem"}
+    delete:
+      tags: [cells]
+      operationId: deleteCellVersion
+      summary: Deletes one version of one cell (a DELETE_CELL_VERSION key through `set_cells`).
+      description: "`curl -s -X DELETE 'http://127.0.0.1:8080/ns/app/tables/users/cells/u1?column=info:name&timestamp=1700000000000000000'`"
+      parameters:
+        - $ref: "#/components/parameters/Timestamp"
+      responses:
+        "204": {description: Deleted (also when that version was not there).}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/Problem"}
+        default: {$ref: "#/components/responses/Problem"}
+    post:
+      tags: [cells]
+      operationId: createCellIfAbsent
+      summary: Writes the cell only if it does not exist (`create_cell_unique`).
+      description: |
+        The family must be TIME_ORDER DESC (else 400, `BAD_SCAN_SPEC`). Without a value (no
+        body, `{}`) the broker makes one up (a GUID). When the cell exists, 409
+        `ALREADY_EXISTS` with `existing_value` (and `existing_value_encoding: base64` when it
+        is not UTF-8); as in Hypertable the refused value stays stored as a newer version.
+
+        ```
+        curl -s -X POST 'http://127.0.0.1:8080/ns/app/tables/users/cells/u1?column=id:email' \
+          -H 'Content-Type: application/json' -d '{"value": "ada@example.com"}'
+        ```
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                value: {type: [string, "null"]}
+              additionalProperties: false
+      responses:
+        "201":
+          description: Written; the value stored.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [value]
+                properties:
+                  value: {type: string}
+                additionalProperties: false
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409":
+          description: The cell exists.
+          content:
+            application/problem+json:
+              schema:
+                allOf:
+                  - {$ref: "#/components/schemas/Problem"}
+                  - type: object
+                    properties:
+                      existing_value: {type: string}
+                      existing_value_encoding: {const: base64}
+        default: {$ref: "#/components/responses/Problem"}
+  /ns/{ns}/tables/{table}/counters/{row}:
+    parameters:
+      - $ref: "#/components/parameters/Namespace"
+      - $ref: "#/components/parameters/Table"
+      - $ref: "#/components/parameters/Row"
+      - $ref: "#/components/parameters/Encoding"
+    post:
+      tags: [cells]
+      operationId: incrementCounters
+      summary: Adds to COUNTER cells of a row and answers their new values.
+      description: |
+        Keys are `family:qualifier` (or `family`); amounts are integers (decimal strings for
+        amounts beyond 2^53). The family must be a COUNTER family (else 400; 404
+        `COLUMN_FAMILY_NOT_FOUND` when it does not exist). The values read back are JSON
+        integers, or decimal strings above 2^53 in magnitude, and include increments other
+        clients made meanwhile.
+
+        ```
+        curl -s -X POST http://127.0.0.1:8080/ns/app/tables/stats/counters/page1 \
+          -H 'Content-Type: application/json' -d '{"hits:home": 5, "hits:about": -1}'
+        ```
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              minProperties: 1
+              propertyNames: {pattern: "^[A-Za-z_][A-Za-z0-9_-]{0,254}(:[\\s\\S]*)?$"}
+              additionalProperties:
+                oneOf:
+                  - {type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807}
+                  - {type: string, pattern: "^[+-]?[0-9]{1,19}$"}
+      responses:
+        "200":
+          description: The counters' values after the increments, by the keys sent.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties:
+                  oneOf:
+                    - {type: integer}
+                    - {type: string, pattern: "^-?[0-9]+$"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/Problem"}
+        default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}/query:
     parameters:
       - $ref: "#/components/parameters/Namespace"
@@ -499,6 +820,9 @@ paths:
         ```
         curl -s -X POST http://127.0.0.1:8080/ns/app/query -H 'Content-Type: text/plain' \
           -d "INSERT INTO users VALUES ('u2', 'info:name', 'Grace')"
+        curl -s -X POST http://127.0.0.1:8080/ns/app/query -H 'Content-Type: application/json' \
+          -d '{"hql": "SELECT * FROM users WHERE ROW = ? AND TIMESTAMP > ?",
+               "params": ["o'"'"'brien", "2026-01-01 00:00:00"]}'
         ```
       requestBody:
         required: true
@@ -511,6 +835,24 @@ paths:
               required: [hql]
               properties:
                 hql: {type: string, minLength: 1}
+                params:
+                  type: array
+                  description: |
+                    Values for the statement's `?` placeholders, in order, each bound as one
+                    literal by the HQL lexer (never pasted as text): a string, a non-negative
+                    integer, `{"base64": "..."}` (bytes that decode to UTF-8) or
+                    `{"timestamp": "YYYY-MM-DD HH:MM:SS"}`. A `?` count mismatch, or a `?` where
+                    HQL takes no literal (a name, a keyword), is a 400.
+                  items:
+                    oneOf:
+                      - {type: string}
+                      - {type: integer, minimum: 0, maximum: 9223372036854775807}
+                      - {$ref: "#/components/schemas/Base64Bytes"}
+                      - type: object
+                        required: [timestamp]
+                        properties:
+                          timestamp: {type: string}
+                        additionalProperties: false
       responses:
         "200": {$ref: "#/components/responses/QueryResult"}
         "400": {$ref: "#/components/responses/Problem"}
@@ -544,6 +886,21 @@ components:
       description: Table name (one segment, no `/`).
       schema: {type: string, minLength: 1, pattern: "^[^/\\x00-\\x1f]+$"}
       example: t
+    Row:
+      name: row
+      in: path
+      required: true
+      description: |
+        The row key: the rest of the path, percent-decoded to bytes (an unencoded `/` is
+        part of the key), or base64 with `?encoding=base64`.
+      schema: {type: string, minLength: 1}
+      example: r1
+    Timestamp:
+      name: timestamp
+      in: query
+      required: true
+      description: The version's timestamp, nanoseconds since the epoch.
+      schema: {type: integer, format: int64}
     Encoding:
       name: encoding
       in: query
@@ -575,8 +932,9 @@ components:
           schema: {$ref: "#/components/schemas/Problem"}
     Forbidden:
       description: |
-        The token is read-only (`/problems/forbidden`): it may GET and HEAD, and POST read
-        statements to `/ns/{ns}/query`, nothing else. (The broker's NOT_ALLOWED is also a 403.)
+        The token is read-only (`/problems/forbidden`): it may GET and HEAD, POST read
+        statements to `/ns/{ns}/query` and POST `rows:get`, nothing else. (The broker's
+        NOT_ALLOWED is also a 403.)
       content:
         application/problem+json:
           schema: {$ref: "#/components/schemas/Problem"}
@@ -654,6 +1012,59 @@ components:
         text/tab-separated-values:
           schema: {type: string}
   schemas:
+    Base64Bytes:
+      type: object
+      required: [base64]
+      properties:
+        base64: {type: string, description: Bytes in base64 (RFC 4648 §4).}
+      additionalProperties: false
+    Nanoseconds:
+      oneOf:
+        - {type: string, pattern: "^-?[0-9]{1,18}$"}
+        - {type: integer, format: int64}
+      description: Nanoseconds since the epoch.
+    ClosedFamilyOptions:
+      allOf: [{$ref: "#/components/schemas/FamilyOptions"}]
+      type: object
+      properties: {max_versions: true, ttl: true, time_order_desc: true, counter: true}
+      additionalProperties: false
+    AccessGroupChange:
+      allOf: [{$ref: "#/components/schemas/GroupOptions"}]
+      type: object
+      properties:
+        replication: true
+        blocksize: true
+        compressor: true
+        bloom_filter: true
+        in_memory: true
+        defaults: {$ref: "#/components/schemas/ClosedFamilyOptions"}
+      additionalProperties: false
+    TableAlteration:
+      type: object
+      minProperties: 1
+      properties:
+        add_access_groups:
+          type: object
+          propertyNames: {$ref: "#/components/schemas/Name"}
+          additionalProperties: {$ref: "#/components/schemas/AccessGroupChange"}
+        modify_access_groups:
+          type: object
+          additionalProperties: {$ref: "#/components/schemas/AccessGroupChange"}
+        drop_column_families:
+          type: array
+          items: {type: string}
+        rename_column_families:
+          type: object
+          description: Old name to new name.
+          additionalProperties: {$ref: "#/components/schemas/Name"}
+        modify_column_families:
+          type: object
+          additionalProperties: {$ref: "#/components/schemas/ClosedFamilyOptions"}
+        add_column_families:
+          type: object
+          propertyNames: {$ref: "#/components/schemas/Name"}
+          additionalProperties: {$ref: "#/components/schemas/ColumnFamily"}
+      additionalProperties: false
     NotReadyReason:
       description: Why the gateway is not ready, as a class.
       type: string

@@ -177,7 +177,8 @@ struct QueryRoutes: Sendable {
     }
 
     /// The statement from a request body: `text/plain` (or curl's default form type, taken
-    /// as-is unless it is `hql=<url-encoded>`), or JSON `{"hql": "..."}`.
+    /// as-is unless it is `hql=<url-encoded>`), or JSON `{"hql": "...", "params": [...]}`
+    /// (`QueryParameters` binds the `?` placeholders).
     static func statement(fromBody request: HTTPRequest) throws -> String {
         let contentType = (request.headers["Content-Type"] ?? "text/plain").lowercased()
         let text: String
@@ -213,6 +214,7 @@ struct QueryRoutes: Sendable {
         guard let dictionary = object as? [String: Any], let hql = dictionary["hql"] as? String else {
             throw Problem.badRequest("expected a JSON object {\"hql\": \"<statement>\"}")
         }
+        if let parameters = dictionary["params"] { return try QueryParameters.bind(hql, parameters) }
         return hql
     }
 }

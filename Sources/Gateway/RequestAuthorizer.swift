@@ -35,6 +35,8 @@ struct RequestAuthorizer: Sendable {
     static let openPatterns: Set<String> = ["/health/live", "/health/ready", "/health", "/openapi.yaml"]
     static let metricsPattern = "/metrics"
     static let queryPattern = "/ns/{ns...}/query"
+    /// A read sent as POST (its keys do not fit a URL): open to read-only tokens.
+    static let rowBatchPattern = "/ns/{ns...}/tables/{table}/rows:get"
     static let realm = "hypertable-gateway"
 
     /// Decides from the head alone (method, route, `Authorization`).
@@ -56,7 +58,7 @@ struct RequestAuthorizer: Sendable {
             return .allow(principal: "rw", mayWrite: true)
         case .valid(.readOnly):
             if request.method == .get || request.method == .head { return .allow(principal: "ro", mayWrite: false) }
-            guard request.method == .post, pattern == Self.queryPattern else {
+            guard request.method == .post, pattern == Self.queryPattern || pattern == Self.rowBatchPattern else {
                 let target = pattern.map { $0.replacingOccurrences(of: "...}", with: "}") } ?? "here"
                 return .deny(Self.readOnlyForbidden("it may not \(request.method.rawValue) \(target)"))
             }
@@ -113,7 +115,7 @@ struct RequestAuthorizer: Sendable {
     static func readOnlyForbidden(_ what: String) -> Problem {
         Problem(status: 403, title: "Forbidden",
                 detail: "the token is read-only: \(what); it may GET and HEAD, and POST read statements "
-                    + "(SELECT, SHOW, DESCRIBE, EXISTS, GET LISTING) to /ns/{ns}/query",
+                    + "(SELECT, SHOW, DESCRIBE, EXISTS, GET LISTING) to /ns/{ns}/query, and POST /ns/{ns}/tables/{table}/rows:get",
                 type: "/problems/forbidden")
     }
 }

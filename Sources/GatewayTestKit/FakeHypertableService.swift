@@ -52,6 +52,7 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
         var namespaceCloses = 0
         var tables: [String] = []
         var hqlResult = HQLResult(results: [])
+        var scanSpecs: [ScanSpec] = []
     }
 
     /// A fake connection whose broker knows `namespaces`.
@@ -140,6 +141,9 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
     public var namespaceCloseCount: Int { state.withLock { $0.namespaceCloses } }
     /// Namespace ids currently open on this connection, with their names.
     public var openNamespaces: [Int64: String] { state.withLock { $0.openNamespaces } }
+    /// The `ScanSpec` of every `getCells` and `scannerOpen` call, in order (each then throws
+    /// NOT_IMPLEMENTED): what a route asked the broker for.
+    public var scanSpecs: [ScanSpec] { state.withLock { $0.scanSpecs } }
     /// How often `method` (e.g. `"namespaceOpen"`) was called, failed calls included.
     public func callCount(_ method: String) -> Int { state.withLock { $0.calls[method, default: 0] } }
     /// All calls made, failed ones included (`close` excluded).
@@ -277,6 +281,11 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
         throw notImplemented("getSchema")
     }
 
+    public func tableGetSplits(_ namespace: Int64, _ table: String) throws -> [TableSplit] {
+        try enter("tableGetSplits", namespace: namespace, table)
+        throw notImplemented("tableGetSplits")
+    }
+
     // MARK: HQL (canned)
 
     public func hqlQuery(_ namespace: Int64, _ command: String) throws -> HQLResult {
@@ -303,11 +312,13 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
 
     public func getCells(_ namespace: Int64, _ table: String, scanSpec: ScanSpec) throws -> [Cell] {
         try enter("getCells", namespace: namespace, table)
+        state.withLock { $0.scanSpecs.append(scanSpec) }
         throw notImplemented("getCells")
     }
 
     public func scannerOpen(_ namespace: Int64, _ table: String, scanSpec: ScanSpec) throws -> Int64 {
         try enter("scannerOpen", namespace: namespace, table)
+        state.withLock { $0.scanSpecs.append(scanSpec) }
         throw notImplemented("scannerOpen")
     }
 
@@ -359,6 +370,11 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
     public func mutatorClose(_ mutator: Int64) throws {
         try enter("mutatorClose", String(mutator))
         throw notImplemented("mutatorClose")
+    }
+
+    public func createCellUnique(_ namespace: Int64, _ table: String, key: Key, value: String) throws -> String {
+        try enter("createCellUnique", namespace: namespace, table)
+        throw notImplemented("createCellUnique")
     }
 
     // MARK: Misc (real)

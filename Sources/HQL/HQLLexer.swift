@@ -8,17 +8,21 @@
 /// `/* ... */`.
 public struct HQLLexer {
     private let bytes: [UInt8]
+    private let placeholders: Bool
     private var index = 0
     private var line = 1
     private var lineStart = 0
 
-    public init(_ text: String) {
+    /// - Parameter placeholders: `?` outside strings, regexes and comments is the symbol `?`
+    ///   (a parameter to bind, `HQLParameterBinder`) instead of an unexpected character.
+    public init(_ text: String, placeholders: Bool = false) {
         bytes = Array(text.utf8)
+        self.placeholders = placeholders
     }
 
     /// Every token of the input, ending with `.end`.
-    public static func tokenize(_ text: String) throws(HQLError) -> [HQLToken] {
-        var lexer = HQLLexer(text)
+    public static func tokenize(_ text: String, placeholders: Bool = false) throws(HQLError) -> [HQLToken] {
+        var lexer = HQLLexer(text, placeholders: placeholders)
         var tokens: [HQLToken] = []
         while true {
             let token = try lexer.next()
@@ -131,7 +135,7 @@ public struct HQLLexer {
             }
         }
         let singles = Array("=<>(),;:*^./+-[]".utf8)
-        if singles.contains(c) {
+        if singles.contains(c) || (placeholders && c == UInt8(ascii: "?")) {
             advance()
             return HQLToken(.symbol(String(decoding: [c], as: UTF8.self)), at: start)
         }

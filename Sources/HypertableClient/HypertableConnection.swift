@@ -247,6 +247,12 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
         }
     }
 
+    public func tableGetSplits(_ namespace: Int64, _ table: String) throws -> [TableSplit] {
+        try invoke("table_get_splits", returning: [TableSplit].self) {
+            TableArguments(namespace: namespace, table: table).write(to: &$0)
+        }
+    }
+
     // MARK: HQL
 
     public func hqlQuery(_ namespace: Int64, _ command: String) throws -> HQLResult {
@@ -335,6 +341,12 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
 
     public func mutatorClose(_ mutator: Int64) throws {
         try invokeVoid("mutator_close") { HandleArguments(id: mutator).write(to: &$0) }
+    }
+
+    public func createCellUnique(_ namespace: Int64, _ table: String, key: Key, value: String) throws -> String {
+        try invoke("create_cell_unique", returning: String.self) {
+            CreateCellUniqueArguments(namespace: namespace, table: table, key: key, value: value).write(to: &$0)
+        }
     }
 
     // MARK: misc

@@ -15,8 +15,6 @@ public protocol HypertableExtendedService: HypertableService {
     func tableGetID(_ namespace: Int64, _ table: String) throws -> String
     /// `table_get_schema_str_with_ids(ns, table_name)`: the schema XML with generations and ids.
     func getSchemaStringWithIDs(_ namespace: Int64, _ table: String) throws -> String
-    /// `table_get_splits(ns, table_name)`: the table's ranges.
-    func tableGetSplits(_ namespace: Int64, _ table: String) throws -> [TableSplit]
 
     // Scanners
     /// `next_cells_serialized(scanner)`: a batch cut at `ThriftBroker.NextThreshold`, ended
@@ -63,9 +61,6 @@ public protocol HypertableExtendedService: HypertableService {
     // Misc
     /// `generate_guid()`: a random UUID, 36 characters, lower-case hex.
     func generateGUID() throws -> String
-    /// `create_cell_unique(ns, table_name, key, value)`: writes `value` (a new GUID when
-    /// empty) and answers it; ALREADY_EXISTS when the newest cell holds another value.
-    func createCellUnique(_ namespace: Int64, _ table: String, key: Key, value: String) throws -> String
     /// `shutdown()`.
     func shutdown() throws
 }

@@ -30,6 +30,8 @@ public protocol HypertableService: AnyObject {
     func getTables(_ namespace: Int64) throws -> [String]
     func getSchemaString(_ namespace: Int64, _ table: String) throws -> String
     func getSchema(_ namespace: Int64, _ table: String) throws -> Schema
+    /// `table_get_splits(ns, table_name)`: the table's ranges, in row order.
+    func tableGetSplits(_ namespace: Int64, _ table: String) throws -> [TableSplit]
 
     // HQL
     /// `hql_query(ns, cmd)`: `hql_exec` buffered; every result cell in one reply.
@@ -57,6 +59,10 @@ public protocol HypertableService: AnyObject {
     func mutatorSetCells(_ mutator: Int64, cells: [Cell]) throws
     func mutatorFlush(_ mutator: Int64) throws
     func mutatorClose(_ mutator: Int64) throws
+    /// `create_cell_unique(ns, table_name, key, value)`: writes `value` (a new GUID when
+    /// empty) into a TIME_ORDER DESC family and answers it; ALREADY_EXISTS when the cell's
+    /// oldest version holds another value (the written version stays, as in Hypertable).
+    func createCellUnique(_ namespace: Int64, _ table: String, key: Key, value: String) throws -> String
 
     // Misc
     func status() throws -> BrokerStatus

@@ -107,7 +107,7 @@ extension ThriftBrokerProcessor {
             try extended("table_get_schema_str_with_ids", $0).getSchemaStringWithIDs($1.namespace, $1.table)
         })
         register("table_get_splits", "get_table_splits", handler: .returning(tableOnly) {
-            try extended("table_get_splits", $0).tableGetSplits($1.namespace, $1.table)
+            try $0.tableGetSplits($1.namespace, $1.table)
         })
 
         // Shared mutators
@@ -226,7 +226,7 @@ extension ThriftBrokerProcessor {
             service, _ in try extended("generate_guid", service).generateGUID()
         })
         register("create_cell_unique", handler: .returning({ try CreateCellUniqueArguments.read(from: &$0) }) {
-            try extended("create_cell_unique", $0).createCellUnique($1.namespace, $1.table, key: $1.key, value: $1.value)
+            try $0.createCellUnique($1.namespace, $1.table, key: $1.key, value: $1.value)
         })
         register("shutdown", handler: .void({ try NoArguments.read(from: &$0) }) { service, _ in
             try extended("shutdown", service).shutdown()

@@ -154,6 +154,23 @@ public final class EmulatorSession: HypertableService, Sendable {
         let path = try namespacePath(namespace)
         try broker.alterSchema(path, table) { (current) throws(ClientException) in
             try TableSchema.checkAccessGroupReferences(schema)
+            // A family sent with its id under another name is renamed (its cells stay), as
+            // Hypertable's schema update matches families by id.
+            for spec in schema.columnFamilies.values.sorted(by: { $0.name < $1.name }) where !spec.deleted {
+                guard let id = spec.id,
+                      let i = current.families.firstIndex(where: { $0.id == id && !$0.deleted }),
+                      current.families[i].name != spec.name else { continue }
+                guard !current.families.contains(where: { $0.name == spec.name && !$0.deleted }) else {
+                    throw TableSchema.badSchema("Column family '\(spec.name)' multiply defined")
+                }
+                current.families[i].name = spec.name
+            }
+            // An existing group takes the options and defaults the schema gives it.
+            for i in current.accessGroups.indices {
+                guard let group = schema.accessGroups[current.accessGroups[i].name] else { continue }
+                if let options = group.options { current.accessGroups[i].options = options }
+                if let defaults = group.defaults { current.accessGroups[i].defaults = defaults }
+            }
             let wanted = Set(schema.columnFamilies.values.filter { !$0.deleted }.map(\.name))
             for i in current.families.indices where !current.families[i].deleted && !wanted.contains(current.families[i].name) {
                 current.families[i].deleted = true

@@ -215,6 +215,33 @@ final class AuthTests: XCTestCase {
         assertProblem(garbled, type: "/problems/hypertable/hql_parse_error")
     }
 
+    /// The resource routes: the many-rows read is a POST a read-only token may send; every
+    /// route that changes something is refused; a parameterized statement is classified once
+    /// bound.
+    func testReadOnlyTokenAndTheResourceRoutes() throws {
+        try startWithTokens()
+        let token = Self.readOnlyToken
+        let rows = try expect(200, "POST", "/ns/auth/tables/t/rows:get", token: token, json: #"{"rows": ["r1"]}"#)
+        XCTAssertTrue(rows.bodyText.contains("v1"), rows.bodyText)
+        try expect(200, "GET", "/ns/auth/tables/t/splits", token: token)
+        try expect(200, "POST", "/ns/auth/query", token: token,
+                   json: #"{"hql": "SELECT * FROM t WHERE ROW = ?", "params": ["r1"]}"#)
+        let refused: [(String, String, String?)] = [
+            ("PATCH", "/ns/auth/tables/t", #"{"drop_column_families": ["b"]}"#),
+            ("DELETE", "/ns/auth/tables/t/cells?row_prefix=r", nil),
+            ("DELETE", "/ns/auth/tables/t/cells/r1?column=a&timestamp=1", nil),
+            ("POST", "/ns/auth/tables/t/cells/r2?column=a", #"{"value": "x"}"#),
+            ("POST", "/ns/auth/tables/t/counters/r1", #"{"a": 1}"#),
+            ("POST", "/ns/auth/query", #"{"hql": "DELETE * FROM t WHERE ROW = ?", "params": ["r1"]}"#),
+        ]
+        for (method, path, body) in refused {
+            let response = try expect(403, method, path, token: token, json: body)
+            assertProblem(response, type: "/problems/forbidden")
+        }
+        let cells = try expect(200, "GET", "/ns/auth/tables/t/cells", token: Self.readWriteToken)
+        XCTAssertTrue(cells.bodyText.contains("v1"), cells.bodyText)
+    }
+
     // MARK: open routes and metrics
 
     func testHealthAndOpenAPIAreOpen() throws {

@@ -185,9 +185,13 @@ final class CORSTests: XCTestCase {
             ("/ns", "GET, HEAD"),
             ("/ns/a/b", "DELETE, GET, HEAD, PUT"),
             ("/ns/a/query", "GET, HEAD, POST"),
-            ("/ns/a/tables/t", "DELETE, GET, HEAD, PUT"),
-            ("/ns/a/tables/t/cells", "GET, HEAD, POST"),
+            ("/ns/a/tables/t", "DELETE, GET, HEAD, PATCH, PUT"),
+            ("/ns/a/tables/t/cells", "DELETE, GET, HEAD, POST"),
+            ("/ns/a/tables/t/cells/r/1", "DELETE, GET, HEAD, POST"),
             ("/ns/a/tables/t/rows/r%2F1", "DELETE, GET, HEAD"),
+            ("/ns/a/tables/t/rows:get", "POST"),
+            ("/ns/a/tables/t/counters/r", "POST"),
+            ("/ns/a/tables/t/splits", "GET, HEAD"),
             ("/health/live", "GET, HEAD"),
         ]
         for (path, methods) in expectations {
@@ -236,7 +240,7 @@ final class CORSTests: XCTestCase {
         stack.emulator.stop()
         let response = try preflight("/ns/a/tables/t/cells", origin: Self.app, method: "POST")
         XCTAssertEqual(response.status, 204)
-        XCTAssertEqual(response.header("Access-Control-Allow-Methods"), "GET, HEAD, POST")
+        XCTAssertEqual(response.header("Access-Control-Allow-Methods"), "DELETE, GET, HEAD, POST")
     }
 
     func testPreflightIsLoggedWithItsRoute() throws {

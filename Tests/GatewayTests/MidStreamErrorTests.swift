@@ -123,6 +123,9 @@ final class FailingScanService: HypertableService, @unchecked Sendable {
     func getTables(_ namespace: Int64) throws -> [String] { try inner.getTables(namespace) }
     func getSchemaString(_ namespace: Int64, _ table: String) throws -> String { try inner.getSchemaString(namespace, table) }
     func getSchema(_ namespace: Int64, _ table: String) throws -> Schema { try inner.getSchema(namespace, table) }
+    func tableGetSplits(_ namespace: Int64, _ table: String) throws -> [TableSplit] {
+        try inner.tableGetSplits(namespace, table)
+    }
     func hqlQuery(_ namespace: Int64, _ command: String) throws -> HQLResult { try inner.hqlQuery(namespace, command) }
     func hqlExec(_ namespace: Int64, _ command: String, noFlush: Bool, unbuffered: Bool) throws -> HQLResult {
         try inner.hqlExec(namespace, command, noFlush: noFlush, unbuffered: unbuffered)
@@ -150,6 +153,9 @@ final class FailingScanService: HypertableService, @unchecked Sendable {
     func mutatorSetCells(_ mutator: Int64, cells: [Cell]) throws { try inner.mutatorSetCells(mutator, cells: cells) }
     func mutatorFlush(_ mutator: Int64) throws { try inner.mutatorFlush(mutator) }
     func mutatorClose(_ mutator: Int64) throws { try inner.mutatorClose(mutator) }
+    func createCellUnique(_ namespace: Int64, _ table: String, key: Key, value: String) throws -> String {
+        try inner.createCellUnique(namespace, table, key: key, value: value)
+    }
     func status() throws -> BrokerStatus { try inner.status() }
     func errorGetText(_ code: Int32) throws -> String { try inner.errorGetText(code) }
 }

@@ -46,6 +46,7 @@ final class ConnectionTests: XCTestCase {
         XCTAssertEqual(try connection.getTables(7), ["t", "u"])
         XCTAssertEqual(try connection.getSchemaString(7, "t"), "<Schema/>")
         XCTAssertEqual(try connection.getSchema(7, "t"), RecordingBrokerService.schema)
+        XCTAssertEqual(try connection.tableGetSplits(7, "t"), [RecordingBrokerService.split, TableSplit(startRow: [0xFF, 0x00])])
         XCTAssertEqual(try connection.hqlQuery(7, "SHOW TABLES"), HQLResult(results: ["t"]))
         XCTAssertEqual(try connection.hqlExec(7, "SELECT * FROM t", noFlush: true, unbuffered: true),
                        HQLResult(scanner: 11))
@@ -63,6 +64,8 @@ final class ConnectionTests: XCTestCase {
         try connection.mutatorSetCells(12, cells: [])
         try connection.mutatorFlush(12)
         try connection.mutatorClose(12)
+        let uniqueKey = Key(row: [0xFE], columnFamily: "u", columnQualifier: [0x00])
+        XCTAssertEqual(try connection.createCellUnique(7, "t", key: uniqueKey, value: ""), "guid")
         XCTAssertEqual(try connection.status(), BrokerStatus(code: 0, text: "ok"))
         XCTAssertEqual(try connection.errorGetText(22), "TABLE_NOT_FOUND")
         XCTAssertFalse(connection.isBroken)
@@ -75,6 +78,7 @@ final class ConnectionTests: XCTestCase {
             .init("tableExists", Int64(7), "t"), .init("tableDrop", Int64(7), "t", true),
             .init("tableRename", Int64(7), "t", "u"), .init("getTables", Int64(7)),
             .init("getSchemaString", Int64(7), "t"), .init("getSchema", Int64(7), "t"),
+            .init("tableGetSplits", Int64(7), "t"),
             .init("hqlQuery", Int64(7), "SHOW TABLES"), .init("hqlExec", Int64(7), "SELECT * FROM t", true, true),
             .init("getRow", Int64(7), "t", [UInt8(0xFF)]), .init("getCell", Int64(7), "t", [UInt8(0xFF)], "cf:q"),
             .init("getCells", Int64(7), "t", spec), .init("scannerOpen", Int64(7), "t", spec),
@@ -82,7 +86,7 @@ final class ConnectionTests: XCTestCase {
             .init("setCell", Int64(7), "t", cell), .init("setCells", Int64(7), "t", [cell, cell]),
             .init("mutatorOpen", Int64(7), "t", Int32(2), Int32(500)), .init("mutatorSetCell", Int64(12), cell),
             .init("mutatorSetCells", Int64(12), [Cell]()), .init("mutatorFlush", Int64(12)),
-            .init("mutatorClose", Int64(12)), .init("status"), .init("errorGetText", Int32(22)),
+            .init("mutatorClose", Int64(12)), .init("createCellUnique", Int64(7), "t", uniqueKey, ""), .init("status"), .init("errorGetText", Int32(22)),
         ]
         XCTAssertEqual(service.calls.count, expected.count)
         for (call, expectation) in zip(service.calls, expected) {
@@ -341,6 +345,14 @@ class RecordingBrokerService: HypertableService, @unchecked Sendable {
     }
     func getSchema(_ namespace: Int64, _ table: String) throws -> Schema {
         try record("getSchema", namespace, table); return Self.schema
+    }
+    static let split = TableSplit(startRow: [], endRow: [0xFF, 0x00], location: "rs1", ipAddress: "10.0.0.1",
+                                  hostname: "h1")
+    func tableGetSplits(_ namespace: Int64, _ table: String) throws -> [TableSplit] {
+        try record("tableGetSplits", namespace, table); return [Self.split, TableSplit(startRow: [0xFF, 0x00])]
+    }
+    func createCellUnique(_ namespace: Int64, _ table: String, key: Key, value: String) throws -> String {
+        try record("createCellUnique", namespace, table, key, value); return value.isEmpty ? "guid" : value
     }
     func hqlQuery(_ namespace: Int64, _ command: String) throws -> HQLResult {
         try record("hqlQuery", namespace, command); return HQLResult(results: ["t"])

@@ -157,6 +157,78 @@ final class InteropTests: XCTestCase {
         XCTAssertTrue(badHQL.bodyText.contains(#""hypertable_error":"HQL_PARSE_ERROR""#), badHQL.bodyText)
     }
 
+    /// The calls the resource routes make (scanner_open with row intervals, get_cells,
+    /// set_cells, table_get_schema, table_alter, table_get_splits, create_cell_unique), encoded
+    /// by us and decoded by Hypertable's generated processor, and back.
+    func testResourceRoutesAgainstABrokerMadeFromHypertablesGeneratedCode() throws {
+        let python = try python()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [Self.interopDirectory.appendingPathComponent("python_broker.py").path, "0"]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let port = try readPort(from: stdout.fileHandleForReading)
+        var configuration = GatewayConfiguration()
+        configuration.listenPort = 0
+        configuration.brokers = [.init(host: "127.0.0.1", port: port)]
+        configuration.accessLog = false
+        configuration.gracePeriodSeconds = 1
+        let gateway = try Gateway(configuration: configuration)
+        try gateway.start()
+        defer { gateway.shutdown() }
+        let client = try HTTPTestClient(port: gateway.port, timeout: 10)
+        func send(_ method: String, _ path: String, _ json: String? = nil) throws -> (Int, Any?) {
+            let response = try client.request(method, path, headers: json == nil ? [] : [("Content-Type", "application/json")],
+                                              body: Array((json ?? "").utf8))
+            return (response.status, try? JSONSerialization.jsonObject(with: Data(response.body)))
+        }
+
+        var (status, body) = try send("POST", "/ns/demo/tables/t/rows:get", #"{"rows": ["row2", "nope", "row1"]}"#)
+        XCTAssertEqual(status, 200)
+        let cells = try XCTUnwrap((body as? [String: Any])?["cells"] as? [[String: Any]])
+        XCTAssertEqual(cells.map { $0["value"] as? String }, ["value1", "value2"], "one interval per key, sorted")
+
+        (status, body) = try send("GET", "/ns/demo/tables/t/splits")
+        XCTAssertEqual(status, 200)
+        let splits = try XCTUnwrap((body as? [String: Any])?["splits"] as? [[String: Any]])
+        XCTAssertEqual(splits.map { $0["location"] as? String }, ["rs1", "rs2"])
+        XCTAssertEqual(splits.first?["end_row"] as? String, "m")
+        XCTAssertTrue(splits.last?["end_row"] is NSNull)
+
+        (status, body) = try send("GET", "/ns/demo/tables/t/cells/row1?column=cf:q&timestamp=1700000000000000001")
+        XCTAssertEqual(status, 200)
+        XCTAssertEqual((body as? [String: Any])?["value"] as? String, "value1")
+        (status, _) = try send("DELETE", "/ns/demo/tables/t/cells/row1?column=cf:q&timestamp=1700000000000000001")
+        XCTAssertEqual(status, 204)
+
+        (status, body) = try send("POST", "/ns/demo/tables/t/cells/row1?column=cf:q", #"{"value": "late"}"#)
+        XCTAssertEqual(status, 409)
+        XCTAssertEqual((body as? [String: Any])?["hypertable_error"] as? String, "ALREADY_EXISTS")
+        XCTAssertEqual((body as? [String: Any])?["existing_value"] as? String, "value1")
+        (status, body) = try send("POST", "/ns/demo/tables/t/cells/fresh?column=cf", #"{"value": "mine"}"#)
+        XCTAssertEqual(status, 201)
+        XCTAssertEqual((body as? [String: Any])?["value"] as? String, "mine")
+
+        (status, body) = try send("PATCH", "/ns/demo/tables/t", """
+            {"rename_column_families": {"cf": "renamed"}, "drop_column_families": ["old"],
+             "add_column_families": {"added": {"max_versions": 2}}}
+            """)
+        XCTAssertEqual(status, 200)
+        let families = try XCTUnwrap((body as? [String: Any])?["column_families"] as? [String: [String: Any]])
+        XCTAssertEqual(Set(families.keys), ["renamed", "added"])
+        XCTAssertEqual(families["renamed"]?["id"] as? Int, 1, "the rename kept the id")
+        XCTAssertEqual(families["renamed"]?["max_versions"] as? Int, 3)
+        XCTAssertEqual(families["added"]?["max_versions"] as? Int, 2)
+        (status, _) = try send("PATCH", "/ns/demo/tables/t", #"{"drop_column_families": ["cf"]}"#)
+        XCTAssertEqual(status, 404, "the broker kept the altered schema")
+    }
+
     // MARK: helpers
 
     private func run(_ executable: String, _ arguments: [String], timeout: TimeInterval) throws -> (Int32, String) {

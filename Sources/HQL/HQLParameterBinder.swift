@@ -1,0 +1,189 @@
+/// A value for one `?` of a parameterized statement.
+public enum HQLParameter: Sendable, Hashable {
+    /// Text, bound as a quoted string literal.
+    case string(String)
+    /// Bytes, bound as a quoted string literal; they must be UTF-8, since a statement is text.
+    case bytes([UInt8])
+    /// A non-negative integer, bound as a number literal (HQL has no negative literal).
+    case integer(Int64)
+    /// A date and time HQL reads (`2026-01-01 00:00:00[.nnnnnnnnn]`), checked, then bound as a
+    /// quoted string literal.
+    case timestamp(String)
+}
+
+/// Why parameters could not be bound: the statement is refused before anything runs.
+public struct HQLBindingError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable {
+        /// The statement has another number of `?` than parameters were given.
+        case countMismatch
+        /// A `?` stands where HQL takes no literal (a name, a keyword, a qualifier...).
+        case notAValuePosition
+        /// The parameter does not fit its place (text where a count goes, a negative count,
+        /// bytes that are not UTF-8, a timestamp HQL cannot read).
+        case badValue
+        /// The statement does not lex, or does not parse once bound.
+        case invalidStatement
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// Binds `?` placeholders to literals by token position, never by pasting text: the
+/// statement is lexed (`HQLLexer` with placeholders), each `?` token must stand where HQL
+/// takes a literal, and its bytes are replaced by the parameter written as ONE literal token
+/// (a quoted string with every quote, backslash and control character escaped, or a number).
+/// The result is lexed again and must give the same tokens with each `?` replaced by exactly
+/// its literal holding exactly the parameter, and must parse: so no parameter value can
+/// change the statement's shape.
+///
+/// Where a literal goes: right after a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`, `=^`),
+/// after `REGEXP`, inside the value lists of
+/// `INSERT ... VALUES (...)`, and (integers only) after `LIMIT`, `ROW_LIMIT`, `OFFSET`,
+/// `CELL_OFFSET`, `CELL_LIMIT`, `CELL_LIMIT_PER_FAMILY`, `REVS`, `REVISIONS`,
+/// `MAX_REVISIONS` and `MAX_VERSIONS`.
+public enum HQLParameterBinder {
+    static let comparisons: Set<String> = ["=", "!=", "<", "<=", ">", ">=", "=^"]
+    static let countKeywords: Set<String> = [
+        "LIMIT", "ROW_LIMIT", "OFFSET", "CELL_OFFSET", "CELL_LIMIT", "CELL_LIMIT_PER_FAMILY", "REVS", "REVISIONS",
+        "MAX_REVISIONS", "MAX_VERSIONS",
+    ]
+
+    /// `hql` with its `?` placeholders replaced by `parameters`, in order.
+    public static func bind(_ hql: String, _ parameters: [HQLParameter]) throws(HQLBindingError) -> String {
+        let tokens = try lex(hql)
+        let places = try placeholders(tokens)
+        guard places.count == parameters.count else {
+            throw HQLBindingError(.countMismatch,
+                                  "the statement has \(places.count) placeholder(s) and \(parameters.count) parameter(s) were given")
+        }
+        var bytes = Array(hql.utf8)
+        var literals: [HQLToken.Kind] = []
+        // From the last placeholder back, so earlier offsets stay valid.
+        for (place, parameter) in zip(places, parameters).reversed() {
+            let (text, kind) = try literal(parameter, countOnly: place.countOnly,
+                                           at: tokens[place.index].position)
+            let offset = tokens[place.index].position.offset
+            bytes.replaceSubrange(offset..<(offset + 1), with: Array(text.utf8))
+            literals.insert(kind, at: 0)
+        }
+        let bound = String(decoding: bytes, as: UTF8.self)
+        try verify(bound, original: tokens, places: places.map(\.index), literals: literals)
+        return bound
+    }
+
+    /// The literal for `parameter`, and the token it must lex back to.
+    private static func literal(_ parameter: HQLParameter, countOnly: Bool,
+                                at position: HQLPosition) throws(HQLBindingError) -> (text: String, kind: HQLToken.Kind) {
+        switch parameter {
+        case .integer(let value):
+            guard value >= 0 else {
+                throw HQLBindingError(.badValue, "the parameter at \(position) is negative; HQL has no negative literal")
+            }
+            return (String(value), .number(String(value)))
+        case _ where countOnly:
+            throw HQLBindingError(.badValue, "the parameter at \(position) must be an integer")
+        case .string(let text):
+            return (quoted(text), .string(text))
+        case .bytes(let bytes):
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw HQLBindingError(.badValue, "the byte string for the parameter at \(position) is not UTF-8; an HQL statement is text")
+            }
+            return (quoted(text), .string(text))
+        case .timestamp(let text):
+            guard HQLTimestamp.parse(text) != nil else {
+                throw HQLBindingError(.badValue, "the parameter at \(position) is not a timestamp HQL reads (YYYY-MM-DD HH:MM:SS[.nanoseconds])")
+            }
+            return (quoted(text), .string(text))
+        }
+    }
+
+    /// `text` in single quotes, escaped so that `HQLLexer` reads back exactly `text`.
+    static func quoted(_ text: String) -> String {
+        var out = "'"
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "'": out += "\\'"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\0": out += "\\0"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "'"
+    }
+
+    private static func lex(_ hql: String) throws(HQLBindingError) -> [HQLToken] {
+        do {
+            return try HQLLexer.tokenize(hql, placeholders: true)
+        } catch {
+            throw HQLBindingError(.invalidStatement, "the statement does not lex: \(error)")
+        }
+    }
+
+    struct Place {
+        var index: Int
+        var countOnly: Bool
+    }
+
+    /// Every `?` token and whether only a count may go there; refuses a `?` anywhere else.
+    static func placeholders(_ tokens: [HQLToken]) throws(HQLBindingError) -> [Place] {
+        var places: [Place] = []
+        var inValues = false
+        var depth = 0
+        for (index, token) in tokens.enumerated() {
+            if case .word(let word) = token.kind, word.uppercased() == "VALUES" { inValues = true }
+            if case .symbol(let symbol) = token.kind {
+                if symbol == "(" { depth += 1 }
+                if symbol == ")" { depth -= 1 }
+            }
+            guard token.kind == .symbol("?") else { continue }
+            let previous = index > 0 ? tokens[index - 1].kind : .end
+            switch previous {
+            case .symbol(let symbol) where comparisons.contains(symbol):
+                places.append(Place(index: index, countOnly: false))
+            case .symbol(let symbol) where inValues && depth == 1 && (symbol == "(" || symbol == ","):
+                places.append(Place(index: index, countOnly: false))
+            case .word(let word) where word.uppercased() == "REGEXP":
+                places.append(Place(index: index, countOnly: false))
+            case .word(let word) where countKeywords.contains(word.uppercased()):
+                places.append(Place(index: index, countOnly: true))
+            default:
+                throw HQLBindingError(.notAValuePosition,
+                                      "the placeholder at \(token.position) is not where HQL takes a literal value")
+            }
+        }
+        return places
+    }
+
+    /// The bound statement lexes to the original tokens with each `?` become its literal,
+    /// and parses.
+    private static func verify(_ bound: String, original: [HQLToken], places: [Int],
+                               literals: [HQLToken.Kind]) throws(HQLBindingError) {
+        var expected = original.map(\.kind)
+        for (index, kind) in zip(places, literals) { expected[index] = kind }
+        let relexed: [HQLToken.Kind]
+        do {
+            relexed = try HQLLexer.tokenize(bound).map(\.kind)
+        } catch {
+            throw HQLBindingError(.invalidStatement, "the bound statement does not lex: \(error)")
+        }
+        guard relexed == expected else {
+            throw HQLBindingError(.invalidStatement, "a parameter did not bind as one literal")
+        }
+        do {
+            _ = try HQLParser.parse(bound)
+        } catch {
+            throw HQLBindingError(.invalidStatement, "the bound statement does not parse: \(error)")
+        }
+    }
+}
