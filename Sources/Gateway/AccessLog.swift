@@ -8,10 +8,10 @@ struct AccessLog: Sendable {
 
     /// - Parameter auth: the request's class for the `auth` field.
     func record(_ exchange: HTTPExchangeRecord, auth: String, wallClockSeconds: Double) {
-        var json = JSONWriter(capacity: 256)
+        var json = JSONWriter(capacity: 384)
         json.beginObject()
         json.key("ts")
-        json.string(formatSeconds(wallClockSeconds))
+        json.fixedPointString(Int64((wallClockSeconds * 1000).rounded(.down)), fractionDigits: 3)
         json.field("msg", "request")
         if let request = exchange.request {
             json.field("method", request.method.rawValue)
@@ -25,9 +25,8 @@ struct AccessLog: Sendable {
         json.field("status", exchange.status.code)
         json.field("bytes", exchange.bytesSent)
         let (seconds, attoseconds) = exchange.duration.components
-        let milliseconds = Double(seconds) * 1000 + Double(attoseconds) / 1e15
         json.key("duration_ms")
-        json.string(formatMilliseconds(milliseconds))
+        json.fixedPointString(seconds * 1_000_000 + (attoseconds + 500_000_000_000) / 1_000_000_000_000, fractionDigits: 3)
         json.field("auth", auth)
         if let requestID = exchange.request?.context.requestID ?? exchange.responseHeaders["X-Request-ID"],
            !requestID.isEmpty {
@@ -36,18 +35,5 @@ struct AccessLog: Sendable {
         if let error = exchange.error { json.field("error", String(describing: error)) }
         json.endObject()
         sink(String(decoding: json.bytes, as: UTF8.self))
-    }
-
-    private func formatSeconds(_ value: Double) -> String {
-        let whole = Int64(value)
-        let millis = Int64((value - Double(whole)) * 1000)
-        let fraction = String(millis)
-        return "\(whole)." + String(repeating: "0", count: 3 - fraction.count) + fraction
-    }
-
-    private func formatMilliseconds(_ value: Double) -> String {
-        let micros = Int64((value * 1000).rounded())
-        let fraction = String(micros % 1000)
-        return "\(micros / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }

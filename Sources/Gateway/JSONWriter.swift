@@ -40,14 +40,61 @@ public struct JSONWriter: Sendable {
 
     public mutating func int(_ value: some BinaryInteger) {
         separator()
-        bytes.append(contentsOf: String(value).utf8)
+        if let small = Int64(exactly: value) {
+            appendDecimal(small)
+        } else {
+            bytes.append(contentsOf: String(value).utf8)
+        }
         needsComma = true
     }
 
     public mutating func bool(_ value: Bool) {
         separator()
-        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
         needsComma = true
+    }
+
+    /// Writes `value / 10^fractionDigits` as a JSON string with exactly that many decimals
+    /// (`"1764170000.123"`): timestamps and durations in logs, without floating point.
+    public mutating func fixedPointString(_ value: Int64, fractionDigits: Int) {
+        separator()
+        bytes.append(UInt8(ascii: "\""))
+        var divisor: Int64 = 1
+        for _ in 0..<fractionDigits { divisor *= 10 }
+        let magnitude = value.magnitude
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDecimal(Int64(magnitude / UInt64(divisor)))
+        if fractionDigits > 0 {
+            bytes.append(UInt8(ascii: "."))
+            var fraction = magnitude % UInt64(divisor)
+            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: fractionDigits)
+            for index in stride(from: fractionDigits - 1, through: 0, by: -1) {
+                digits[index] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                fraction /= 10
+            }
+            bytes.append(contentsOf: digits)
+        }
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// Decimal digits without a `String` in between.
+    private mutating func appendDecimal(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        if magnitude < 10 {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var start = 20
+            while magnitude > 0 {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<20]))
+        }
     }
 
     public mutating func null() {

@@ -101,35 +101,45 @@ public struct HTTPRequest: Sendable {
         return (starWeight ?? 0) > 0
     }
 
+    /// Splits a request-target into its form, raw path and raw query, by bytes (every request
+    /// goes through here). An origin-form target without `?` or `#` is its own path, no copy.
     static func splitTarget(_ target: String, method: HTTPMethod)
         -> (form: TargetForm, path: String, query: String?) {
         if target == "*" { return (.asterisk, "*", nil) }
-        var form = TargetForm.origin
-        var rest = Substring(target)
-        if !target.hasPrefix("/") {
-            if let schemeEnd = rest.firstRange(of: "://") {
-                form = .absolute
-                let afterScheme = rest[schemeEnd.upperBound...]
-                if let pathStart = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) {
-                    rest = afterScheme[pathStart...]
-                } else {
-                    rest = ""
-                }
-            } else {
-                return (.authority, target, nil)
+        var text = target
+        return text.withUTF8 { bytes -> (TargetForm, String, String?) in
+            let slash = UInt8(ascii: "/"), question = UInt8(ascii: "?"), hash = UInt8(ascii: "#")
+            func string(_ range: Range<Int>) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
             }
+            var form = TargetForm.origin
+            var start = 0
+            if bytes.first != slash {
+                guard let schemeEnd = Self.firstIndex(of: Array("://".utf8), in: bytes) else {
+                    return (.authority, target, nil)
+                }
+                form = .absolute
+                let afterScheme = schemeEnd + 3
+                start = bytes[afterScheme...].firstIndex { $0 == slash || $0 == question } ?? bytes.count
+            }
+            // A fragment is not part of a request-target, but be lenient: drop it.
+            let end = bytes[start...].firstIndex(of: hash) ?? bytes.count
+            let mark = bytes[start..<end].firstIndex(of: question)
+            let pathEnd = mark ?? end
+            let query = mark.map { string(($0 + 1)..<end) }
+            if start == 0 && pathEnd == bytes.count && form == .origin { return (form, target, query) }
+            var path = string(start..<pathEnd)
+            if path.isEmpty { path = "/" }
+            if !path.hasPrefix("/") { path = "/" + path }
+            return (form, path, query)
         }
-        var query: String?
-        if let mark = rest.firstIndex(of: "?") {
-            query = String(rest[rest.index(after: mark)...])
-            rest = rest[..<mark]
+    }
+
+    private static func firstIndex(of needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard bytes.count >= needle.count else { return nil }
+        for index in 0...(bytes.count - needle.count) where bytes[index] == needle[0] {
+            if (1..<needle.count).allSatisfy({ bytes[index + $0] == needle[$0] }) { return index }
         }
-        // A fragment is not part of a request-target, but be lenient: drop it.
-        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-        if let q = query, let hash = q.firstIndex(of: "#") { query = String(q[..<hash]) }
-        var path = String(rest)
-        if path.isEmpty { path = "/" }
-        if !path.hasPrefix("/") { path = "/" + path }
-        return (form, path, query)
+        return nil
     }
 }

@@ -157,17 +157,28 @@ struct HTTPResponseWriter {
 func serializeHead(status: HTTPStatus, headers: HTTPHeaders, reservingBody: Int = 0) -> [UInt8] {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(192 + headers.count * 48 + reservingBody)
-    bytes.append(contentsOf: "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nDate: ".utf8)
-    bytes.append(contentsOf: HTTPDate.now().utf8)
-    bytes.append(contentsOf: "\r\n".utf8)
+    appendUTF8("HTTP/1.1 ", to: &bytes)
+    appendUTF8(String(status.code), to: &bytes)
+    bytes.append(0x20)
+    appendUTF8(status.reasonPhrase, to: &bytes)
+    appendUTF8("\r\nDate: ", to: &bytes)
+    appendUTF8(HTTPDate.now(), to: &bytes)
     for field in headers {
-        bytes.append(contentsOf: field.name.utf8)
-        bytes.append(contentsOf: ": ".utf8)
-        bytes.append(contentsOf: field.value.utf8)
-        bytes.append(contentsOf: "\r\n".utf8)
+        appendUTF8("\r\n", to: &bytes)
+        appendUTF8(field.name, to: &bytes)
+        appendUTF8(": ", to: &bytes)
+        appendUTF8(field.value, to: &bytes)
     }
-    bytes.append(contentsOf: "\r\n".utf8)
+    appendUTF8("\r\n\r\n", to: &bytes)
     return bytes
+}
+
+/// Appends a string's UTF-8 with one copy (a native string is contiguous; the generic
+/// `append(contentsOf: text.utf8)` walks it element by element).
+@inline(__always)
+func appendUTF8(_ text: String, to bytes: inout [UInt8]) {
+    var text = text
+    text.withUTF8 { bytes.append(contentsOf: $0) }
 }
 
 /// The `ResponseBodyWriter` a streaming handler gets: every write goes out at once.

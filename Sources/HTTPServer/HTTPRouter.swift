@@ -41,7 +41,8 @@ public struct HTTPRouter: Sendable {
     }
 
     private struct Node: Sendable {
-        var literals: [String: Int] = [:]
+        /// Keyed by the literal's bytes: a decoded segment matches without becoming a `String`.
+        var literals: [[UInt8]: Int] = [:]
         var parameter: Int?
         var catchAll: Int?
         var routes: [HTTPMethod: Route] = [:]
@@ -77,11 +78,11 @@ public struct HTTPRouter: Sendable {
         for segment in Self.parsePattern(pattern) {
             switch segment {
             case .literal(let text):
-                if let next = nodes[current].literals[text] {
+                if let next = nodes[current].literals[Array(text.utf8)] {
                     current = next
                 } else {
                     nodes.append(Node())
-                    nodes[current].literals[text] = nodes.count - 1
+                    nodes[current].literals[Array(text.utf8)] = nodes.count - 1
                     current = nodes.count - 1
                 }
             case .parameter(let name):
@@ -202,7 +203,7 @@ public struct HTTPRouter: Sendable {
             return
         }
         let rest = segments.dropFirst()
-        if let text = first.string, let next = current.literals[text] {
+        if let next = current.literals[first.bytes] {
             collect(node: next, segments: rest, captures: captures, into: &results)
         }
         if let next = current.parameter {
