@@ -13,11 +13,13 @@ struct AccessLog: Sendable {
         json.key("ts")
         json.fixedPointString(Int64((wallClockSeconds * 1000).rounded(.down)), fractionDigits: 3)
         json.field("msg", "request")
-        if let request = exchange.request {
-            json.field("method", request.method.rawValue)
-            // The raw target, bounded: paths may carry row keys of any length.
-            json.field("path", String(request.path.prefix(512)))
-            json.field("client", request.context.clientAddress)
+        if let method = exchange.request?.method, let path = exchange.request?.path,
+           let client = exchange.request?.context.clientAddress {
+            json.field("method", method.rawValue)
+            // The raw target, bounded: paths may carry row keys of any length. Request-targets
+            // are ASCII (the parser refuses other bytes), so a byte prefix cuts no character.
+            json.field("path", path.utf8.count <= 512 ? path : String(decoding: path.utf8.prefix(512), as: UTF8.self))
+            json.field("client", client)
         } else {
             json.field("client", exchange.remoteAddress?.host ?? "-")
         }

@@ -1,3 +1,5 @@
+import Sockets
+
 /// Routes requests by method and path pattern.
 ///
 /// Patterns are `/`-separated segments: a literal (`tables`), a parameter (`{table}`) matching
@@ -58,6 +60,10 @@ public struct HTTPRouter: Sendable {
     /// Methods with at least one streaming route: any other method answers
     /// `streamsRequestBody` without matching the path (it runs for every request with a body).
     private var streamingMethods: Set<HTTPMethod> = []
+    /// Recent resolutions by method and raw path: most traffic repeats a few paths (a
+    /// namespace's query route), and matching splits, decodes and walks the path every time.
+    /// Made anew whenever a route is added, so it never answers for an older table.
+    private var recent = ResolutionCache()
 
     /// Builds error responses (404, 405, 400 for a malformed path, 500 for a failed handler).
     public var problemResponder: @Sendable (HTTPStatus, String) -> HTTPResponse = { status, detail in
@@ -107,6 +113,7 @@ public struct HTTPRouter: Sendable {
         }
         nodes[current].routes[method] = Route(pattern: pattern, parameterNames: names, handler: handler,
                                               streamsBody: streamingBody, runsInline: runsInline)
+        recent = ResolutionCache()
         if streamingBody { streamingMethods.insert(method) }
     }
 
@@ -152,6 +159,13 @@ public struct HTTPRouter: Sendable {
 
     /// Matches without calling anything.
     public func resolve(method: HTTPMethod, path: String) -> Resolution {
+        if let known = recent.lookup(method: method, path: path) { return known }
+        let resolution = match(method: method, path: path)
+        recent.store(resolution, method: method, path: path)
+        return resolution
+    }
+
+    private func match(method: HTTPMethod, path: String) -> Resolution {
         guard let found = bestPathMatch(path) else { return .badPath }
         // The most specific path match decides alone: a less specific one (a catch-all that
         // swallowed `tables/...`, say) never serves a method the specific route lacks, and
@@ -270,4 +284,35 @@ public struct RouteParameters: Sendable {
     }
 
     public var names: [String] { captures.map(\.name) }
+}
+
+/// A bounded memo of `HTTPRouter.resolve`, a pure function of the method, the path and the
+/// routes. Split by thread (each thread its own small table behind its own lock), so lookups
+/// never queue; a full table is emptied rather than aged (paths that carry row keys would
+/// evict each other anyway).
+final class ResolutionCache: Sendable {
+    private struct Key: Hashable {
+        let method: HTTPMethod
+        let path: String
+    }
+
+    static let shardCount = 8
+    static let entriesPerShard = 256
+    /// Longer paths (row keys) are matched every time rather than stored.
+    static let longestCachedPath = 256
+
+    private let shards = (0..<ResolutionCache.shardCount).map { _ in Locked<[Key: HTTPRouter.Resolution]>([:]) }
+
+    func lookup(method: HTTPMethod, path: String) -> HTTPRouter.Resolution? {
+        guard path.utf8.count <= Self.longestCachedPath else { return nil }
+        return shards[ThreadShard.index(modulo: Self.shardCount)].withLock { $0[Key(method: method, path: path)] }
+    }
+
+    func store(_ resolution: HTTPRouter.Resolution, method: HTTPMethod, path: String) {
+        guard path.utf8.count <= Self.longestCachedPath else { return }
+        shards[ThreadShard.index(modulo: Self.shardCount)].withLock { table in
+            if table.count >= Self.entriesPerShard { table.removeAll(keepingCapacity: true) }
+            table[Key(method: method, path: path)] = resolution
+        }
+    }
 }
