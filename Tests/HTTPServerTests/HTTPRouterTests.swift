@@ -24,6 +24,24 @@ final class HTTPRouterTests: XCTestCase {
         return (response.status.code, String(decoding: response.bodyBytes ?? [], as: UTF8.self), response)
     }
 
+    func testRepeatedResolutionsAnswerAlikeAndALaterRouteIsSeen() {
+        var router = makeRouter()
+        for _ in 0..<3 {
+            XCTAssertEqual(respond(router, .get, "/ns/app").1, "ns app")
+            XCTAssertEqual(respond(router, .get, "/ns/other").1, "ns other", "each path keeps its own parameters")
+            XCTAssertEqual(respond(router, .delete, "/ns/app").0, 405)
+        }
+        XCTAssertEqual(respond(router, .get, "/late").0, 404)
+        router.get("/late") { _, _ in .text("added after a lookup") }
+        XCTAssertEqual(respond(router, .get, "/late").1, "added after a lookup")
+        // Past the bounded table, answers stay right.
+        for index in 0..<(ResolutionCache.entriesPerShard * 2) {
+            XCTAssertEqual(respond(router, .get, "/ns/n\(index)").1, "ns n\(index)")
+        }
+        let long = "/files/" + String(repeating: "x", count: ResolutionCache.longestCachedPath)
+        XCTAssertEqual(respond(router, .get, long).0, 200)
+    }
+
     func testParametersArePercentDecoded() {
         let router = makeRouter()
         XCTAssertEqual(respond(router, .get, "/ns/app%2Fprod").1, "ns app/prod")
