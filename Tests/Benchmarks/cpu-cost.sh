@@ -112,13 +112,14 @@ measure live "http://127.0.0.1:$GP/health/live" - "$G"
 measure select "http://127.0.0.1:$GP/ns/cc/query" $W/select.lua "$G" "$EP"
 
 # 1,000 idle keep-alive connections beside the load: each sent one request and then waits.
+# They come from 127.0.0.2, another client than wrk's (the per-address limit is 1,024).
 python3 - "$GP" "$W/idle.ready" > $W/idle.log 2>&1 <<'PY' &
 import socket, sys, time, resource
 port, ready = int(sys.argv[1]), sys.argv[2]
 resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
 held = []
 for _ in range(1000):
-    s = socket.create_connection(("127.0.0.1", port))
+    s = socket.create_connection(("127.0.0.1", port), source_address=("127.0.0.2", 0))
     s.sendall(b"GET /health/live HTTP/1.1\r\nHost: idle\r\n\r\n")
     held.append(s)
 for s in held:
