@@ -9,8 +9,11 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-60}
-(cd "$root" && swift build -c release --product hypertable-gateway >&2)
-bin="$(cd "$root" && swift build -c release --show-bin-path)/hypertable-gateway"
+# GATEWAY_BIN names a prebuilt binary (to compare two builds); else the release build here.
+if [ -n "${GATEWAY_BIN:-}" ]; then bin=$GATEWAY_BIN; else
+  (cd "$root" && swift build -c release --product hypertable-gateway >&2)
+  bin="$(cd "$root" && swift build -c release --show-bin-path)/hypertable-gateway"
+fi
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 work=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

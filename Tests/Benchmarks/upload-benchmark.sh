@@ -9,8 +9,11 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cells=${CELLS:-1000000}
-(cd "$root" && swift build -c release --product hypertable-gateway >&2)
-bin="$(cd "$root" && swift build -c release --show-bin-path)/hypertable-gateway"
+# GATEWAY_BIN names a prebuilt binary (to compare two builds); else the release build here.
+if [ -n "${GATEWAY_BIN:-}" ]; then bin=$GATEWAY_BIN; else
+  (cd "$root" && swift build -c release --product hypertable-gateway >&2)
+  bin="$(cd "$root" && swift build -c release --show-bin-path)/hypertable-gateway"
+fi
 work=$(mktemp -d)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
