@@ -3,8 +3,9 @@ import HypertableClient
 import Sockets
 import Thrift
 
-/// The one place where errors become HTTP statuses (design.md, "errors"):
-/// a user's mistake is a 4xx, never a 500; the broker's trouble is a 502/503/504.
+/// Where every error a route meets becomes an HTTP status (ARCHITECTURE.md, "Errors"; the
+/// server's own framing replies, 400/408/413/431/503, are made in `HTTPServer`): a user's
+/// mistake is a 4xx, never a 500; the broker's trouble is a 502/503/504.
 public enum ErrorMapping {
     /// Maps any error a handler may meet to the problem the client gets.
     public static func problem(for error: any Error) -> Problem {
