@@ -18,6 +18,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -25,9 +26,13 @@ let package = Package(
 
         .target(name: "Sockets", swiftSettings: strict),
         .target(name: "Thrift", dependencies: ["Sockets"], swiftSettings: strict),
-        .target(name: "HypertableClient", dependencies: ["Thrift", "Sockets"], swiftSettings: strict),
+        .target(name: "HypertableClient",
+                dependencies: ["Thrift", "Sockets", .product(name: "DequeModule", package: "swift-collections")],
+                swiftSettings: strict),
         .target(name: "HQL", swiftSettings: strict),
-        .target(name: "HTTPServer", dependencies: ["Sockets", "CZlib", "COpenSSL"], swiftSettings: strict),
+        .target(name: "HTTPServer",
+                dependencies: ["Sockets", "CZlib", "COpenSSL", .product(name: "DequeModule", package: "swift-collections")],
+                swiftSettings: strict),
         .target(name: "HypertableEmulator",
                 dependencies: ["Thrift", "HypertableClient", "HQL", "Sockets"], swiftSettings: strict),
         .target(name: "Gateway",

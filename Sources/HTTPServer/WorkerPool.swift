@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 @preconcurrency import Dispatch
+import DequeModule
 import Sockets
 
 /// A fixed number of threads taking jobs from a bounded FIFO queue.
@@ -15,10 +16,9 @@ final class WorkerPool: Sendable {
     typealias Job = @Sendable () -> Void
 
     private struct State {
-        var jobs: [Job?] = []
-        var head = 0
+        var jobs = Deque<Job>()
         var stopping = false
-        var waitingCount: Int { jobs.count - head }
+        var waitingCount: Int { jobs.count }
     }
 
     let capacity: Int
@@ -67,19 +67,7 @@ final class WorkerPool: Sendable {
         while true {
             jobAvailable.wait()
             let next = state.withLock { state -> (job: Job?, stop: Bool) in
-                if state.head < state.jobs.count {
-                    let job = state.jobs[state.head]
-                    state.jobs[state.head] = nil
-                    state.head += 1
-                    if state.head == state.jobs.count {
-                        state.jobs.removeAll(keepingCapacity: true)
-                        state.head = 0
-                    } else if state.head >= 256 && state.head * 2 >= state.jobs.count {
-                        state.jobs.removeSubrange(0..<state.head)
-                        state.head = 0
-                    }
-                    return (job, false)
-                }
+                if let job = state.jobs.popFirst() { return (job, false) }
                 return (nil, state.stopping)
             }
             if let job = next.job {

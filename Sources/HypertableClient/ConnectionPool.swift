@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DequeModule
 import Dispatch
 import Sockets
 import Synchronization
@@ -237,7 +238,7 @@ public final class ConnectionPool: Sendable {
     /// borrower fail at once with `.poolClosed`, and closes borrowed connections as they come
     /// back. Later checkouts fail with `.poolClosed`. Calling it again does nothing more.
     public func shutdown() {
-        let (idle, waiters): ([PooledConnection], [Waiter]) = state.withLock { state in
+        let (idle, waiters): ([PooledConnection], Deque<Waiter>) = state.withLock { state in
             state.isShutDown = true
             let idle = state.idle
             state.idle.removeAll()
@@ -388,7 +389,8 @@ extension ConnectionPool {
         /// Slots whose connection is being closed right now (namespaces, then transport).
         var closing = 0
         /// Borrowers waiting, first come first served.
-        var waiters: [Waiter] = []
+        /// First come, first served: granted from the front, timed-out ones removed anywhere.
+        var waiters = Deque<Waiter>()
         var isShutDown = false
         var nextID: UInt64 = 0
 
