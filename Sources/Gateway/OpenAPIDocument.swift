@@ -37,7 +37,8 @@ info:
     one cell object per line; `text/tab-separated-values` gives Hypertable's shell format
     `timestamp<TAB>row<TAB>cf:qualifier<TAB>value` (timestamp as
     `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` UTC; backslash, tab and newline escaped as `\\`, `\t`,
-    `\n`). A broker error after the response has started ends the stream with an error
+    `\n`; rows, qualifiers and values are their stored bytes, so the type names no charset).
+    A broker error after the response has started ends the stream with an error
     record, never a silently truncated result: JSON closes the array and adds
     `"error": {problem}`; NDJSON adds a last line `{"error": {problem}}`; TSV adds a last
     line `#error {problem}`.
