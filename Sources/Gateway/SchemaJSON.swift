@@ -89,7 +89,7 @@ enum SchemaJSON {
     static func schema(from body: [UInt8]) throws -> Schema {
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: Data(body), options: [])
+            object = try JSONSerialization.jsonObject(with: Data(ByteOrderMark.stripped(body)), options: [])
         } catch {
             throw Problem.badRequest("the schema is not valid JSON")
         }
