@@ -156,7 +156,7 @@ paths:
           description: The OpenAPI 3.1 document.
           content:
             application/yaml:
-              schema: {description: "This document (YAML)."}
+              schema: {type: string, description: "This document (YAML)."}
   /ns:
     get:
       tags: [namespaces]
@@ -631,18 +631,30 @@ paths:
             `written`: the cells written before the failure (the first ones of the body).
           content:
             application/problem+json:
-              schema:
-                allOf:
-                  - {$ref: "#/components/schemas/Problem"}
-                  - type: object
-                    properties:
-                      written: {type: integer, minimum: 0, description: Cells written before the failure.}
+              schema: {$ref: "#/components/schemas/UploadProblem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
         "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/Problem"}
+        "404":
+          description: |
+            The namespace or table does not exist (answered before the body is read, so before
+            `100 Continue`), or a cell names a column family the table lacks (`written` then
+            counts the cells stored before its batch).
+          content:
+            application/problem+json:
+              schema: {$ref: "#/components/schemas/UploadProblem"}
         "408": {$ref: "#/components/responses/Problem"}
         "413": {$ref: "#/components/responses/Problem"}
         "415": {$ref: "#/components/responses/Problem"}
+        "502":
+          description: The broker connection failed mid-upload; `written` counts the cells it had confirmed.
+          content:
+            application/problem+json:
+              schema: {$ref: "#/components/schemas/UploadProblem"}
+        "504":
+          description: The broker did not answer in time mid-upload; `written` counts the cells it had confirmed.
+          content:
+            application/problem+json:
+              schema: {$ref: "#/components/schemas/UploadProblem"}
         default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}/tables/{table}/cells/{row}:
     parameters:
@@ -815,7 +827,7 @@ paths:
         default: {$ref: "#/components/responses/Problem"}
     post:
       tags: [query]
-      operationId: query
+      operationId: runQuery
       summary: One HQL statement of any kind.
       description: |
         ```
@@ -949,7 +961,7 @@ components:
             type: object
             required: [status]
             properties:
-              status: {enum: [ok, ready]}
+              status: {type: string, enum: [ok, ready]}
               broker: {type: object}
               pool: {type: object}
     NotReady:
@@ -962,13 +974,7 @@ components:
           schema: {type: integer}
       content:
         application/problem+json:
-          schema:
-            allOf:
-              - {$ref: "#/components/schemas/Problem"}
-              - type: object
-                properties:
-                  reason: {$ref: "#/components/schemas/NotReadyReason"}
-                  brokers_down: {type: string, description: Brokers skipped as down, comma-separated.}
+          schema: {$ref: "#/components/schemas/NotReadyProblem"}
         application/json:
           schema:
             type: object
@@ -1001,13 +1007,7 @@ components:
       description: Result cells (streamed for SELECT) and result lines (SHOW, DESCRIBE, ...).
       content:
         application/json:
-          schema:
-            allOf:
-              - $ref: "#/components/schemas/CellList"
-              - type: object
-                required: [results]
-                properties:
-                  results: {type: array, items: {type: string}}
+          schema: {$ref: "#/components/schemas/QueryResultBody"}
         application/x-ndjson:
           schema: {type: string}
         text/tab-separated-values:
@@ -1106,17 +1106,64 @@ components:
         error:
           $ref: "#/components/schemas/Problem"
           description: Present only when the broker failed after the stream began.
+    QueryResultBody:
+      type: object
+      required: [cells, results]
+      properties:
+        cells: {type: array, items: {$ref: "#/components/schemas/Cell"}}
+        results: {type: array, items: {type: string}, description: Result lines (SHOW, DESCRIBE, ...).}
+        error:
+          $ref: "#/components/schemas/Problem"
+          description: Present only when the broker failed after the stream began.
+    UploadProblem:
+      description: A problem from `POST .../cells`, with the cells stored before it.
+      type: object
+      required: [type, title, status, detail]
+      properties:
+        type: {type: string}
+        title: {type: string}
+        status: {type: integer}
+        detail: {type: string}
+        instance: {type: string}
+        hypertable_code: {type: integer}
+        hypertable_error: {type: string}
+        request_id: {type: string}
+        written:
+          type: integer
+          minimum: 0
+          description: |
+            Cells stored (flushed by the broker) before the failure: always the body's first
+            `written` cells, nothing after them.
+      additionalProperties: true
+    NotReadyProblem:
+      description: Readiness failed, with the details (a valid token, or no tokens configured).
+      type: object
+      required: [type, title, status, detail]
+      properties:
+        type: {type: string}
+        title: {type: string}
+        status: {type: integer}
+        detail: {type: string}
+        instance: {type: string}
+        hypertable_code: {type: integer}
+        hypertable_error: {type: string}
+        request_id: {type: string}
+        reason: {$ref: "#/components/schemas/NotReadyReason"}
+        brokers_down: {type: string, description: Brokers skipped as down, comma-separated.}
+      additionalProperties: true
     CellInput:
       type: object
       required: [row]
       description: |
-        `column_family` is required except for `flag: delete_row`; `delete_cell_version`
-        needs a timestamp. Byte fields are UTF-8 text, or base64 when their
-        `<field>_encoding` is `base64` (or the request has `?encoding=base64`).
+        `column_family` is required except for `flag: delete_row`, and must name a family
+        the table has (404 otherwise); `delete_cell_version` needs a timestamp. Byte fields
+        are UTF-8 text, or base64 when their `<field>_encoding` is `base64` (or the request
+        has `?encoding=base64`); a row must not be empty, in base64 it must decode to at least
+        one byte.
       properties:
         row: {type: string, minLength: 1}
         row_encoding: {type: string, enum: [base64, utf8]}
-        column_family: {type: string}
+        column_family: {type: string, minLength: 1}
         column_qualifier: {type: string}
         column_qualifier_encoding: {type: string, enum: [base64, utf8]}
         value: {type: [string, "null"]}
@@ -1128,6 +1175,23 @@ components:
           description: Nanoseconds since the epoch; omit to let the broker assign one.
         flag: {type: string, enum: [insert, delete_row, delete_column_family, delete_cell, delete_cell_version]}
       additionalProperties: false
+      # Constraints between members (JSON Schema 2020-12): a family unless the row is deleted,
+      # base64 text where a member says base64, a timestamp for delete_cell_version.
+      if: {required: [flag], properties: {flag: {const: delete_row}}}
+      else: {required: [column_family]}
+      dependentSchemas:
+        row_encoding:
+          if: {properties: {row_encoding: {const: base64}}}
+          then: {properties: {row: {pattern: "^[A-Za-z0-9+/]{2,}=*$"}}}
+        column_qualifier_encoding:
+          if: {properties: {column_qualifier_encoding: {const: base64}}}
+          then: {properties: {column_qualifier: {pattern: "^[A-Za-z0-9+/]*=*$"}}}
+        value_encoding:
+          if: {properties: {value_encoding: {const: base64}}}
+          then: {properties: {value: {pattern: "^[A-Za-z0-9+/]*=*$"}}}
+        flag:
+          if: {properties: {flag: {const: delete_cell_version}}}
+          then: {required: [timestamp]}
     FamilyOptions:
       type: object
       properties:
@@ -1135,6 +1199,7 @@ components:
         ttl: {type: integer, minimum: 0, maximum: 2147483647, description: Seconds.}
         time_order_desc: {type: boolean}
         counter: {type: boolean}
+      additionalProperties: false
     GroupOptions:
       type: object
       properties:
@@ -1143,44 +1208,33 @@ components:
         compressor: {type: string}
         bloom_filter: {type: string}
         in_memory: {type: boolean}
+      additionalProperties: false
     Name:
       type: string
       pattern: "^[A-Za-z_][A-Za-z0-9_-]{0,254}$"
     ColumnFamily:
-      allOf:
-        - $ref: "#/components/schemas/FamilyOptions"
+      description: A column family; `id` is written on reads and ignored on writes.
       type: object
       properties:
         id: {type: integer}
         access_group: {$ref: "#/components/schemas/Name"}
         value_index: {type: boolean}
         qualifier_index: {type: boolean}
-        max_versions: true
-        ttl: true
-        time_order_desc: true
-        counter: true
+        max_versions: {type: integer, minimum: 0, maximum: 2147483647}
+        ttl: {type: integer, minimum: 0, maximum: 2147483647, description: Seconds.}
+        time_order_desc: {type: boolean}
+        counter: {type: boolean}
       additionalProperties: false
     AccessGroup:
-      allOf:
-        - $ref: "#/components/schemas/GroupOptions"
       type: object
       properties:
-        generation: true
-        defaults:
-          allOf:
-            - $ref: "#/components/schemas/FamilyOptions"
-          type: object
-          properties:
-            max_versions: true
-            ttl: true
-            time_order_desc: true
-            counter: true
-          additionalProperties: false
-        replication: true
-        blocksize: true
-        compressor: true
-        bloom_filter: true
-        in_memory: true
+        generation: {description: Ignored on writes, whatever its type.}
+        defaults: {$ref: "#/components/schemas/FamilyOptions"}
+        replication: {type: integer, minimum: 0, maximum: 32767}
+        blocksize: {type: integer, minimum: 1, maximum: 2147483647}
+        compressor: {type: string}
+        bloom_filter: {type: string}
+        in_memory: {type: boolean}
       additionalProperties: false
     TableSchemaInput:
       type: object
@@ -1203,16 +1257,8 @@ components:
           propertyNames: {$ref: "#/components/schemas/Name"}
           additionalProperties: {$ref: "#/components/schemas/AccessGroup"}
         group_commit_interval: {type: integer, minimum: 0, maximum: 2147483647}
-        access_group_defaults:
-          allOf: [{$ref: "#/components/schemas/GroupOptions"}]
-          type: object
-          properties: {replication: true, blocksize: true, compressor: true, bloom_filter: true, in_memory: true}
-          additionalProperties: false
-        column_family_defaults:
-          allOf: [{$ref: "#/components/schemas/FamilyOptions"}]
-          type: object
-          properties: {max_versions: true, ttl: true, time_order_desc: true, counter: true}
-          additionalProperties: false
+        access_group_defaults: {$ref: "#/components/schemas/GroupOptions"}
+        column_family_defaults: {$ref: "#/components/schemas/FamilyOptions"}
       additionalProperties: false
     TableSchema:
       type: object
