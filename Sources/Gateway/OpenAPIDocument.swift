@@ -156,7 +156,7 @@ paths:
           description: The OpenAPI 3.1 document.
           content:
             application/yaml:
-              schema: {type: string, description: "This document (YAML)."}
+              schema: {description: "This document (YAML), any YAML value as far as JSON Schema goes."}
   /ns:
     get:
       tags: [namespaces]
@@ -500,13 +500,13 @@ paths:
           'http://127.0.0.1:8080/ns/app/tables/users/cells?row_prefix=u&columns=info&cell_limit=1000'
         ```
       parameters:
-        - {name: start_row, in: query, description: First row (ScanSpec row_intervals.start_row)., schema: {type: string}}
+        - {name: start_row, in: query, description: "First row (ScanSpec row_intervals.start_row): any bytes, percent-encoded; not combined with row_prefix.", schema: {type: string}}
         - {name: start_inclusive, in: query, description: Whether start_row itself is included (default true)., schema: {type: boolean}}
-        - {name: end_row, in: query, description: Last row., schema: {type: string}}
+        - {name: end_row, in: query, description: "Last row: any bytes, percent-encoded; not combined with row_prefix.", schema: {type: string}}
         - {name: end_inclusive, in: query, description: Whether end_row itself is included (default true)., schema: {type: boolean}}
         - name: row_prefix
           in: query
-          description: Rows starting with these bytes; not combined with start_row / end_row.
+          description: Rows starting with these bytes (percent-encoded); not combined with start_row / end_row.
           schema: {type: string, minLength: 1}
         - $ref: "#/components/parameters/Columns"
         - {name: start_time, in: query, description: Oldest timestamp (nanoseconds since the epoch)., schema: {type: integer, format: int64}}
@@ -519,8 +519,8 @@ paths:
         - {name: cell_offset, in: query, description: Skip this many cells; not combined with row_offset., schema: {type: integer, minimum: 0, maximum: 2147483647}}
         - {name: keys_only, in: query, description: Keys without values., schema: {type: boolean}}
         - {name: return_deletes, in: query, description: Include delete markers (debugging)., schema: {type: boolean}}
-        - {name: row_regexp, in: query, description: Rows matching this regular expression., schema: {type: string, minLength: 1}}
-        - {name: value_regexp, in: query, description: Values matching this regular expression., schema: {type: string, minLength: 1}}
+        - {name: row_regexp, in: query, description: "Rows matching this regular expression: UTF-8 text (else 400).", schema: {type: string, minLength: 1}}
+        - {name: value_regexp, in: query, description: "Values matching this regular expression: UTF-8 text (else 400).", schema: {type: string, minLength: 1}}
       responses:
         "200": {$ref: "#/components/responses/Cells"}
         "400": {$ref: "#/components/responses/Problem"}
@@ -588,12 +588,15 @@ paths:
 
         - A body that fits in one batch is checked whole before anything is written: one bad
           cell writes nothing.
-        - A bad cell (or a broken body) after earlier batches were sent ends the upload: those
-          batches are flushed and the 400 problem's `written` member says how many cells were
-          written: always the first `written` cells of the body; nothing after them.
+        - Each batch is flushed once sent. A bad cell, a broken body, a family the table lacks
+          or a broker failure (400, 404, 502, 504) after earlier batches ends the upload, and
+          the problem's `written` member says how many cells the broker confirmed: always the
+          first `written` cells of the body; nothing after them.
         - The mutator is closed on every path, including a client that disconnects mid-upload.
-        - `Expect: 100-continue` is answered only once the gateway starts reading the body; a
-          request refused before that (415, 400 for a bad parameter) closes the connection.
+        - `Expect: 100-continue` is answered only once the gateway starts reading the body,
+          after it checked the media type, the parameters and that the namespace and table
+          exist; a request refused before that (415, 400, 404) closes the connection.
+        - A UTF-8 byte-order mark at the body's start is skipped.
 
         ```
         curl -s -X POST http://127.0.0.1:8080/ns/app/tables/users/cells \
@@ -817,6 +820,7 @@ paths:
         - name: hql
           in: query
           required: true
+          description: One statement, UTF-8 text (a byte that is not UTF-8 is a 400, never replaced).
           schema: {type: string, minLength: 1}
       responses:
         "200": {$ref: "#/components/responses/QueryResult"}
@@ -917,13 +921,18 @@ components:
     Encoding:
       name: encoding
       in: query
-      description: "`base64` forces base64 for byte fields both ways; `utf8` is the default."
+      description: |
+        `base64` forces base64 for byte fields both ways; `utf8` is the default. With `base64`,
+        the row in the path and `start_row`, `end_row`, `row_prefix` are base64 (the row and
+        the prefix must decode to at least one byte), and so are a written cell's byte members
+        unless the cell says `<field>_encoding: utf8`.
       schema: {type: string, enum: [base64, utf8]}
     Columns:
       name: columns
       in: query
       description: |
-        Comma-separated `cf`, `cf:qualifier`, `cf:^prefix` or `cf:/regex/`; may repeat.
+        Comma-separated `cf`, `cf:qualifier`, `cf:^prefix` or `cf:/regex/`; may repeat. UTF-8
+        text for reads (else 400); for a row DELETE a qualifier may be any bytes, percent-encoded.
       schema: {type: string, pattern: "^[^,:]+(:[^,]*)?(,[^,:]+(:[^,]*)?)*$"}
   responses:
     Problem:
