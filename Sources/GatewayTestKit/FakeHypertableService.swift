@@ -26,9 +26,10 @@ public struct FakeTransportError: Error, Sendable, Hashable, CustomStringConvert
 /// id makes `THRIFTBROKER_BAD_NAMESPACE_ID`), `namespace_create` / `exists` / `drop` (over
 /// the namespace set shared by every connection of one `FakeHypertableFactory`), `status`,
 /// `error_get_text`. Canned: `get_tables` and `hql_query` / `hql_exec` answer `tables` and
-/// `hqlResult`. After `serveCannedReadsAndWrites()`: `get_schema` answers a schema with `schemaFamilies` for any table in
-/// `tables`; `scanner_open` hands out a scanner whose `next_cells` answers `scanCells` once,
-/// then nothing; `get_row` and `get_cells` answer `scanCells`; `set_cells` accepts anything.
+/// `hqlResult`. After `serveCannedReadsAndWrites()`: `get_schema` answers a schema with
+/// `schemaFamilies` for any table in `tables`; `scanner_open` (and an unbuffered `hql_exec`)
+/// hands out a scanner whose `next_cells` answers `scanCells` once, then nothing; `get_row`
+/// and `get_cells` answer `scanCells`; `set_cells` and mutators accept anything.
 /// Everything else validates its namespace id and then throws `NOT_IMPLEMENTED`.
 ///
 /// The byte-carrying arguments of `get_row`, `get_cells`, `scanner_open`, `set_cells`,
@@ -381,7 +382,13 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
     public func hqlExec(_ namespace: Int64, _ command: String, noFlush: Bool, unbuffered: Bool) throws -> HQLResult {
         try enter("hqlExec", namespace: namespace, command)
         record(.hqlExec(command))
-        return state.withLock { $0.hqlResult }
+        return state.withLock { state in
+            // Unbuffered, as the gateway streams a SELECT: a scanner over the canned cells.
+            guard unbuffered && state.servesCanned else { return state.hqlResult }
+            state.nextScanner += 1
+            state.scanners[state.nextScanner] = false
+            return HQLResult(scanner: state.nextScanner)
+        }
     }
 
     // MARK: Reads and writes (recorded; canned answers)

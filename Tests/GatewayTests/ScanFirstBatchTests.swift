@@ -37,6 +37,25 @@ final class ScanFirstBatchTests: XCTestCase {
         }
     }
 
+    func testAStreamedSelectGetsTheStatusOfAFirstBatchError() throws {
+        let stack = try FakeBrokerGateway()
+        let failures: [(error: any Error, status: Int)] = [
+            (ClientException(.badScanSpec, "bad scan spec"), 400),
+            (SocketError.timedOut(operation: "read"), 504),
+        ]
+        for (error, status) in failures {
+            stack.fake.failCall("scannerNextCells", after: 0, with: error)
+            // A range SELECT is streamed: hql_exec unbuffered, then next_cells.
+            let response = try stack.client().request("POST", "/ns/test/query",
+                                                      headers: [("Content-Type", "text/plain")],
+                                                      body: "SELECT * FROM t WHERE ROW > 'a'")
+            XCTAssertEqual(response.status, status, response.bodyText)
+            XCTAssertEqual(response.header("Content-Type"), "application/problem+json")
+        }
+        XCTAssertEqual(stack.fake.recorded, [.hqlExec("SELECT * FROM t WHERE ROW > 'a'"),
+                                             .hqlExec("SELECT * FROM t WHERE ROW > 'a'")])
+    }
+
     func testAnErrorAfterTheFirstByteEndsTheStreamWithAnErrorRecord() throws {
         let stack = try FakeBrokerGateway()
         stack.fake.setScanCells([Cell(key: Key(row: Array("r".utf8), columnFamily: "a", timestamp: 1), value: [0x76])])
