@@ -33,7 +33,7 @@ struct CounterRoutes: Sendable {
                 try RowRoutes.onlyParameters(items, ["encoding"])
                 let encoding = try CellEncoding(queryItems: items)
                 let row = try RowRoutes.row(parameters, encoding: encoding)
-                let increments = try Self.increments(fromBody: request.body)
+                let increments = try Self.increments(fromBody: Array(ByteOrderMark.stripped(request.body)))
                 let values = try pool.withConnection { connection in
                     try connection.withNamespace(namespace) { id in
                         let schema = try connection.service.getSchema(id, table)

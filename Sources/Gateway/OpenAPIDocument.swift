@@ -746,13 +746,7 @@ paths:
           description: The cell exists.
           content:
             application/problem+json:
-              schema:
-                allOf:
-                  - {$ref: "#/components/schemas/Problem"}
-                  - type: object
-                    properties:
-                      existing_value: {type: string}
-                      existing_value_encoding: {const: base64}
+              schema: {$ref: "#/components/schemas/ExistingCellProblem"}
         default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}/tables/{table}/counters/{row}:
     parameters:
@@ -1033,21 +1027,15 @@ components:
         - {type: string, pattern: "^-?[0-9]{1,18}$"}
         - {type: integer, format: int64}
       description: Nanoseconds since the epoch.
-    ClosedFamilyOptions:
-      allOf: [{$ref: "#/components/schemas/FamilyOptions"}]
-      type: object
-      properties: {max_versions: true, ttl: true, time_order_desc: true, counter: true}
-      additionalProperties: false
     AccessGroupChange:
-      allOf: [{$ref: "#/components/schemas/GroupOptions"}]
       type: object
       properties:
-        replication: true
-        blocksize: true
-        compressor: true
-        bloom_filter: true
-        in_memory: true
-        defaults: {$ref: "#/components/schemas/ClosedFamilyOptions"}
+        replication: {type: integer, minimum: 0, maximum: 32767}
+        blocksize: {type: integer, minimum: 1, maximum: 2147483647}
+        compressor: {type: string}
+        bloom_filter: {type: string}
+        in_memory: {type: boolean}
+        defaults: {$ref: "#/components/schemas/FamilyOptions"}
       additionalProperties: false
     TableAlteration:
       type: object
@@ -1069,7 +1057,7 @@ components:
           additionalProperties: {$ref: "#/components/schemas/Name"}
         modify_column_families:
           type: object
-          additionalProperties: {$ref: "#/components/schemas/ClosedFamilyOptions"}
+          additionalProperties: {$ref: "#/components/schemas/FamilyOptions"}
         add_column_families:
           type: object
           propertyNames: {$ref: "#/components/schemas/Name"}
@@ -1124,6 +1112,22 @@ components:
         error:
           $ref: "#/components/schemas/Problem"
           description: Present only when the broker failed after the stream began.
+    ExistingCellProblem:
+      description: A 409 from create-if-absent, with the value already stored.
+      type: object
+      required: [type, title, status, detail]
+      properties:
+        type: {type: string}
+        title: {type: string}
+        status: {type: integer}
+        detail: {type: string}
+        instance: {type: string}
+        hypertable_code: {type: integer}
+        hypertable_error: {type: string}
+        request_id: {type: string}
+        existing_value: {type: string}
+        existing_value_encoding: {type: string, const: base64}
+      additionalProperties: true
     UploadProblem:
       description: A problem from `POST .../cells`, with the cells stored before it.
       type: object
