@@ -117,9 +117,8 @@ enum CellInput {
             }
             return number
         case let number as NSNumber where !SchemaJSON.isBoolean(number):
-            // Reject booleans and fractions; JSONSerialization gives integers as exact Int64.
-            let exact = number.int64Value
-            guard String(describing: number) == String(exact) else {
+            // Reject fractions; an integer written as 2.0 is one, as in JSON Schema.
+            guard let exact = SchemaJSON.exactInteger(number) else {
                 throw Problem.badRequest("\(position): \"timestamp\" must be an integer (send it as a string to be exact)")
             }
             return exact

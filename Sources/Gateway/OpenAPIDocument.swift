@@ -545,7 +545,7 @@ paths:
         - {name: start_inclusive, in: query, description: Whether start_row itself is included (default true)., schema: {type: boolean}}
         - {name: end_row, in: query, description: Last row., schema: {type: string}}
         - {name: end_inclusive, in: query, description: Whether end_row itself is included (default true)., schema: {type: boolean}}
-        - {name: row_prefix, in: query, description: Rows starting with these bytes., schema: {type: string, minLength: 1}}
+        - {name: row_prefix, in: query, description: Rows starting with these bytes., schema: {type: string, minLength: 1}, example: r9}
         - $ref: "#/components/parameters/Columns"
         - {name: start_time, in: query, description: Oldest timestamp (nanoseconds since the epoch)., schema: {type: integer, format: int64}}
         - {name: end_time, in: query, description: "Newest timestamp, exclusive (nanoseconds since the epoch).", schema: {type: integer, format: int64}}

@@ -106,9 +106,11 @@ public struct ScanParameters: Sendable {
     /// `cf,cf:q` -> ["cf", "cf:q"]; each entry must name a column family.
     static func columnList(_ text: String) throws -> [String] {
         var columns: [String] = []
-        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let column = String(part)
-            guard let family = column.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first,
+        // Split on scalars, not Characters: a combining mark right after ',' or ':' would
+        // otherwise join it into one grapheme and hide the separator.
+        for part in text.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false) {
+            let column = String(String.UnicodeScalarView(part))
+            guard let family = part.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first,
                   !family.isEmpty else {
                 throw Problem.badRequest("columns: \"\(column)\" does not name a column family (cf or cf:qualifier)")
             }

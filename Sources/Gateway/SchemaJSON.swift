@@ -228,6 +228,16 @@ enum SchemaJSON {
         String(cString: number.objCType) == "c"
     }
 
+    /// A JSON number that is an integer in JSON Schema's sense (2.0 is one): the exact Int64,
+    /// or nil for a fraction, a boolean, or a float too large to be exact (beyond 2^53).
+    static func exactInteger(_ number: NSNumber) -> Int64? {
+        if isBoolean(number) { return nil }
+        if String(describing: number) == String(number.int64Value) { return number.int64Value }
+        let value = number.doubleValue
+        guard value == value.rounded(), abs(value) <= 9_007_199_254_740_992 else { return nil }
+        return Int64(value)
+    }
+
     static func int32(_ value: Any, _ path: String, range: ClosedRange<Int32>) throws -> Int32 {
         if let number = value as? NSNumber, !isBoolean(number), let exact = Int32(exactly: number.doubleValue),
            range.contains(exact) {

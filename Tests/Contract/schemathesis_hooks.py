@@ -3,10 +3,14 @@ cannot relate one parameter to another: schemathesis only generates requests tha
 (run-schemathesis.sh sets SCHEMATHESIS_HOOKS to this module). Everything a single schema can
 say is in openapi.yaml itself.
 
-- scanCells: `row_prefix` excludes `start_row` and `end_row`; `row_offset` and `cell_offset`
-  exclude each other (when both are above 0); `start_time` is not after `end_time`.
+- scanCells and deleteCellRange: `row_prefix` excludes `start_row` and `end_row`;
+  `row_offset` and `cell_offset` exclude each other (when both are above 0); `start_time` is
+  not after `end_time`. deleteCellRange needs at least one row, column, time or regexp filter.
 - `?encoding=base64` makes the row parameters (and the path's row) base64, which must decode
-  to at least one byte, and makes a cell's byte members base64 unless the cell says `utf8`.
+  to at least one byte, the qualifier in `?column=family:qualifier` base64, a written cell's
+  byte members base64 unless the cell says `utf8`, and rows:get's string rows base64.
+- rows:get: a `{"base64": ...}` row decodes to at least one byte; `start_time` is not after
+  `end_time`.
 """
 import re
 
@@ -18,8 +22,8 @@ NON_EMPTY_BASE64 = re.compile(r"^[A-Za-z0-9+/]{2,}=*$")
 
 def _number(value):
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return int(float(value)) if isinstance(value, float) else int(value)
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -54,16 +58,43 @@ def _cells_ok(cells):
     return True
 
 
+RANGE_FILTERS = ("start_row", "end_row", "row_prefix", "columns", "start_time", "end_time", "row_regexp",
+                 "value_regexp")
+
+
+def _rows_ok(body, base64):
+    if not isinstance(body, dict) or not isinstance(body.get("rows"), list):
+        return True
+    start, end = _number(body.get("start_time")), _number(body.get("end_time"))
+    if start is not None and end is not None and start > end:
+        return False
+    for row in body["rows"]:
+        if isinstance(row, dict) and isinstance(row.get("base64"), str) and not NON_EMPTY_BASE64.match(row["base64"]):
+            return False
+        if base64 and isinstance(row, str) and not NON_EMPTY_BASE64.match(row):
+            return False
+    return True
+
+
 @schemathesis.hook
 def filter_case(ctx, case):
     query = case.query or {}
-    if case.path.endswith("/cells") and case.method.upper() == "GET":
+    method = case.method.upper()
+    base64 = query.get("encoding") == "base64"
+    if case.path.endswith("/cells") and method in ("GET", "DELETE"):
+        if method == "DELETE" and not any(query.get(name) is not None for name in RANGE_FILTERS):
+            return False
         return _scan_ok(query)
-    if query.get("encoding") != "base64":
+    if case.path.endswith("/rows:get"):
+        return _rows_ok(case.body, base64)
+    if not base64:
         return True
-    if "/rows/" in case.path:
-        row = (case.path_parameters or {}).get("row")
-        return not isinstance(row, str) or bool(NON_EMPTY_BASE64.match(row))
-    if case.path.endswith("/cells") and case.method.upper() == "POST":
+    row = (case.path_parameters or {}).get("row")
+    if isinstance(row, str) and not NON_EMPTY_BASE64.match(row):
+        return False
+    column = query.get("column")
+    if isinstance(column, str) and ":" in column and not BASE64.match(column.split(":", 1)[1]):
+        return False
+    if case.path.endswith("/cells") and method == "POST":
         return _cells_ok(case.body)
     return True

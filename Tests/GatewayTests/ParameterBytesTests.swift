@@ -99,6 +99,14 @@ final class ParameterBytesTests: XCTestCase {
         expected.rowRegexp = "^€"
         XCTAssertEqual(stack.fake.recorded, [.scannerOpen(table: "t", spec: expected)])
 
+        // A combining mark right after ',' makes one Character with it; the list still
+        // splits at the scalar.
+        response = try get("/ns/test/tables/t/cells?columns=a,%CC%81b")
+        XCTAssertEqual(response.status, 200, response.bodyText)
+        expected = ScanSpec()
+        expected.columns = ["a", "\u{0301}b"]
+        XCTAssertEqual(stack.fake.recorded, [.scannerOpen(table: "t", spec: expected)])
+
         response = try get("/ns/test/query?hql=SELECT+*+FROM+t+WHERE+ROW+%3D+%27%C3%A9%27")
         XCTAssertEqual(response.status, 200, response.bodyText)
         XCTAssertEqual(stack.fake.recorded, [.hqlQuery("SELECT * FROM t WHERE ROW = 'é'")])

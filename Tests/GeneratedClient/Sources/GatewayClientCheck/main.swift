@@ -36,7 +36,8 @@ expect(try await text(client.openapi().ok.body.yaml).hasPrefix("openapi: 3.1"), 
 expect(try await client.createNamespace(path: .init(ns: ns)).created.body.json.namespace == ns, "createNamespace")
 expect(try await client.listRoot().ok.body.json.namespaces.contains(ns), "listRoot")
 let families = Components.Schemas.TableSchemaInput.column_familiesPayload.Case2Payload(additionalProperties: [
-    "a": .init(max_versions: 2), "b": .init(access_group: "hot"),
+    "a": .init(max_versions: 2), "b": .init(access_group: "hot"), "id": .init(time_order_desc: true),
+    "hits": .init(counter: true),
 ])
 let created = try await client.createTable(path: .init(ns: ns, table: "t"),
                                            body: .json(.init(column_families: .case2(families)))).created.body.json
@@ -45,6 +46,10 @@ expect(created.column_families.additionalProperties["a"]?.max_versions == 2
 expect(try await client.getSchema(path: .init(ns: ns, table: "t")).ok.body.json.table == "t", "getSchema")
 expect(try await client.listTables(path: .init(ns: ns)).ok.body.json.tables == ["t"], "listTables")
 expect(try await client.listNamespace(path: .init(ns: ns)).ok.body.json.tables == ["t"], "listNamespace")
+let altered = try await client.alterTable(path: .init(ns: ns, table: "t"), body: .json(.init(
+    add_column_families: .init(additionalProperties: ["c": .init(max_versions: 1)])))).ok.body.json
+expect(altered.column_families.additionalProperties["c"]?.max_versions == 1, "alterTable")
+expect(try await !client.getSplits(path: .init(ns: ns, table: "t")).ok.body.json.splits.isEmpty, "getSplits")
 
 // Cells.
 let cells: [Components.Schemas.CellInput] = [
@@ -61,6 +66,29 @@ expect(row.first?.value == "v1" && row.first?.column_qualifier == "q", "getRow")
 let scan = try await client.scanCells(path: .init(ns: ns, table: "t"), query: .init(columns: "b")).ok.body.json.cells
 expect(scan.first?.row == "gP8=" && scan.first?.timestamp == "5", "scanCells")
 
+let rows = try await client.getRows(path: .init(ns: ns, table: "t"),
+                                   body: .json(.init(rows: [.case1("r1"), .Base64Bytes(.init(base64: "gP8="))])))
+expect(try rows.ok.body.json.cells.count == 2, "getRows")
+let version = try await client.getCellVersion(path: .init(ns: ns, table: "t", row: "gP8="),
+                                              query: .init(column: "b", encoding: .base64, timestamp: 5))
+// With ?encoding=base64 every byte field is base64 both ways: "bytes" is "Ynl0ZXM=".
+expect(try version.ok.body.json.value == "Ynl0ZXM=", "getCellVersion")
+_ = try await client.deleteCellVersion(path: .init(ns: ns, table: "t", row: "gP8="),
+                                       query: .init(column: "b", encoding: .base64, timestamp: 5)).noContent
+expect(try await client.getCellVersion(path: .init(ns: ns, table: "t", row: "gP8="),
+                                       query: .init(column: "b", encoding: .base64, timestamp: 5)).notFound
+       .body.application_problem_plus_json.status == 404, "deleteCellVersion")
+let unique = try await client.createCellIfAbsent(path: .init(ns: ns, table: "t", row: "u1"),
+                                                 query: .init(column: "id:email"), body: .json(.init(value: "ada")))
+expect(try unique.created.body.json.value == "ada", "createCellIfAbsent")
+let again = try await client.createCellIfAbsent(path: .init(ns: ns, table: "t", row: "u1"),
+                                                query: .init(column: "id:email"), body: .json(.init(value: "bob")))
+expect(try again.conflict.body.application_problem_plus_json.existing_value == "ada",
+       "createCellIfAbsent: 409 with the existing value")
+let counted = try await client.incrementCounters(path: .init(ns: ns, table: "t", row: "page"),
+                                                 body: .json(.init(additionalProperties: ["hits:home": .case1(5)])))
+expect(try counted.ok.body.json.additionalProperties["hits:home"] == .case1(5), "incrementCounters")
+
 // HQL.
 let selected = try await client.queryRead(path: .init(ns: ns), query: .init(hql: "SELECT * FROM t WHERE ROW = 'r1'"))
 expect(try selected.ok.body.json.cells.first?.value == "v1", "queryRead")
@@ -68,14 +96,19 @@ let shown = try await client.runQuery(path: .init(ns: ns), body: .json(.init(hql
 expect(try shown.ok.body.json.results == ["t"], "runQuery (JSON body)")
 let inserted = try await client.runQuery(path: .init(ns: ns), body: .plainText(HTTPBody("INSERT INTO t VALUES ('r3', 'a', 'x')")))
 expect(try inserted.ok.body.json.cells.isEmpty, "runQuery (text body)")
+let bound = try await client.runQuery(path: .init(ns: ns), body: .json(.init(
+    hql: "SELECT * FROM t WHERE ROW = ?", params: [.case1("r3")])))
+expect(try bound.ok.body.json.cells.first?.value == "x", "runQuery (bound parameters)")
 let bad = try await client.runQuery(path: .init(ns: ns), body: .json(.init(hql: "SELEKT")))
 expect(try bad.badRequest.body.application_problem_plus_json.status == 400, "runQuery: a parse error is a Problem")
 
 // Deletes.
+expect(try await client.deleteCellRange(path: .init(ns: ns, table: "t"), query: .init(row_prefix: "r3"))
+       .ok.body.json.deleted == 1, "deleteCellRange")
 _ = try await client.deleteRow(path: .init(ns: ns, table: "t", row: "r1")).noContent
 expect(try await client.getRow(path: .init(ns: ns, table: "t", row: "r1")).ok.body.json.cells.isEmpty, "deleteRow")
 _ = try await client.dropTable(path: .init(ns: ns, table: "t")).noContent
 _ = try await client.dropNamespace(path: .init(ns: ns)).noContent
 expect(try await client.listNamespace(path: .init(ns: ns)).notFound.body.application_problem_plus_json.status == 404,
        "dropTable, dropNamespace")
-print("swift client generated by swift-openapi-generator: all 19 operations passed")
+print("swift client generated by swift-openapi-generator: all 27 operations passed")
