@@ -427,7 +427,7 @@ paths:
                   items: {type: string, pattern: "^[^,:]+(:[^,]*)?$"}
                 revisions: {type: integer, minimum: 1, maximum: 2147483647}
                 start_time: {$ref: "#/components/schemas/Nanoseconds"}
-                end_time: {$ref: "#/components/schemas/Nanoseconds"}
+                end_time: {$ref: "#/components/schemas/Nanoseconds", description: Not before start_time.}
               additionalProperties: false
       responses:
         "200": {$ref: "#/components/responses/Cells"}
@@ -918,8 +918,9 @@ components:
       description: |
         `base64` forces base64 for byte fields both ways; `utf8` is the default. With `base64`,
         the row in the path and `start_row`, `end_row`, `row_prefix` are base64 (the row and
-        the prefix must decode to at least one byte), and so are a written cell's byte members
-        unless the cell says `<field>_encoding: utf8`.
+        the prefix must decode to at least one byte), and so are the qualifier in
+        `?column=family:qualifier`, the string rows of rows:get and a written cell's byte
+        members unless the cell says `<field>_encoding: utf8`.
       schema: {type: string, enum: [base64, utf8]}
     Columns:
       name: columns
