@@ -11,7 +11,9 @@ import HypertableClient
 /// - `tsv` (`text/tab-separated-values`): Hypertable's shell format with DISPLAY_TIMESTAMPS
 ///   (`hypertable_test.golden`): `timestamp<TAB>row<TAB>cf:qualifier<TAB>value`, the timestamp
 ///   as `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` (UTC), backslash, tab and newline escaped as the shell
-///   does (`\\`, `\t`, `\n`); a failure adds a last line `#error {problem}`.
+///   does (`\\`, `\t`, `\n`); a failure adds a last line `#error {problem}`. Rows, qualifiers
+///   and values go out as their stored bytes, as the shell prints them, so the type declares no
+///   charset: a `charset=utf-8` would be a lie for any cell that is not UTF-8.
 public enum CellOutputFormat: String, Sendable, CaseIterable {
     case json
     case ndjson
@@ -21,7 +23,7 @@ public enum CellOutputFormat: String, Sendable, CaseIterable {
         switch self {
         case .json: return "application/json"
         case .ndjson: return "application/x-ndjson"
-        case .tsv: return "text/tab-separated-values; charset=utf-8"
+        case .tsv: return "text/tab-separated-values"
         }
     }
 

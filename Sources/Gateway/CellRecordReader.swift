@@ -5,7 +5,8 @@ import Foundation
 ///
 /// NDJSON: one record per line (LF or CRLF; blank lines skipped; a last line without LF
 /// counts). A JSON array: one record per element, found by a small scanner that tracks
-/// strings, escapes and nesting depth only; each record is then parsed and checked by
+/// strings, escapes and nesting depth only (a leading UTF-8 byte-order mark is skipped in
+/// both formats); each record is then parsed and checked by
 /// `CellInput`, so anything malformed inside an element is still caught there.
 struct CellRecordReader {
     enum Format: Sendable, Equatable {
@@ -28,6 +29,8 @@ struct CellRecordReader {
     /// Where scanning resumes; bytes before it were already looked at.
     private var scan = 0
     private var sourceEnded = false
+    /// Whether the body's first bytes were checked for a byte-order mark (skipped if there).
+    private var sawBodyStart = false
     /// True once `next()` returned nil: the body ended well-formed.
     private(set) var finished = false
 
@@ -58,6 +61,7 @@ struct CellRecordReader {
     /// broken framing or an oversized record, or whatever `readMore` throws.
     mutating func next() throws -> Record? {
         guard !finished else { return nil }
+        if !sawBodyStart { try skipByteOrderMark() }
         let record: Record?
         switch format {
         case .ndjson: record = try nextLine()
@@ -204,6 +208,16 @@ struct CellRecordReader {
     }
 
     // MARK: input
+
+    /// Skips a UTF-8 byte-order mark at the body's start (`ByteOrderMark`), which may arrive
+    /// split over several reads.
+    private mutating func skipByteOrderMark() throws {
+        sawBodyStart = true
+        while buffer.count < ByteOrderMark.utf8.count, try receive(keepingFrom: 0) {}
+        if buffer.starts(with: ByteOrderMark.utf8) {
+            buffer.removeFirst(ByteOrderMark.utf8.count)
+        }
+    }
 
     /// Drops the bytes before `keep`, then appends the next read; false at the body's end.
     private mutating func receive(keepingFrom keep: Int) throws -> Bool {

@@ -23,7 +23,7 @@ struct CellRoutes: Sendable {
                 let lease = try ScannerLease.open(pool: pool, namespace: namespace) { connection, id in
                     try connection.service.scannerOpen(id, table, scanSpec: scan.spec)
                 }
-                return streaming.response(lease, format: format, encoding: scan.encoding, request: request)
+                return try streaming.response(lease, format: format, encoding: scan.encoding, request: request)
             }
         }
         router.post("/ns/{ns...}/tables/{table}/cells", streamingBody: true) { request, parameters in
@@ -32,12 +32,14 @@ struct CellRoutes: Sendable {
                 let items = request.queryItems
                 try RowRoutes.onlyParameters(items, ["encoding"])
                 let encoding = try CellEncoding(queryItems: items)
-                // Checked before the first read, so a refused upload is never invited (100-continue).
+                // Checked before the first read, so a refused upload is never invited (100-continue):
+                // the media type, then the namespace and table with the broker.
                 let format = try CellInput.format(of: request)
+                let upload = CellUpload(pool: pool, namespace: namespace, table: table, encoding: encoding)
+                let families = try upload.families()
                 var reader = CellRecordReader(format: format, maxRecordBytes: CellUpload.maxRecordBytes,
                                               readMore: Self.bodyReader(request))
-                let upload = CellUpload(pool: pool, namespace: namespace, table: table, encoding: encoding)
-                let written = try upload.run(&reader)
+                let written = try upload.run(&reader, families: families)
                 var json = JSONWriter()
                 json.beginObject()
                 json.field("written", written)

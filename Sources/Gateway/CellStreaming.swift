@@ -76,11 +76,21 @@ final class ScannerLease: Sendable {
 struct CellStreaming: Sendable {
     let handling: RouteHandling
 
-    /// The response for `lease`: on success the format's closing bytes; on a broker error
-    /// mid-stream the format's error record (see `CellOutputFormat`); on a client that left,
-    /// the scanner is closed and the connection kept (the broker did nothing wrong).
+    /// The response for `lease`. The first batch is read before the response starts, so a
+    /// broker error there (a missing table or family, a bad scan, the broker gone or late)
+    /// gets its own status (404, 400, 502, 504) and a problem body, and the lease is released.
+    /// After the first byte the status is sent: a broker error then ends the body with the
+    /// format's error record (see `CellOutputFormat`). A client that left closes the scanner
+    /// and keeps the connection (the broker did nothing wrong).
     func response(_ lease: ScannerLease, format: CellOutputFormat, encoding: CellEncoding,
-                  withResults: Bool = false, request: HTTPRequest) -> HTTPResponse {
+                  withResults: Bool = false, request: HTTPRequest) throws -> HTTPResponse {
+        let firstBatch: [Cell]
+        do {
+            firstBatch = try lease.nextCells()
+        } catch {
+            lease.release(broken: !ConnectionPool.leavesConnectionHealthy(error))
+            throw error
+        }
         let metrics = handling.metrics
         let instance = request.path
         let requestID = request.context.requestID
@@ -89,17 +99,16 @@ struct CellStreaming: Sendable {
             encoder.begin()
             do {
                 var failure: (any Error)?
-                while true {
-                    let cells: [Cell]
+                var cells = firstBatch
+                while !cells.isEmpty {
+                    encoder.append(cells)
+                    try writer.write(encoder.take())
                     do {
                         cells = try lease.nextCells()
                     } catch {
                         failure = error
                         break
                     }
-                    if cells.isEmpty { break }
-                    encoder.append(cells)
-                    try writer.write(encoder.take())
                 }
                 if let failure {
                     lease.release(broken: !ConnectionPool.leavesConnectionHealthy(failure))

@@ -7,11 +7,17 @@ import HypertableClient
 /// `batchBytes` bytes, each validated whole and then sent with one `mutator_set_cells`.
 ///
 /// Memory is bounded by one batch plus one record whatever the upload's size. Cells are written
-/// in body order. The first batch is read before a broker connection is borrowed, so a body
-/// that fits in one batch is checked whole first: one bad cell writes nothing. When a later
-/// record is bad (or the body breaks off), the batches already sent are flushed and the problem
-/// says how many cells were written (`written`: always the first cells of the body).
-/// The mutator is closed on every path.
+/// in body order. Before the first body byte is read, the table's schema is fetched
+/// (`get_schema`): a missing namespace or table is refused before the client is invited to
+/// send the body (`100 Continue` goes out with the first read), and every cell's family is
+/// checked against it, so a batch naming an unknown family is refused (404) before it is sent.
+/// The first batch is read before a connection is borrowed for writing, so a body that fits
+/// in one batch is checked whole first: one bad cell writes nothing.
+///
+/// Each batch is flushed (`mutator_flush`) once sent, so `written` in a failure counts exactly
+/// the cells the broker confirmed: when a later record is bad, the body breaks off, or the
+/// broker fails (a 4xx from the broker, 502, 504), the problem says how many of the body's
+/// first cells are stored. The mutator is closed on every path.
 struct CellUpload {
     static let batchCells = 4096
     static let batchBytes = 4 * 1024 * 1024
@@ -38,14 +44,33 @@ struct CellUpload {
         case inputFailed(Problem)
     }
 
-    /// Writes every cell; returns how many. Throws a `Problem` (with `written`) for bad input
-    /// or a broken body, or the broker's error.
-    func run(_ reader: inout CellRecordReader) throws -> Int {
-        let first = nextBatch(&reader)
+    /// The families of the table, from the broker; throws its error (404 for a missing
+    /// namespace or table). Call before the first read of the body.
+    func families() throws -> Set<String> {
+        let schema = try pool.withConnection { connection in
+            try connection.withNamespace(namespace) { try connection.service.getSchema($0, table) }
+        }
+        return Set(schema.columnFamilies.values.filter { !$0.deleted }.map(\.name))
+    }
+
+    /// Writes every cell; returns how many. `families` (from `families()`) are those the
+    /// table has. Throws a `Problem` with `written` for bad input, a broken body or a broker
+    /// failure while writing.
+    func run(_ reader: inout CellRecordReader, families: Set<String>) throws -> Int {
+        let first = nextBatch(&reader, families: families)
         if let failure = first.failure { throw Self.withWritten(failure, 0) }
         if first.cells.isEmpty { return 0 }
-        let outcome = try pool.withConnection { connection in
-            try write(startingWith: first.cells, from: &reader, on: connection)
+        var written = 0
+        let outcome: Outcome
+        do {
+            outcome = try pool.withConnection { connection in
+                try write(startingWith: first.cells, from: &reader, families: families, on: connection,
+                          written: &written)
+            }
+        } catch {
+            // The pool has seen the error (and discarded a broken connection); the client
+            // learns how much of its body is stored before it retries.
+            throw Self.withWritten(ErrorMapping.problem(for: error), written)
         }
         switch outcome {
         case .written(let count): return count
@@ -53,29 +78,29 @@ struct CellUpload {
         }
     }
 
-    private func write(startingWith first: [Cell], from reader: inout CellRecordReader,
-                       on connection: PooledConnection) throws -> Outcome {
+    private func write(startingWith first: [Cell], from reader: inout CellRecordReader, families: Set<String>,
+                       on connection: PooledConnection, written: inout Int) throws -> Outcome {
         let service = connection.service
         // Only the open may be retried on a stale namespace id: it has done nothing yet.
         let mutator = try connection.withNamespace(namespace) { id in
             try service.mutatorOpen(id, table, flags: 0, flushInterval: 0)
         }
-        var written = 0
         var outcome = Outcome.written(0)
         do {
             var cells = first
             while !cells.isEmpty {
                 try service.mutatorSetCells(mutator, cells: cells)
+                // Confirmed stored only once flushed: `written` never counts cells still
+                // buffered in the broker's mutator.
+                try service.mutatorFlush(mutator)
                 written += cells.count
-                let batch = nextBatch(&reader)
+                let batch = nextBatch(&reader, families: families)
                 if let failure = batch.failure {
                     outcome = .inputFailed(Self.withWritten(failure, written))
                     break
                 }
                 cells = batch.cells
             }
-            // Flushed on failed input too: `written` promises those cells are stored.
-            try service.mutatorFlush(mutator)
         } catch {
             // The write failed: still close the mutator, unless the transport is gone (the
             // pool then discards the connection, and the broker frees its ids with it).
@@ -88,13 +113,20 @@ struct CellUpload {
     }
 
     /// Reads and validates up to one batch; an empty batch without failure: the body ended.
-    private func nextBatch(_ reader: inout CellRecordReader) -> Batch {
+    private func nextBatch(_ reader: inout CellRecordReader, families: Set<String>) -> Batch {
         var batch = Batch()
         var bytes = 0
         do {
             while batch.cells.count < Self.batchCells && bytes < Self.batchBytes, let record = try reader.next() {
                 let object = try CellInput.parse(record.json, what: record.position)
-                batch.cells.append(try CellInput.cell(object, encoding: encoding, position: record.position))
+                let cell = try CellInput.cell(object, encoding: encoding, position: record.position)
+                let family = cell.key.columnFamily
+                // A row delete names no family; any other cell must name one the table has.
+                if !family.isEmpty && !families.contains(family) {
+                    throw ErrorMapping.problem(for: ClientException(
+                        .columnFamilyNotFound, "\(record.position): column family '\(family)' is not in table '\(table)'"))
+                }
+                batch.cells.append(cell)
                 bytes += record.json.count + Self.cellOverhead
             }
         } catch let problem as Problem {

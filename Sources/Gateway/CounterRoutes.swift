@@ -33,7 +33,7 @@ struct CounterRoutes: Sendable {
                 try RowRoutes.onlyParameters(items, ["encoding"])
                 let encoding = try CellEncoding(queryItems: items)
                 let row = try RowRoutes.row(parameters, encoding: encoding)
-                let increments = try Self.increments(fromBody: request.body)
+                let increments = try Self.increments(fromBody: Array(ByteOrderMark.stripped(request.body)))
                 let values = try pool.withConnection { connection in
                     try connection.withNamespace(namespace) { id in
                         let schema = try connection.service.getSchema(id, table)
@@ -83,8 +83,11 @@ struct CounterRoutes: Sendable {
             throw Problem.badRequest("expected a JSON object {\"family:qualifier\": amount, ...} with at least one counter")
         }
         return try object.keys.sorted().map { column in
-            let parts = column.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            let family = String(parts[0])
+            // Split on the scalar ':', not on Characters: a combining mark after the colon
+            // would otherwise make one grapheme with it and hide the separator.
+            let parts = column.unicodeScalars.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                .map { String(String.UnicodeScalarView($0)) }
+            let family = parts[0]
             guard SchemaJSON.isValidName(family) else {
                 throw Problem.badRequest("\"\(column)\": a key is family:qualifier, starting with a column family name")
             }
@@ -95,8 +98,8 @@ struct CounterRoutes: Sendable {
                     throw Problem.badRequest("\"\(column)\": an amount is an integer (a decimal string within i64 when large)")
                 }
                 amount = parsed
-            case let number as NSNumber where !SchemaJSON.isBoolean(number) && String(describing: number) == String(number.int64Value):
-                amount = number.int64Value
+            case let number as NSNumber where SchemaJSON.exactInteger(number) != nil:
+                amount = SchemaJSON.exactInteger(number) ?? 0
             default:
                 throw Problem.badRequest("\"\(column)\": an amount is an integer (a decimal string within i64 when large)")
             }

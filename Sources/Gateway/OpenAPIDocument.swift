@@ -37,7 +37,8 @@ info:
     one cell object per line; `text/tab-separated-values` gives Hypertable's shell format
     `timestamp<TAB>row<TAB>cf:qualifier<TAB>value` (timestamp as
     `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` UTC; backslash, tab and newline escaped as `\\`, `\t`,
-    `\n`). A broker error after the response has started ends the stream with an error
+    `\n`; rows, qualifiers and values are their stored bytes, so the type names no charset).
+    A broker error after the response has started ends the stream with an error
     record, never a silently truncated result: JSON closes the array and adds
     `"error": {problem}`; NDJSON adds a last line `{"error": {problem}}`; TSV adds a last
     line `#error {problem}`.
@@ -155,7 +156,7 @@ paths:
           description: The OpenAPI 3.1 document.
           content:
             application/yaml:
-              schema: {description: "This document (YAML)."}
+              schema: {description: "This document (YAML), any YAML value as far as JSON Schema goes."}
   /ns:
     get:
       tags: [namespaces]
@@ -426,7 +427,7 @@ paths:
                   items: {type: string, pattern: "^[^,:]+(:[^,]*)?$"}
                 revisions: {type: integer, minimum: 1, maximum: 2147483647}
                 start_time: {$ref: "#/components/schemas/Nanoseconds"}
-                end_time: {$ref: "#/components/schemas/Nanoseconds"}
+                end_time: {$ref: "#/components/schemas/Nanoseconds", description: Not before start_time.}
               additionalProperties: false
       responses:
         "200": {$ref: "#/components/responses/Cells"}
@@ -499,13 +500,13 @@ paths:
           'http://127.0.0.1:8080/ns/app/tables/users/cells?row_prefix=u&columns=info&cell_limit=1000'
         ```
       parameters:
-        - {name: start_row, in: query, description: First row (ScanSpec row_intervals.start_row)., schema: {type: string}}
+        - {name: start_row, in: query, description: "First row (ScanSpec row_intervals.start_row): any bytes, percent-encoded; not combined with row_prefix.", schema: {type: string}}
         - {name: start_inclusive, in: query, description: Whether start_row itself is included (default true)., schema: {type: boolean}}
-        - {name: end_row, in: query, description: Last row., schema: {type: string}}
+        - {name: end_row, in: query, description: "Last row: any bytes, percent-encoded; not combined with row_prefix.", schema: {type: string}}
         - {name: end_inclusive, in: query, description: Whether end_row itself is included (default true)., schema: {type: boolean}}
         - name: row_prefix
           in: query
-          description: Rows starting with these bytes; not combined with start_row / end_row.
+          description: Rows starting with these bytes (percent-encoded); not combined with start_row / end_row.
           schema: {type: string, minLength: 1}
         - $ref: "#/components/parameters/Columns"
         - {name: start_time, in: query, description: Oldest timestamp (nanoseconds since the epoch)., schema: {type: integer, format: int64}}
@@ -518,8 +519,8 @@ paths:
         - {name: cell_offset, in: query, description: Skip this many cells; not combined with row_offset., schema: {type: integer, minimum: 0, maximum: 2147483647}}
         - {name: keys_only, in: query, description: Keys without values., schema: {type: boolean}}
         - {name: return_deletes, in: query, description: Include delete markers (debugging)., schema: {type: boolean}}
-        - {name: row_regexp, in: query, description: Rows matching this regular expression., schema: {type: string, minLength: 1}}
-        - {name: value_regexp, in: query, description: Values matching this regular expression., schema: {type: string, minLength: 1}}
+        - {name: row_regexp, in: query, description: "Rows matching this regular expression: UTF-8 text (else 400).", schema: {type: string, minLength: 1}}
+        - {name: value_regexp, in: query, description: "Values matching this regular expression: UTF-8 text (else 400).", schema: {type: string, minLength: 1}}
       responses:
         "200": {$ref: "#/components/responses/Cells"}
         "400": {$ref: "#/components/responses/Problem"}
@@ -544,7 +545,7 @@ paths:
         - {name: start_inclusive, in: query, description: Whether start_row itself is included (default true)., schema: {type: boolean}}
         - {name: end_row, in: query, description: Last row., schema: {type: string}}
         - {name: end_inclusive, in: query, description: Whether end_row itself is included (default true)., schema: {type: boolean}}
-        - {name: row_prefix, in: query, description: Rows starting with these bytes., schema: {type: string, minLength: 1}}
+        - {name: row_prefix, in: query, description: Rows starting with these bytes., schema: {type: string, minLength: 1}, example: r9}
         - $ref: "#/components/parameters/Columns"
         - {name: start_time, in: query, description: Oldest timestamp (nanoseconds since the epoch)., schema: {type: integer, format: int64}}
         - {name: end_time, in: query, description: "Newest timestamp, exclusive (nanoseconds since the epoch).", schema: {type: integer, format: int64}}
@@ -587,12 +588,15 @@ paths:
 
         - A body that fits in one batch is checked whole before anything is written: one bad
           cell writes nothing.
-        - A bad cell (or a broken body) after earlier batches were sent ends the upload: those
-          batches are flushed and the 400 problem's `written` member says how many cells were
-          written: always the first `written` cells of the body; nothing after them.
+        - Each batch is flushed once sent. A bad cell, a broken body, a family the table lacks
+          or a broker failure (400, 404, 502, 504) after earlier batches ends the upload, and
+          the problem's `written` member says how many cells the broker confirmed: always the
+          first `written` cells of the body; nothing after them.
         - The mutator is closed on every path, including a client that disconnects mid-upload.
-        - `Expect: 100-continue` is answered only once the gateway starts reading the body; a
-          request refused before that (415, 400 for a bad parameter) closes the connection.
+        - `Expect: 100-continue` is answered only once the gateway starts reading the body,
+          after it checked the media type, the parameters and that the namespace and table
+          exist; a request refused before that (415, 400, 404) closes the connection.
+        - A UTF-8 byte-order mark at the body's start is skipped.
 
         ```
         curl -s -X POST http://127.0.0.1:8080/ns/app/tables/users/cells \
@@ -630,18 +634,30 @@ paths:
             `written`: the cells written before the failure (the first ones of the body).
           content:
             application/problem+json:
-              schema:
-                allOf:
-                  - {$ref: "#/components/schemas/Problem"}
-                  - type: object
-                    properties:
-                      written: {type: integer, minimum: 0, description: Cells written before the failure.}
+              schema: {$ref: "#/components/schemas/UploadProblem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
         "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/Problem"}
+        "404":
+          description: |
+            The namespace or table does not exist (answered before the body is read, so before
+            `100 Continue`), or a cell names a column family the table lacks (`written` then
+            counts the cells stored before its batch).
+          content:
+            application/problem+json:
+              schema: {$ref: "#/components/schemas/UploadProblem"}
         "408": {$ref: "#/components/responses/Problem"}
         "413": {$ref: "#/components/responses/Problem"}
         "415": {$ref: "#/components/responses/Problem"}
+        "502":
+          description: The broker connection failed mid-upload; `written` counts the cells it had confirmed.
+          content:
+            application/problem+json:
+              schema: {$ref: "#/components/schemas/UploadProblem"}
+        "504":
+          description: The broker did not answer in time mid-upload; `written` counts the cells it had confirmed.
+          content:
+            application/problem+json:
+              schema: {$ref: "#/components/schemas/UploadProblem"}
         default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}/tables/{table}/cells/{row}:
     parameters:
@@ -730,13 +746,7 @@ paths:
           description: The cell exists.
           content:
             application/problem+json:
-              schema:
-                allOf:
-                  - {$ref: "#/components/schemas/Problem"}
-                  - type: object
-                    properties:
-                      existing_value: {type: string}
-                      existing_value_encoding: {const: base64}
+              schema: {$ref: "#/components/schemas/ExistingCellProblem"}
         default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}/tables/{table}/counters/{row}:
     parameters:
@@ -804,6 +814,7 @@ paths:
         - name: hql
           in: query
           required: true
+          description: One statement, UTF-8 text (a byte that is not UTF-8 is a 400, never replaced).
           schema: {type: string, minLength: 1}
       responses:
         "200": {$ref: "#/components/responses/QueryResult"}
@@ -814,7 +825,7 @@ paths:
         default: {$ref: "#/components/responses/Problem"}
     post:
       tags: [query]
-      operationId: query
+      operationId: runQuery
       summary: One HQL statement of any kind.
       description: |
         ```
@@ -904,13 +915,19 @@ components:
     Encoding:
       name: encoding
       in: query
-      description: "`base64` forces base64 for byte fields both ways; `utf8` is the default."
+      description: |
+        `base64` forces base64 for byte fields both ways; `utf8` is the default. With `base64`,
+        the row in the path and `start_row`, `end_row`, `row_prefix` are base64 (the row and
+        the prefix must decode to at least one byte), and so are the qualifier in
+        `?column=family:qualifier`, the string rows of rows:get and a written cell's byte
+        members unless the cell says `<field>_encoding: utf8`.
       schema: {type: string, enum: [base64, utf8]}
     Columns:
       name: columns
       in: query
       description: |
-        Comma-separated `cf`, `cf:qualifier`, `cf:^prefix` or `cf:/regex/`; may repeat.
+        Comma-separated `cf`, `cf:qualifier`, `cf:^prefix` or `cf:/regex/`; may repeat. UTF-8
+        text for reads (else 400); for a row DELETE a qualifier may be any bytes, percent-encoded.
       schema: {type: string, pattern: "^[^,:]+(:[^,]*)?(,[^,:]+(:[^,]*)?)*$"}
   responses:
     Problem:
@@ -948,7 +965,7 @@ components:
             type: object
             required: [status]
             properties:
-              status: {enum: [ok, ready]}
+              status: {type: string, enum: [ok, ready]}
               broker: {type: object}
               pool: {type: object}
     NotReady:
@@ -961,13 +978,7 @@ components:
           schema: {type: integer}
       content:
         application/problem+json:
-          schema:
-            allOf:
-              - {$ref: "#/components/schemas/Problem"}
-              - type: object
-                properties:
-                  reason: {$ref: "#/components/schemas/NotReadyReason"}
-                  brokers_down: {type: string, description: Brokers skipped as down, comma-separated.}
+          schema: {$ref: "#/components/schemas/NotReadyProblem"}
         application/json:
           schema:
             type: object
@@ -1000,13 +1011,7 @@ components:
       description: Result cells (streamed for SELECT) and result lines (SHOW, DESCRIBE, ...).
       content:
         application/json:
-          schema:
-            allOf:
-              - $ref: "#/components/schemas/CellList"
-              - type: object
-                required: [results]
-                properties:
-                  results: {type: array, items: {type: string}}
+          schema: {$ref: "#/components/schemas/QueryResultBody"}
         application/x-ndjson:
           schema: {type: string}
         text/tab-separated-values:
@@ -1023,21 +1028,15 @@ components:
         - {type: string, pattern: "^-?[0-9]{1,18}$"}
         - {type: integer, format: int64}
       description: Nanoseconds since the epoch.
-    ClosedFamilyOptions:
-      allOf: [{$ref: "#/components/schemas/FamilyOptions"}]
-      type: object
-      properties: {max_versions: true, ttl: true, time_order_desc: true, counter: true}
-      additionalProperties: false
     AccessGroupChange:
-      allOf: [{$ref: "#/components/schemas/GroupOptions"}]
       type: object
       properties:
-        replication: true
-        blocksize: true
-        compressor: true
-        bloom_filter: true
-        in_memory: true
-        defaults: {$ref: "#/components/schemas/ClosedFamilyOptions"}
+        replication: {type: integer, minimum: 0, maximum: 32767}
+        blocksize: {type: integer, minimum: 1, maximum: 2147483647}
+        compressor: {type: string}
+        bloom_filter: {type: string}
+        in_memory: {type: boolean}
+        defaults: {$ref: "#/components/schemas/FamilyOptions"}
       additionalProperties: false
     TableAlteration:
       type: object
@@ -1059,7 +1058,7 @@ components:
           additionalProperties: {$ref: "#/components/schemas/Name"}
         modify_column_families:
           type: object
-          additionalProperties: {$ref: "#/components/schemas/ClosedFamilyOptions"}
+          additionalProperties: {$ref: "#/components/schemas/FamilyOptions"}
         add_column_families:
           type: object
           propertyNames: {$ref: "#/components/schemas/Name"}
@@ -1105,17 +1104,80 @@ components:
         error:
           $ref: "#/components/schemas/Problem"
           description: Present only when the broker failed after the stream began.
+    QueryResultBody:
+      type: object
+      required: [cells, results]
+      properties:
+        cells: {type: array, items: {$ref: "#/components/schemas/Cell"}}
+        results: {type: array, items: {type: string}, description: Result lines (SHOW, DESCRIBE, ...).}
+        error:
+          $ref: "#/components/schemas/Problem"
+          description: Present only when the broker failed after the stream began.
+    ExistingCellProblem:
+      description: A 409 from create-if-absent, with the value already stored.
+      type: object
+      required: [type, title, status, detail]
+      properties:
+        type: {type: string}
+        title: {type: string}
+        status: {type: integer}
+        detail: {type: string}
+        instance: {type: string}
+        hypertable_code: {type: integer}
+        hypertable_error: {type: string}
+        request_id: {type: string}
+        existing_value: {type: string}
+        existing_value_encoding: {type: string, const: base64}
+      additionalProperties: true
+    UploadProblem:
+      description: A problem from `POST .../cells`, with the cells stored before it.
+      type: object
+      required: [type, title, status, detail]
+      properties:
+        type: {type: string}
+        title: {type: string}
+        status: {type: integer}
+        detail: {type: string}
+        instance: {type: string}
+        hypertable_code: {type: integer}
+        hypertable_error: {type: string}
+        request_id: {type: string}
+        written:
+          type: integer
+          minimum: 0
+          description: |
+            Cells stored (flushed by the broker) before the failure: always the body's first
+            `written` cells, nothing after them.
+      additionalProperties: true
+    NotReadyProblem:
+      description: Readiness failed, with the details (a valid token, or no tokens configured).
+      type: object
+      required: [type, title, status, detail]
+      properties:
+        type: {type: string}
+        title: {type: string}
+        status: {type: integer}
+        detail: {type: string}
+        instance: {type: string}
+        hypertable_code: {type: integer}
+        hypertable_error: {type: string}
+        request_id: {type: string}
+        reason: {$ref: "#/components/schemas/NotReadyReason"}
+        brokers_down: {type: string, description: Brokers skipped as down, comma-separated.}
+      additionalProperties: true
     CellInput:
       type: object
       required: [row]
       description: |
-        `column_family` is required except for `flag: delete_row`; `delete_cell_version`
-        needs a timestamp. Byte fields are UTF-8 text, or base64 when their
-        `<field>_encoding` is `base64` (or the request has `?encoding=base64`).
+        `column_family` is required except for `flag: delete_row`, and must name a family
+        the table has (404 otherwise); `delete_cell_version` needs a timestamp. Byte fields
+        are UTF-8 text, or base64 when their `<field>_encoding` is `base64` (or the request
+        has `?encoding=base64`); a row must not be empty, in base64 it must decode to at least
+        one byte.
       properties:
         row: {type: string, minLength: 1}
         row_encoding: {type: string, enum: [base64, utf8]}
-        column_family: {type: string}
+        column_family: {type: string, minLength: 1}
         column_qualifier: {type: string}
         column_qualifier_encoding: {type: string, enum: [base64, utf8]}
         value: {type: [string, "null"]}
@@ -1127,6 +1189,23 @@ components:
           description: Nanoseconds since the epoch; omit to let the broker assign one.
         flag: {type: string, enum: [insert, delete_row, delete_column_family, delete_cell, delete_cell_version]}
       additionalProperties: false
+      # Constraints between members (JSON Schema 2020-12): a family unless the row is deleted,
+      # base64 text where a member says base64, a timestamp for delete_cell_version.
+      if: {required: [flag], properties: {flag: {const: delete_row}}}
+      else: {required: [column_family]}
+      dependentSchemas:
+        row_encoding:
+          if: {properties: {row_encoding: {const: base64}}}
+          then: {properties: {row: {pattern: "^[A-Za-z0-9+/]{2,}=*$"}}}
+        column_qualifier_encoding:
+          if: {properties: {column_qualifier_encoding: {const: base64}}}
+          then: {properties: {column_qualifier: {pattern: "^[A-Za-z0-9+/]*=*$"}}}
+        value_encoding:
+          if: {properties: {value_encoding: {const: base64}}}
+          then: {properties: {value: {pattern: "^[A-Za-z0-9+/]*=*$"}}}
+        flag:
+          if: {properties: {flag: {const: delete_cell_version}}}
+          then: {required: [timestamp]}
     FamilyOptions:
       type: object
       properties:
@@ -1134,6 +1213,7 @@ components:
         ttl: {type: integer, minimum: 0, maximum: 2147483647, description: Seconds.}
         time_order_desc: {type: boolean}
         counter: {type: boolean}
+      additionalProperties: false
     GroupOptions:
       type: object
       properties:
@@ -1142,44 +1222,33 @@ components:
         compressor: {type: string}
         bloom_filter: {type: string}
         in_memory: {type: boolean}
+      additionalProperties: false
     Name:
       type: string
       pattern: "^[A-Za-z_][A-Za-z0-9_-]{0,254}$"
     ColumnFamily:
-      allOf:
-        - $ref: "#/components/schemas/FamilyOptions"
+      description: A column family; `id` is written on reads and ignored on writes.
       type: object
       properties:
         id: {type: integer}
         access_group: {$ref: "#/components/schemas/Name"}
         value_index: {type: boolean}
         qualifier_index: {type: boolean}
-        max_versions: true
-        ttl: true
-        time_order_desc: true
-        counter: true
+        max_versions: {type: integer, minimum: 0, maximum: 2147483647}
+        ttl: {type: integer, minimum: 0, maximum: 2147483647, description: Seconds.}
+        time_order_desc: {type: boolean}
+        counter: {type: boolean}
       additionalProperties: false
     AccessGroup:
-      allOf:
-        - $ref: "#/components/schemas/GroupOptions"
       type: object
       properties:
-        generation: true
-        defaults:
-          allOf:
-            - $ref: "#/components/schemas/FamilyOptions"
-          type: object
-          properties:
-            max_versions: true
-            ttl: true
-            time_order_desc: true
-            counter: true
-          additionalProperties: false
-        replication: true
-        blocksize: true
-        compressor: true
-        bloom_filter: true
-        in_memory: true
+        generation: {description: Ignored on writes, whatever its type.}
+        defaults: {$ref: "#/components/schemas/FamilyOptions"}
+        replication: {type: integer, minimum: 0, maximum: 32767}
+        blocksize: {type: integer, minimum: 1, maximum: 2147483647}
+        compressor: {type: string}
+        bloom_filter: {type: string}
+        in_memory: {type: boolean}
       additionalProperties: false
     TableSchemaInput:
       type: object
@@ -1202,16 +1271,8 @@ components:
           propertyNames: {$ref: "#/components/schemas/Name"}
           additionalProperties: {$ref: "#/components/schemas/AccessGroup"}
         group_commit_interval: {type: integer, minimum: 0, maximum: 2147483647}
-        access_group_defaults:
-          allOf: [{$ref: "#/components/schemas/GroupOptions"}]
-          type: object
-          properties: {replication: true, blocksize: true, compressor: true, bloom_filter: true, in_memory: true}
-          additionalProperties: false
-        column_family_defaults:
-          allOf: [{$ref: "#/components/schemas/FamilyOptions"}]
-          type: object
-          properties: {max_versions: true, ttl: true, time_order_desc: true, counter: true}
-          additionalProperties: false
+        access_group_defaults: {$ref: "#/components/schemas/GroupOptions"}
+        column_family_defaults: {$ref: "#/components/schemas/FamilyOptions"}
       additionalProperties: false
     TableSchema:
       type: object

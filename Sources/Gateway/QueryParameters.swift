@@ -26,10 +26,10 @@ enum QueryParameters {
         case let text as String:
             return .string(text)
         case let number as NSNumber where !SchemaJSON.isBoolean(number):
-            guard String(describing: number) == String(number.int64Value) else {
+            guard let exact = SchemaJSON.exactInteger(number) else {
                 throw Problem.badRequest("\(position): a number parameter must be an integer")
             }
-            return .integer(number.int64Value)
+            return .integer(exact)
         case let object as [String: Any] where object.count == 1:
             if let text = object["base64"] as? String {
                 guard let bytes = Base64.decode(text) else {

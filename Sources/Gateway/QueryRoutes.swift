@@ -33,7 +33,8 @@ struct QueryRoutes: Sendable {
         router.get("/ns/{ns...}/query") { request, parameters in
             handling.respond(request) {
                 let namespace = try namespaceName(parameters)
-                guard let hql = request.queryValue("hql"), !hql.isEmpty else {
+                // HQL is text (IDL `string`): a byte that is not UTF-8 is refused, never replaced.
+                guard let hql = try request.queryItems.first(where: { $0.name == "hql" })?.text(), !hql.isEmpty else {
                     throw Problem.badRequest("give the statement as ?hql=...")
                 }
                 let statement = try Self.parseStatement(hql)
@@ -135,7 +136,7 @@ struct QueryRoutes: Sendable {
         }
         if let scanner = result.scanner {
             let lease = ScannerLease.adopt(pool: pool, connection: connection, scanner: scanner)
-            return CellStreaming(handling: handling).response(lease, format: CellOutputFormat.negotiate(request),
+            return try CellStreaming(handling: handling).response(lease, format: CellOutputFormat.negotiate(request),
                                                               encoding: encoding, withResults: true, request: request)
         }
         pool.checkin(connection, broken: false)
@@ -178,20 +179,23 @@ struct QueryRoutes: Sendable {
 
     /// The statement from a request body: `text/plain` (or curl's default form type, taken
     /// as-is unless it is `hql=<url-encoded>`), or JSON `{"hql": "...", "params": [...]}`
-    /// (`QueryParameters` binds the `?` placeholders).
+    /// (`QueryParameters` binds the `?` placeholders). A leading UTF-8 byte-order mark is
+    /// skipped (`ByteOrderMark`).
     static func statement(fromBody request: HTTPRequest) throws -> String {
         let contentType = (request.headers["Content-Type"] ?? "text/plain").lowercased()
+        let body = Array(ByteOrderMark.stripped(request.body))
         let text: String
         if contentType.hasPrefix("application/json") {
-            text = try hqlFromJSON(request.body)
+            text = try hqlFromJSON(body)
         } else if contentType.hasPrefix("text/") || contentType.hasPrefix("application/x-www-form-urlencoded")
                     || contentType.hasPrefix("application/octet-stream") {
-            guard let body = String(validating: request.body, as: UTF8.self) else {
+            guard let body = String(validating: body, as: UTF8.self) else {
                 throw Problem.badRequest("the statement is not valid UTF-8")
             }
             if contentType.hasPrefix("application/x-www-form-urlencoded"), body.hasPrefix("hql="),
-               let decoded = PercentDecoding.decodeToString(String(body.dropFirst(4)), plusAsSpace: true) {
-                text = decoded
+               let decoded = PercentDecoding.decode(Array(body.utf8.dropFirst(4)), plusAsSpace: true) {
+                // The escapes may spell bytes that are not UTF-8: refused like `?hql=`, not replaced.
+                text = try QueryItem(nameBytes: Array("hql".utf8), valueBytes: decoded).text()
             } else {
                 text = body
             }

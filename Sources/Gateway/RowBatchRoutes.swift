@@ -37,7 +37,7 @@ struct RowBatchRoutes: Sendable {
                     try connection.withNamespace(namespace) { try connection.service.scannerOpen($0, table, scanSpec: spec) }
                 }
                 let lease = ScannerLease.adopt(pool: pool, connection: connection, scanner: scanner)
-                return streaming.response(lease, format: format, encoding: encoding, request: request)
+                return try streaming.response(lease, format: format, encoding: encoding, request: request)
             }
         }
     }

@@ -1,5 +1,6 @@
 import HTTPServer
 import HypertableClient
+import Thrift
 
 /// `GET /ns/{ns}/tables/{table}/rows/{row}`: the row's cells (`get_row`, or `get_cells` with a
 /// one-row `ScanSpec` when `?columns=cf,cf:q` or `?revisions=N` narrow it); an absent row is an
@@ -10,6 +11,8 @@ import HypertableClient
 ///
 /// The row key is the rest of the path after `rows/`, percent-decoded to bytes (so `%00`-free
 /// binary keys and keys with `/` both work), or base64 with `?encoding=base64`.
+/// A row whose cells would not fit one Thrift reply (the frame limit) is read through a
+/// scanner and streamed instead.
 struct RowRoutes: Sendable {
     let pool: ConnectionPool
     let handling: RouteHandling
@@ -22,21 +25,34 @@ struct RowRoutes: Sendable {
                 try Self.onlyParameters(items, ["columns", "revisions", "encoding"])
                 let encoding = try CellEncoding(queryItems: items)
                 let row = try Self.row(parameters, encoding: encoding)
-                let columns = try items.filter { $0.name == "columns" }.flatMap { try ScanParameters.columnList($0.value) }
+                let columns = try items.filter { $0.name == "columns" }.flatMap { try ScanParameters.columnList($0.text()) }
                 let revisions = try items.first { $0.name == "revisions" }.map { try ScanParameters.count($0, minimum: 1) }
-                let cells = try pool.withConnection(retryingRead: true) { connection in
-                    try connection.withNamespace(namespace) { id in
-                        if columns.isEmpty && revisions == nil {
-                            return try connection.service.getRow(id, table, row: row)
+                let format = CellOutputFormat.negotiate(request)
+                var spec = ScanSpec()
+                spec.rowIntervals = [RowInterval(startRow: row, endRow: row)]
+                spec.columns = columns
+                spec.versions = revisions ?? 0
+                let cells: [Cell]
+                do {
+                    cells = try pool.withConnection(retryingRead: true) { connection in
+                        try connection.withNamespace(namespace) { id in
+                            if columns.isEmpty && revisions == nil {
+                                return try connection.service.getRow(id, table, row: row)
+                            }
+                            return try connection.service.getCells(id, table, scanSpec: spec)
                         }
-                        var spec = ScanSpec()
-                        spec.rowIntervals = [RowInterval(startRow: row, endRow: row)]
-                        spec.columns = columns
-                        spec.versions = revisions ?? 0
-                        return try connection.service.getCells(id, table, scanSpec: spec)
                     }
+                } catch ThriftError.frameTooLarge {
+                    // One reply cannot hold this row (the pool has discarded the connection that
+                    // read its header); a scanner returns it in batches that each fit a frame,
+                    // as the HQL point lookup does.
+                    let lease = try ScannerLease.open(pool: pool, namespace: namespace) { connection, id in
+                        try connection.service.scannerOpen(id, table, scanSpec: spec)
+                    }
+                    return try CellStreaming(handling: handling).response(lease, format: format, encoding: encoding,
+                                                                          request: request)
                 }
-                return CellStreaming.body(cells, format: CellOutputFormat.negotiate(request), encoding: encoding)
+                return CellStreaming.body(cells, format: format, encoding: encoding)
             }
         }
         router.delete("/ns/{ns...}/tables/{table}/rows/{row...}") { request, parameters in
@@ -46,16 +62,14 @@ struct RowRoutes: Sendable {
                 try Self.onlyParameters(items, ["columns", "encoding"])
                 let encoding = try CellEncoding(queryItems: items)
                 let row = try Self.row(parameters, encoding: encoding)
-                let columns = try items.filter { $0.name == "columns" }.flatMap { try ScanParameters.columnList($0.value) }
+                let columns = try items.filter { $0.name == "columns" }.flatMap { try Self.deletedColumns($0) }
                 var cells: [Cell] = []
                 if columns.isEmpty {
                     cells = [Cell(key: Key(row: row, flag: .deleteRow))]
                 }
-                for column in columns {
-                    let parts = column.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-                    let family = String(parts[0])
-                    if parts.count == 2 {
-                        cells.append(Cell(key: Key(row: row, columnFamily: family, columnQualifier: Array(parts[1].utf8),
+                for (family, qualifier) in columns {
+                    if let qualifier {
+                        cells.append(Cell(key: Key(row: row, columnFamily: family, columnQualifier: qualifier,
                                                    flag: .deleteCell)))
                     } else {
                         cells.append(Cell(key: Key(row: row, columnFamily: family, flag: .deleteColumnFamily)))
@@ -74,6 +88,23 @@ struct RowRoutes: Sendable {
         let row = try encoding.decodeBytes(raw, field: "row")
         guard !row.isEmpty else { throw Problem.badRequest("the row key must not be empty") }
         return row
+    }
+
+    /// `?columns=cf,cf:q` of a DELETE, split at the byte level: a family is text (IDL
+    /// `column_family`, a 400 naming `columns` when not UTF-8), a qualifier is bytes
+    /// (`Key.column_qualifier`) and goes to the broker exactly as percent-decoded.
+    static func deletedColumns(_ item: QueryItem) throws -> [(family: String, qualifier: Bytes?)] {
+        var columns: [(family: String, qualifier: Bytes?)] = []
+        for part in item.valueBytes.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+            let colon = part.firstIndex(of: UInt8(ascii: ":"))
+            let familyBytes = Array(part[..<(colon ?? part.endIndex)])
+            let family = try QueryItem(nameBytes: item.nameBytes, valueBytes: familyBytes).text()
+            guard !family.isEmpty else {
+                throw Problem.badRequest("columns: \"\(String(decoding: part, as: UTF8.self))\" does not name a column family (cf or cf:qualifier)")
+            }
+            columns.append((family, colon.map { Array(part[part.index(after: $0)...]) }))
+        }
+        return columns
     }
 
     static func onlyParameters(_ items: [QueryItem], _ allowed: Set<String>) throws {

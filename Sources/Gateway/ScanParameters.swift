@@ -15,7 +15,9 @@ import HypertableClient
 /// | `keys_only`, `return_deletes` | 9, 3 |
 /// | `row_regexp`, `value_regexp` | 11, 12 |
 ///
-/// Row keys are bytes: percent-encode any byte, or send base64 with `encoding=base64`.
+/// Row keys are bytes: percent-encode any byte, or send base64 with `encoding=base64`; they
+/// reach the broker unchanged. `columns` and the regular expressions are text for the broker
+/// (IDL `string`): bytes that are not UTF-8 there are a 400 naming the parameter.
 /// Unknown parameters are refused (400) so that a typo never silently widens a scan.
 public struct ScanParameters: Sendable {
     public var spec: ScanSpec
@@ -39,7 +41,7 @@ public struct ScanParameters: Sendable {
                                          + Self.names.sorted().joined(separator: ", "))
             }
             if name == "columns" {
-                columns += try Self.columnList(item.value)
+                columns += try Self.columnList(item.text())
                 continue
             }
             guard seen.insert(name).inserted else {
@@ -104,9 +106,11 @@ public struct ScanParameters: Sendable {
     /// `cf,cf:q` -> ["cf", "cf:q"]; each entry must name a column family.
     static func columnList(_ text: String) throws -> [String] {
         var columns: [String] = []
-        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let column = String(part)
-            guard let family = column.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first,
+        // Split on scalars, not Characters: a combining mark right after ',' or ':' would
+        // otherwise join it into one grapheme and hide the separator.
+        for part in text.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false) {
+            let column = String(String.UnicodeScalarView(part))
+            guard let family = part.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first,
                   !family.isEmpty else {
                 throw Problem.badRequest("columns: \"\(column)\" does not name a column family (cf or cf:qualifier)")
             }
@@ -139,10 +143,10 @@ public struct ScanParameters: Sendable {
         return number
     }
 
+    /// A regular expression: IDL `string` fields 11 and 12, so UTF-8 text.
     static func text(_ item: QueryItem) throws -> String {
-        guard let text = String(validating: item.valueBytes, as: UTF8.self), !text.isEmpty else {
-            throw Problem.badRequest("\(item.name) must be non-empty UTF-8 text")
-        }
+        let text = try item.text()
+        guard !text.isEmpty else { throw Problem.badRequest("\(item.name) must not be empty") }
         return text
     }
 }

@@ -89,7 +89,7 @@ enum SchemaJSON {
     static func schema(from body: [UInt8]) throws -> Schema {
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: Data(body), options: [])
+            object = try JSONSerialization.jsonObject(with: Data(ByteOrderMark.stripped(body)), options: [])
         } catch {
             throw Problem.badRequest("the schema is not valid JSON")
         }
@@ -226,6 +226,16 @@ enum SchemaJSON {
     static func isBoolean(_ number: NSNumber) -> Bool {
         // swift-corelibs-foundation parses JSON true/false as NSNumber backed by Bool.
         String(cString: number.objCType) == "c"
+    }
+
+    /// A JSON number that is an integer in JSON Schema's sense (2.0 is one): the exact Int64,
+    /// or nil for a fraction, a boolean, or a float too large to be exact (beyond 2^53).
+    static func exactInteger(_ number: NSNumber) -> Int64? {
+        if isBoolean(number) { return nil }
+        if String(describing: number) == String(number.int64Value) { return number.int64Value }
+        let value = number.doubleValue
+        guard value == value.rounded(), abs(value) <= 9_007_199_254_740_992 else { return nil }
+        return Int64(value)
     }
 
     static func int32(_ value: Any, _ path: String, range: ClosedRange<Int32>) throws -> Int32 {

@@ -14,7 +14,7 @@ struct TableAlterRoutes: Sendable {
             handling.respond(request) {
                 let (namespace, table) = try names(parameters)
                 try RowRoutes.onlyParameters(request.queryItems, [])
-                let alteration = try SchemaAlteration(body: request.body)
+                let alteration = try SchemaAlteration(body: Array(ByteOrderMark.stripped(request.body)))
                 let altered = try pool.withConnection { connection in
                     try connection.withNamespace(namespace) { id in
                         let current = try connection.service.getSchema(id, table)

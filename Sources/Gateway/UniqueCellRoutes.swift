@@ -21,7 +21,7 @@ struct UniqueCellRoutes: Sendable {
             handling.respond(request) {
                 let (namespace, table) = try names(parameters)
                 let address = try CellAddress(request, parameters, needsTimestamp: false)
-                let value = try Self.value(fromBody: request.body)
+                let value = try Self.value(fromBody: Array(ByteOrderMark.stripped(request.body)))
                 let key = Key(row: address.row, columnFamily: address.family, columnQualifier: address.qualifier)
                 let written: String = try pool.withConnection { connection in
                     try connection.withNamespace(namespace) { id in

@@ -26,7 +26,15 @@ public struct FakeTransportError: Error, Sendable, Hashable, CustomStringConvert
 /// id makes `THRIFTBROKER_BAD_NAMESPACE_ID`), `namespace_create` / `exists` / `drop` (over
 /// the namespace set shared by every connection of one `FakeHypertableFactory`), `status`,
 /// `error_get_text`. Canned: `get_tables` and `hql_query` / `hql_exec` answer `tables` and
-/// `hqlResult`. Everything else validates its namespace id and then throws `NOT_IMPLEMENTED`.
+/// `hqlResult`. After `serveCannedReadsAndWrites()`: `get_schema` answers a schema with
+/// `schemaFamilies` for any table in `tables`; `scanner_open` (and an unbuffered `hql_exec`)
+/// hands out a scanner whose `next_cells` answers `scanCells` once, then nothing; `get_row`
+/// and `get_cells` answer `scanCells`; `set_cells` and mutators accept anything.
+/// Everything else validates its namespace id and then throws `NOT_IMPLEMENTED`.
+///
+/// The byte-carrying arguments of `get_row`, `get_cells`, `scanner_open`, `set_cells`,
+/// `hql_query` and `hql_exec` are recorded exactly as received (`recorded`), so tests can
+/// check what reached the broker, byte for byte.
 ///
 /// Knobs make the next call fail, stall, or make the cached namespace ids go stale; the call
 /// log records every call in order (`namespaceOpen(test)`, `namespaceClose(1000001)`,
@@ -53,6 +61,30 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
         var tables: [String] = []
         var hqlResult = HQLResult(results: [])
         var scanSpecs: [ScanSpec] = []
+        /// Off: reads and writes record their arguments and throw NOT_IMPLEMENTED.
+        var servesCanned = false
+        var schemaFamilies: [String] = []
+        var scanCells: [Cell] = []
+        var nextScanner: Int64 = 0
+        /// Open scanners, and whether each has answered its canned cells.
+        var scanners: [Int64: Bool] = [:]
+        var recorded: [RecordedCall] = []
+        var nextMutator: Int64 = 0
+        var mutators: Set<Int64> = []
+        /// Per method: calls to let through before the next one fails, and with what.
+        var methodFailures: [String: (passes: Int, error: any Error)] = [:]
+    }
+
+    /// One call's byte-carrying arguments as the broker received them.
+    public enum RecordedCall: Sendable, Equatable {
+        case getRow(table: String, row: Bytes)
+        case getCells(table: String, spec: ScanSpec)
+        case scannerOpen(table: String, spec: ScanSpec)
+        case setCells(table: String, cells: [Cell])
+        case mutatorSetCells([Cell])
+        case mutatorFlush
+        case hqlQuery(String)
+        case hqlExec(String)
     }
 
     /// A fake connection whose broker knows `namespaces`.
@@ -117,6 +149,43 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
         state.withLock { $0.tables = tables }
     }
 
+    /// After `passes` more calls of `method` (its name as logged: `mutatorFlush`), the next
+    /// one throws `error` instead of running; later calls run again.
+    public func failCall(_ method: String, after passes: Int, with error: any Error) {
+        state.withLock { $0.methodFailures[method] = (max(0, passes), error) }
+    }
+
+    /// Mutators opened and not closed.
+    public var openMutatorCount: Int { state.withLock { $0.mutators.count } }
+
+    /// Makes `get_schema`, `get_row`, `get_cells`, `scanner_open`, `set_cells` and
+    /// `mutator_open` answer (canned, as the type's documentation says) instead of throwing
+    /// NOT_IMPLEMENTED after recording their arguments.
+    public func serveCannedReadsAndWrites() {
+        state.withLock { $0.servesCanned = true }
+    }
+
+    /// The families `getSchema` reports for every table in `tables`.
+    public func setSchemaFamilies(_ families: [String]) {
+        state.withLock { $0.schemaFamilies = families }
+    }
+
+    /// What `getRow`, `getCells` and each scanner's first `scannerNextCells` answer.
+    public func setScanCells(_ cells: [Cell]) {
+        state.withLock { $0.scanCells = cells }
+    }
+
+    /// The recorded calls, oldest first (see the type's documentation).
+    public var recorded: [RecordedCall] { state.withLock { $0.recorded } }
+
+    /// Forgets the recorded calls.
+    public func clearRecorded() { state.withLock { $0.recorded.removeAll() } }
+
+    /// Scanners opened and not closed.
+    public var openScannerCount: Int { state.withLock { $0.scanners.count } }
+
+    private func record(_ call: RecordedCall) { state.withLock { $0.recorded.append(call) } }
+
     /// What `hqlQuery` and `hqlExec` answer.
     public func setHQLResult(_ result: HQLResult) {
         state.withLock { $0.hqlResult = result }
@@ -159,7 +228,15 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
             let stall = state.stallEveryCallMilliseconds + state.stallNextCallMilliseconds
             state.stallNextCallMilliseconds = 0
             if state.isClosed { return (0, FakeTransportError(call: method, reason: "connection closed")) }
-            let failure = state.pendingFailures.isEmpty ? nil : state.pendingFailures.removeFirst()
+            var failure = state.pendingFailures.isEmpty ? nil : state.pendingFailures.removeFirst()
+            if failure == nil, let planned = state.methodFailures[method] {
+                if planned.passes == 0 {
+                    state.methodFailures[method] = nil
+                    failure = planned.error
+                } else {
+                    state.methodFailures[method] = (planned.passes - 1, planned.error)
+                }
+            }
             return (stall, failure)
         }
         if stall > 0 { usleep(useconds_t(min(stall, 60_000)) * 1000) }
@@ -278,7 +355,15 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
 
     public func getSchema(_ namespace: Int64, _ table: String) throws -> Schema {
         try enter("getSchema", namespace: namespace, table)
-        throw notImplemented("getSchema")
+        return try state.withLock { state in
+            guard state.servesCanned else { throw notImplemented("getSchema") }
+            guard state.tables.contains(table) else {
+                throw ClientException(.tableNotFound, "Table '\(table)' does not exist")
+            }
+            var schema = Schema()
+            for family in state.schemaFamilies { schema.columnFamilies[family] = ColumnFamilySpec(name: family) }
+            return schema
+        }
     }
 
     public func tableGetSplits(_ namespace: Int64, _ table: String) throws -> [TableSplit] {
@@ -290,19 +375,30 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
 
     public func hqlQuery(_ namespace: Int64, _ command: String) throws -> HQLResult {
         try enter("hqlQuery", namespace: namespace, command)
+        record(.hqlQuery(command))
         return state.withLock { $0.hqlResult }
     }
 
     public func hqlExec(_ namespace: Int64, _ command: String, noFlush: Bool, unbuffered: Bool) throws -> HQLResult {
         try enter("hqlExec", namespace: namespace, command)
-        return state.withLock { $0.hqlResult }
+        record(.hqlExec(command))
+        return state.withLock { state in
+            // Unbuffered, as the gateway streams a SELECT: a scanner over the canned cells.
+            guard unbuffered && state.servesCanned else { return state.hqlResult }
+            state.nextScanner += 1
+            state.scanners[state.nextScanner] = false
+            return HQLResult(scanner: state.nextScanner)
+        }
     }
 
-    // MARK: Reads and writes (not implemented)
+    // MARK: Reads and writes (recorded; canned answers)
 
     public func getRow(_ namespace: Int64, _ table: String, row: Bytes) throws -> [Cell] {
         try enter("getRow", namespace: namespace, table)
-        throw notImplemented("getRow")
+        record(.getRow(table: table, row: row))
+        let (serves, cells) = state.withLock { ($0.servesCanned, $0.scanCells) }
+        guard serves else { throw notImplemented("getRow") }
+        return cells
     }
 
     public func getCell(_ namespace: Int64, _ table: String, row: Bytes, column: String) throws -> Bytes {
@@ -312,19 +408,36 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
 
     public func getCells(_ namespace: Int64, _ table: String, scanSpec: ScanSpec) throws -> [Cell] {
         try enter("getCells", namespace: namespace, table)
-        state.withLock { $0.scanSpecs.append(scanSpec) }
-        throw notImplemented("getCells")
+        record(.getCells(table: table, spec: scanSpec))
+        let (serves, cells) = state.withLock { state in
+            state.scanSpecs.append(scanSpec)
+            return (state.servesCanned, state.scanCells)
+        }
+        guard serves else { throw notImplemented("getCells") }
+        return cells
     }
 
     public func scannerOpen(_ namespace: Int64, _ table: String, scanSpec: ScanSpec) throws -> Int64 {
         try enter("scannerOpen", namespace: namespace, table)
-        state.withLock { $0.scanSpecs.append(scanSpec) }
-        throw notImplemented("scannerOpen")
+        record(.scannerOpen(table: table, spec: scanSpec))
+        return try state.withLock { state in
+            state.scanSpecs.append(scanSpec)
+            guard state.servesCanned else { throw notImplemented("scannerOpen") }
+            state.nextScanner += 1
+            state.scanners[state.nextScanner] = false
+            return state.nextScanner
+        }
     }
 
     public func scannerNextCells(_ scanner: Int64) throws -> [Cell] {
         try enter("scannerNextCells", String(scanner))
-        throw notImplemented("scannerNextCells")
+        return try state.withLock { state in
+            guard let answered = state.scanners[scanner] else {
+                throw ClientException(.thriftBrokerBadScannerID, "Invalid scanner id: \(scanner)")
+            }
+            state.scanners[scanner] = true
+            return answered ? [] : state.scanCells
+        }
     }
 
     public func scannerNextRow(_ scanner: Int64) throws -> [Cell] {
@@ -334,7 +447,11 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
 
     public func scannerClose(_ scanner: Int64) throws {
         try enter("scannerClose", String(scanner))
-        throw notImplemented("scannerClose")
+        try state.withLock { state in
+            guard state.scanners.removeValue(forKey: scanner) != nil else {
+                throw ClientException(.thriftBrokerBadScannerID, "Invalid scanner id: \(scanner)")
+            }
+        }
     }
 
     public func setCell(_ namespace: Int64, _ table: String, cell: Cell) throws {
@@ -344,32 +461,54 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
 
     public func setCells(_ namespace: Int64, _ table: String, cells: [Cell]) throws {
         try enter("setCells", namespace: namespace, table)
-        throw notImplemented("setCells")
+        record(.setCells(table: table, cells: cells))
+        guard state.withLock({ $0.servesCanned }) else { throw notImplemented("setCells") }
     }
 
     public func mutatorOpen(_ namespace: Int64, _ table: String, flags: Int32, flushInterval: Int32) throws -> Int64 {
         try enter("mutatorOpen", namespace: namespace, table)
-        throw notImplemented("mutatorOpen")
+        return try state.withLock { state in
+            guard state.servesCanned else { throw notImplemented("mutatorOpen") }
+            guard state.tables.contains(table) else {
+                throw ClientException(.tableNotFound, "Table '\(table)' does not exist")
+            }
+            state.nextMutator += 1
+            state.mutators.insert(state.nextMutator)
+            return state.nextMutator
+        }
     }
 
     public func mutatorSetCell(_ mutator: Int64, cell: Cell) throws {
         try enter("mutatorSetCell", String(mutator))
-        throw notImplemented("mutatorSetCell")
+        try knownMutator(mutator)
+        record(.mutatorSetCells([cell]))
     }
 
     public func mutatorSetCells(_ mutator: Int64, cells: [Cell]) throws {
         try enter("mutatorSetCells", String(mutator))
-        throw notImplemented("mutatorSetCells")
+        try knownMutator(mutator)
+        record(.mutatorSetCells(cells))
     }
 
     public func mutatorFlush(_ mutator: Int64) throws {
         try enter("mutatorFlush", String(mutator))
-        throw notImplemented("mutatorFlush")
+        try knownMutator(mutator)
+        record(.mutatorFlush)
     }
 
     public func mutatorClose(_ mutator: Int64) throws {
         try enter("mutatorClose", String(mutator))
-        throw notImplemented("mutatorClose")
+        try state.withLock { state in
+            guard state.mutators.remove(mutator) != nil else {
+                throw ClientException(.thriftBrokerBadMutatorID, "Invalid mutator id: \(mutator)")
+            }
+        }
+    }
+
+    private func knownMutator(_ mutator: Int64) throws {
+        guard state.withLock({ $0.mutators.contains(mutator) }) else {
+            throw ClientException(.thriftBrokerBadMutatorID, "Invalid mutator id: \(mutator)")
+        }
     }
 
     public func createCellUnique(_ namespace: Int64, _ table: String, key: Key, value: String) throws -> String {

@@ -2,10 +2,12 @@
 # Replays Hypertable's HQL regression test against the embedded emulator and reports, statement
 # by statement, where the emulator's output differs from a real Hypertable's.
 #
-#   Tests/Conformance/replay.sh [HYPERTABLE_GIT_DIR]
+#   Tests/Conformance/replay.sh HYPERTABLE_SRC
+#   HYPERTABLE_SRC=... Tests/Conformance/replay.sh
 #
-# HYPERTABLE_GIT_DIR is a clone (bare or not) of github.com/hypertable/hypertable; default
-# /work/.mirror/hypertable+hypertable/repo. The script, its expected output and the data files
+# HYPERTABLE_SRC (the argument, or the environment variable of that name) is a clone (bare or
+# not) of github.com/hypertable/hypertable. There is no default: where a clone lives differs
+# from machine to machine. The script, its expected output and the data files
 # it loads (Hypertable's, GPLv3) are extracted to a temporary directory and never copied into
 # this repository.
 #
@@ -15,7 +17,11 @@
 # built binary to skip `swift run`. Exit status: the command's (non-zero when statements fail).
 set -eu
 
-git_dir=${1:-/work/.mirror/hypertable+hypertable/repo}
+git_dir=${1:-${HYPERTABLE_SRC:-}}
+if [ -z "$git_dir" ]; then
+    echo "usage: replay.sh HYPERTABLE_SRC (or set HYPERTABLE_SRC): a clone of github.com/hypertable/hypertable" >&2
+    exit 2
+fi
 test_dir=src/cc/Tools/client/hypertable/test
 here=$(cd "$(dirname "$0")/../.." && pwd)
 

@@ -170,4 +170,51 @@ final class CellUploadTests: RESTTestCase {
         XCTAssertEqual(try client.readResponse().status, 415)
         XCTAssertTrue(client.waitForClose(timeout: 5))
     }
+
+    func testMissingTableOrNamespaceIsRefusedBeforeTheBodyIsInvited() throws {
+        try createTable()
+        for path in ["/ns/test/tables/nope/cells", "/ns/nope/tables/t/cells"] {
+            try client.sendRequest("POST", path, headers: [("Content-Type", "application/x-ndjson"),
+                                                           ("Expect", "100-continue"),
+                                                           ("Content-Length", "100000000")])
+            // The first thing back is the refusal, not 100 Continue.
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 404, "\(path): \(response.bodyText)")
+            XCTAssertTrue(client.waitForClose(timeout: 5), "the unread body closes the connection")
+            client = try harness.client()
+        }
+        XCTAssertEqual(harness.broker.openMutatorCount, 0)
+    }
+
+    func testAFamilyTheTableLacksIsRefusedBeforeItsBatchIsSent() throws {
+        try createTable()
+        var body = Self.ndjson(0..<5_000)
+        body += Array("{\"row\":\"x\",\"column_family\":\"zz\",\"value\":\"v\"}\n".utf8)
+        let response = try send("POST", Self.path, headers: [("Content-Type", "application/x-ndjson")], body: body)
+        XCTAssertEqual(response.status, 404, response.bodyText)
+        let problem = try object(response)
+        XCTAssertEqual(problem["hypertable_error"] as? String, "COLUMN_FAMILY_NOT_FOUND")
+        XCTAssertTrue((problem["detail"] as? String)?.contains("line 5001") == true, "\(problem)")
+        XCTAssertEqual(problem["written"] as? Int, 4096)
+        XCTAssertEqual(try storedCellCount(), 4096)
+    }
+
+    func testAByteOrderMarkIsSkippedInBothFormats() throws {
+        try createTable()
+        let ndjson = try send("POST", Self.path, headers: [("Content-Type", "application/x-ndjson")],
+                              body: ByteOrderMarkBytes + Self.ndjson(0..<3))
+        XCTAssertEqual(try object(ndjson)["written"] as? Int, 3, ndjson.bodyText)
+        let array = try send("POST", Self.path, body: ByteOrderMarkBytes + Array("[\(Self.line(3))]".utf8))
+        XCTAssertEqual(try object(array)["written"] as? Int, 1, array.bodyText)
+        // Split over three chunks: each read brings one byte of the mark.
+        try client.sendRequest("POST", Self.path, headers: [("Content-Type", "application/x-ndjson"),
+                                                            ("Transfer-Encoding", "chunked")])
+        for byte in ByteOrderMarkBytes { try client.send(raw: [0x31, 0x0D, 0x0A, byte, 0x0D, 0x0A]) }
+        try sendChunked(client, Self.ndjson(4..<6))
+        XCTAssertEqual(try object(try client.readResponse())["written"] as? Int, 2)
+        XCTAssertEqual(try storedCellCount(), 6)
+    }
 }
+
+/// EF BB BF, the UTF-8 byte-order mark.
+let ByteOrderMarkBytes: [UInt8] = [0xEF, 0xBB, 0xBF]

@@ -44,7 +44,7 @@ final class StreamingTests: RESTTestCase {
         XCTAssertEqual(try cells(json).count, 501)
 
         let tsv = try send("GET", "/ns/test/tables/t/cells", headers: [("Accept", "text/tab-separated-values")])
-        XCTAssertEqual(tsv.header("Content-Type"), "text/tab-separated-values; charset=utf-8")
+        XCTAssertEqual(tsv.header("Content-Type"), "text/tab-separated-values")
         let lines = tsv.bodyText.split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertEqual(lines.count, 502, "one line per cell and a final newline")
         XCTAssertEqual(lines.last, "")
@@ -61,6 +61,21 @@ final class StreamingTests: RESTTestCase {
                                  headers: [("Accept", "application/json;q=0.5, application/x-ndjson")])
         XCTAssertEqual(preferred.header("Content-Type"), "application/x-ndjson")
         XCTAssertTrue(eventually { harness.broker.openScannerCount == 0 })
+    }
+
+    func testTSVKeepsNonUTF8BytesAndDeclaresNoCharset() throws {
+        try createTable()
+        // Row 0xC3 0x28 (a broken two-byte sequence), value 0x80 0xFF: neither is UTF-8.
+        try send("POST", "/ns/test/tables/t/cells", json: """
+            [{"row": "wyg=", "row_encoding": "base64", "column_family": "a",
+              "value": "gP8=", "value_encoding": "base64", "timestamp": "1196582405000000000"}]
+            """)
+        let tsv = try send("GET", "/ns/test/tables/t/cells", headers: [("Accept", "text/tab-separated-values")])
+        XCTAssertEqual(tsv.status, 200)
+        XCTAssertEqual(tsv.header("Content-Type"), "text/tab-separated-values",
+                       "no charset: the bytes below are not UTF-8 and are sent as stored")
+        XCTAssertEqual(tsv.body, Array("2007-12-02 08:00:05.000000000\t".utf8) + [0xC3, 0x28]
+                       + Array("\ta\t".utf8) + [0x80, 0xFF, 0x0A])
     }
 
     func testClientDisconnectMidStreamClosesTheScanner() throws {

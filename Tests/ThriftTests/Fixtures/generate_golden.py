@@ -7,7 +7,7 @@ show what a real ThriftBroker client (and server) puts on the wire. The Swift te
 
     python3 -m venv .build-venv && .build-venv/bin/pip install thrift==0.22.0
     apt-get install -y thrift-compiler            # Debian: Thrift 0.17
-    thrift -r --gen py -out /tmp/htgen /work/shared/reference/hypertable-thrift/Hql.thrift
+    thrift -r --gen py -out /tmp/htgen path/to/Hql.thrift   # Hypertable 0.9.8.11's src/cc/ThriftBroker/Hql.thrift (it includes Client.thrift)
     .build-venv/bin/python Tests/ThriftTests/Fixtures/generate_golden.py /tmp/htgen
 
 Every file is one whole frame: 4-byte big-endian length, then a strict binary-protocol message
