@@ -75,6 +75,9 @@ public final class Gateway: Sendable {
         serverConfiguration.unlimitedClients = Set(configuration.trustedProxies)
         server = HTTPServer(configuration: serverConfiguration,
                             admit: { head in pipeline.admit(&head) },
+                            serverProblem: { status, detail, request in
+                                pipeline.serverProblem(status: status, detail: detail, request: request)
+                            },
                             onCompletion: { exchange in pipeline.completed(exchange) },
                             handler: { request in pipeline.respond(to: request) })
     }

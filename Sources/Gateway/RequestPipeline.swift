@@ -53,6 +53,19 @@ struct RequestPipeline: Sendable {
         }
     }
 
+    /// A reply the HTTP server makes on its own (a malformed request, a timeout, a full
+    /// queue) in the gateway's problem format, with a request id (a fresh one when no head
+    /// was parsed) and, for a parsed request, the CORS fields.
+    func serverProblem(status: HTTPStatus, detail: String, request: HTTPRequest?) -> HTTPResponse {
+        let requestID = request.map(\.context.requestID).flatMap { $0.isEmpty ? nil : $0 }
+            ?? RequestIDGenerator.shared.next()
+        var response = Problem(status: status.code, title: status.reasonPhrase, detail: detail)
+            .response(instance: request?.path, requestID: requestID)
+        if let request { cors?.addHeaders(to: &response, for: request) }
+        response.headers.set("X-Request-ID", requestID)
+        return response
+    }
+
     func respond(to request: HTTPRequest) -> HTTPResponse {
         var response: HTTPResponse
         if let preflight = cors?.preflightResponse(to: request, requestID: request.context.requestID) {

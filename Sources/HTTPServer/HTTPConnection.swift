@@ -45,7 +45,8 @@ final class HTTPConnection: @unchecked Sendable {
         self.exclusiveReads = !transport.allowsConcurrentReadAndWrite
         self.machine = HTTPConnectionStateMachine(
             parser: HTTPRequestParser(limits: server.configuration.limits, admit: server.admission(for: peer)),
-            timeouts: HTTPConnectionStateMachine.Timeouts(server.configuration), now: Deadline.now().nanoseconds)
+            timeouts: HTTPConnectionStateMachine.Timeouts(server.configuration), now: Deadline.now().nanoseconds,
+            problem: { [serverProblem = server.serverProblem] status, detail in serverProblem(status, detail, nil) })
         self.queue = DispatchQueue(label: "http.connection", target: targetQueue)
     }
 
@@ -188,7 +189,7 @@ final class HTTPConnection: @unchecked Sendable {
             }
         }
         if accepted { return nil }
-        var busy = HTTPResponse.problem(.serviceUnavailable, detail: "server busy: request queue full")
+        var busy = server.serverProblem(.serviceUnavailable, "server busy: request queue full", request)
         busy.headers.add("Retry-After", String(server.configuration.retryAfterSeconds))
         busy.closeConnection = true
         server.respondImmediately(busy, to: request, on: transport, peer: peer, error: nil, keepAlive: false)

@@ -96,15 +96,20 @@ struct HTTPConnectionStateMachine {
     private(set) var deadline: Instant
     private(set) var draining = false
     let timeouts: Timeouts
+    /// Builds the replies the server makes itself (parse errors, 408): the application's
+    /// problem format, request id included.
+    private let problem: @Sendable (HTTPStatus, String) -> HTTPResponse
     /// While a whole body is read: when its head completed, and body bytes received since.
     private var bodyStart: Instant = 0
     private var bodyReceived = 0
     private var parser: HTTPRequestParser
 
     /// A new connection must send its first head within the head timeout (slowloris guard).
-    init(parser: HTTPRequestParser, timeouts: Timeouts, now: Instant) {
+    init(parser: HTTPRequestParser, timeouts: Timeouts, now: Instant,
+         problem: @escaping @Sendable (HTTPStatus, String) -> HTTPResponse = { .problem($0, detail: $1) }) {
         self.parser = parser
         self.timeouts = timeouts
+        self.problem = problem
         self.deadline = now &+ timeouts.head
     }
 
@@ -178,7 +183,7 @@ struct HTTPConnectionStateMachine {
         case .waiting, .readingHead, .readingBody, .lingering:
             guard now >= deadline else { return .read }
             if phase == .readingHead || phase == .readingBody {
-                var response = HTTPResponse.problem(.requestTimeout, detail: "request not received in time")
+                var response = problem(.requestTimeout, "request not received in time")
                 response.closeConnection = true
                 phase = .lingering
                 deadline = now &+ timeouts.linger
@@ -213,7 +218,7 @@ struct HTTPConnectionStateMachine {
         do {
             event = try parser.nextEvent()
         } catch {
-            var response = HTTPResponse.problem(error.status, detail: error.detail)
+            var response = problem(error.status, error.detail)
             response.closeConnection = true
             phase = .lingering
             deadline = now &+ timeouts.linger

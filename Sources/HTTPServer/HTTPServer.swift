@@ -19,6 +19,10 @@ public final class HTTPServer: @unchecked Sendable {
     public let configuration: HTTPServerConfiguration
     let handler: HTTPHandler
     let admit: HTTPRequestParser.Admission?
+    /// Builds the replies the server makes on its own (parse errors, 408, a full queue), so
+    /// they look like the application's: its problem format, request id, CORS fields. The
+    /// request is nil when none was parsed.
+    let serverProblem: @Sendable (HTTPStatus, String, HTTPRequest?) -> HTTPResponse
     let onCompletion: (@Sendable (HTTPExchangeRecord) -> Void)?
     let workers: WorkerPool
     /// Milliseconds between deadline checks.
@@ -63,11 +67,15 @@ public final class HTTPServer: @unchecked Sendable {
     ///     logs and metrics. Keep it quick.
     public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
                 admit: HTTPRequestParser.Admission? = nil,
+                serverProblem: @escaping @Sendable (HTTPStatus, String, HTTPRequest?) -> HTTPResponse = { status, detail, _ in
+                    .problem(status, detail: detail)
+                },
                 onCompletion: (@Sendable (HTTPExchangeRecord) -> Void)? = nil,
                 handler: @escaping HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
         self.admit = admit
+        self.serverProblem = serverProblem
         self.onCompletion = onCompletion
         self.workers = WorkerPool(threadCount: configuration.workerCount, capacity: configuration.workerQueueCapacity)
         let shortest = min(configuration.headerReadTimeout, configuration.idleTimeout, configuration.bodyReadTimeout)
