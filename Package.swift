@@ -44,8 +44,11 @@ let package = Package(
                           swiftSettings: strict),
         .executableTarget(name: "emulator-benchmark", dependencies: ["HypertableEmulator", "HypertableClient"],
                           swiftSettings: strict),
+        // Test kits: HTTP clients for any HTTP test (no gateway in them), and the gateway's
+        // harness and fake broker on top.
+        .target(name: "HTTPTestKit", dependencies: ["Sockets", "HTTPServer", "COpenSSL"], swiftSettings: strict),
         .target(name: "GatewayTestKit",
-                dependencies: ["Sockets", "HTTPServer", "Gateway", "HypertableClient", "HypertableEmulator", "COpenSSL"],
+                dependencies: ["HTTPTestKit", "Sockets", "HTTPServer", "Gateway", "HypertableClient", "HypertableEmulator"],
                 swiftSettings: strict),
 
         .testTarget(name: "SocketsTests", dependencies: ["Sockets"], swiftSettings: strict),
@@ -55,7 +58,7 @@ let package = Package(
                     dependencies: ["HypertableClient", "Thrift", "GatewayTestKit"], swiftSettings: strict),
         .testTarget(name: "HQLTests", dependencies: ["HQL"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests",
-                    dependencies: ["HTTPServer", "Sockets", "GatewayTestKit"], swiftSettings: strict),
+                    dependencies: ["HTTPServer", "Sockets", "HTTPTestKit"], swiftSettings: strict),
         .testTarget(name: "HypertableEmulatorTests",
                     dependencies: ["HypertableEmulator", "HypertableClient", "HQL", "Thrift", "GatewayTestKit"],
                     swiftSettings: strict),

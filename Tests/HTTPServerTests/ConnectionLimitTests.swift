@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
-import GatewayTestKit
+import HTTPTestKit
 import Sockets
 import XCTest
 @testable import HTTPServer

@@ -1,5 +1,5 @@
 import XCTest
-import GatewayTestKit
+import HTTPTestKit
 import HTTPServer
 
 final class HTTPResponseCollectorTests: XCTestCase {

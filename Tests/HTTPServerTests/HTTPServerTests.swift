@@ -5,7 +5,7 @@ import Darwin
 #endif
 import CZlib
 import Dispatch
-import GatewayTestKit
+import HTTPTestKit
 import Sockets
 import XCTest
 @testable import HTTPServer

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import GatewayTestKit
+import HTTPTestKit
 import Sockets
 import XCTest
 @testable import HTTPServer

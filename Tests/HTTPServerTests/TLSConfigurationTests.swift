@@ -1,5 +1,5 @@
 import Foundation
-import GatewayTestKit
+import HTTPTestKit
 import XCTest
 @testable import HTTPServer
 

@@ -5,7 +5,7 @@ import Darwin
 #endif
 import Dispatch
 import Foundation
-import GatewayTestKit
+import HTTPTestKit
 import Sockets
 import XCTest
 @testable import HTTPServer
