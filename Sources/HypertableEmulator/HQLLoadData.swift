@@ -195,7 +195,8 @@ struct HQLLoadData {
     }
 
     /// A load file's timestamp: nanoseconds as digits, or `YYYY-MM-DD HH:MM:SS[.fraction]`
-    /// (anything after the seconds other than a fraction is ignored, as the shell does).
+    /// in the local time zone, as the shell reads it with mktime (anything after the seconds
+    /// other than a fraction is ignored, as the shell does).
     static func parseTimestamp(_ field: Bytes) -> Int64? {
         let text = String(decoding: field, as: UTF8.self)
         if let t = HQLTimestamp.parse(text), !text.contains(":") || text.split(separator: ":").count <= 3 { return t }

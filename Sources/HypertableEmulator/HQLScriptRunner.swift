@@ -29,8 +29,9 @@ public struct HQLScriptStep: Sendable, Hashable {
 ///   starting with `#` is a comment;
 /// - SELECT cells print as `[timestamp TAB] row TAB family[:qualifier] TAB value`, delete
 ///   markers with `DELETE ROW` / `DELETE COLUMN FAMILY` / `DELETE CELL` / `DELETE CELL VERSION`,
-///   `KEYS_ONLY` as the row alone; timestamps as `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` in UTC (the
-///   shell uses the local zone; timestamps in the script are read as UTC too, so they round-trip);
+///   `KEYS_ONLY` as the row alone; timestamps as `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` in the local
+///   time zone (`TZ`), as the shell prints them; timestamps in the script (and in loaded files)
+///   are read in the same zone, so they round-trip;
 /// - result strings (SHOW, DESCRIBE, GET LISTING, EXISTS) print each followed by a newline;
 /// - an error prints `Hypertable CRITICAL - <error text> (<message>)` and drops the rest of
 ///   the line's commands; a mutator's BAD_KEY also prints the two `ERROR ht_hypertable` lines

@@ -2,6 +2,11 @@ import HQL
 import XCTest
 
 final class HQLParserTests: XCTestCase {
+    // The expected instants below are written as UTC nanoseconds.
+    private var zone: TimeZonePin?
+    override func setUp() { zone = TimeZonePin("UTC") }
+    override func tearDown() { zone?.restore() }
+
     private func parse(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> HQLStatement? {
         do { return try HQLParser.parse(text) } catch {
             XCTFail("parse failed: \(error)", file: file, line: line)
@@ -181,6 +186,40 @@ final class HQLParserTests: XCTestCase {
         XCTAssertNil(HQLTimestamp.parse("2008-13-01"))
         XCTAssertNil(HQLTimestamp.parse("9999999999-01-01"))
         XCTAssertNil(HQLTimestamp.parse("99999999999999999999"))
+    }
+
+    /// Hypertable reads and prints timestamps in the local zone (mktime / localtime_r), so under
+    /// TZ=Asia/Tokyo (UTC+9, no daylight saving) midnight is 15:00 UTC the day before.
+    func testTimestampsFollowTheLocalZone() {
+        let utcMidnight: Int64 = 1_767_225_600_000_000_000 // 2026-01-01 00:00:00 UTC
+        TimeZonePin.with("Asia/Tokyo") {
+            XCTAssertEqual(HQLTimestamp.parse("2026-01-01 00:00:00"), utcMidnight - 9 * 3600 * 1_000_000_000)
+            XCTAssertEqual(HQLTimestamp.parse("2026-01-01"), utcMidnight - 9 * 3600 * 1_000_000_000)
+            XCTAssertEqual(HQLTimestamp.format(utcMidnight), "2026-01-01 09:00:00.000000000")
+            XCTAssertEqual(HQLTimestamp.format(utcMidnight - 9 * 3600 * 1_000_000_000 + 5), "2026-01-01 00:00:00.000000005")
+        }
+        // A zone west of UTC, given as a POSIX rule so no zone database is needed.
+        TimeZonePin.with("EST5") {
+            XCTAssertEqual(HQLTimestamp.parse("2026-01-01 00:00:00.25"), utcMidnight + 5 * 3600 * 1_000_000_000 + 250_000_000)
+            XCTAssertEqual(HQLTimestamp.format(utcMidnight), "2025-12-31 19:00:00.000000000")
+        }
+        // Daylight saving decided by the date, as mktime with tm_isdst = -1 does.
+        TimeZonePin.with("EST5EDT,M3.2.0,M11.1.0") {
+            XCTAssertEqual(HQLTimestamp.parse("2026-07-01 12:00:00"), 1_782_921_600_000_000_000) // 16:00 UTC
+            XCTAssertEqual(HQLTimestamp.format(1_782_921_600_000_000_000), "2026-07-01 12:00:00.000000000")
+        }
+        XCTAssertEqual(HQLTimestamp.parse("2026-01-01 00:00:00"), utcMidnight, "the pin is restored")
+        XCTAssertEqual(HQLTimestamp.format(-1), "1969-12-31 23:59:59.999999999")
+        XCTAssertEqual(HQLTimestamp.parse("1969-12-31 23:59:59"), -1_000_000_000, "mktime's -1 is an instant, not an error")
+    }
+
+    func testParsedStatementsUseTheLocalZone() throws {
+        try TimeZonePin.with("Asia/Tokyo") {
+            guard case .select(let q) = try HQLParser.parse("SELECT * FROM t WHERE TIMESTAMP < '2026-01-01 09:00:00'") else {
+                return XCTFail("not a select")
+            }
+            XCTAssertEqual(q.endTime, 1_767_225_600_000_000_000)
+        }
     }
 }
 

@@ -34,6 +34,39 @@ final class HQLScriptRunnerTests: XCTestCase {
         ])
     }
 
+    /// The shell reads timestamps in INSERT values and DELETE / SELECT predicates, and prints
+    /// them, in the local zone (`TZ`): under UTC+9 the same script stores instants nine hours
+    /// earlier than under UTC and still prints the times it was given.
+    func testTimestampsAreReadAndPrintedInTheLocalZone() throws {
+        let script = """
+        CREATE NAMESPACE tz; USE tz; CREATE TABLE t (a);
+        INSERT INTO t VALUES ('2026-01-01 00:00:00', 'r', 'a:x', 'v0'), ('2026-01-01 00:00:02', 'r', 'a:y', 'v2');
+        SELECT * FROM t WHERE TIMESTAMP < '2026-01-01 00:00:01' DISPLAY_TIMESTAMPS;
+        DELETE 'a:y' FROM t WHERE ROW = 'r' TIMESTAMP '2026-01-01 00:00:02';
+        SELECT * FROM t DISPLAY_TIMESTAMPS;
+
+        """
+        let expected = [
+            "CREATE NAMESPACE tz; USE tz; CREATE TABLE t (a);",
+            "INSERT INTO t VALUES ('2026-01-01 00:00:00', 'r', 'a:x', 'v0'), ('2026-01-01 00:00:02', 'r', 'a:y', 'v2');",
+            "SELECT * FROM t WHERE TIMESTAMP < '2026-01-01 00:00:01' DISPLAY_TIMESTAMPS;",
+            "2026-01-01 00:00:00.000000000\tr\ta:x\tv0",
+            "DELETE 'a:y' FROM t WHERE ROW = 'r' TIMESTAMP '2026-01-01 00:00:02';",
+            "SELECT * FROM t DISPLAY_TIMESTAMPS;",
+            "2026-01-01 00:00:00.000000000\tr\ta:x\tv0",
+        ]
+        let runner = HQLScriptRunner()
+        let lines = TimeZonePin.with("Asia/Tokyo") {
+            HQLScriptRunner.transcript(runner.run(script)).split(separator: "\n").map(String.init)
+        }
+        XCTAssertEqual(lines, expected)
+        // What was stored is the Tokyo midnight, 2025-12-31 15:00:00 UTC.
+        let printedInUTC = TimeZonePin.with("UTC") {
+            HQLScriptRunner.transcript(runner.run("SELECT * FROM t DISPLAY_TIMESTAMPS;\n"))
+        }
+        XCTAssertEqual(printedInUTC, "SELECT * FROM t DISPLAY_TIMESTAMPS;\n2025-12-31 15:00:00.000000000\tr\ta:x\tv0\n")
+    }
+
     func testErrorsPrintAsTheShellDoesAndDropTheRestOfTheLine() {
         let steps = HQLScriptRunner().run("""
         USE "/nowhere";
