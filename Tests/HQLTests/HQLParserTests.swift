@@ -188,6 +188,39 @@ final class HQLParserTests: XCTestCase {
         XCTAssertNil(HQLTimestamp.parse("99999999999999999999"))
     }
 
+    /// Options given twice are refused in the words of Hypertable's HQL parser; a zero limit
+    /// counts as not given there, and table-wide column defaults are not checked.
+    func testDuplicateOptionsAreRefusedAsHypertableWordsThem() {
+        let refused: [(String, String)] = [
+            ("SELECT * FROM t LIMIT 1 LIMIT 2", "SELECT LIMIT predicate multiply defined."),
+            ("SELECT * FROM t OFFSET 1 OFFSET 2", "SELECT OFFSET predicate multiply defined."),
+            ("SELECT * FROM t CELL_OFFSET 1 CELL_OFFSET 2", "SELECT CELL_OFFSET predicate multiply defined."),
+            ("SELECT * FROM t OFFSET 1 CELL_OFFSET 2", "SELECT OFFSET predicate not allowed in combination with OFFSET."),
+            ("SELECT * FROM t CELL_LIMIT 1 CELL_LIMIT 2", "SELECT CELL_LIMIT predicate multiply defined."),
+            ("SELECT * FROM t CELL_LIMIT_PER_FAMILY 1 CELL_LIMIT_PER_FAMILY 2",
+             "SELECT CELL_LIMIT_PER_FAMILY predicate multiply defined."),
+            ("SELECT * FROM t MAX_VERSIONS 1 REVS 2", "SELECT MAX_VERSIONS predicate multiply defined."),
+            ("CREATE TABLE t (a MAX_VERSIONS 1 MAX_VERSIONS 2)", "Multiple specifications of MAX_VERSIONS option for column 'a'"),
+            ("CREATE TABLE t (a TTL 1 DAY TTL 2)", "Multiple specifications of TTL option for column 'a'"),
+            ("CREATE TABLE t (a COUNTER COUNTER false)", "Multiple specifications of COUNTER option for column 'a'"),
+            ("CREATE TABLE t (a TIME_ORDER DESC TIME_ORDER ASC)", "Multiple specifications of TIME_ORDER option for column 'a'"),
+            ("CREATE TABLE t (ACCESS GROUP g MAX_VERSIONS 1 (a) MAX_VERSIONS 2)",
+             "Multiple specifications of MAX_VERSIONS option for access group 'g'"),
+            ("CREATE TABLE t (a) GROUP_COMMIT_INTERVAL 100 GROUP_COMMIT_INTERVAL 200", "GROUP_COMMIT_INTERVAL multiply defined"),
+        ]
+        for (text, message) in refused {
+            XCTAssertEqual(parseError(text)?.message, message, text)
+        }
+        let accepted = [
+            "SELECT * FROM t LIMIT 0 LIMIT 2", "SELECT * FROM t LIMIT 1 CELL_LIMIT 2 OFFSET 3 MAX_VERSIONS 4",
+            "CREATE TABLE t (a MAX_VERSIONS 1, ACCESS GROUP g MAX_VERSIONS 2 (b MAX_VERSIONS 3))",
+            "CREATE TABLE t (a) MAX_VERSIONS 1 MAX_VERSIONS 2",
+        ]
+        for text in accepted { XCTAssertNil(parseError(text), text) }
+        guard case .select(let q)? = parse("SELECT * FROM t LIMIT 0 LIMIT 2") else { return XCTFail("not a select") }
+        XCTAssertEqual(q.limit, 2)
+    }
+
     /// Hypertable reads and prints timestamps in the local zone (mktime / localtime_r), so under
     /// TZ=Asia/Tokyo (UTC+9, no daylight saving) midnight is 15:00 UTC the day before.
     func testTimestampsFollowTheLocalZone() {
