@@ -261,18 +261,45 @@ public struct HQLParser {
         var families: [HQLColumnFamilyDefinition] = []
         var groups: [HQLAccessGroupDefinition] = []
         if isSymbol(")") { return (families, groups) }
+        // `a, INDEX a` (the reference's own example) names one family twice: an index clause
+        // marks the family of that name, before or after its definition, and only a second
+        // index of the same kind is refused, in Hypertable's words.
+        func index(_ familyName: String, qualifier: Bool, at position: HQLPosition) throws(HQLError) {
+            let kind = qualifier ? "Qualifier index" : "Index"
+            guard let i = families.firstIndex(where: { $0.name == familyName }) else {
+                families.append(HQLColumnFamilyDefinition(name: familyName, valueIndex: !qualifier,
+                                                          qualifierIndex: qualifier, indexOnly: true))
+                return
+            }
+            if qualifier ? families[i].qualifierIndex : families[i].valueIndex {
+                throw HQLError(.invalidStatement, at: position, "\(kind) for column family '\(familyName)' multiply defined")
+            }
+            if families[i].options.counter == true {
+                throw HQLError(.invalidStatement, at: position,
+                               "Attempt to define \(qualifier ? "qualifier" : "value") index for COUNTER column '\(familyName)'")
+            }
+            if qualifier { families[i].qualifierIndex = true } else { families[i].valueIndex = true }
+        }
         repeat {
+            let position = current.position
             if isWord("ACCESS") && isWord("GROUP", at: 1) {
                 advance(); advance()
                 groups.append(try accessGroup())
             } else if isWord("QUALIFIER") && isWord("INDEX", at: 1) {
                 advance(); advance()
-                families.append(HQLColumnFamilyDefinition(name: try name("column family"), qualifierIndex: true))
+                try index(try name("column family"), qualifier: true, at: position)
             } else if isWord("INDEX"), !isSymbol(",", at: 1), !isSymbol(")", at: 1) {
                 advance()
-                families.append(HQLColumnFamilyDefinition(name: try name("column family"), valueIndex: true))
+                try index(try name("column family"), qualifier: false, at: position)
             } else {
-                families.append(try columnFamily())
+                let family = try columnFamily()
+                if let i = families.firstIndex(where: { $0.name == family.name && $0.indexOnly }) {
+                    families[i].options = family.options
+                    families[i].indexOnly = false
+                } else {
+                    // A second definition is kept: the schema refuses it as multiply defined.
+                    families.append(family)
+                }
             }
         } while acceptSymbol(",")
         return (families, groups)

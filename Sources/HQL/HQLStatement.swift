@@ -78,19 +78,25 @@ public struct HQLAccessGroupOptions: Sendable, Hashable {
     }
 }
 
-/// `name [column_family_option ...]`, plus `INDEX name` / `QUALIFIER INDEX name`.
+/// `name [column_family_option ...]`, plus `INDEX name` / `QUALIFIER INDEX name` (merged into
+/// the family of that name in the same parenthesised list, as Hypertable's parser does).
 public struct HQLColumnFamilyDefinition: Sendable, Hashable {
     public var name: String
     public var options: HQLColumnFamilyOptions
     public var valueIndex: Bool
     public var qualifierIndex: Bool
+    /// Named only by `INDEX` / `QUALIFIER INDEX` clauses, not defined in the list: in
+    /// `ALTER TABLE ... ADD` that adds the index to an existing family of that name (elsewhere,
+    /// or when there is none, the family is created, as Hypertable does).
+    public var indexOnly: Bool
 
     public init(name: String, options: HQLColumnFamilyOptions = .init(), valueIndex: Bool = false,
-                qualifierIndex: Bool = false) {
+                qualifierIndex: Bool = false, indexOnly: Bool = false) {
         self.name = name
         self.options = options
         self.valueIndex = valueIndex
         self.qualifierIndex = qualifierIndex
+        self.indexOnly = indexOnly
     }
 }
 

@@ -119,7 +119,29 @@ struct HQLExecutor {
     static func apply(_ action: HQLAlterTable.Action, to schema: inout TableSchema) throws(ClientException) {
         switch action {
         case .add(let families, let groups):
-            try schema.add(families: families, accessGroups: groups)
+            // `ADD (INDEX a)` for an existing family `a` adds the index to it (Hypertable's
+            // parser looks the family up in the altered schema first); any other family is new.
+            let members = Set(groups.flatMap { $0.columnFamilies.map(\.name) })
+            var added: [HQLColumnFamilyDefinition] = []
+            for f in families {
+                guard f.indexOnly, !members.contains(f.name),
+                      let i = schema.families.firstIndex(where: { $0.name == f.name && !$0.deleted }) else {
+                    added.append(f)
+                    continue
+                }
+                for (wanted, qualifier) in [(f.valueIndex, false), (f.qualifierIndex, true)] where wanted {
+                    let kind = qualifier ? "Qualifier index" : "Index"
+                    if qualifier ? schema.families[i].qualifierIndex : schema.families[i].valueIndex {
+                        throw ClientException(.hqlBadCommand, "\(kind) for column family '\(f.name)' already defined")
+                    }
+                    if schema.families[i].options.counter == true {
+                        throw ClientException(.hqlBadCommand,
+                                              "Attempt to define \(qualifier ? "qualifier" : "value") index for COUNTER column '\(f.name)'")
+                    }
+                    if qualifier { schema.families[i].qualifierIndex = true } else { schema.families[i].valueIndex = true }
+                }
+            }
+            try schema.add(families: added, accessGroups: groups)
         case .modify(let families, let groups):
             for g in groups {
                 guard let i = schema.accessGroups.firstIndex(where: { $0.name == g.name }) else {

@@ -221,6 +221,23 @@ final class HQLParserTests: XCTestCase {
         XCTAssertEqual(q.limit, 2)
     }
 
+    func testIndexClausesMergeIntoTheFamilyOfThatName() {
+        guard case .createTable(let t)? = parse("CREATE TABLE t (a MAX_VERSIONS 2, QUALIFIER INDEX b, INDEX a, b TTL 60)") else {
+            return XCTFail("not a create table")
+        }
+        XCTAssertEqual(t.columnFamilies, [
+            HQLColumnFamilyDefinition(name: "a", options: .init(maxVersions: 2), valueIndex: true),
+            HQLColumnFamilyDefinition(name: "b", options: .init(ttl: 60), qualifierIndex: true),
+        ])
+        guard case .alterTable(let alter)? = parse("ALTER TABLE t ADD (INDEX a)"),
+              case .add(let families, _)? = alter.actions.first else { return XCTFail("not an alter table") }
+        XCTAssertEqual(families, [HQLColumnFamilyDefinition(name: "a", valueIndex: true, indexOnly: true)])
+        XCTAssertEqual(parseError("CREATE TABLE t (a, QUALIFIER INDEX a, QUALIFIER INDEX a)")?.message,
+                       "Qualifier index for column family 'a' multiply defined")
+        XCTAssertEqual(parseError("CREATE TABLE t (a COUNTER, QUALIFIER INDEX a)")?.message,
+                       "Attempt to define qualifier index for COUNTER column 'a'")
+    }
+
     /// Hypertable reads and prints timestamps in the local zone (mktime / localtime_r), so under
     /// TZ=Asia/Tokyo (UTC+9, no daylight saving) midnight is 15:00 UTC the day before.
     func testTimestampsFollowTheLocalZone() {

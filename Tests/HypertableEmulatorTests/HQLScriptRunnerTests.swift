@@ -67,6 +67,38 @@ final class HQLScriptRunnerTests: XCTestCase {
         XCTAssertEqual(printedInUTC, "SELECT * FROM t DISPLAY_TIMESTAMPS;\n2025-12-31 15:00:00.000000000\tr\ta:x\tv0\n")
     }
 
+    /// Hypertable's HQL reference creates indexed families as `a, INDEX a`: the index clause
+    /// marks the family of that name; `ALTER TABLE ... ADD (INDEX x)` indexes an existing one.
+    func testIndexClausesMarkTheFamilyOfThatName() {
+        let lines = transcript("""
+        CREATE NAMESPACE i; USE i;
+        CREATE TABLE t (a, b, c, INDEX a, QUALIFIER INDEX b, INDEX c, QUALIFIER INDEX c);
+        SHOW CREATE TABLE t;
+        CREATE TABLE u (INDEX a, ACCESS GROUP g (a, b));
+        ALTER TABLE u ADD (QUALIFIER INDEX b, INDEX c);
+        SHOW CREATE TABLE u;
+        ALTER TABLE u ADD (INDEX a);
+        CREATE TABLE v (a COUNTER, INDEX a);
+
+        """)
+        XCTAssertEqual(lines, [
+            "CREATE NAMESPACE i; USE i;",
+            "CREATE TABLE t (a, b, c, INDEX a, QUALIFIER INDEX b, INDEX c, QUALIFIER INDEX c);",
+            "SHOW CREATE TABLE t;",
+            "CREATE TABLE t (", "  a, INDEX a,", "  b, QUALIFIER INDEX b,", "  c, INDEX c, QUALIFIER INDEX c,",
+            "  ACCESS GROUP default (a, b, c)", ");", "",
+            "CREATE TABLE u (INDEX a, ACCESS GROUP g (a, b));",
+            "ALTER TABLE u ADD (QUALIFIER INDEX b, INDEX c);",
+            "SHOW CREATE TABLE u;",
+            "CREATE TABLE u (", "  a, INDEX a,", "  b, QUALIFIER INDEX b,", "  c, INDEX c,",
+            "  ACCESS GROUP g (a, b),", "  ACCESS GROUP default (c)", ");", "",
+            "ALTER TABLE u ADD (INDEX a);",
+            "Hypertable CRITICAL - HQL bad command (Index for column family 'a' already defined)",
+            "CREATE TABLE v (a COUNTER, INDEX a);",
+            "Hypertable CRITICAL - HYPERTABLE HQL parse error (Attempt to define value index for COUNTER column 'a')",
+        ])
+    }
+
     func testErrorsPrintAsTheShellDoesAndDropTheRestOfTheLine() {
         let steps = HQLScriptRunner().run("""
         USE "/nowhere";
