@@ -99,6 +99,44 @@ final class HQLScriptRunnerTests: XCTestCase {
         ])
     }
 
+    /// ALTER TABLE ... MODIFY: Hypertable refuses to change an existing access group's
+    /// IN_MEMORY, COMPRESSOR or REPLICATION, to modify one group twice in one command, or to
+    /// modify what does not exist, in these words; BLOCKSIZE and family options do change.
+    func testModifyRefusalsAreWordedAsHypertableWordsThem() {
+        let lines = transcript("""
+        CREATE NAMESPACE m; USE m;
+        CREATE TABLE t (a MAX_VERSIONS 2, ACCESS GROUP g (a));
+        ALTER TABLE t MODIFY (ACCESS GROUP g IN_MEMORY);
+        ALTER TABLE t MODIFY (ACCESS GROUP g COMPRESSOR "lzo");
+        ALTER TABLE t MODIFY (ACCESS GROUP g REPLICATION 2);
+        ALTER TABLE t MODIFY (ACCESS GROUP g BLOCKSIZE 1000) MODIFY (ACCESS GROUP g BLOCKSIZE 2000);
+        ALTER TABLE t MODIFY (ACCESS GROUP h BLOCKSIZE 1000);
+        ALTER TABLE t MODIFY (b TTL 60);
+        ALTER TABLE t MODIFY (ACCESS GROUP g BLOCKSIZE 1000, a TTL 60);
+        SHOW CREATE TABLE t;
+
+        """)
+        XCTAssertEqual(lines, [
+            "CREATE NAMESPACE m; USE m;",
+            "CREATE TABLE t (a MAX_VERSIONS 2, ACCESS GROUP g (a));",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g IN_MEMORY);",
+            "Hypertable CRITICAL - HQL bad command (Modification of IN_MEMORY attribute for access group 'g' is not supported)",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g COMPRESSOR \"lzo\");",
+            "Hypertable CRITICAL - HQL bad command (Modification of COMPRESSOR attribute for access group 'g' is not supported)",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g REPLICATION 2);",
+            "Hypertable CRITICAL - HQL bad command (Modification of REPLICATION attribute for access group 'g' is not supported)",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g BLOCKSIZE 1000) MODIFY (ACCESS GROUP g BLOCKSIZE 2000);",
+            "Hypertable CRITICAL - HQL bad command (Attempt to modify access group 'g' twice in the same command)",
+            "ALTER TABLE t MODIFY (ACCESS GROUP h BLOCKSIZE 1000);",
+            "Hypertable CRITICAL - HQL bad command (Attempt to modify access group 'h' which does not exist)",
+            "ALTER TABLE t MODIFY (b TTL 60);",
+            "Hypertable CRITICAL - HQL bad command (Attempt to modify column 'b' which does not exist)",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g BLOCKSIZE 1000, a TTL 60);",
+            "SHOW CREATE TABLE t;",
+            "CREATE TABLE t (", "  a TTL 60,", "  ACCESS GROUP g (a) BLOCKSIZE 1000", ");", "",
+        ])
+    }
+
     func testErrorsPrintAsTheShellDoesAndDropTheRestOfTheLine() {
         let steps = HQLScriptRunner().run("""
         USE "/nowhere";
