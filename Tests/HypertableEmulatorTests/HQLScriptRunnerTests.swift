@@ -232,6 +232,25 @@ final class HQLScriptRunnerTests: XCTestCase {
         ])
     }
 
+    /// LOAD DATA INFILE options as Hypertable's HQL reference spells them: `FS = '<char>'`,
+    /// `NO_LOG`, `DUP_KEY_COLS = false`, `NOESCAPE`.
+    func testLoadDataOptionsAsTheReferenceSpellsThem() {
+        let files = ["pipes.txt": "#id|color\nk1|r\\ted\n", "tabs.tsv": "#id\tcolor\nk2\tblue\n"]
+        let runner = HQLScriptRunner { name in files[name].map { Array($0.utf8) } }
+        let steps = runner.run("""
+        CREATE NAMESPACE o; USE o; CREATE TABLE t (id, color);
+        LOAD DATA INFILE ROW_KEY_COLUMN=id FS='|' NO_LOG NOESCAPE "pipes.txt" INTO TABLE t;
+        LOAD DATA INFILE ROW_KEY_COLUMN=id DUP_KEY_COLS=false "tabs.tsv" INTO TABLE t;
+        LOAD DATA INFILE FS='||' "pipes.txt" INTO TABLE t;
+        SELECT * FROM t;
+
+        """)
+        XCTAssertEqual(steps.flatMap(\.output), [
+            "Hypertable CRITICAL - HYPERTABLE HQL parse error (Field separator must be a single character)",
+            "k1\tcolor\tr\\\\ted", "k2\tcolor\tblue",
+        ])
+    }
+
     func testLoadDataInfileFormatsThroughTheFileReader() {
         let files: [String: String] = [
             "wide.tsv": "# id\tcolor\tsize:cm\nk1\tred\t10\nk2\t\t20\n\n",
