@@ -893,19 +893,18 @@ public struct HQLParser {
                 query.displayTimestamps = true
             } else if acceptWord("SCAN_AND_FILTER_ROWS") {
                 query.scanAndFilterRows = true
-            } else if acceptWord("NO_CACHE") || acceptWord("NO_ESCAPE") || acceptWord("DISPLAY_REVISIONS") {
-                query.noCache = query.noCache || isWordBefore("NO_CACHE")
+            } else if acceptWord("NO_CACHE") {
+                query.noCache = true
+            } else if acceptWord("NO_ESCAPE") {
+                query.noEscape = true
+            } else if acceptWord("DISPLAY_REVISIONS") {
+                query.displayRevisions = true
             } else if isWord("INTO") {
                 throw HQLError(.invalidStatement, at: position, "SELECT ... INTO FILE is not supported")
             } else {
                 throw unexpected("a SELECT option")
             }
         }
-    }
-
-    private func isWordBefore(_ keyword: String) -> Bool {
-        guard index > 0, case .word(let w) = tokens[index - 1].kind else { return false }
-        return w.equalsKeyword(keyword)
     }
 
     private mutating func nonNegative(_ what: String, at position: HQLPosition) throws(HQLError) -> Int32 {

@@ -306,6 +306,11 @@ public struct HQLSelect: Sendable, Hashable {
     public var keysOnly = false
     public var returnDeletes = false
     public var displayTimestamps = false
+    /// `DISPLAY_REVISIONS`: the shell prints each cell's revision before its timestamp.
+    public var displayRevisions = false
+    /// `NO_ESCAPE`: the shell prints rows, qualifiers and values as stored, without escaping
+    /// backslash, newline, tab and NUL.
+    public var noEscape = false
     public var scanAndFilterRows = false
     public var noCache = false
 

@@ -224,10 +224,15 @@ public final class HQLScriptRunner {
         return "Hypertable CRITICAL - \(text) (\(error.message))"
     }
 
-    /// One cell as `cmd_select` prints it (field separator TAB, escaping on).
+    /// One cell as `cmd_select` prints it (field separator TAB; escaping on unless NO_ESCAPE;
+    /// the revision, then the timestamp, first when asked for).
     static func render(_ cell: Cell, _ query: HQLSelect) -> String {
         var line = ""
+        if query.displayRevisions, let r = cell.key.revision { line += HQLTimestamp.format(r) + "\t" }
         if query.displayTimestamps, let t = cell.key.timestamp { line += HQLTimestamp.format(t) + "\t" }
+        func escape(_ bytes: Bytes) -> String {
+            query.noEscape ? String(decoding: bytes, as: UTF8.self) : Self.escape(bytes)
+        }
         let row = escape(cell.key.row)
         if query.keysOnly { return line + row }
         line += row

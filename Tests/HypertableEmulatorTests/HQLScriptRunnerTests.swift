@@ -1,3 +1,4 @@
+import HQL
 import HypertableClient
 @testable import HypertableEmulator
 import XCTest
@@ -135,6 +136,31 @@ final class HQLScriptRunnerTests: XCTestCase {
             "SHOW CREATE TABLE t;",
             "CREATE TABLE t (", "  a TTL 60,", "  ACCESS GROUP g (a) BLOCKSIZE 1000", ");", "",
         ])
+    }
+
+    /// DISPLAY_REVISIONS prints the revision (when the broker stored the cell) before the
+    /// timestamp; NO_ESCAPE prints rows, qualifiers and values as stored.
+    func testDisplayRevisionsAndNoEscape() throws {
+        let runner = HQLScriptRunner()
+        let steps = TimeZonePin.with("UTC") {
+            runner.run("""
+            CREATE NAMESPACE e; USE e; CREATE TABLE t (a);
+            INSERT INTO t VALUES ('2001-01-01 00:00:00', 'r', 'a:q', 'x\\ty');
+            SELECT * FROM t NO_ESCAPE;
+            SELECT * FROM t;
+            SELECT * FROM t DISPLAY_REVISIONS DISPLAY_TIMESTAMPS;
+
+            """)
+        }
+        XCTAssertEqual(steps[2].output, ["r\ta:q\tx\ty"])
+        XCTAssertEqual(steps[3].output, ["r\ta:q\tx\\ty"])
+        let revisionLine = try XCTUnwrap(steps[4].output.first)
+        let fields = revisionLine.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(fields.count, 5, revisionLine)
+        XCTAssertEqual(Array(fields.dropFirst()), ["2001-01-01 00:00:00.000000000", "r", "a:q", "x\\ty"])
+        // The revision is when the broker stored the cell, not the timestamp given.
+        let revision = try XCTUnwrap(HQLTimestamp.parse(String(fields[0].prefix(19))))
+        XCTAssertGreaterThan(revision, try XCTUnwrap(HQLTimestamp.parse("2001-01-01 00:00:00")))
     }
 
     func testErrorsPrintAsTheShellDoesAndDropTheRestOfTheLine() {
