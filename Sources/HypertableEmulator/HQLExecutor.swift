@@ -166,7 +166,9 @@ struct HQLExecutor {
                     throw ClientException(.hqlBadCommand,
                                           "Modification of \(attribute) attribute for access group '\(g.name)' is not supported")
                 }
-                schema.accessGroups[i].options = TableSchema.convert(g.options)
+                let options = TableSchema.convert(g.options)
+                try AccessGroupSpecSyntax.validate(options)
+                schema.accessGroups[i].options = options
                 schema.accessGroups[i].defaults = TableSchema.convert(g.columnFamilyDefaults)
             }
             for f in families {

@@ -163,6 +163,30 @@ final class HQLScriptRunnerTests: XCTestCase {
         XCTAssertGreaterThan(revision, try XCTUnwrap(HQLTimestamp.parse("2001-01-01 00:00:00")))
     }
 
+    /// COMPRESSOR and BLOOMFILTER specs follow the option syntax of Hypertable's HQL reference
+    /// (`zlib --best`, `bmz --fp-len n --offset n`, `rows+cols --false-positive f ...`); a
+    /// misspelt, repeated or ill-typed option, or a second positional word, is refused.
+    func testCompressorAndBloomFilterSpecsAreChecked() {
+        let valid = [
+            #"CREATE TABLE ok1 (a) COMPRESSOR "zlib --best";"#,
+            #"CREATE TABLE ok2 (ACCESS GROUP g COMPRESSOR "bmz --fp-len 20 --offset=2" (a));"#,
+            #"CREATE TABLE ok3 (ACCESS GROUP g COMPRESSOR "zlib -9" BLOOMFILTER "rows+cols --false-positive 0.02 --num-hashes 3 --bits-per-item 9.5 --max-approx-items 500" (a));"#,
+            #"CREATE TABLE ok4 (ACCESS GROUP g BLOOMFILTER "none" (a));"#,
+        ]
+        let invalid: [(String, String)] = [
+            (#"CREATE TABLE no1 (a) COMPRESSOR "zlib --bets";"#, "Invalid compressor spec - zlib --bets"),
+            (#"CREATE TABLE no2 (ACCESS GROUP g COMPRESSOR "zlib --best --best" (a));"#, "Invalid compressor spec - zlib --best --best"),
+            (#"CREATE TABLE no3 (ACCESS GROUP g COMPRESSOR "bmz --fp-len x" (a));"#, "Invalid compressor spec - bmz --fp-len x"),
+            (#"CREATE TABLE no4 (ACCESS GROUP g COMPRESSOR "lzo zlib" (a));"#, "Invalid compressor spec - lzo zlib"),
+            (#"CREATE TABLE no5 (ACCESS GROUP g BLOOMFILTER "rows --false-positive" (a));"#, "Invalid bloom filter spec - rows --false-positive"),
+            (#"CREATE TABLE no6 (ACCESS GROUP g BLOOMFILTER "rows --best" (a));"#, "Invalid bloom filter spec - rows --best"),
+        ]
+        let script = "CREATE NAMESPACE z; USE z;\n" + (valid + invalid.map(\.0)).joined(separator: "\n") + "\nSHOW TABLES;\n"
+        let steps = HQLScriptRunner().run(script)
+        XCTAssertEqual(steps.flatMap(\.output),
+                       invalid.map { "Hypertable CRITICAL - HYPERTABLE schema parse error (\($0.1))" } + ["ok1", "ok2", "ok3", "ok4"])
+    }
+
     func testErrorsPrintAsTheShellDoesAndDropTheRestOfTheLine() {
         let steps = HQLScriptRunner().run("""
         USE "/nowhere";
