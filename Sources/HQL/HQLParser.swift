@@ -272,10 +272,10 @@ public struct HQLParser {
                 return
             }
             if qualifier ? families[i].qualifierIndex : families[i].valueIndex {
-                throw HQLError(.invalidStatement, at: position, "\(kind) for column family '\(familyName)' multiply defined")
+                throw HQLError(.badCommand, at: position, "\(kind) for column family '\(familyName)' multiply defined")
             }
             if families[i].options.counter == true {
-                throw HQLError(.invalidStatement, at: position,
+                throw HQLError(.badCommand, at: position,
                                "Attempt to define \(qualifier ? "qualifier" : "value") index for COUNTER column '\(familyName)'")
             }
             if qualifier { families[i].qualifierIndex = true } else { families[i].valueIndex = true }

@@ -85,9 +85,10 @@ public struct HQLColumnFamilyDefinition: Sendable, Hashable {
     public var options: HQLColumnFamilyOptions
     public var valueIndex: Bool
     public var qualifierIndex: Bool
-    /// Named only by `INDEX` / `QUALIFIER INDEX` clauses, not defined in the list: in
-    /// `ALTER TABLE ... ADD` that adds the index to an existing family of that name (elsewhere,
-    /// or when there is none, the family is created, as Hypertable does).
+    /// Named only by `INDEX` / `QUALIFIER INDEX` clauses, not defined in the list: it must
+    /// be an access group member of the same list or, in `ALTER TABLE ... ADD`, an existing
+    /// family (which then gets the index); otherwise Hypertable refuses it as a reference to
+    /// an undefined column.
     public var indexOnly: Bool
 
     public init(name: String, options: HQLColumnFamilyOptions = .init(), valueIndex: Bool = false,

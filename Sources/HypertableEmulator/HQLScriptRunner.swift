@@ -161,7 +161,7 @@ public final class HQLScriptRunner {
             do {
                 statement = try HQLParser.parse(command)
             } catch {
-                throw ClientException(.hqlParseError, error.message)
+                throw ClientException(error.kind == .badCommand ? .hqlBadCommand : .hqlParseError, error.message)
             }
             try run(statement, into: &step)
             return true

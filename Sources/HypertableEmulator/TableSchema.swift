@@ -126,6 +126,8 @@ struct TableSchema: Sendable, Hashable {
             }
         }
         for d in definitions where !placed.contains(d.name) {
+            // `INDEX b` names a family; Hypertable creates none from it.
+            if d.indexOnly { throw ClientException(.hqlBadCommand, "Reference to undefined column '\(d.name)'") }
             try addFamily(d.name, accessGroup: "default", options: Self.convert(d.options),
                           valueIndex: d.valueIndex, qualifierIndex: d.qualifierIndex)
         }

@@ -76,10 +76,16 @@ final class HQLScriptRunnerTests: XCTestCase {
         CREATE TABLE t (a, b, c, INDEX a, QUALIFIER INDEX b, INDEX c, QUALIFIER INDEX c);
         SHOW CREATE TABLE t;
         CREATE TABLE u (INDEX a, ACCESS GROUP g (a, b));
-        ALTER TABLE u ADD (QUALIFIER INDEX b, INDEX c);
+        ALTER TABLE u ADD (QUALIFIER INDEX b, c, INDEX c);
         SHOW CREATE TABLE u;
         ALTER TABLE u ADD (INDEX a);
         CREATE TABLE v (a COUNTER, INDEX a);
+        CREATE TABLE v (a, INDEX b);
+        ALTER TABLE u ADD (INDEX zz);
+        CREATE TABLE "^w" (a);
+        RENAME TABLE u TO '^^u';
+        DROP TABLE IF EXISTS "^u";
+        SHOW TABLES;
 
         """)
         XCTAssertEqual(lines, [
@@ -89,14 +95,22 @@ final class HQLScriptRunnerTests: XCTestCase {
             "CREATE TABLE t (", "  a, INDEX a,", "  b, QUALIFIER INDEX b,", "  c, INDEX c, QUALIFIER INDEX c,",
             "  ACCESS GROUP default (a, b, c)", ");", "",
             "CREATE TABLE u (INDEX a, ACCESS GROUP g (a, b));",
-            "ALTER TABLE u ADD (QUALIFIER INDEX b, INDEX c);",
+            "ALTER TABLE u ADD (QUALIFIER INDEX b, c, INDEX c);",
             "SHOW CREATE TABLE u;",
             "CREATE TABLE u (", "  a, INDEX a,", "  b, QUALIFIER INDEX b,", "  c, INDEX c,",
             "  ACCESS GROUP g (a, b),", "  ACCESS GROUP default (c)", ");", "",
             "ALTER TABLE u ADD (INDEX a);",
             "Hypertable CRITICAL - HQL bad command (Index for column family 'a' already defined)",
             "CREATE TABLE v (a COUNTER, INDEX a);",
-            "Hypertable CRITICAL - HYPERTABLE HQL parse error (Attempt to define value index for COUNTER column 'a')",
+            "Hypertable CRITICAL - HQL bad command (Attempt to define value index for COUNTER column 'a')",
+            "CREATE TABLE v (a, INDEX b);",
+            "Hypertable CRITICAL - HQL bad command (Reference to undefined column 'b')",
+            "ALTER TABLE u ADD (INDEX zz);",
+            "Hypertable CRITICAL - HQL bad command (Reference to undefined column 'zz')",
+            "CREATE TABLE \"^w\" (a);", "Hypertable CRITICAL - HYPERTABLE syntax error (Invalid table name character '^')",
+            "RENAME TABLE u TO '^^u';", "Hypertable CRITICAL - HYPERTABLE syntax error (Invalid table name character '^')",
+            "DROP TABLE IF EXISTS \"^u\";", "Hypertable CRITICAL - HYPERTABLE syntax error (Invalid table name character '^')",
+            "SHOW TABLES;", "t", "u",
         ])
     }
 
