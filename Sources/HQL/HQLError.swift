@@ -14,7 +14,9 @@ public struct HQLPosition: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Why a statement was refused: lexical and syntax errors, each with the position where the
-/// parser stopped. The broker answers every one of them with HQL_PARSE_ERROR (11).
+/// parser stopped. The broker answers them with HQL_PARSE_ERROR, except `badCommand`: what
+/// Hypertable's parser itself reports as HQL_BAD_COMMAND (a well-formed statement that asks
+/// for something contradictory, such as a second index on one family).
 public struct HQLError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable {
         case unterminatedString
@@ -26,6 +28,7 @@ public struct HQLError: Error, Sendable, Hashable, CustomStringConvertible {
         case numberOutOfRange
         case badTimestamp
         case invalidStatement
+        case badCommand
         case emptyInput
     }
 

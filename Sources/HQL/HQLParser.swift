@@ -238,10 +238,16 @@ public struct HQLParser {
         (table.columnFamilies, table.accessGroups) = try definitions()
         try expectSymbol(")")
         while !atEnd && !isSymbol(";") {
-            if try columnFamilyOption(&table.columnFamilyDefaults) { continue }
+            if try columnFamilyOption(&table.columnFamilyDefaults, of: nil) { continue }
             if try accessGroupOption(&table.accessGroupDefaults) { continue }
             if acceptWord("GROUP_COMMIT_INTERVAL") {
-                table.groupCommitInterval = try int32("GROUP_COMMIT_INTERVAL")
+                let position = current.position
+                let interval = try int32("GROUP_COMMIT_INTERVAL")
+                // Hypertable's parser refuses a second non-zero interval (a zero one counts as unset).
+                if let earlier = table.groupCommitInterval, earlier != 0 {
+                    throw HQLError(.invalidStatement, at: position, "GROUP_COMMIT_INTERVAL multiply defined")
+                }
+                table.groupCommitInterval = interval
                 continue
             }
             throw unexpected("a table option")
@@ -255,18 +261,45 @@ public struct HQLParser {
         var families: [HQLColumnFamilyDefinition] = []
         var groups: [HQLAccessGroupDefinition] = []
         if isSymbol(")") { return (families, groups) }
+        // `a, INDEX a` (the reference's own example) names one family twice: an index clause
+        // marks the family of that name, before or after its definition, and only a second
+        // index of the same kind is refused, in Hypertable's words.
+        func index(_ familyName: String, qualifier: Bool, at position: HQLPosition) throws(HQLError) {
+            let kind = qualifier ? "Qualifier index" : "Index"
+            guard let i = families.firstIndex(where: { $0.name == familyName }) else {
+                families.append(HQLColumnFamilyDefinition(name: familyName, valueIndex: !qualifier,
+                                                          qualifierIndex: qualifier, indexOnly: true))
+                return
+            }
+            if qualifier ? families[i].qualifierIndex : families[i].valueIndex {
+                throw HQLError(.badCommand, at: position, "\(kind) for column family '\(familyName)' multiply defined")
+            }
+            if families[i].options.counter == true {
+                throw HQLError(.badCommand, at: position,
+                               "Attempt to define \(qualifier ? "qualifier" : "value") index for COUNTER column '\(familyName)'")
+            }
+            if qualifier { families[i].qualifierIndex = true } else { families[i].valueIndex = true }
+        }
         repeat {
+            let position = current.position
             if isWord("ACCESS") && isWord("GROUP", at: 1) {
                 advance(); advance()
                 groups.append(try accessGroup())
             } else if isWord("QUALIFIER") && isWord("INDEX", at: 1) {
                 advance(); advance()
-                families.append(HQLColumnFamilyDefinition(name: try name("column family"), qualifierIndex: true))
+                try index(try name("column family"), qualifier: true, at: position)
             } else if isWord("INDEX"), !isSymbol(",", at: 1), !isSymbol(")", at: 1) {
                 advance()
-                families.append(HQLColumnFamilyDefinition(name: try name("column family"), valueIndex: true))
+                try index(try name("column family"), qualifier: false, at: position)
             } else {
-                families.append(try columnFamily())
+                let family = try columnFamily()
+                if let i = families.firstIndex(where: { $0.name == family.name && $0.indexOnly }) {
+                    families[i].options = family.options
+                    families[i].indexOnly = false
+                } else {
+                    // A second definition is kept: the schema refuses it as multiply defined.
+                    families.append(family)
+                }
             }
         } while acceptSymbol(",")
         return (families, groups)
@@ -279,7 +312,7 @@ public struct HQLParser {
             throw HQLError(.invalidStatement, at: position, "Invalid column name \(familyName)")
         }
         var definition = HQLColumnFamilyDefinition(name: familyName)
-        while try columnFamilyOption(&definition.options) {}
+        while try columnFamilyOption(&definition.options, of: .column(familyName)) {}
         return definition
     }
 
@@ -287,7 +320,7 @@ public struct HQLParser {
         var group = HQLAccessGroupDefinition(name: try name("access group name"))
         while true {
             if try accessGroupOption(&group.options) { continue }
-            if try columnFamilyOption(&group.columnFamilyDefaults) { continue }
+            if try columnFamilyOption(&group.columnFamilyDefaults, of: .accessGroup(group.name)) { continue }
             break
         }
         if acceptSymbol("(") {
@@ -299,29 +332,58 @@ public struct HQLParser {
         // Options may also follow the member list: `ACCESS GROUP g (a, b) BLOCKSIZE 1024`.
         while true {
             if try accessGroupOption(&group.options) { continue }
-            if try columnFamilyOption(&group.columnFamilyDefaults) { continue }
+            if try columnFamilyOption(&group.columnFamilyDefaults, of: .accessGroup(group.name)) { continue }
             break
         }
         return group
     }
 
-    private mutating func columnFamilyOption(_ options: inout HQLColumnFamilyOptions) throws(HQLError) -> Bool {
+    /// Who a column family option belongs to, for the duplicate check.
+    private enum OptionOwner {
+        case column(String)
+        case accessGroup(String)
+    }
+
+    /// Hypertable's parser refuses a column family option given twice for one column family,
+    /// or twice as an access group's default, in the words below; table-wide defaults are not
+    /// checked there (the last one wins), so `owner` nil checks nothing.
+    private func checkOnce(_ option: String, alreadySet: Bool, of owner: OptionOwner?,
+                           at position: HQLPosition) throws(HQLError) {
+        guard alreadySet, let owner else { return }
+        switch owner {
+        case .column(let name):
+            throw HQLError(.invalidStatement, at: position, "Multiple specifications of \(option) option for column '\(name)'")
+        case .accessGroup(let name):
+            throw HQLError(.invalidStatement, at: position,
+                           "Multiple specifications of \(option) option for access group '\(name)'")
+        }
+    }
+
+    private mutating func columnFamilyOption(_ options: inout HQLColumnFamilyOptions,
+                                             of owner: OptionOwner?) throws(HQLError) -> Bool {
+        let optionPosition = current.position
         if acceptWord("MAX_VERSIONS") || acceptWord("REVS") || acceptWord("MAX_REVISIONS") {
             let position = current.position
             let n = try int32("MAX_VERSIONS")
             guard n > 0 else { throw HQLError(.numberOutOfRange, at: position, "MAX_VERSIONS must be positive") }
+            try checkOnce("MAX_VERSIONS", alreadySet: options.maxVersions != nil, of: owner, at: optionPosition)
             options.maxVersions = n
             return true
         }
         if acceptWord("TTL") {
-            options.ttl = try duration()
+            let ttl = try duration()
+            try checkOnce("TTL", alreadySet: options.ttl != nil, of: owner, at: optionPosition)
+            options.ttl = ttl
             return true
         }
         if acceptWord("COUNTER") {
-            options.counter = optionalBool()
+            let counter = optionalBool()
+            try checkOnce("COUNTER", alreadySet: options.counter != nil, of: owner, at: optionPosition)
+            options.counter = counter
             return true
         }
         if acceptWord("TIME_ORDER") {
+            try checkOnce("TIME_ORDER", alreadySet: options.timeOrderDesc != nil, of: owner, at: optionPosition)
             if acceptWord("DESC") { options.timeOrderDesc = true } else {
                 try expectWord("ASC")
                 options.timeOrderDesc = false
@@ -785,25 +847,44 @@ public struct HQLParser {
     private mutating func selectOptions(_ query: inout HQLSelect) throws(HQLError) {
         while !atEnd && !isSymbol(";") {
             let position = current.position
+            // A limit or offset given twice is refused as Hypertable's parser words it; as
+            // there, one set to 0 counts as not given.
+            func once(_ earlier: Int32, _ what: String) throws(HQLError) {
+                guard earlier == 0 else {
+                    throw HQLError(.invalidStatement, at: position, "SELECT \(what) predicate multiply defined.")
+                }
+            }
             if acceptWord("LIMIT") || acceptWord("ROW_LIMIT") {
-                query.limit = try nonNegative("LIMIT", at: position)
+                let n = try nonNegative("LIMIT", at: position)
+                try once(query.limit, "LIMIT")
+                query.limit = n
             } else if acceptWord("OFFSET") {
+                let n = try nonNegative("OFFSET", at: position)
+                try once(query.offset, "OFFSET")
                 guard query.cellOffset == 0 else {
                     throw HQLError(.invalidStatement, at: position, "SELECT OFFSET predicate not allowed in combination with CELL_OFFSET.")
                 }
-                query.offset = try nonNegative("OFFSET", at: position)
+                query.offset = n
             } else if acceptWord("CELL_OFFSET") {
+                let n = try nonNegative("CELL_OFFSET", at: position)
+                try once(query.cellOffset, "CELL_OFFSET")
                 guard query.offset == 0 else {
                     throw HQLError(.invalidStatement, at: position, "SELECT OFFSET predicate not allowed in combination with OFFSET.")
                 }
-                query.cellOffset = try nonNegative("CELL_OFFSET", at: position)
+                query.cellOffset = n
             } else if acceptWord("CELL_LIMIT") {
-                query.cellLimit = try nonNegative("CELL_LIMIT", at: position)
+                let n = try nonNegative("CELL_LIMIT", at: position)
+                try once(query.cellLimit, "CELL_LIMIT")
+                query.cellLimit = n
             } else if acceptWord("CELL_LIMIT_PER_FAMILY") {
-                query.cellLimitPerFamily = try nonNegative("CELL_LIMIT_PER_FAMILY", at: position)
+                let n = try nonNegative("CELL_LIMIT_PER_FAMILY", at: position)
+                try once(query.cellLimitPerFamily, "CELL_LIMIT_PER_FAMILY")
+                query.cellLimitPerFamily = n
             } else if acceptWord("MAX_VERSIONS") || acceptWord("MAX_REVISIONS") || acceptWord("REVS")
                         || acceptWord("REVISIONS") {
-                query.maxVersions = try nonNegative("MAX_VERSIONS", at: position)
+                let n = try nonNegative("MAX_VERSIONS", at: position)
+                try once(query.maxVersions, "MAX_VERSIONS")
+                query.maxVersions = n
             } else if acceptWord("KEYS_ONLY") {
                 query.keysOnly = true
             } else if acceptWord("RETURN_DELETES") {
@@ -812,19 +893,18 @@ public struct HQLParser {
                 query.displayTimestamps = true
             } else if acceptWord("SCAN_AND_FILTER_ROWS") {
                 query.scanAndFilterRows = true
-            } else if acceptWord("NO_CACHE") || acceptWord("NO_ESCAPE") || acceptWord("DISPLAY_REVISIONS") {
-                query.noCache = query.noCache || isWordBefore("NO_CACHE")
+            } else if acceptWord("NO_CACHE") {
+                query.noCache = true
+            } else if acceptWord("NO_ESCAPE") {
+                query.noEscape = true
+            } else if acceptWord("DISPLAY_REVISIONS") {
+                query.displayRevisions = true
             } else if isWord("INTO") {
                 throw HQLError(.invalidStatement, at: position, "SELECT ... INTO FILE is not supported")
             } else {
                 throw unexpected("a SELECT option")
             }
         }
-    }
-
-    private func isWordBefore(_ keyword: String) -> Bool {
-        guard index > 0, case .word(let w) = tokens[index - 1].kind else { return false }
-        return w.equalsKeyword(keyword)
     }
 
     private mutating func nonNegative(_ what: String, at position: HQLPosition) throws(HQLError) -> Int32 {

@@ -78,19 +78,26 @@ public struct HQLAccessGroupOptions: Sendable, Hashable {
     }
 }
 
-/// `name [column_family_option ...]`, plus `INDEX name` / `QUALIFIER INDEX name`.
+/// `name [column_family_option ...]`, plus `INDEX name` / `QUALIFIER INDEX name` (merged into
+/// the family of that name in the same parenthesised list, as Hypertable's parser does).
 public struct HQLColumnFamilyDefinition: Sendable, Hashable {
     public var name: String
     public var options: HQLColumnFamilyOptions
     public var valueIndex: Bool
     public var qualifierIndex: Bool
+    /// Named only by `INDEX` / `QUALIFIER INDEX` clauses, not defined in the list: it must
+    /// be an access group member of the same list or, in `ALTER TABLE ... ADD`, an existing
+    /// family (which then gets the index); otherwise Hypertable refuses it as a reference to
+    /// an undefined column.
+    public var indexOnly: Bool
 
     public init(name: String, options: HQLColumnFamilyOptions = .init(), valueIndex: Bool = false,
-                qualifierIndex: Bool = false) {
+                qualifierIndex: Bool = false, indexOnly: Bool = false) {
         self.name = name
         self.options = options
         self.valueIndex = valueIndex
         self.qualifierIndex = qualifierIndex
+        self.indexOnly = indexOnly
     }
 }
 
@@ -300,6 +307,11 @@ public struct HQLSelect: Sendable, Hashable {
     public var keysOnly = false
     public var returnDeletes = false
     public var displayTimestamps = false
+    /// `DISPLAY_REVISIONS`: the shell prints each cell's revision before its timestamp.
+    public var displayRevisions = false
+    /// `NO_ESCAPE`: the shell prints rows, qualifiers and values as stored, without escaping
+    /// backslash, newline, tab and NUL.
+    public var noEscape = false
     public var scanAndFilterRows = false
     public var noCache = false
 

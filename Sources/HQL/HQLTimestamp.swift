@@ -1,6 +1,19 @@
-/// HQL timestamps: `'YYYY-MM-DD HH:MM[:SS[.fraction|:nanoseconds]]'` (or just the date), read as UTC,
-/// giving nanoseconds since the epoch. (Hypertable reads them in the server's local time
-/// zone; the emulator's zone is UTC.) A string of digits only is taken as nanoseconds.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// HQL timestamps: `'YYYY-MM-DD HH:MM[:SS[.fraction|:nanoseconds]]'` (or just the date), giving
+/// nanoseconds since the epoch. A string of digits only is taken as nanoseconds.
+///
+/// Dates and times are read and printed in the process's local time zone (`TZ`, else the
+/// system's), as Hypertable's shell and ThriftBroker do (mktime when parsing, localtime_r when
+/// printing), so a script run under the same `TZ` as a real Hypertable reads and prints the same
+/// instants. Both directions re-read `TZ` (tzset), so a process that changes it sees the change
+/// in parsing and printing alike.
 public enum HQLTimestamp {
     /// Nanoseconds since the epoch, or nil when `text` is not a timestamp.
     public static func parse(_ text: String) -> Int64? {
@@ -58,40 +71,70 @@ public enum HQLTimestamp {
             }
         }
         guard i == b.count else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        guard let seconds = localSeconds(year: year, month: month, day: day,
+                                         hour: hour, minute: minute, second: second) else { return nil }
         let (ns, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         guard !overflow else { return nil }
         let (total, overflow2) = ns.addingReportingOverflow(Int64(nanos))
         return overflow2 ? nil : total
     }
 
-    /// Renders nanoseconds since the epoch as `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` (UTC).
+    /// Renders nanoseconds since the epoch as `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` in the local time
+    /// zone, as the Hypertable shell prints timestamps.
     public static func format(_ nanoseconds: Int64) -> String {
         let seconds = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds + 1) / 1_000_000_000 - 1
         let nanos = nanoseconds - seconds * 1_000_000_000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds + 1) / 86_400 - 1
-        let rest = seconds - days * 86_400
-        let (y, m, d) = civilFromDays(Int(days))
         func pad(_ v: Int64, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s
         }
-        return "\(pad(Int64(y), 4))-\(pad(Int64(m), 2))-\(pad(Int64(d), 2)) "
-            + "\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2)).\(pad(nanos, 9))"
+        var y: Int64, m: Int64, d: Int64, hh: Int64, mm: Int64, ss: Int64
+        if let t = localFields(seconds) {
+            (y, m, d, hh, mm, ss) = t
+        } else {
+            // localtime_r fails only for years beyond `tm_year`'s range; such an instant has no
+            // local rendering, so it is printed in UTC rather than not at all.
+            let days = seconds >= 0 ? seconds / 86_400 : (seconds + 1) / 86_400 - 1
+            let rest = seconds - days * 86_400
+            let (cy, cm, cd) = civilFromDays(Int(days))
+            (y, m, d, hh, mm, ss) = (Int64(cy), Int64(cm), Int64(cd), rest / 3600, rest / 60 % 60, rest % 60)
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2)) \(pad(hh, 2)):\(pad(mm, 2)):\(pad(ss, 2)).\(pad(nanos, 9))"
     }
 
-    // Howard Hinnant's days-from-civil algorithm.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+    /// Seconds since the epoch of a local date and time (mktime, with the zone deciding whether
+    /// daylight saving applies, as Hypertable's parse_ts leaves it), or nil when mktime cannot
+    /// represent it.
+    static func localSeconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int64? {
+        tzset()
+        var tm = tm()
+        tm.tm_year = Int32(year - 1900)
+        tm.tm_mon = Int32(month - 1)
+        tm.tm_mday = Int32(day)
+        tm.tm_hour = Int32(hour)
+        tm.tm_min = Int32(minute)
+        tm.tm_sec = Int32(second)
+        tm.tm_isdst = -1
+        // mktime returns -1 both for an error and for 1969-12-31 23:59:59 UTC; it leaves
+        // tm_wday untouched on error, so a sentinel there tells the two apart.
+        tm.tm_wday = -1
+        let t = mktime(&tm)
+        if t == -1 && tm.tm_wday == -1 { return nil }
+        return Int64(t)
     }
 
+    /// Local calendar fields of `seconds` since the epoch (localtime_r), or nil on failure.
+    static func localFields(_ seconds: Int64) -> (Int64, Int64, Int64, Int64, Int64, Int64)? {
+        guard let t = time_t(exactly: seconds) else { return nil }
+        tzset()
+        var time = t
+        var tm = tm()
+        guard localtime_r(&time, &tm) != nil else { return nil }
+        return (Int64(tm.tm_year) + 1900, Int64(tm.tm_mon) + 1, Int64(tm.tm_mday),
+                Int64(tm.tm_hour), Int64(tm.tm_min), Int64(tm.tm_sec))
+    }
+
+    // Howard Hinnant's civil-from-days algorithm (the UTC fallback of `format`).
     static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097

@@ -48,7 +48,8 @@ public struct ConformanceReport: Sendable, Hashable {
 /// `hypertable_test.hql`) on a fresh `EmulatedBroker` with `HQLScriptRunner`, and compares the
 /// output of each statement with the expected transcript (`hypertable --test-mode < script`,
 /// e.g. `hypertable_test.golden`). The transcript is split at the echoed input lines, so one
-/// difference costs one statement, not the rest of the file.
+/// difference costs one statement, not the rest of the file. Timestamps are read and printed in
+/// the process's time zone (`TZ`), as the shell does; `Tests/Conformance/replay.sh` pins UTC.
 public enum ConformanceReplay {
     /// - Parameter readFile: reads the data files the script loads (`LOAD DATA INFILE`), e.g.
     ///   by name relative to the script's directory; without it those statements are skipped.

@@ -169,7 +169,15 @@ public final class EmulatedBroker: Sendable {
         state.withLock { s in (try? Self.table(s, namespace, name)) != nil }
     }
 
+    /// Names starting with `^` belong to index tables (`^t`, `^^t`), which Hypertable's
+    /// Namespace refuses to create, drop, rename or alter by name.
+    static func checkNotIndexName(_ path: String) throws(ClientException) {
+        let base = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        if base.hasPrefix("^") { throw ClientException(.syntaxError, "Invalid table name character '^'") }
+    }
+
     func createTable(_ namespace: String, _ name: String, schema: TableSchema, ifNotExists: Bool = false) throws(ClientException) {
+        try Self.checkNotIndexName(name)
         try locked { (s) throws(ClientException) in
             let (ns, leaf) = Self.locate(namespace, name)
             guard !leaf.isEmpty else { throw ClientException(.hqlParseError, "Empty table name") }
@@ -186,6 +194,7 @@ public final class EmulatedBroker: Sendable {
     }
 
     func dropTable(_ namespace: String, _ name: String, ifExists: Bool) throws(ClientException) {
+        try Self.checkNotIndexName(name)
         try locked { (s) throws(ClientException) in
             let (ns, leaf) = Self.locate(namespace, name)
             guard s.namespaces[ns]?[leaf] != nil else {
@@ -197,6 +206,8 @@ public final class EmulatedBroker: Sendable {
     }
 
     func renameTable(_ namespace: String, _ name: String, to newName: String) throws(ClientException) {
+        try Self.checkNotIndexName(name)
+        try Self.checkNotIndexName(newName)
         try locked { (s) throws(ClientException) in
             let table = try Self.table(s, namespace, name)
             let (ns, leaf) = Self.locate(namespace, name)
@@ -304,6 +315,7 @@ public final class EmulatedBroker: Sendable {
     /// Replaces a table's schema under the lock (ALTER TABLE), purging dropped families.
     func alterSchema(_ namespace: String, _ name: String,
                      _ change: (inout TableSchema) throws(ClientException) -> Void) throws(ClientException) {
+        try Self.checkNotIndexName(name)
         try withTable(namespace, name) { (_, table) throws(ClientException) in
             var schema = table.schema
             schema.generation += 1

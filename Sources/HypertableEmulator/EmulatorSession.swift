@@ -227,7 +227,8 @@ public final class EmulatorSession: HypertableService, Sendable {
         do {
             statement = try HQLParser.parse(command)
         } catch {
-            throw ClientException(.hqlParseError, "\(error.message) (\(error.position))")
+            throw ClientException(error.kind == .badCommand ? .hqlBadCommand : .hqlParseError,
+                                  "\(error.message) (\(error.position))")
         }
         var result = try HQLExecutor(session: self, namespace: path).execute(statement, unbuffered: unbuffered)
         // With `noflush`, HqlCallback::on_finish hands the INSERT's (or DELETE's) mutator back

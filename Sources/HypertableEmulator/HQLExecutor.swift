@@ -29,6 +29,7 @@ struct HQLExecutor {
             try broker.dropTable(namespace, name, ifExists: ifExists)
         case .alterTable(let alter):
             try broker.alterSchema(namespace, alter.name) { (schema) throws(ClientException) in
+                try Self.checkModifiedGroupsOnce(alter.actions)
                 for action in Self.mergingAdds(alter.actions) { try Self.apply(action, to: &schema) }
             }
         case .renameTable(let from, let to):
@@ -116,21 +117,63 @@ struct HQLExecutor {
         return others + [.add(columnFamilies: families, accessGroups: groups)]
     }
 
+    /// One ALTER TABLE may modify an access group once (Hypertable's words for a second time).
+    static func checkModifiedGroupsOnce(_ actions: [HQLAlterTable.Action]) throws(ClientException) {
+        var seen: Set<String> = []
+        for case .modify(_, let groups) in actions {
+            for g in groups where !seen.insert(g.name).inserted {
+                throw ClientException(.hqlBadCommand, "Attempt to modify access group '\(g.name)' twice in the same command")
+            }
+        }
+    }
+
     static func apply(_ action: HQLAlterTable.Action, to schema: inout TableSchema) throws(ClientException) {
         switch action {
         case .add(let families, let groups):
-            try schema.add(families: families, accessGroups: groups)
+            // `ADD (INDEX a)` for an existing family `a` adds the index to it (Hypertable's
+            // parser looks the family up in the altered schema first); any other family is new.
+            let members = Set(groups.flatMap { $0.columnFamilies.map(\.name) })
+            var added: [HQLColumnFamilyDefinition] = []
+            for f in families {
+                guard f.indexOnly, !members.contains(f.name),
+                      let i = schema.families.firstIndex(where: { $0.name == f.name && !$0.deleted }) else {
+                    added.append(f)
+                    continue
+                }
+                for (wanted, qualifier) in [(f.valueIndex, false), (f.qualifierIndex, true)] where wanted {
+                    let kind = qualifier ? "Qualifier index" : "Index"
+                    if qualifier ? schema.families[i].qualifierIndex : schema.families[i].valueIndex {
+                        throw ClientException(.hqlBadCommand, "\(kind) for column family '\(f.name)' already defined")
+                    }
+                    if schema.families[i].options.counter == true {
+                        throw ClientException(.hqlBadCommand,
+                                              "Attempt to define \(qualifier ? "qualifier" : "value") index for COUNTER column '\(f.name)'")
+                    }
+                    if qualifier { schema.families[i].qualifierIndex = true } else { schema.families[i].valueIndex = true }
+                }
+            }
+            try schema.add(families: added, accessGroups: groups)
         case .modify(let families, let groups):
             for g in groups {
                 guard let i = schema.accessGroups.firstIndex(where: { $0.name == g.name }) else {
-                    throw ClientException(.badSchema, "Access group '\(g.name)' does not exist")
+                    throw ClientException(.hqlBadCommand, "Attempt to modify access group '\(g.name)' which does not exist")
                 }
-                schema.accessGroups[i].options = TableSchema.convert(g.options)
+                // Hypertable builds a modified group from scratch and refuses to set these
+                // three there: an existing group's storage cannot change them in place.
+                for (attribute, given) in [("IN_MEMORY", g.options.inMemory != nil),
+                                           ("COMPRESSOR", g.options.compressor.map { !$0.isEmpty } ?? false),
+                                           ("REPLICATION", g.options.replication != nil)] where given {
+                    throw ClientException(.hqlBadCommand,
+                                          "Modification of \(attribute) attribute for access group '\(g.name)' is not supported")
+                }
+                let options = TableSchema.convert(g.options)
+                try AccessGroupSpecSyntax.validate(options)
+                schema.accessGroups[i].options = options
                 schema.accessGroups[i].defaults = TableSchema.convert(g.columnFamilyDefaults)
             }
             for f in families {
                 guard let i = schema.families.firstIndex(where: { $0.name == f.name && !$0.deleted }) else {
-                    throw ClientException(.columnFamilyNotFound, f.name)
+                    throw ClientException(.hqlBadCommand, "Attempt to modify column '\(f.name)' which does not exist")
                 }
                 schema.families[i].options = TableSchema.convert(f.options)
             }

@@ -12,7 +12,8 @@ import HypertableClient
 ///   columns as cells;
 /// - `[timestamp TAB] row TAB column TAB value` (header `#row..` / `#timestamp..`, or no header
 ///   with 2 or 3 separators, or `SINGLE_CELL_FORMAT`): one cell per line.
-/// Values are unescaped (`\t \n \\ \0`) unless `NO_ESCAPE`; empty lines are skipped.
+/// Values are unescaped (`\t \n \\ \0`) unless `NO_ESCAPE` (or `NOESCAPE`); empty lines are
+/// skipped. Options follow Hypertable's grammar: `FS = 'c'`, `DUP_KEY_COLS [= true|false]`, `NO_LOG`.
 struct HQLLoadData {
     var file = ""
     var table = ""
@@ -56,18 +57,34 @@ struct HQLLoadData {
             } else if word("TIMESTAMP_COLUMN") {
                 equals()
                 load.timestampColumn = text()
-            } else if word("DUP_KEY_COLS") || word("DUPLICATE_KEY_COLUMNS") {
+            } else if word("DUP_KEY_COLS") {
+                // `DUP_KEY_COLS = true|false` or the bare flag, as Hypertable's grammar has it.
+                load.duplicateKeyColumns = true
+                if i < tokens.count, tokens[i].kind == .symbol("=") {
+                    i += 1
+                    if word("TRUE") { load.duplicateKeyColumns = true } else if word("FALSE") {
+                        load.duplicateKeyColumns = false
+                    } else {
+                        throw ClientException(.hqlParseError, "DUP_KEY_COLS takes true or false")
+                    }
+                }
+            } else if word("DUPLICATE_KEY_COLUMNS") {
                 load.duplicateKeyColumns = true
             } else if word("IGNORE_UNKNOWN_CFS") || word("IGNORE_UNKNOWN_COLUMNS") {
                 load.ignoreUnknownFamilies = true
             } else if word("SINGLE_CELL_FORMAT") {
                 load.singleCellFormat = true
-            } else if word("NO_ESCAPE") {
+            } else if word("NO_ESCAPE") || word("NOESCAPE") {
                 load.noEscape = true
-            } else if word("FIELD_SEPARATOR") {
+            } else if word("NO_LOG") {
+                // Skips the range servers' commit log: durability only, and an in-memory
+                // store has no log, so the load is otherwise the same.
+            } else if word("FS") || word("FIELD_SEPARATOR") {
+                // `FS = '<char>'` is Hypertable's spelling; FIELD_SEPARATOR is kept for scripts
+                // written against earlier versions of the emulator.
                 equals()
                 guard let s = text(), s.utf8.count == 1, let b = s.utf8.first else {
-                    throw ClientException(.hqlParseError, "FIELD_SEPARATOR must be one character")
+                    throw ClientException(.hqlParseError, "Field separator must be a single character")
                 }
                 load.fieldSeparator = b
             } else {
@@ -195,7 +212,8 @@ struct HQLLoadData {
     }
 
     /// A load file's timestamp: nanoseconds as digits, or `YYYY-MM-DD HH:MM:SS[.fraction]`
-    /// (anything after the seconds other than a fraction is ignored, as the shell does).
+    /// in the local time zone, as the shell reads it with mktime (anything after the seconds
+    /// other than a fraction is ignored, as the shell does).
     static func parseTimestamp(_ field: Bytes) -> Int64? {
         let text = String(decoding: field, as: UTF8.self)
         if let t = HQLTimestamp.parse(text), !text.contains(":") || text.split(separator: ":").count <= 3 { return t }

@@ -29,8 +29,9 @@ public struct HQLScriptStep: Sendable, Hashable {
 ///   starting with `#` is a comment;
 /// - SELECT cells print as `[timestamp TAB] row TAB family[:qualifier] TAB value`, delete
 ///   markers with `DELETE ROW` / `DELETE COLUMN FAMILY` / `DELETE CELL` / `DELETE CELL VERSION`,
-///   `KEYS_ONLY` as the row alone; timestamps as `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` in UTC (the
-///   shell uses the local zone; timestamps in the script are read as UTC too, so they round-trip);
+///   `KEYS_ONLY` as the row alone; timestamps as `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` in the local
+///   time zone (`TZ`), as the shell prints them; timestamps in the script (and in loaded files)
+///   are read in the same zone, so they round-trip;
 /// - result strings (SHOW, DESCRIBE, GET LISTING, EXISTS) print each followed by a newline;
 /// - an error prints `Hypertable CRITICAL - <error text> (<message>)` and drops the rest of
 ///   the line's commands; a mutator's BAD_KEY also prints the two `ERROR ht_hypertable` lines
@@ -160,7 +161,7 @@ public final class HQLScriptRunner {
             do {
                 statement = try HQLParser.parse(command)
             } catch {
-                throw ClientException(.hqlParseError, error.message)
+                throw ClientException(error.kind == .badCommand ? .hqlBadCommand : .hqlParseError, error.message)
             }
             try run(statement, into: &step)
             return true
@@ -223,10 +224,15 @@ public final class HQLScriptRunner {
         return "Hypertable CRITICAL - \(text) (\(error.message))"
     }
 
-    /// One cell as `cmd_select` prints it (field separator TAB, escaping on).
+    /// One cell as `cmd_select` prints it (field separator TAB; escaping on unless NO_ESCAPE;
+    /// the revision, then the timestamp, first when asked for).
     static func render(_ cell: Cell, _ query: HQLSelect) -> String {
         var line = ""
+        if query.displayRevisions, let r = cell.key.revision { line += HQLTimestamp.format(r) + "\t" }
         if query.displayTimestamps, let t = cell.key.timestamp { line += HQLTimestamp.format(t) + "\t" }
+        func escape(_ bytes: Bytes) -> String {
+            query.noEscape ? String(decoding: bytes, as: UTF8.self) : Self.escape(bytes)
+        }
         let row = escape(cell.key.row)
         if query.keysOnly { return line + row }
         line += row

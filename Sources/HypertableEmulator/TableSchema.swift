@@ -60,6 +60,7 @@ struct TableSchema: Sendable, Hashable {
         guard !accessGroups.contains(where: { $0.name == name }) else {
             throw Self.badSchema("Access group '\(name)' multiply defined")
         }
+        try AccessGroupSpecSyntax.validate(options)
         // Like Hypertable's schema validation, a group takes the table's access group
         // defaults for the options it does not set (SHOW CREATE TABLE then shows them).
         var merged = options
@@ -125,6 +126,8 @@ struct TableSchema: Sendable, Hashable {
             }
         }
         for d in definitions where !placed.contains(d.name) {
+            // `INDEX b` names a family; Hypertable creates none from it.
+            if d.indexOnly { throw ClientException(.hqlBadCommand, "Reference to undefined column '\(d.name)'") }
             try addFamily(d.name, accessGroup: "default", options: Self.convert(d.options),
                           valueIndex: d.valueIndex, qualifierIndex: d.qualifierIndex)
         }
@@ -134,6 +137,7 @@ struct TableSchema: Sendable, Hashable {
 
     init(_ create: HQLCreateTable) throws(ClientException) {
         accessGroupDefaults = Self.convert(create.accessGroupDefaults)
+        try AccessGroupSpecSyntax.validate(accessGroupDefaults)
         familyDefaults = Self.convert(create.columnFamilyDefaults)
         groupCommitInterval = create.groupCommitInterval ?? 0
         try add(families: create.columnFamilies, accessGroups: create.accessGroups)
@@ -143,6 +147,7 @@ struct TableSchema: Sendable, Hashable {
     /// given, else by name.
     init(_ schema: Schema) throws(ClientException) {
         accessGroupDefaults = schema.accessGroupDefaults ?? AccessGroupOptions()
+        try AccessGroupSpecSyntax.validate(accessGroupDefaults)
         familyDefaults = schema.columnFamilyDefaults ?? ColumnFamilyOptions()
         groupCommitInterval = schema.groupCommitInterval ?? 0
         try Self.checkAccessGroupReferences(schema)

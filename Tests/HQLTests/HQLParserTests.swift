@@ -2,6 +2,11 @@ import HQL
 import XCTest
 
 final class HQLParserTests: XCTestCase {
+    // The expected instants below are written as UTC nanoseconds.
+    private var zone: TimeZonePin?
+    override func setUp() { zone = TimeZonePin("UTC") }
+    override func tearDown() { zone?.restore() }
+
     private func parse(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> HQLStatement? {
         do { return try HQLParser.parse(text) } catch {
             XCTFail("parse failed: \(error)", file: file, line: line)
@@ -181,6 +186,90 @@ final class HQLParserTests: XCTestCase {
         XCTAssertNil(HQLTimestamp.parse("2008-13-01"))
         XCTAssertNil(HQLTimestamp.parse("9999999999-01-01"))
         XCTAssertNil(HQLTimestamp.parse("99999999999999999999"))
+    }
+
+    /// Options given twice are refused in the words of Hypertable's HQL parser; a zero limit
+    /// counts as not given there, and table-wide column defaults are not checked.
+    func testDuplicateOptionsAreRefusedAsHypertableWordsThem() {
+        let refused: [(String, String)] = [
+            ("SELECT * FROM t LIMIT 1 LIMIT 2", "SELECT LIMIT predicate multiply defined."),
+            ("SELECT * FROM t OFFSET 1 OFFSET 2", "SELECT OFFSET predicate multiply defined."),
+            ("SELECT * FROM t CELL_OFFSET 1 CELL_OFFSET 2", "SELECT CELL_OFFSET predicate multiply defined."),
+            ("SELECT * FROM t OFFSET 1 CELL_OFFSET 2", "SELECT OFFSET predicate not allowed in combination with OFFSET."),
+            ("SELECT * FROM t CELL_LIMIT 1 CELL_LIMIT 2", "SELECT CELL_LIMIT predicate multiply defined."),
+            ("SELECT * FROM t CELL_LIMIT_PER_FAMILY 1 CELL_LIMIT_PER_FAMILY 2",
+             "SELECT CELL_LIMIT_PER_FAMILY predicate multiply defined."),
+            ("SELECT * FROM t MAX_VERSIONS 1 REVS 2", "SELECT MAX_VERSIONS predicate multiply defined."),
+            ("CREATE TABLE t (a MAX_VERSIONS 1 MAX_VERSIONS 2)", "Multiple specifications of MAX_VERSIONS option for column 'a'"),
+            ("CREATE TABLE t (a TTL 1 DAY TTL 2)", "Multiple specifications of TTL option for column 'a'"),
+            ("CREATE TABLE t (a COUNTER COUNTER false)", "Multiple specifications of COUNTER option for column 'a'"),
+            ("CREATE TABLE t (a TIME_ORDER DESC TIME_ORDER ASC)", "Multiple specifications of TIME_ORDER option for column 'a'"),
+            ("CREATE TABLE t (ACCESS GROUP g MAX_VERSIONS 1 (a) MAX_VERSIONS 2)",
+             "Multiple specifications of MAX_VERSIONS option for access group 'g'"),
+            ("CREATE TABLE t (a) GROUP_COMMIT_INTERVAL 100 GROUP_COMMIT_INTERVAL 200", "GROUP_COMMIT_INTERVAL multiply defined"),
+        ]
+        for (text, message) in refused {
+            XCTAssertEqual(parseError(text)?.message, message, text)
+        }
+        let accepted = [
+            "SELECT * FROM t LIMIT 0 LIMIT 2", "SELECT * FROM t LIMIT 1 CELL_LIMIT 2 OFFSET 3 MAX_VERSIONS 4",
+            "CREATE TABLE t (a MAX_VERSIONS 1, ACCESS GROUP g MAX_VERSIONS 2 (b MAX_VERSIONS 3))",
+            "CREATE TABLE t (a) MAX_VERSIONS 1 MAX_VERSIONS 2",
+        ]
+        for text in accepted { XCTAssertNil(parseError(text), text) }
+        guard case .select(let q)? = parse("SELECT * FROM t LIMIT 0 LIMIT 2") else { return XCTFail("not a select") }
+        XCTAssertEqual(q.limit, 2)
+    }
+
+    func testIndexClausesMergeIntoTheFamilyOfThatName() {
+        guard case .createTable(let t)? = parse("CREATE TABLE t (a MAX_VERSIONS 2, QUALIFIER INDEX b, INDEX a, b TTL 60)") else {
+            return XCTFail("not a create table")
+        }
+        XCTAssertEqual(t.columnFamilies, [
+            HQLColumnFamilyDefinition(name: "a", options: .init(maxVersions: 2), valueIndex: true),
+            HQLColumnFamilyDefinition(name: "b", options: .init(ttl: 60), qualifierIndex: true),
+        ])
+        guard case .alterTable(let alter)? = parse("ALTER TABLE t ADD (INDEX a)"),
+              case .add(let families, _)? = alter.actions.first else { return XCTFail("not an alter table") }
+        XCTAssertEqual(families, [HQLColumnFamilyDefinition(name: "a", valueIndex: true, indexOnly: true)])
+        XCTAssertEqual(parseError("CREATE TABLE t (a, QUALIFIER INDEX a, QUALIFIER INDEX a)")?.message,
+                       "Qualifier index for column family 'a' multiply defined")
+        XCTAssertEqual(parseError("CREATE TABLE t (a COUNTER, QUALIFIER INDEX a)")?.message,
+                       "Attempt to define qualifier index for COUNTER column 'a'")
+    }
+
+    /// Hypertable reads and prints timestamps in the local zone (mktime / localtime_r), so under
+    /// TZ=Asia/Tokyo (UTC+9, no daylight saving) midnight is 15:00 UTC the day before.
+    func testTimestampsFollowTheLocalZone() {
+        let utcMidnight: Int64 = 1_767_225_600_000_000_000 // 2026-01-01 00:00:00 UTC
+        TimeZonePin.with("Asia/Tokyo") {
+            XCTAssertEqual(HQLTimestamp.parse("2026-01-01 00:00:00"), utcMidnight - 9 * 3600 * 1_000_000_000)
+            XCTAssertEqual(HQLTimestamp.parse("2026-01-01"), utcMidnight - 9 * 3600 * 1_000_000_000)
+            XCTAssertEqual(HQLTimestamp.format(utcMidnight), "2026-01-01 09:00:00.000000000")
+            XCTAssertEqual(HQLTimestamp.format(utcMidnight - 9 * 3600 * 1_000_000_000 + 5), "2026-01-01 00:00:00.000000005")
+        }
+        // A zone west of UTC, given as a POSIX rule so no zone database is needed.
+        TimeZonePin.with("EST5") {
+            XCTAssertEqual(HQLTimestamp.parse("2026-01-01 00:00:00.25"), utcMidnight + 5 * 3600 * 1_000_000_000 + 250_000_000)
+            XCTAssertEqual(HQLTimestamp.format(utcMidnight), "2025-12-31 19:00:00.000000000")
+        }
+        // Daylight saving decided by the date, as mktime with tm_isdst = -1 does.
+        TimeZonePin.with("EST5EDT,M3.2.0,M11.1.0") {
+            XCTAssertEqual(HQLTimestamp.parse("2026-07-01 12:00:00"), 1_782_921_600_000_000_000) // 16:00 UTC
+            XCTAssertEqual(HQLTimestamp.format(1_782_921_600_000_000_000), "2026-07-01 12:00:00.000000000")
+        }
+        XCTAssertEqual(HQLTimestamp.parse("2026-01-01 00:00:00"), utcMidnight, "the pin is restored")
+        XCTAssertEqual(HQLTimestamp.format(-1), "1969-12-31 23:59:59.999999999")
+        XCTAssertEqual(HQLTimestamp.parse("1969-12-31 23:59:59"), -1_000_000_000, "mktime's -1 is an instant, not an error")
+    }
+
+    func testParsedStatementsUseTheLocalZone() throws {
+        try TimeZonePin.with("Asia/Tokyo") {
+            guard case .select(let q) = try HQLParser.parse("SELECT * FROM t WHERE TIMESTAMP < '2026-01-01 09:00:00'") else {
+                return XCTFail("not a select")
+            }
+            XCTAssertEqual(q.endTime, 1_767_225_600_000_000_000)
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import HQL
 import HypertableClient
 @testable import HypertableEmulator
 import XCTest
@@ -32,6 +33,172 @@ final class HQLScriptRunnerTests: XCTestCase {
             "2001-02-03 04:05:07.000000000\tapple\tprice:eur\t1", "2001-02-03 04:05:06.000000000\tkiwi\tcolor\tgreen",
             "SELECT * FROM fruit WHERE ROW = 'kiwi' KEYS_ONLY;", "kiwi",
         ])
+    }
+
+    /// The shell reads timestamps in INSERT values and DELETE / SELECT predicates, and prints
+    /// them, in the local zone (`TZ`): under UTC+9 the same script stores instants nine hours
+    /// earlier than under UTC and still prints the times it was given.
+    func testTimestampsAreReadAndPrintedInTheLocalZone() throws {
+        let script = """
+        CREATE NAMESPACE tz; USE tz; CREATE TABLE t (a);
+        INSERT INTO t VALUES ('2026-01-01 00:00:00', 'r', 'a:x', 'v0'), ('2026-01-01 00:00:02', 'r', 'a:y', 'v2');
+        SELECT * FROM t WHERE TIMESTAMP < '2026-01-01 00:00:01' DISPLAY_TIMESTAMPS;
+        DELETE 'a:y' FROM t WHERE ROW = 'r' TIMESTAMP '2026-01-01 00:00:02';
+        SELECT * FROM t DISPLAY_TIMESTAMPS;
+
+        """
+        let expected = [
+            "CREATE NAMESPACE tz; USE tz; CREATE TABLE t (a);",
+            "INSERT INTO t VALUES ('2026-01-01 00:00:00', 'r', 'a:x', 'v0'), ('2026-01-01 00:00:02', 'r', 'a:y', 'v2');",
+            "SELECT * FROM t WHERE TIMESTAMP < '2026-01-01 00:00:01' DISPLAY_TIMESTAMPS;",
+            "2026-01-01 00:00:00.000000000\tr\ta:x\tv0",
+            "DELETE 'a:y' FROM t WHERE ROW = 'r' TIMESTAMP '2026-01-01 00:00:02';",
+            "SELECT * FROM t DISPLAY_TIMESTAMPS;",
+            "2026-01-01 00:00:00.000000000\tr\ta:x\tv0",
+        ]
+        let runner = HQLScriptRunner()
+        let lines = TimeZonePin.with("Asia/Tokyo") {
+            HQLScriptRunner.transcript(runner.run(script)).split(separator: "\n").map(String.init)
+        }
+        XCTAssertEqual(lines, expected)
+        // What was stored is the Tokyo midnight, 2025-12-31 15:00:00 UTC.
+        let printedInUTC = TimeZonePin.with("UTC") {
+            HQLScriptRunner.transcript(runner.run("SELECT * FROM t DISPLAY_TIMESTAMPS;\n"))
+        }
+        XCTAssertEqual(printedInUTC, "SELECT * FROM t DISPLAY_TIMESTAMPS;\n2025-12-31 15:00:00.000000000\tr\ta:x\tv0\n")
+    }
+
+    /// Hypertable's HQL reference creates indexed families as `a, INDEX a`: the index clause
+    /// marks the family of that name; `ALTER TABLE ... ADD (INDEX x)` indexes an existing one.
+    func testIndexClausesMarkTheFamilyOfThatName() {
+        let lines = transcript("""
+        CREATE NAMESPACE i; USE i;
+        CREATE TABLE t (a, b, c, INDEX a, QUALIFIER INDEX b, INDEX c, QUALIFIER INDEX c);
+        SHOW CREATE TABLE t;
+        CREATE TABLE u (INDEX a, ACCESS GROUP g (a, b));
+        ALTER TABLE u ADD (QUALIFIER INDEX b, c, INDEX c);
+        SHOW CREATE TABLE u;
+        ALTER TABLE u ADD (INDEX a);
+        CREATE TABLE v (a COUNTER, INDEX a);
+        CREATE TABLE v (a, INDEX b);
+        ALTER TABLE u ADD (INDEX zz);
+        CREATE TABLE "^w" (a);
+        RENAME TABLE u TO '^^u';
+        DROP TABLE IF EXISTS "^u";
+        SHOW TABLES;
+
+        """)
+        XCTAssertEqual(lines, [
+            "CREATE NAMESPACE i; USE i;",
+            "CREATE TABLE t (a, b, c, INDEX a, QUALIFIER INDEX b, INDEX c, QUALIFIER INDEX c);",
+            "SHOW CREATE TABLE t;",
+            "CREATE TABLE t (", "  a, INDEX a,", "  b, QUALIFIER INDEX b,", "  c, INDEX c, QUALIFIER INDEX c,",
+            "  ACCESS GROUP default (a, b, c)", ");", "",
+            "CREATE TABLE u (INDEX a, ACCESS GROUP g (a, b));",
+            "ALTER TABLE u ADD (QUALIFIER INDEX b, c, INDEX c);",
+            "SHOW CREATE TABLE u;",
+            "CREATE TABLE u (", "  a, INDEX a,", "  b, QUALIFIER INDEX b,", "  c, INDEX c,",
+            "  ACCESS GROUP g (a, b),", "  ACCESS GROUP default (c)", ");", "",
+            "ALTER TABLE u ADD (INDEX a);",
+            "Hypertable CRITICAL - HQL bad command (Index for column family 'a' already defined)",
+            "CREATE TABLE v (a COUNTER, INDEX a);",
+            "Hypertable CRITICAL - HQL bad command (Attempt to define value index for COUNTER column 'a')",
+            "CREATE TABLE v (a, INDEX b);",
+            "Hypertable CRITICAL - HQL bad command (Reference to undefined column 'b')",
+            "ALTER TABLE u ADD (INDEX zz);",
+            "Hypertable CRITICAL - HQL bad command (Reference to undefined column 'zz')",
+            "CREATE TABLE \"^w\" (a);", "Hypertable CRITICAL - HYPERTABLE syntax error (Invalid table name character '^')",
+            "RENAME TABLE u TO '^^u';", "Hypertable CRITICAL - HYPERTABLE syntax error (Invalid table name character '^')",
+            "DROP TABLE IF EXISTS \"^u\";", "Hypertable CRITICAL - HYPERTABLE syntax error (Invalid table name character '^')",
+            "SHOW TABLES;", "t", "u",
+        ])
+    }
+
+    /// ALTER TABLE ... MODIFY: Hypertable refuses to change an existing access group's
+    /// IN_MEMORY, COMPRESSOR or REPLICATION, to modify one group twice in one command, or to
+    /// modify what does not exist, in these words; BLOCKSIZE and family options do change.
+    func testModifyRefusalsAreWordedAsHypertableWordsThem() {
+        let lines = transcript("""
+        CREATE NAMESPACE m; USE m;
+        CREATE TABLE t (a MAX_VERSIONS 2, ACCESS GROUP g (a));
+        ALTER TABLE t MODIFY (ACCESS GROUP g IN_MEMORY);
+        ALTER TABLE t MODIFY (ACCESS GROUP g COMPRESSOR "lzo");
+        ALTER TABLE t MODIFY (ACCESS GROUP g REPLICATION 2);
+        ALTER TABLE t MODIFY (ACCESS GROUP g BLOCKSIZE 1000) MODIFY (ACCESS GROUP g BLOCKSIZE 2000);
+        ALTER TABLE t MODIFY (ACCESS GROUP h BLOCKSIZE 1000);
+        ALTER TABLE t MODIFY (b TTL 60);
+        ALTER TABLE t MODIFY (ACCESS GROUP g BLOCKSIZE 1000, a TTL 60);
+        SHOW CREATE TABLE t;
+
+        """)
+        XCTAssertEqual(lines, [
+            "CREATE NAMESPACE m; USE m;",
+            "CREATE TABLE t (a MAX_VERSIONS 2, ACCESS GROUP g (a));",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g IN_MEMORY);",
+            "Hypertable CRITICAL - HQL bad command (Modification of IN_MEMORY attribute for access group 'g' is not supported)",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g COMPRESSOR \"lzo\");",
+            "Hypertable CRITICAL - HQL bad command (Modification of COMPRESSOR attribute for access group 'g' is not supported)",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g REPLICATION 2);",
+            "Hypertable CRITICAL - HQL bad command (Modification of REPLICATION attribute for access group 'g' is not supported)",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g BLOCKSIZE 1000) MODIFY (ACCESS GROUP g BLOCKSIZE 2000);",
+            "Hypertable CRITICAL - HQL bad command (Attempt to modify access group 'g' twice in the same command)",
+            "ALTER TABLE t MODIFY (ACCESS GROUP h BLOCKSIZE 1000);",
+            "Hypertable CRITICAL - HQL bad command (Attempt to modify access group 'h' which does not exist)",
+            "ALTER TABLE t MODIFY (b TTL 60);",
+            "Hypertable CRITICAL - HQL bad command (Attempt to modify column 'b' which does not exist)",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g BLOCKSIZE 1000, a TTL 60);",
+            "SHOW CREATE TABLE t;",
+            "CREATE TABLE t (", "  a TTL 60,", "  ACCESS GROUP g (a) BLOCKSIZE 1000", ");", "",
+        ])
+    }
+
+    /// DISPLAY_REVISIONS prints the revision (when the broker stored the cell) before the
+    /// timestamp; NO_ESCAPE prints rows, qualifiers and values as stored.
+    func testDisplayRevisionsAndNoEscape() throws {
+        let runner = HQLScriptRunner()
+        let steps = TimeZonePin.with("UTC") {
+            runner.run("""
+            CREATE NAMESPACE e; USE e; CREATE TABLE t (a);
+            INSERT INTO t VALUES ('2001-01-01 00:00:00', 'r', 'a:q', 'x\\ty');
+            SELECT * FROM t NO_ESCAPE;
+            SELECT * FROM t;
+            SELECT * FROM t DISPLAY_REVISIONS DISPLAY_TIMESTAMPS;
+
+            """)
+        }
+        XCTAssertEqual(steps[2].output, ["r\ta:q\tx\ty"])
+        XCTAssertEqual(steps[3].output, ["r\ta:q\tx\\ty"])
+        let revisionLine = try XCTUnwrap(steps[4].output.first)
+        let fields = revisionLine.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(fields.count, 5, revisionLine)
+        XCTAssertEqual(Array(fields.dropFirst()), ["2001-01-01 00:00:00.000000000", "r", "a:q", "x\\ty"])
+        // The revision is when the broker stored the cell, not the timestamp given.
+        let revision = try XCTUnwrap(HQLTimestamp.parse(String(fields[0].prefix(19))))
+        XCTAssertGreaterThan(revision, try XCTUnwrap(HQLTimestamp.parse("2001-01-01 00:00:00")))
+    }
+
+    /// COMPRESSOR and BLOOMFILTER specs follow the option syntax of Hypertable's HQL reference
+    /// (`zlib --best`, `bmz --fp-len n --offset n`, `rows+cols --false-positive f ...`); a
+    /// misspelt, repeated or ill-typed option, or a second positional word, is refused.
+    func testCompressorAndBloomFilterSpecsAreChecked() {
+        let valid = [
+            #"CREATE TABLE ok1 (a) COMPRESSOR "zlib --best";"#,
+            #"CREATE TABLE ok2 (ACCESS GROUP g COMPRESSOR "bmz --fp-len 20 --offset=2" (a));"#,
+            #"CREATE TABLE ok3 (ACCESS GROUP g COMPRESSOR "zlib -9" BLOOMFILTER "rows+cols --false-positive 0.02 --num-hashes 3 --bits-per-item 9.5 --max-approx-items 500" (a));"#,
+            #"CREATE TABLE ok4 (ACCESS GROUP g BLOOMFILTER "none" (a));"#,
+        ]
+        let invalid: [(String, String)] = [
+            (#"CREATE TABLE no1 (a) COMPRESSOR "zlib --bets";"#, "Invalid compressor spec - zlib --bets"),
+            (#"CREATE TABLE no2 (ACCESS GROUP g COMPRESSOR "zlib --best --best" (a));"#, "Invalid compressor spec - zlib --best --best"),
+            (#"CREATE TABLE no3 (ACCESS GROUP g COMPRESSOR "bmz --fp-len x" (a));"#, "Invalid compressor spec - bmz --fp-len x"),
+            (#"CREATE TABLE no4 (ACCESS GROUP g COMPRESSOR "lzo zlib" (a));"#, "Invalid compressor spec - lzo zlib"),
+            (#"CREATE TABLE no5 (ACCESS GROUP g BLOOMFILTER "rows --false-positive" (a));"#, "Invalid bloom filter spec - rows --false-positive"),
+            (#"CREATE TABLE no6 (ACCESS GROUP g BLOOMFILTER "rows --best" (a));"#, "Invalid bloom filter spec - rows --best"),
+        ]
+        let script = "CREATE NAMESPACE z; USE z;\n" + (valid + invalid.map(\.0)).joined(separator: "\n") + "\nSHOW TABLES;\n"
+        let steps = HQLScriptRunner().run(script)
+        XCTAssertEqual(steps.flatMap(\.output),
+                       invalid.map { "Hypertable CRITICAL - HYPERTABLE schema parse error (\($0.1))" } + ["ok1", "ok2", "ok3", "ok4"])
     }
 
     func testErrorsPrintAsTheShellDoesAndDropTheRestOfTheLine() {
@@ -126,6 +293,25 @@ final class HQLScriptRunnerTests: XCTestCase {
             "GET LISTING;", "sub\t(namespace)", "t",
             "SHOW CREATE TABLE t;",
             "CREATE TABLE t (", "  a MAX_VERSIONS 2,", "  ACCESS GROUP g (a) REPLICATION 3 BLOCKSIZE 1000", ") REPLICATION 3;", "",
+        ])
+    }
+
+    /// LOAD DATA INFILE options as Hypertable's HQL reference spells them: `FS = '<char>'`,
+    /// `NO_LOG`, `DUP_KEY_COLS = false`, `NOESCAPE`.
+    func testLoadDataOptionsAsTheReferenceSpellsThem() {
+        let files = ["pipes.txt": "#id|color\nk1|r\\ted\n", "tabs.tsv": "#id\tcolor\nk2\tblue\n"]
+        let runner = HQLScriptRunner { name in files[name].map { Array($0.utf8) } }
+        let steps = runner.run("""
+        CREATE NAMESPACE o; USE o; CREATE TABLE t (id, color);
+        LOAD DATA INFILE ROW_KEY_COLUMN=id FS='|' NO_LOG NOESCAPE "pipes.txt" INTO TABLE t;
+        LOAD DATA INFILE ROW_KEY_COLUMN=id DUP_KEY_COLS=false "tabs.tsv" INTO TABLE t;
+        LOAD DATA INFILE FS='||' "pipes.txt" INTO TABLE t;
+        SELECT * FROM t;
+
+        """)
+        XCTAssertEqual(steps.flatMap(\.output), [
+            "Hypertable CRITICAL - HYPERTABLE HQL parse error (Field separator must be a single character)",
+            "k1\tcolor\tr\\\\ted", "k2\tcolor\tblue",
         ])
     }
 
