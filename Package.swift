@@ -46,7 +46,8 @@ let package = Package(
                           swiftSettings: strict),
         // Test kits: HTTP clients for any HTTP test (no gateway in them), and the gateway's
         // harness and fake broker on top.
-        .target(name: "HTTPTestKit", dependencies: ["Sockets", "HTTPServer", "COpenSSL"], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Sockets"], swiftSettings: strict),
+        .target(name: "HTTPTestKit", dependencies: ["TestSupport", "Sockets", "HTTPServer", "COpenSSL"], swiftSettings: strict),
         .target(name: "GatewayTestKit",
                 dependencies: ["HTTPTestKit", "Sockets", "HTTPServer", "Gateway", "HypertableClient", "HypertableEmulator"],
                 swiftSettings: strict),
@@ -56,7 +57,7 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "HypertableClientTests",
                     dependencies: ["HypertableClient", "Thrift", "GatewayTestKit"], swiftSettings: strict),
-        .testTarget(name: "HQLTests", dependencies: ["HQL"], swiftSettings: strict),
+        .testTarget(name: "HQLTests", dependencies: ["HQL", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests",
                     dependencies: ["HTTPServer", "Sockets", "HTTPTestKit"], swiftSettings: strict),
         .testTarget(name: "HypertableEmulatorTests",

@@ -1,3 +1,4 @@
+import HQL
 import HTTPServer
 import HypertableClient
 
@@ -183,38 +184,10 @@ struct CellBodyEncoder {
         }
     }
 
-    /// `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` in UTC from nanoseconds since the epoch.
+    /// `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` in the process's local time zone (`TZ`), as Hypertable's
+    /// shell prints timestamps: the same rendering as HQL's own output.
     static func hypertableTimestamp(_ nanoseconds: Int64) -> String {
-        let (seconds, fraction) = floorDivide(nanoseconds, 1_000_000_000)
-        let (days, secondOfDay) = floorDivide(seconds, 86_400)
-        // Days to civil date (proleptic Gregorian), after Howard Hinnant's `civil_from_days`.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPart = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPart + 2) / 5 + 1
-        let month = monthPart < 10 ? monthPart + 3 : monthPart - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " "
-            + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-            + "." + pad(fraction, 9)
-    }
-
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
-        var quotient = value / divisor
-        var remainder = value % divisor
-        if remainder < 0 {
-            quotient -= 1
-            remainder += divisor
-        }
-        return (quotient, remainder)
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        HQLTimestamp.format(nanoseconds)
     }
 }
 

@@ -82,8 +82,12 @@ public enum HQLTimestamp {
     /// Renders nanoseconds since the epoch as `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` in the local time
     /// zone, as the Hypertable shell prints timestamps.
     public static func format(_ nanoseconds: Int64) -> String {
-        let seconds = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds + 1) / 1_000_000_000 - 1
-        let nanos = nanoseconds - seconds * 1_000_000_000
+        // Floor division without overflow: any 64-bit value (a broker may send Int64.min) prints.
+        var (seconds, nanos) = nanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
+        if nanos < 0 {
+            seconds -= 1
+            nanos += 1_000_000_000
+        }
         func pad(_ v: Int64, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s

@@ -1,6 +1,7 @@
 @testable import Gateway
 import HTTPServer
 import HypertableClient
+import GatewayTestKit
 import XCTest
 
 /// Pure pieces of the REST layer: format negotiation, TSV timestamps, prefix intervals.
@@ -23,12 +24,18 @@ final class CellFormattingTests: XCTestCase {
     }
 
     func testHypertableTimestamps() {
+        let zone = TimeZonePin("UTC")
+        defer { zone.restore() }
         XCTAssertEqual(CellBodyEncoder.hypertableTimestamp(0), "1970-01-01 00:00:00.000000000")
         XCTAssertEqual(CellBodyEncoder.hypertableTimestamp(1_196_582_405_000_000_000), "2007-12-02 08:00:05.000000000")
         XCTAssertEqual(CellBodyEncoder.hypertableTimestamp(951_782_400_000_000_001), "2000-02-29 00:00:00.000000001")
         XCTAssertEqual(CellBodyEncoder.hypertableTimestamp(-1), "1969-12-31 23:59:59.999999999")
         XCTAssertEqual(CellBodyEncoder.hypertableTimestamp(Int64.max), "2262-04-11 23:47:16.854775807")
         XCTAssertEqual(CellBodyEncoder.hypertableTimestamp(Int64.min), "1677-09-21 00:12:43.145224192")
+        // TSV prints in the process's zone, as Hypertable's shell does.
+        TimeZonePin.with("Asia/Tokyo") {
+            XCTAssertEqual(CellBodyEncoder.hypertableTimestamp(1_196_582_405_000_000_000), "2007-12-02 17:00:05.000000000")
+        }
     }
 
     func testPrefixSuccessor() {

@@ -1,4 +1,5 @@
 import HQL
+import TestSupport
 import XCTest
 
 final class HQLParserTests: XCTestCase {

@@ -1,6 +1,7 @@
 import HQL
 import HypertableClient
 @testable import HypertableEmulator
+import TestSupport
 import XCTest
 
 final class HQLScriptRunnerTests: XCTestCase {

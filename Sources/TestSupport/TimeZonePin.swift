@@ -6,22 +6,22 @@ import Darwin
 
 /// Sets `TZ` for a test and puts back what was there: HQL timestamps are read and printed in
 /// the local zone, so a test that states instants as literals must say which zone it means.
-struct TimeZonePin {
+public struct TimeZonePin {
     private let saved: String?
 
-    init(_ zone: String) {
+    public init(_ zone: String) {
         saved = getenv("TZ").map { String(cString: $0) }
         setenv("TZ", zone, 1)
         tzset()
     }
 
-    func restore() {
+    public func restore() {
         if let saved { setenv("TZ", saved, 1) } else { unsetenv("TZ") }
         tzset()
     }
 
     /// Runs `body` with `TZ` set to `zone`.
-    static func with<T>(_ zone: String, _ body: () throws -> T) rethrows -> T {
+    public static func with<T>(_ zone: String, _ body: () throws -> T) rethrows -> T {
         let pin = TimeZonePin(zone)
         defer { pin.restore() }
         return try body()
