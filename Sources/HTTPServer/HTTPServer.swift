@@ -300,10 +300,14 @@ public final class HTTPServer: @unchecked Sendable {
     /// Over a limit: a plaintext 503 means nothing to a TLS client, and a handshake is the
     /// work the limit is there to refuse; a plain client gets one non-blocking attempt at a 503.
     private func refuse(_ socket: Socket, tls: Bool) {
+        // Consume what the client already sent: closing with unread bytes would reset the
+        // connection, and a reset can destroy the 503 before the client reads it.
+        _ = try? withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 16) { try socket.read(into: $0) }
         if !tls {
             let bytes = Array(Self.overloadedResponse.utf8)
             _ = try? bytes.withUnsafeBytes { try socket.write($0) }
         }
+        socket.shutdown(reading: false, writing: true)
         socket.close()
     }
 
