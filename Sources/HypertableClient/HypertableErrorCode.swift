@@ -209,426 +209,220 @@ public enum HypertableErrorCode: Int32, Sendable, CaseIterable {
     case thriftBrokerBadFutureID = 0x90004
 
     /// The name in `Error.h` (`TABLE_NOT_FOUND`).
-    public var name: String {
-        switch self {
-        case .failedExpectation: return "FAILED_EXPECTATION"
-        case .ok: return "OK"
-        case .protocolError: return "PROTOCOL_ERROR"
-        case .requestTruncated: return "REQUEST_TRUNCATED"
-        case .responseTruncated: return "RESPONSE_TRUNCATED"
-        case .requestTimeout: return "REQUEST_TIMEOUT"
-        case .localIoError: return "LOCAL_IO_ERROR"
-        case .badRootLocation: return "BAD_ROOT_LOCATION"
-        case .badSchema: return "BAD_SCHEMA"
-        case .invalidMetadata: return "INVALID_METADATA"
-        case .badKey: return "BAD_KEY"
-        case .metadataNotFound: return "METADATA_NOT_FOUND"
-        case .hqlParseError: return "HQL_PARSE_ERROR"
-        case .fileNotFound: return "FILE_NOT_FOUND"
-        case .blockCompressorUnsupportedType: return "BLOCK_COMPRESSOR_UNSUPPORTED_TYPE"
-        case .blockCompressorInvalidArg: return "BLOCK_COMPRESSOR_INVALID_ARG"
-        case .blockCompressorTruncated: return "BLOCK_COMPRESSOR_TRUNCATED"
-        case .blockCompressorBadHeader: return "BLOCK_COMPRESSOR_BAD_HEADER"
-        case .blockCompressorBadMagic: return "BLOCK_COMPRESSOR_BAD_MAGIC"
-        case .blockCompressorChecksumMismatch: return "BLOCK_COMPRESSOR_CHECKSUM_MISMATCH"
-        case .blockCompressorDeflateError: return "BLOCK_COMPRESSOR_DEFLATE_ERROR"
-        case .blockCompressorInflateError: return "BLOCK_COMPRESSOR_INFLATE_ERROR"
-        case .blockCompressorInitError: return "BLOCK_COMPRESSOR_INIT_ERROR"
-        case .tableNotFound: return "TABLE_NOT_FOUND"
-        case .malformedRequest: return "MALFORMED_REQUEST"
-        case .tooManyColumns: return "TOO_MANY_COLUMNS"
-        case .badDomainName: return "BAD_DOMAIN_NAME"
-        case .commandParseError: return "COMMAND_PARSE_ERROR"
-        case .connectErrorMaster: return "CONNECT_ERROR_MASTER"
-        case .connectErrorHyperspace: return "CONNECT_ERROR_HYPERSPACE"
-        case .badMemoryAllocation: return "BAD_MEMORY_ALLOCATION"
-        case .badScanSpec: return "BAD_SCAN_SPEC"
-        case .notImplemented: return "NOT_IMPLEMENTED"
-        case .versionMismatch: return "VERSION_MISMATCH"
-        case .cancelled: return "CANCELLED"
-        case .schemaParseError: return "SCHEMA_PARSE_ERROR"
-        case .syntaxError: return "SYNTAX_ERROR"
-        case .doubleUnget: return "DOUBLE_UNGET"
-        case .emptyBloomfilter: return "EMPTY_BLOOMFILTER"
-        case .bloomfilterChecksumMismatch: return "BLOOMFILTER_CHECKSUM_MISMATCH"
-        case .nameAlreadyInUse: return "NAME_ALREADY_IN_USE"
-        case .namespaceDoesNotExist: return "NAMESPACE_DOES_NOT_EXIST"
-        case .badNamespace: return "BAD_NAMESPACE"
-        case .namespaceExists: return "NAMESPACE_EXISTS"
-        case .noResponse: return "NO_RESPONSE"
-        case .notAllowed: return "NOT_ALLOWED"
-        case .inducedFailure: return "INDUCED_FAILURE"
-        case .serverShuttingDown: return "SERVER_SHUTTING_DOWN"
-        case .locationUnassigned: return "LOCATION_UNASSIGNED"
-        case .alreadyExists: return "ALREADY_EXISTS"
-        case .checksumMismatch: return "CHECKSUM_MISMATCH"
-        case .closed: return "CLOSED"
-        case .rangeserverNotFound: return "RANGESERVER_NOT_FOUND"
-        case .connectionNotInitialized: return "CONNECTION_NOT_INITIALIZED"
-        case .duplicateRange: return "DUPLICATE_RANGE"
-        case .invalidPseudoTableName: return "INVALID_PSEUDO_TABLE_NAME"
-        case .badFormat: return "BAD_FORMAT"
-        case .invalidArgument: return "INVALID_ARGUMENT"
-        case .invalidOperation: return "INVALID_OPERATION"
-        case .unsupportedOperation: return "UNSUPPORTED_OPERATION"
-        case .columnFamilyNotFound: return "COLUMN_FAMILY_NOT_FOUND"
-        case .nothingToDo: return "NOTHING_TO_DO"
-        case .incompatibleOptions: return "INCOMPATIBLE_OPTIONS"
-        case .badValue: return "BAD_VALUE"
-        case .schemaGenerationMismatch: return "SCHEMA_GENERATION_MISMATCH"
-        case .invalidMethodIdentifier: return "INVALID_METHOD_IDENTIFIER"
-        case .serverNotReady: return "SERVER_NOT_READY"
-        case .configBadArgument: return "CONFIG_BAD_ARGUMENT"
-        case .configBadCfgFile: return "CONFIG_BAD_CFG_FILE"
-        case .configGetError: return "CONFIG_GET_ERROR"
-        case .configBadValue: return "CONFIG_BAD_VALUE"
-        case .commNotConnected: return "COMM_NOT_CONNECTED"
-        case .commBrokenConnection: return "COMM_BROKEN_CONNECTION"
-        case .commConnectError: return "COMM_CONNECT_ERROR"
-        case .commAlreadyConnected: return "COMM_ALREADY_CONNECTED"
-        case .commSendError: return "COMM_SEND_ERROR"
-        case .commReceiveError: return "COMM_RECEIVE_ERROR"
-        case .commPollError: return "COMM_POLL_ERROR"
-        case .commConflictingAddress: return "COMM_CONFLICTING_ADDRESS"
-        case .commSocketError: return "COMM_SOCKET_ERROR"
-        case .commBindError: return "COMM_BIND_ERROR"
-        case .commListenError: return "COMM_LISTEN_ERROR"
-        case .commHeaderChecksumMismatch: return "COMM_HEADER_CHECKSUM_MISMATCH"
-        case .commPayloadChecksumMismatch: return "COMM_PAYLOAD_CHECKSUM_MISMATCH"
-        case .commBadHeader: return "COMM_BAD_HEADER"
-        case .commInvalidProxy: return "COMM_INVALID_PROXY"
-        case .fsbrokerBadFileHandle: return "FSBROKER_BAD_FILE_HANDLE"
-        case .fsbrokerIoError: return "FSBROKER_IO_ERROR"
-        case .fsbrokerFileNotFound: return "FSBROKER_FILE_NOT_FOUND"
-        case .fsbrokerBadFilename: return "FSBROKER_BAD_FILENAME"
-        case .fsbrokerPermissionDenied: return "FSBROKER_PERMISSION_DENIED"
-        case .fsbrokerInvalidArgument: return "FSBROKER_INVALID_ARGUMENT"
-        case .fsbrokerInvalidConfig: return "FSBROKER_INVALID_CONFIG"
-        case .fsbrokerEof: return "FSBROKER_EOF"
-        case .hyperspaceIoError: return "HYPERSPACE_IO_ERROR"
-        case .hyperspaceCreateFailed: return "HYPERSPACE_CREATE_FAILED"
-        case .hyperspaceFileNotFound: return "HYPERSPACE_FILE_NOT_FOUND"
-        case .hyperspaceAttrNotFound: return "HYPERSPACE_ATTR_NOT_FOUND"
-        case .hyperspaceDeleteError: return "HYPERSPACE_DELETE_ERROR"
-        case .hyperspaceBadPathname: return "HYPERSPACE_BAD_PATHNAME"
-        case .hyperspacePermissionDenied: return "HYPERSPACE_PERMISSION_DENIED"
-        case .hyperspaceExpiredSession: return "HYPERSPACE_EXPIRED_SESSION"
-        case .hyperspaceFileExists: return "HYPERSPACE_FILE_EXISTS"
-        case .hyperspaceIsDirectory: return "HYPERSPACE_IS_DIRECTORY"
-        case .hyperspaceInvalidHandle: return "HYPERSPACE_INVALID_HANDLE"
-        case .hyperspaceRequestCancelled: return "HYPERSPACE_REQUEST_CANCELLED"
-        case .hyperspaceModeRestriction: return "HYPERSPACE_MODE_RESTRICTION"
-        case .hyperspaceAlreadyLocked: return "HYPERSPACE_ALREADY_LOCKED"
-        case .hyperspaceLockConflict: return "HYPERSPACE_LOCK_CONFLICT"
-        case .hyperspaceNotLocked: return "HYPERSPACE_NOT_LOCKED"
-        case .hyperspaceBadAttribute: return "HYPERSPACE_BAD_ATTRIBUTE"
-        case .hyperspaceBerkeleydbError: return "HYPERSPACE_BERKELEYDB_ERROR"
-        case .hyperspaceDirNotEmpty: return "HYPERSPACE_DIR_NOT_EMPTY"
-        case .hyperspaceBerkeleydbDeadlock: return "HYPERSPACE_BERKELEYDB_DEADLOCK"
-        case .hyperspaceBerkeleydbRepHandleDead: return "HYPERSPACE_BERKELEYDB_REP_HANDLE_DEAD"
-        case .hyperspaceFileOpen: return "HYPERSPACE_FILE_OPEN"
-        case .hyperspaceCliParseError: return "HYPERSPACE_CLI_PARSE_ERROR"
-        case .hyperspaceCreateSessionFailed: return "HYPERSPACE_CREATE_SESSION_FAILED"
-        case .hyperspaceNotMasterLocation: return "HYPERSPACE_NOT_MASTER_LOCATION"
-        case .hyperspaceStatedbError: return "HYPERSPACE_STATEDB_ERROR"
-        case .hyperspaceStatedbDeadlock: return "HYPERSPACE_STATEDB_DEADLOCK"
-        case .hyperspaceStatedbBadKey: return "HYPERSPACE_STATEDB_BAD_KEY"
-        case .hyperspaceStatedbBadValue: return "HYPERSPACE_STATEDB_BAD_VALUE"
-        case .hyperspaceStatedbAlreadyDeleted: return "HYPERSPACE_STATEDB_ALREADY_DELETED"
-        case .hyperspaceStatedbEventExists: return "HYPERSPACE_STATEDB_EVENT_EXISTS"
-        case .hyperspaceStatedbEventNotExists: return "HYPERSPACE_STATEDB_EVENT_NOT_EXISTS"
-        case .hyperspaceStatedbEventAttrNotFound: return "HYPERSPACE_STATEDB_EVENT_ATTR_NOT_FOUND"
-        case .hyperspaceStatedbSessionExists: return "HYPERSPACE_STATEDB_SESSION_EXISTS"
-        case .hyperspaceStatedbSessionNotExists: return "HYPERSPACE_STATEDB_SESSION_NOT_EXISTS"
-        case .hyperspaceStatedbSessionAttrNotFound: return "HYPERSPACE_STATEDB_SESSION_ATTR_NOT_FOUND"
-        case .hyperspaceStatedbHandleExists: return "HYPERSPACE_STATEDB_HANDLE_EXISTS"
-        case .hyperspaceStatedbHandleNotExists: return "HYPERSPACE_STATEDB_HANDLE_NOT_EXISTS"
-        case .hyperspaceStatedbHandleAttrNotFound: return "HYPERSPACE_STATEDB_HANDLE_ATTR_NOT_FOUND"
-        case .hyperspaceStatedbNodeExists: return "HYPERSPACE_STATEDB_NODE_EXISTS"
-        case .hyperspaceStatedbNodeNotExists: return "HYPERSPACE_STATEDB_NODE_NOT_EXISTS"
-        case .hyperspaceStatedbNodeAttrNotFound: return "HYPERSPACE_STATEDB_NODE_ATTR_NOT_FOUND"
-        case .hyperspaceVersionMismatch: return "HYPERSPACE_VERSION_MISMATCH"
-        case .masterTableExists: return "MASTER_TABLE_EXISTS"
-        case .masterBadSchema: return "MASTER_BAD_SCHEMA"
-        case .masterNotRunning: return "MASTER_NOT_RUNNING"
-        case .masterNoRangeservers: return "MASTER_NO_RANGESERVERS"
-        case .masterFileNotLocked: return "MASTER_FILE_NOT_LOCKED"
-        case .masterRangeserverAlreadyRegistered: return "MASTER_RANGESERVER_ALREADY_REGISTERED"
-        case .masterBadColumnFamily: return "MASTER_BAD_COLUMN_FAMILY"
-        case .masterSchemaGenerationMismatch: return "MASTER_SCHEMA_GENERATION_MISMATCH"
-        case .masterLocationAlreadyAssigned: return "MASTER_LOCATION_ALREADY_ASSIGNED"
-        case .masterLocationInvalid: return "MASTER_LOCATION_INVALID"
-        case .masterOperationInProgress: return "MASTER_OPERATION_IN_PROGRESS"
-        case .masterRangeserverInRecovery: return "MASTER_RANGESERVER_IN_RECOVERY"
-        case .masterBalancePrevented: return "MASTER_BALANCE_PREVENTED"
-        case .rangeserverGenerationMismatch: return "RANGESERVER_GENERATION_MISMATCH"
-        case .rangeserverRangeAlreadyLoaded: return "RANGESERVER_RANGE_ALREADY_LOADED"
-        case .rangeserverRangeMismatch: return "RANGESERVER_RANGE_MISMATCH"
-        case .rangeserverNonexistentRange: return "RANGESERVER_NONEXISTENT_RANGE"
-        case .rangeserverOutOfRange: return "RANGESERVER_OUT_OF_RANGE"
-        case .rangeserverRangeNotFound: return "RANGESERVER_RANGE_NOT_FOUND"
-        case .rangeserverInvalidScannerID: return "RANGESERVER_INVALID_SCANNER_ID"
-        case .rangeserverSchemaParseError: return "RANGESERVER_SCHEMA_PARSE_ERROR"
-        case .rangeserverSchemaInvalidCfid: return "RANGESERVER_SCHEMA_INVALID_CFID"
-        case .rangeserverInvalidColumnfamily: return "RANGESERVER_INVALID_COLUMNFAMILY"
-        case .rangeserverTruncatedCommitLog: return "RANGESERVER_TRUNCATED_COMMIT_LOG"
-        case .rangeserverNoMetadataForRange: return "RANGESERVER_NO_METADATA_FOR_RANGE"
-        case .rangeserverShuttingDown: return "RANGESERVER_SHUTTING_DOWN"
-        case .rangeserverCorruptCommitLog: return "RANGESERVER_CORRUPT_COMMIT_LOG"
-        case .rangeserverUnavailable: return "RANGESERVER_UNAVAILABLE"
-        case .rangeserverRevisionOrderError: return "RANGESERVER_REVISION_ORDER_ERROR"
-        case .rangeserverRowOverflow: return "RANGESERVER_ROW_OVERFLOW"
-        case .rangeserverTableNotFound: return "RANGESERVER_TABLE_NOT_FOUND"
-        case .rangeserverBadScanSpec: return "RANGESERVER_BAD_SCAN_SPEC"
-        case .rangeserverClockSkew: return "RANGESERVER_CLOCK_SKEW"
-        case .rangeserverBadCellstoreFilename: return "RANGESERVER_BAD_CELLSTORE_FILENAME"
-        case .rangeserverCorruptCellstore: return "RANGESERVER_CORRUPT_CELLSTORE"
-        case .rangeserverTableDropped: return "RANGESERVER_TABLE_DROPPED"
-        case .rangeserverUnexpectedTableID: return "RANGESERVER_UNEXPECTED_TABLE_ID"
-        case .rangeserverRangeBusy: return "RANGESERVER_RANGE_BUSY"
-        case .rangeserverBadCellInterval: return "RANGESERVER_BAD_CELL_INTERVAL"
-        case .rangeserverShortCellstoreRead: return "RANGESERVER_SHORT_CELLSTORE_READ"
-        case .rangeserverRangeNotActive: return "RANGESERVER_RANGE_NOT_ACTIVE"
-        case .rangeserverFragmentAlreadyProcessed: return "RANGESERVER_FRAGMENT_ALREADY_PROCESSED"
-        case .rangeserverRecoveryPlanGenerationMismatch: return "RANGESERVER_RECOVERY_PLAN_GENERATION_MISMATCH"
-        case .rangeserverPhantomRangeMapNotFound: return "RANGESERVER_PHANTOM_RANGE_MAP_NOT_FOUND"
-        case .rangeserverRangesAlreadyLive: return "RANGESERVER_RANGES_ALREADY_LIVE"
-        case .rangeserverRangeNotYetAcknowledged: return "RANGESERVER_RANGE_NOT_YET_ACKNOWLEDGED"
-        case .rangeserverServerInReadonlyMode: return "RANGESERVER_SERVER_IN_READONLY_MODE"
-        case .rangeserverRangeNotYetRelinquished: return "RANGESERVER_RANGE_NOT_YET_RELINQUISHED"
-        case .hqlBadLoadFileFormat: return "HQL_BAD_LOAD_FILE_FORMAT"
-        case .hqlBadCommand: return "HQL_BAD_COMMAND"
-        case .metalogError: return "METALOG_ERROR"
-        case .metalogVersionMismatch: return "METALOG_VERSION_MISMATCH"
-        case .metalogBadRsHeader: return "METALOG_BAD_RS_HEADER"
-        case .metalogBadHeader: return "METALOG_BAD_HEADER"
-        case .metalogEntryTruncated: return "METALOG_ENTRY_TRUNCATED"
-        case .metalogChecksumMismatch: return "METALOG_CHECKSUM_MISMATCH"
-        case .metalogEntryBadType: return "METALOG_ENTRY_BAD_TYPE"
-        case .metalogEntryBadOrder: return "METALOG_ENTRY_BAD_ORDER"
-        case .metalogMissingRecoverEntity: return "METALOG_MISSING_RECOVER_ENTITY"
-        case .metalogBackupFileMismatch: return "METALOG_BACKUP_FILE_MISMATCH"
-        case .metalogReadError: return "METALOG_READ_ERROR"
-        case .serializationInputOverrun: return "SERIALIZATION_INPUT_OVERRUN"
-        case .serializationBadVint: return "SERIALIZATION_BAD_VINT"
-        case .serializationBadVstr: return "SERIALIZATION_BAD_VSTR"
-        case .serializationVersionMismatch: return "SERIALIZATION_VERSION_MISMATCH"
-        case .thriftBrokerBadScannerID: return "THRIFTBROKER_BAD_SCANNER_ID"
-        case .thriftBrokerBadMutatorID: return "THRIFTBROKER_BAD_MUTATOR_ID"
-        case .thriftBrokerBadNamespaceID: return "THRIFTBROKER_BAD_NAMESPACE_ID"
-        case .thriftBrokerBadFutureID: return "THRIFTBROKER_BAD_FUTURE_ID"
-        }
-    }
+    public var name: String { Self.descriptions[self]?.name ?? "UNKNOWN" }
 
     /// The text `Error::get_text` gives (what `error_get_text` answers).
-    public var text: String {
-        switch self {
-        case .failedExpectation: return "HYPERTABLE failed expectation"
-        case .ok: return "HYPERTABLE ok"
-        case .protocolError: return "HYPERTABLE protocol error"
-        case .requestTruncated: return "HYPERTABLE request truncated"
-        case .responseTruncated: return "HYPERTABLE response truncated"
-        case .requestTimeout: return "HYPERTABLE request timeout"
-        case .localIoError: return "HYPERTABLE local i/o error"
-        case .badRootLocation: return "HYPERTABLE bad root location"
-        case .badSchema: return "HYPERTABLE bad schema"
-        case .invalidMetadata: return "HYPERTABLE invalid metadata"
-        case .badKey: return "HYPERTABLE bad key"
-        case .metadataNotFound: return "HYPERTABLE metadata not found"
-        case .hqlParseError: return "HYPERTABLE HQL parse error"
-        case .fileNotFound: return "HYPERTABLE file not found"
-        case .blockCompressorUnsupportedType: return "HYPERTABLE block compressor unsupported type"
-        case .blockCompressorInvalidArg: return "HYPERTABLE block compressor invalid arg"
-        case .blockCompressorTruncated: return "HYPERTABLE block compressor block truncated"
-        case .blockCompressorBadHeader: return "HYPERTABLE block compressor bad block header"
-        case .blockCompressorBadMagic: return "HYPERTABLE block compressor bad magic string"
-        case .blockCompressorChecksumMismatch: return "HYPERTABLE block compressor block checksum mismatch"
-        case .blockCompressorDeflateError: return "HYPERTABLE block compressor deflate error"
-        case .blockCompressorInflateError: return "HYPERTABLE block compressor inflate error"
-        case .blockCompressorInitError: return "HYPERTABLE block compressor initialization error"
-        case .tableNotFound: return "HYPERTABLE table does not exist"
-        case .malformedRequest: return "HYPERTABLE malformed request"
-        case .tooManyColumns: return "HYPERTABLE too many columns"
-        case .badDomainName: return "HYPERTABLE bad domain name"
-        case .commandParseError: return "HYPERTABLE command parse error"
-        case .connectErrorMaster: return "HYPERTABLE Master connect error"
-        case .connectErrorHyperspace: return "HYPERTABLE Hyperspace client connect error"
-        case .badMemoryAllocation: return "HYPERTABLE bad memory allocation"
-        case .badScanSpec: return "HYPERTABLE bad scan specification"
-        case .notImplemented: return "HYPERTABLE not implemented"
-        case .versionMismatch: return "HYPERTABLE version mismatch"
-        case .cancelled: return "HYPERTABLE cancelled"
-        case .schemaParseError: return "HYPERTABLE schema parse error"
-        case .syntaxError: return "HYPERTABLE syntax error"
-        case .doubleUnget: return "HYPERTABLE double unget"
-        case .emptyBloomfilter: return "HYPERTABLE empty bloom filter"
-        case .bloomfilterChecksumMismatch: return "HYPERTABLE bloom filter checksum mismatch"
-        case .nameAlreadyInUse: return "HYPERTABLE name already in use"
-        case .namespaceDoesNotExist: return "HYPERTABLE namespace does not exist"
-        case .badNamespace: return "HYPERTABLE bad namespace"
-        case .namespaceExists: return "HYPERTABLE namespace exists"
-        case .noResponse: return "HYPERTABLE no response"
-        case .notAllowed: return "HYPERTABLE not allowed"
-        case .inducedFailure: return "HYPERTABLE induced failure"
-        case .serverShuttingDown: return "HYPERTABLE server shutting down"
-        case .locationUnassigned: return "HYPERTABLE location unassigned"
-        case .alreadyExists: return "HYPERTABLE cell already exists"
-        case .checksumMismatch: return "HYPERTABLE checksum mismatch"
-        case .closed: return "HYPERTABLE closed"
-        case .rangeserverNotFound: return "HYPERTABLE RangeServer not found"
-        case .connectionNotInitialized: return "HYPERTABLE connection not initialized"
-        case .duplicateRange: return "HYPERTABLE duplicate range"
-        case .invalidPseudoTableName: return "HYPERTABLE invalid pseudo-table name"
-        case .badFormat: return "HYPERTABLE bad format"
-        case .invalidArgument: return "HYPERTABLE invalid argument"
-        case .invalidOperation: return "HYPERTABLE invalid operation"
-        case .unsupportedOperation: return "HYPERTABLE unsupported operation"
-        case .columnFamilyNotFound: return "HYPERTABLE column family not found"
-        case .nothingToDo: return "HYPERTABLE nothing to do"
-        case .incompatibleOptions: return "HYPERTABLE incompatible options"
-        case .badValue: return "HYPERTABLE bad value"
-        case .schemaGenerationMismatch: return "HYPERTABLE schema generation mismatch"
-        case .invalidMethodIdentifier: return "HYPERTABLE invalid method identifier"
-        case .serverNotReady: return "HYPERTABLE server not ready"
-        case .configBadArgument: return "CONFIG bad argument(s)"
-        case .configBadCfgFile: return "CONFIG bad cfg file"
-        case .configGetError: return "CONFIG failed to get config value"
-        case .configBadValue: return "CONFIG bad config value"
-        case .commNotConnected: return "COMM not connected"
-        case .commBrokenConnection: return "COMM broken connection"
-        case .commConnectError: return "COMM connect error"
-        case .commAlreadyConnected: return "COMM already connected"
-        case .commSendError: return "COMM send error"
-        case .commReceiveError: return "COMM receive error"
-        case .commPollError: return "COMM poll error"
-        case .commConflictingAddress: return "COMM conflicting address"
-        case .commSocketError: return "COMM socket error"
-        case .commBindError: return "COMM bind error"
-        case .commListenError: return "COMM listen error"
-        case .commHeaderChecksumMismatch: return "COMM header checksum mismatch"
-        case .commPayloadChecksumMismatch: return "COMM payload checksum mismatch"
-        case .commBadHeader: return "COMM bad header"
-        case .commInvalidProxy: return "COMM invalid proxy"
-        case .fsbrokerBadFileHandle: return "FS BROKER bad file handle"
-        case .fsbrokerIoError: return "FS BROKER i/o error"
-        case .fsbrokerFileNotFound: return "FS BROKER file not found"
-        case .fsbrokerBadFilename: return "FS BROKER bad filename"
-        case .fsbrokerPermissionDenied: return "FS BROKER permission denied"
-        case .fsbrokerInvalidArgument: return "FS BROKER invalid argument"
-        case .fsbrokerInvalidConfig: return "FS BROKER invalid config value"
-        case .fsbrokerEof: return "FS BROKER end of file"
-        case .hyperspaceIoError: return "HYPERSPACE i/o error"
-        case .hyperspaceCreateFailed: return "HYPERSPACE create failed"
-        case .hyperspaceFileNotFound: return "HYPERSPACE file not found"
-        case .hyperspaceAttrNotFound: return "HYPERSPACE attribute not found"
-        case .hyperspaceDeleteError: return "HYPERSPACE delete error"
-        case .hyperspaceBadPathname: return "HYPERSPACE bad pathname"
-        case .hyperspacePermissionDenied: return "HYPERSPACE permission denied"
-        case .hyperspaceExpiredSession: return "HYPERSPACE expired session"
-        case .hyperspaceFileExists: return "HYPERSPACE file exists"
-        case .hyperspaceIsDirectory: return "HYPERSPACE is directory"
-        case .hyperspaceInvalidHandle: return "HYPERSPACE invalid handle"
-        case .hyperspaceRequestCancelled: return "HYPERSPACE request cancelled"
-        case .hyperspaceModeRestriction: return "HYPERSPACE mode restriction"
-        case .hyperspaceAlreadyLocked: return "HYPERSPACE already locked"
-        case .hyperspaceLockConflict: return "HYPERSPACE lock conflict"
-        case .hyperspaceNotLocked: return "HYPERSPACE not locked"
-        case .hyperspaceBadAttribute: return "HYPERSPACE bad attribute"
-        case .hyperspaceBerkeleydbError: return "HYPERSPACE Berkeley DB error"
-        case .hyperspaceDirNotEmpty: return "HYPERSPACE directory not empty"
-        case .hyperspaceBerkeleydbDeadlock: return "HYPERSPACE Berkeley DB deadlock"
-        case .hyperspaceBerkeleydbRepHandleDead: return "HYPERSPACE Berkeley DB replication handle dead"
-        case .hyperspaceFileOpen: return "HYPERSPACE file open"
-        case .hyperspaceCliParseError: return "HYPERSPACE CLI parse error"
-        case .hyperspaceCreateSessionFailed: return "HYPERSPACE unable to create session "
-        case .hyperspaceNotMasterLocation: return "HYPERSPACE not master location"
-        case .hyperspaceStatedbError: return "HYPERSPACE State DB error"
-        case .hyperspaceStatedbDeadlock: return "HYPERSPACE State DB deadlock"
-        case .hyperspaceStatedbBadKey: return "HYPERSPACE State DB bad key"
-        case .hyperspaceStatedbBadValue: return "HYPERSPACE State DB bad value"
-        case .hyperspaceStatedbAlreadyDeleted: return "HYPERSPACE State DB attempt to access/delete previously deleted state"
-        case .hyperspaceStatedbEventExists: return "HYPERSPACE State DB event exists"
-        case .hyperspaceStatedbEventNotExists: return "HYPERSPACE State DB event does not exist"
-        case .hyperspaceStatedbEventAttrNotFound: return "HYPERSPACE State DB event attr not found"
-        case .hyperspaceStatedbSessionExists: return "HYPERSPACE State DB session exists"
-        case .hyperspaceStatedbSessionNotExists: return "HYPERSPACE State DB session does not exist"
-        case .hyperspaceStatedbSessionAttrNotFound: return "HYPERSPACE State DB session attr not found"
-        case .hyperspaceStatedbHandleExists: return "HYPERSPACE State DB handle exists"
-        case .hyperspaceStatedbHandleNotExists: return "HYPERSPACE State DB handle does not exist"
-        case .hyperspaceStatedbHandleAttrNotFound: return "HYPERSPACE State DB handle attr not found"
-        case .hyperspaceStatedbNodeExists: return "HYPERSPACE State DB node exists"
-        case .hyperspaceStatedbNodeNotExists: return "HYPERSPACE State DB node does not exist"
-        case .hyperspaceStatedbNodeAttrNotFound: return "HYPERSPACE State DB node attr not found"
-        case .hyperspaceVersionMismatch: return "HYPERSPACE client/server protocol version mismatch"
-        case .masterTableExists: return "MASTER table exists"
-        case .masterBadSchema: return "MASTER bad schema"
-        case .masterNotRunning: return "MASTER not running"
-        case .masterNoRangeservers: return "MASTER no range servers"
-        case .masterFileNotLocked: return "MASTER file not locked"
-        case .masterRangeserverAlreadyRegistered: return "MASTER range server with same location already registered"
-        case .masterBadColumnFamily: return "MASTER bad column family"
-        case .masterSchemaGenerationMismatch: return "Master schema generation mismatch"
-        case .masterLocationAlreadyAssigned: return "MASTER location already assigned"
-        case .masterLocationInvalid: return "MASTER location invalid"
-        case .masterOperationInProgress: return "MASTER operation in progress"
-        case .masterRangeserverInRecovery: return "MASTER RangeServer in recovery"
-        case .masterBalancePrevented: return "MASTER balance operation prevented"
-        case .rangeserverGenerationMismatch: return "RANGE SERVER generation mismatch"
-        case .rangeserverRangeAlreadyLoaded: return "RANGE SERVER range already loaded"
-        case .rangeserverRangeMismatch: return "RANGE SERVER range mismatch"
-        case .rangeserverNonexistentRange: return "RANGE SERVER non-existent range"
-        case .rangeserverOutOfRange: return "RANGE SERVER out of range"
-        case .rangeserverRangeNotFound: return "RANGE SERVER range not found"
-        case .rangeserverInvalidScannerID: return "RANGE SERVER invalid scanner id"
-        case .rangeserverSchemaParseError: return "RANGE SERVER schema parse error"
-        case .rangeserverSchemaInvalidCfid: return "RANGE SERVER invalid column family id"
-        case .rangeserverInvalidColumnfamily: return "RANGE SERVER invalid column family"
-        case .rangeserverTruncatedCommitLog: return "RANGE SERVER truncated commit log"
-        case .rangeserverNoMetadataForRange: return "RANGE SERVER no metadata for range"
-        case .rangeserverShuttingDown: return "RANGE SERVER shutting down"
-        case .rangeserverCorruptCommitLog: return "RANGE SERVER corrupt commit log"
-        case .rangeserverUnavailable: return "RANGE SERVER unavailable"
-        case .rangeserverRevisionOrderError: return "RANGE SERVER supplied revision is not strictly increasing"
-        case .rangeserverRowOverflow: return "RANGE SERVER row overflow"
-        case .rangeserverTableNotFound: return "RANGE SERVER table not found"
-        case .rangeserverBadScanSpec: return "RANGE SERVER bad scan specification"
-        case .rangeserverClockSkew: return "RANGE SERVER clock skew detected"
-        case .rangeserverBadCellstoreFilename: return "RANGE SERVER bad CellStore filename"
-        case .rangeserverCorruptCellstore: return "RANGE SERVER corrupt CellStore"
-        case .rangeserverTableDropped: return "RANGE SERVER table dropped"
-        case .rangeserverUnexpectedTableID: return "RANGE SERVER unexpected table ID"
-        case .rangeserverRangeBusy: return "RANGE SERVER range busy"
-        case .rangeserverBadCellInterval: return "RANGE SERVER bad cell interval"
-        case .rangeserverShortCellstoreRead: return "RANGE SERVER short cellstore read"
-        case .rangeserverRangeNotActive: return "RANGE SERVER range no longer active"
-        case .rangeserverFragmentAlreadyProcessed: return "RANGE SERVER fragment already processed"
-        case .rangeserverRecoveryPlanGenerationMismatch: return "RANGE SERVER recovery plan generation mismatch"
-        case .rangeserverPhantomRangeMapNotFound: return "RANGE SERVER phantom range map not found"
-        case .rangeserverRangesAlreadyLive: return "RANGE SERVER ranges already live"
-        case .rangeserverRangeNotYetAcknowledged: return "RANGE SERVER range not yet acknowledged"
-        case .rangeserverServerInReadonlyMode: return "RANGE SERVER server in readonly mode"
-        case .rangeserverRangeNotYetRelinquished: return "RANGE SERVER range not yet relinquished"
-        case .hqlBadLoadFileFormat: return "HQL bad load file format"
-        case .hqlBadCommand: return "HQL bad command"
-        case .metalogError: return "metalog error"
-        case .metalogVersionMismatch: return "METALOG version mismatch"
-        case .metalogBadRsHeader: return "METALOG bad range server metalog header"
-        case .metalogBadHeader: return "METALOG bad metalog header"
-        case .metalogEntryTruncated: return "METALOG entry truncated"
-        case .metalogChecksumMismatch: return "METALOG checksum mismatch"
-        case .metalogEntryBadType: return "METALOG bad entry type"
-        case .metalogEntryBadOrder: return "METALOG entry out of order"
-        case .metalogMissingRecoverEntity: return "METALOG missing RECOVER entity"
-        case .metalogBackupFileMismatch: return "METALOG backup file mismatch"
-        case .metalogReadError: return "METALOG read error"
-        case .serializationInputOverrun: return "SERIALIZATION input buffer overrun"
-        case .serializationBadVint: return "SERIALIZATION bad vint encoding"
-        case .serializationBadVstr: return "SERIALIZATION bad vstr encoding"
-        case .serializationVersionMismatch: return "SERIALIZATION version mismatch"
-        case .thriftBrokerBadScannerID: return "THRIFT BROKER bad scanner id"
-        case .thriftBrokerBadMutatorID: return "THRIFT BROKER bad mutator id"
-        case .thriftBrokerBadNamespaceID: return "THRIFT BROKER bad namespace id"
-        case .thriftBrokerBadFutureID: return "THRIFT BROKER bad future id"
-        }
-    }
+    public var text: String { Self.descriptions[self]?.text ?? "unknown error" }
+
+    /// Every code's name and text, side by side: one table, one line a code, as `Error.cc`
+    /// lists them (a test checks that every case has its line).
+    static let descriptions: [HypertableErrorCode: (name: String, text: String)] = [
+        .failedExpectation: ("FAILED_EXPECTATION", "HYPERTABLE failed expectation"),
+        .ok: ("OK", "HYPERTABLE ok"),
+        .protocolError: ("PROTOCOL_ERROR", "HYPERTABLE protocol error"),
+        .requestTruncated: ("REQUEST_TRUNCATED", "HYPERTABLE request truncated"),
+        .responseTruncated: ("RESPONSE_TRUNCATED", "HYPERTABLE response truncated"),
+        .requestTimeout: ("REQUEST_TIMEOUT", "HYPERTABLE request timeout"),
+        .localIoError: ("LOCAL_IO_ERROR", "HYPERTABLE local i/o error"),
+        .badRootLocation: ("BAD_ROOT_LOCATION", "HYPERTABLE bad root location"),
+        .badSchema: ("BAD_SCHEMA", "HYPERTABLE bad schema"),
+        .invalidMetadata: ("INVALID_METADATA", "HYPERTABLE invalid metadata"),
+        .badKey: ("BAD_KEY", "HYPERTABLE bad key"),
+        .metadataNotFound: ("METADATA_NOT_FOUND", "HYPERTABLE metadata not found"),
+        .hqlParseError: ("HQL_PARSE_ERROR", "HYPERTABLE HQL parse error"),
+        .fileNotFound: ("FILE_NOT_FOUND", "HYPERTABLE file not found"),
+        .blockCompressorUnsupportedType: ("BLOCK_COMPRESSOR_UNSUPPORTED_TYPE", "HYPERTABLE block compressor unsupported type"),
+        .blockCompressorInvalidArg: ("BLOCK_COMPRESSOR_INVALID_ARG", "HYPERTABLE block compressor invalid arg"),
+        .blockCompressorTruncated: ("BLOCK_COMPRESSOR_TRUNCATED", "HYPERTABLE block compressor block truncated"),
+        .blockCompressorBadHeader: ("BLOCK_COMPRESSOR_BAD_HEADER", "HYPERTABLE block compressor bad block header"),
+        .blockCompressorBadMagic: ("BLOCK_COMPRESSOR_BAD_MAGIC", "HYPERTABLE block compressor bad magic string"),
+        .blockCompressorChecksumMismatch: ("BLOCK_COMPRESSOR_CHECKSUM_MISMATCH", "HYPERTABLE block compressor block checksum mismatch"),
+        .blockCompressorDeflateError: ("BLOCK_COMPRESSOR_DEFLATE_ERROR", "HYPERTABLE block compressor deflate error"),
+        .blockCompressorInflateError: ("BLOCK_COMPRESSOR_INFLATE_ERROR", "HYPERTABLE block compressor inflate error"),
+        .blockCompressorInitError: ("BLOCK_COMPRESSOR_INIT_ERROR", "HYPERTABLE block compressor initialization error"),
+        .tableNotFound: ("TABLE_NOT_FOUND", "HYPERTABLE table does not exist"),
+        .malformedRequest: ("MALFORMED_REQUEST", "HYPERTABLE malformed request"),
+        .tooManyColumns: ("TOO_MANY_COLUMNS", "HYPERTABLE too many columns"),
+        .badDomainName: ("BAD_DOMAIN_NAME", "HYPERTABLE bad domain name"),
+        .commandParseError: ("COMMAND_PARSE_ERROR", "HYPERTABLE command parse error"),
+        .connectErrorMaster: ("CONNECT_ERROR_MASTER", "HYPERTABLE Master connect error"),
+        .connectErrorHyperspace: ("CONNECT_ERROR_HYPERSPACE", "HYPERTABLE Hyperspace client connect error"),
+        .badMemoryAllocation: ("BAD_MEMORY_ALLOCATION", "HYPERTABLE bad memory allocation"),
+        .badScanSpec: ("BAD_SCAN_SPEC", "HYPERTABLE bad scan specification"),
+        .notImplemented: ("NOT_IMPLEMENTED", "HYPERTABLE not implemented"),
+        .versionMismatch: ("VERSION_MISMATCH", "HYPERTABLE version mismatch"),
+        .cancelled: ("CANCELLED", "HYPERTABLE cancelled"),
+        .schemaParseError: ("SCHEMA_PARSE_ERROR", "HYPERTABLE schema parse error"),
+        .syntaxError: ("SYNTAX_ERROR", "HYPERTABLE syntax error"),
+        .doubleUnget: ("DOUBLE_UNGET", "HYPERTABLE double unget"),
+        .emptyBloomfilter: ("EMPTY_BLOOMFILTER", "HYPERTABLE empty bloom filter"),
+        .bloomfilterChecksumMismatch: ("BLOOMFILTER_CHECKSUM_MISMATCH", "HYPERTABLE bloom filter checksum mismatch"),
+        .nameAlreadyInUse: ("NAME_ALREADY_IN_USE", "HYPERTABLE name already in use"),
+        .namespaceDoesNotExist: ("NAMESPACE_DOES_NOT_EXIST", "HYPERTABLE namespace does not exist"),
+        .badNamespace: ("BAD_NAMESPACE", "HYPERTABLE bad namespace"),
+        .namespaceExists: ("NAMESPACE_EXISTS", "HYPERTABLE namespace exists"),
+        .noResponse: ("NO_RESPONSE", "HYPERTABLE no response"),
+        .notAllowed: ("NOT_ALLOWED", "HYPERTABLE not allowed"),
+        .inducedFailure: ("INDUCED_FAILURE", "HYPERTABLE induced failure"),
+        .serverShuttingDown: ("SERVER_SHUTTING_DOWN", "HYPERTABLE server shutting down"),
+        .locationUnassigned: ("LOCATION_UNASSIGNED", "HYPERTABLE location unassigned"),
+        .alreadyExists: ("ALREADY_EXISTS", "HYPERTABLE cell already exists"),
+        .checksumMismatch: ("CHECKSUM_MISMATCH", "HYPERTABLE checksum mismatch"),
+        .closed: ("CLOSED", "HYPERTABLE closed"),
+        .rangeserverNotFound: ("RANGESERVER_NOT_FOUND", "HYPERTABLE RangeServer not found"),
+        .connectionNotInitialized: ("CONNECTION_NOT_INITIALIZED", "HYPERTABLE connection not initialized"),
+        .duplicateRange: ("DUPLICATE_RANGE", "HYPERTABLE duplicate range"),
+        .invalidPseudoTableName: ("INVALID_PSEUDO_TABLE_NAME", "HYPERTABLE invalid pseudo-table name"),
+        .badFormat: ("BAD_FORMAT", "HYPERTABLE bad format"),
+        .invalidArgument: ("INVALID_ARGUMENT", "HYPERTABLE invalid argument"),
+        .invalidOperation: ("INVALID_OPERATION", "HYPERTABLE invalid operation"),
+        .unsupportedOperation: ("UNSUPPORTED_OPERATION", "HYPERTABLE unsupported operation"),
+        .columnFamilyNotFound: ("COLUMN_FAMILY_NOT_FOUND", "HYPERTABLE column family not found"),
+        .nothingToDo: ("NOTHING_TO_DO", "HYPERTABLE nothing to do"),
+        .incompatibleOptions: ("INCOMPATIBLE_OPTIONS", "HYPERTABLE incompatible options"),
+        .badValue: ("BAD_VALUE", "HYPERTABLE bad value"),
+        .schemaGenerationMismatch: ("SCHEMA_GENERATION_MISMATCH", "HYPERTABLE schema generation mismatch"),
+        .invalidMethodIdentifier: ("INVALID_METHOD_IDENTIFIER", "HYPERTABLE invalid method identifier"),
+        .serverNotReady: ("SERVER_NOT_READY", "HYPERTABLE server not ready"),
+        .configBadArgument: ("CONFIG_BAD_ARGUMENT", "CONFIG bad argument(s)"),
+        .configBadCfgFile: ("CONFIG_BAD_CFG_FILE", "CONFIG bad cfg file"),
+        .configGetError: ("CONFIG_GET_ERROR", "CONFIG failed to get config value"),
+        .configBadValue: ("CONFIG_BAD_VALUE", "CONFIG bad config value"),
+        .commNotConnected: ("COMM_NOT_CONNECTED", "COMM not connected"),
+        .commBrokenConnection: ("COMM_BROKEN_CONNECTION", "COMM broken connection"),
+        .commConnectError: ("COMM_CONNECT_ERROR", "COMM connect error"),
+        .commAlreadyConnected: ("COMM_ALREADY_CONNECTED", "COMM already connected"),
+        .commSendError: ("COMM_SEND_ERROR", "COMM send error"),
+        .commReceiveError: ("COMM_RECEIVE_ERROR", "COMM receive error"),
+        .commPollError: ("COMM_POLL_ERROR", "COMM poll error"),
+        .commConflictingAddress: ("COMM_CONFLICTING_ADDRESS", "COMM conflicting address"),
+        .commSocketError: ("COMM_SOCKET_ERROR", "COMM socket error"),
+        .commBindError: ("COMM_BIND_ERROR", "COMM bind error"),
+        .commListenError: ("COMM_LISTEN_ERROR", "COMM listen error"),
+        .commHeaderChecksumMismatch: ("COMM_HEADER_CHECKSUM_MISMATCH", "COMM header checksum mismatch"),
+        .commPayloadChecksumMismatch: ("COMM_PAYLOAD_CHECKSUM_MISMATCH", "COMM payload checksum mismatch"),
+        .commBadHeader: ("COMM_BAD_HEADER", "COMM bad header"),
+        .commInvalidProxy: ("COMM_INVALID_PROXY", "COMM invalid proxy"),
+        .fsbrokerBadFileHandle: ("FSBROKER_BAD_FILE_HANDLE", "FS BROKER bad file handle"),
+        .fsbrokerIoError: ("FSBROKER_IO_ERROR", "FS BROKER i/o error"),
+        .fsbrokerFileNotFound: ("FSBROKER_FILE_NOT_FOUND", "FS BROKER file not found"),
+        .fsbrokerBadFilename: ("FSBROKER_BAD_FILENAME", "FS BROKER bad filename"),
+        .fsbrokerPermissionDenied: ("FSBROKER_PERMISSION_DENIED", "FS BROKER permission denied"),
+        .fsbrokerInvalidArgument: ("FSBROKER_INVALID_ARGUMENT", "FS BROKER invalid argument"),
+        .fsbrokerInvalidConfig: ("FSBROKER_INVALID_CONFIG", "FS BROKER invalid config value"),
+        .fsbrokerEof: ("FSBROKER_EOF", "FS BROKER end of file"),
+        .hyperspaceIoError: ("HYPERSPACE_IO_ERROR", "HYPERSPACE i/o error"),
+        .hyperspaceCreateFailed: ("HYPERSPACE_CREATE_FAILED", "HYPERSPACE create failed"),
+        .hyperspaceFileNotFound: ("HYPERSPACE_FILE_NOT_FOUND", "HYPERSPACE file not found"),
+        .hyperspaceAttrNotFound: ("HYPERSPACE_ATTR_NOT_FOUND", "HYPERSPACE attribute not found"),
+        .hyperspaceDeleteError: ("HYPERSPACE_DELETE_ERROR", "HYPERSPACE delete error"),
+        .hyperspaceBadPathname: ("HYPERSPACE_BAD_PATHNAME", "HYPERSPACE bad pathname"),
+        .hyperspacePermissionDenied: ("HYPERSPACE_PERMISSION_DENIED", "HYPERSPACE permission denied"),
+        .hyperspaceExpiredSession: ("HYPERSPACE_EXPIRED_SESSION", "HYPERSPACE expired session"),
+        .hyperspaceFileExists: ("HYPERSPACE_FILE_EXISTS", "HYPERSPACE file exists"),
+        .hyperspaceIsDirectory: ("HYPERSPACE_IS_DIRECTORY", "HYPERSPACE is directory"),
+        .hyperspaceInvalidHandle: ("HYPERSPACE_INVALID_HANDLE", "HYPERSPACE invalid handle"),
+        .hyperspaceRequestCancelled: ("HYPERSPACE_REQUEST_CANCELLED", "HYPERSPACE request cancelled"),
+        .hyperspaceModeRestriction: ("HYPERSPACE_MODE_RESTRICTION", "HYPERSPACE mode restriction"),
+        .hyperspaceAlreadyLocked: ("HYPERSPACE_ALREADY_LOCKED", "HYPERSPACE already locked"),
+        .hyperspaceLockConflict: ("HYPERSPACE_LOCK_CONFLICT", "HYPERSPACE lock conflict"),
+        .hyperspaceNotLocked: ("HYPERSPACE_NOT_LOCKED", "HYPERSPACE not locked"),
+        .hyperspaceBadAttribute: ("HYPERSPACE_BAD_ATTRIBUTE", "HYPERSPACE bad attribute"),
+        .hyperspaceBerkeleydbError: ("HYPERSPACE_BERKELEYDB_ERROR", "HYPERSPACE Berkeley DB error"),
+        .hyperspaceDirNotEmpty: ("HYPERSPACE_DIR_NOT_EMPTY", "HYPERSPACE directory not empty"),
+        .hyperspaceBerkeleydbDeadlock: ("HYPERSPACE_BERKELEYDB_DEADLOCK", "HYPERSPACE Berkeley DB deadlock"),
+        .hyperspaceBerkeleydbRepHandleDead: ("HYPERSPACE_BERKELEYDB_REP_HANDLE_DEAD", "HYPERSPACE Berkeley DB replication handle dead"),
+        .hyperspaceFileOpen: ("HYPERSPACE_FILE_OPEN", "HYPERSPACE file open"),
+        .hyperspaceCliParseError: ("HYPERSPACE_CLI_PARSE_ERROR", "HYPERSPACE CLI parse error"),
+        .hyperspaceCreateSessionFailed: ("HYPERSPACE_CREATE_SESSION_FAILED", "HYPERSPACE unable to create session "),
+        .hyperspaceNotMasterLocation: ("HYPERSPACE_NOT_MASTER_LOCATION", "HYPERSPACE not master location"),
+        .hyperspaceStatedbError: ("HYPERSPACE_STATEDB_ERROR", "HYPERSPACE State DB error"),
+        .hyperspaceStatedbDeadlock: ("HYPERSPACE_STATEDB_DEADLOCK", "HYPERSPACE State DB deadlock"),
+        .hyperspaceStatedbBadKey: ("HYPERSPACE_STATEDB_BAD_KEY", "HYPERSPACE State DB bad key"),
+        .hyperspaceStatedbBadValue: ("HYPERSPACE_STATEDB_BAD_VALUE", "HYPERSPACE State DB bad value"),
+        .hyperspaceStatedbAlreadyDeleted: ("HYPERSPACE_STATEDB_ALREADY_DELETED", "HYPERSPACE State DB attempt to access/delete previously deleted state"),
+        .hyperspaceStatedbEventExists: ("HYPERSPACE_STATEDB_EVENT_EXISTS", "HYPERSPACE State DB event exists"),
+        .hyperspaceStatedbEventNotExists: ("HYPERSPACE_STATEDB_EVENT_NOT_EXISTS", "HYPERSPACE State DB event does not exist"),
+        .hyperspaceStatedbEventAttrNotFound: ("HYPERSPACE_STATEDB_EVENT_ATTR_NOT_FOUND", "HYPERSPACE State DB event attr not found"),
+        .hyperspaceStatedbSessionExists: ("HYPERSPACE_STATEDB_SESSION_EXISTS", "HYPERSPACE State DB session exists"),
+        .hyperspaceStatedbSessionNotExists: ("HYPERSPACE_STATEDB_SESSION_NOT_EXISTS", "HYPERSPACE State DB session does not exist"),
+        .hyperspaceStatedbSessionAttrNotFound: ("HYPERSPACE_STATEDB_SESSION_ATTR_NOT_FOUND", "HYPERSPACE State DB session attr not found"),
+        .hyperspaceStatedbHandleExists: ("HYPERSPACE_STATEDB_HANDLE_EXISTS", "HYPERSPACE State DB handle exists"),
+        .hyperspaceStatedbHandleNotExists: ("HYPERSPACE_STATEDB_HANDLE_NOT_EXISTS", "HYPERSPACE State DB handle does not exist"),
+        .hyperspaceStatedbHandleAttrNotFound: ("HYPERSPACE_STATEDB_HANDLE_ATTR_NOT_FOUND", "HYPERSPACE State DB handle attr not found"),
+        .hyperspaceStatedbNodeExists: ("HYPERSPACE_STATEDB_NODE_EXISTS", "HYPERSPACE State DB node exists"),
+        .hyperspaceStatedbNodeNotExists: ("HYPERSPACE_STATEDB_NODE_NOT_EXISTS", "HYPERSPACE State DB node does not exist"),
+        .hyperspaceStatedbNodeAttrNotFound: ("HYPERSPACE_STATEDB_NODE_ATTR_NOT_FOUND", "HYPERSPACE State DB node attr not found"),
+        .hyperspaceVersionMismatch: ("HYPERSPACE_VERSION_MISMATCH", "HYPERSPACE client/server protocol version mismatch"),
+        .masterTableExists: ("MASTER_TABLE_EXISTS", "MASTER table exists"),
+        .masterBadSchema: ("MASTER_BAD_SCHEMA", "MASTER bad schema"),
+        .masterNotRunning: ("MASTER_NOT_RUNNING", "MASTER not running"),
+        .masterNoRangeservers: ("MASTER_NO_RANGESERVERS", "MASTER no range servers"),
+        .masterFileNotLocked: ("MASTER_FILE_NOT_LOCKED", "MASTER file not locked"),
+        .masterRangeserverAlreadyRegistered: ("MASTER_RANGESERVER_ALREADY_REGISTERED", "MASTER range server with same location already registered"),
+        .masterBadColumnFamily: ("MASTER_BAD_COLUMN_FAMILY", "MASTER bad column family"),
+        .masterSchemaGenerationMismatch: ("MASTER_SCHEMA_GENERATION_MISMATCH", "Master schema generation mismatch"),
+        .masterLocationAlreadyAssigned: ("MASTER_LOCATION_ALREADY_ASSIGNED", "MASTER location already assigned"),
+        .masterLocationInvalid: ("MASTER_LOCATION_INVALID", "MASTER location invalid"),
+        .masterOperationInProgress: ("MASTER_OPERATION_IN_PROGRESS", "MASTER operation in progress"),
+        .masterRangeserverInRecovery: ("MASTER_RANGESERVER_IN_RECOVERY", "MASTER RangeServer in recovery"),
+        .masterBalancePrevented: ("MASTER_BALANCE_PREVENTED", "MASTER balance operation prevented"),
+        .rangeserverGenerationMismatch: ("RANGESERVER_GENERATION_MISMATCH", "RANGE SERVER generation mismatch"),
+        .rangeserverRangeAlreadyLoaded: ("RANGESERVER_RANGE_ALREADY_LOADED", "RANGE SERVER range already loaded"),
+        .rangeserverRangeMismatch: ("RANGESERVER_RANGE_MISMATCH", "RANGE SERVER range mismatch"),
+        .rangeserverNonexistentRange: ("RANGESERVER_NONEXISTENT_RANGE", "RANGE SERVER non-existent range"),
+        .rangeserverOutOfRange: ("RANGESERVER_OUT_OF_RANGE", "RANGE SERVER out of range"),
+        .rangeserverRangeNotFound: ("RANGESERVER_RANGE_NOT_FOUND", "RANGE SERVER range not found"),
+        .rangeserverInvalidScannerID: ("RANGESERVER_INVALID_SCANNER_ID", "RANGE SERVER invalid scanner id"),
+        .rangeserverSchemaParseError: ("RANGESERVER_SCHEMA_PARSE_ERROR", "RANGE SERVER schema parse error"),
+        .rangeserverSchemaInvalidCfid: ("RANGESERVER_SCHEMA_INVALID_CFID", "RANGE SERVER invalid column family id"),
+        .rangeserverInvalidColumnfamily: ("RANGESERVER_INVALID_COLUMNFAMILY", "RANGE SERVER invalid column family"),
+        .rangeserverTruncatedCommitLog: ("RANGESERVER_TRUNCATED_COMMIT_LOG", "RANGE SERVER truncated commit log"),
+        .rangeserverNoMetadataForRange: ("RANGESERVER_NO_METADATA_FOR_RANGE", "RANGE SERVER no metadata for range"),
+        .rangeserverShuttingDown: ("RANGESERVER_SHUTTING_DOWN", "RANGE SERVER shutting down"),
+        .rangeserverCorruptCommitLog: ("RANGESERVER_CORRUPT_COMMIT_LOG", "RANGE SERVER corrupt commit log"),
+        .rangeserverUnavailable: ("RANGESERVER_UNAVAILABLE", "RANGE SERVER unavailable"),
+        .rangeserverRevisionOrderError: ("RANGESERVER_REVISION_ORDER_ERROR", "RANGE SERVER supplied revision is not strictly increasing"),
+        .rangeserverRowOverflow: ("RANGESERVER_ROW_OVERFLOW", "RANGE SERVER row overflow"),
+        .rangeserverTableNotFound: ("RANGESERVER_TABLE_NOT_FOUND", "RANGE SERVER table not found"),
+        .rangeserverBadScanSpec: ("RANGESERVER_BAD_SCAN_SPEC", "RANGE SERVER bad scan specification"),
+        .rangeserverClockSkew: ("RANGESERVER_CLOCK_SKEW", "RANGE SERVER clock skew detected"),
+        .rangeserverBadCellstoreFilename: ("RANGESERVER_BAD_CELLSTORE_FILENAME", "RANGE SERVER bad CellStore filename"),
+        .rangeserverCorruptCellstore: ("RANGESERVER_CORRUPT_CELLSTORE", "RANGE SERVER corrupt CellStore"),
+        .rangeserverTableDropped: ("RANGESERVER_TABLE_DROPPED", "RANGE SERVER table dropped"),
+        .rangeserverUnexpectedTableID: ("RANGESERVER_UNEXPECTED_TABLE_ID", "RANGE SERVER unexpected table ID"),
+        .rangeserverRangeBusy: ("RANGESERVER_RANGE_BUSY", "RANGE SERVER range busy"),
+        .rangeserverBadCellInterval: ("RANGESERVER_BAD_CELL_INTERVAL", "RANGE SERVER bad cell interval"),
+        .rangeserverShortCellstoreRead: ("RANGESERVER_SHORT_CELLSTORE_READ", "RANGE SERVER short cellstore read"),
+        .rangeserverRangeNotActive: ("RANGESERVER_RANGE_NOT_ACTIVE", "RANGE SERVER range no longer active"),
+        .rangeserverFragmentAlreadyProcessed: ("RANGESERVER_FRAGMENT_ALREADY_PROCESSED", "RANGE SERVER fragment already processed"),
+        .rangeserverRecoveryPlanGenerationMismatch: ("RANGESERVER_RECOVERY_PLAN_GENERATION_MISMATCH", "RANGE SERVER recovery plan generation mismatch"),
+        .rangeserverPhantomRangeMapNotFound: ("RANGESERVER_PHANTOM_RANGE_MAP_NOT_FOUND", "RANGE SERVER phantom range map not found"),
+        .rangeserverRangesAlreadyLive: ("RANGESERVER_RANGES_ALREADY_LIVE", "RANGE SERVER ranges already live"),
+        .rangeserverRangeNotYetAcknowledged: ("RANGESERVER_RANGE_NOT_YET_ACKNOWLEDGED", "RANGE SERVER range not yet acknowledged"),
+        .rangeserverServerInReadonlyMode: ("RANGESERVER_SERVER_IN_READONLY_MODE", "RANGE SERVER server in readonly mode"),
+        .rangeserverRangeNotYetRelinquished: ("RANGESERVER_RANGE_NOT_YET_RELINQUISHED", "RANGE SERVER range not yet relinquished"),
+        .hqlBadLoadFileFormat: ("HQL_BAD_LOAD_FILE_FORMAT", "HQL bad load file format"),
+        .hqlBadCommand: ("HQL_BAD_COMMAND", "HQL bad command"),
+        .metalogError: ("METALOG_ERROR", "metalog error"),
+        .metalogVersionMismatch: ("METALOG_VERSION_MISMATCH", "METALOG version mismatch"),
+        .metalogBadRsHeader: ("METALOG_BAD_RS_HEADER", "METALOG bad range server metalog header"),
+        .metalogBadHeader: ("METALOG_BAD_HEADER", "METALOG bad metalog header"),
+        .metalogEntryTruncated: ("METALOG_ENTRY_TRUNCATED", "METALOG entry truncated"),
+        .metalogChecksumMismatch: ("METALOG_CHECKSUM_MISMATCH", "METALOG checksum mismatch"),
+        .metalogEntryBadType: ("METALOG_ENTRY_BAD_TYPE", "METALOG bad entry type"),
+        .metalogEntryBadOrder: ("METALOG_ENTRY_BAD_ORDER", "METALOG entry out of order"),
+        .metalogMissingRecoverEntity: ("METALOG_MISSING_RECOVER_ENTITY", "METALOG missing RECOVER entity"),
+        .metalogBackupFileMismatch: ("METALOG_BACKUP_FILE_MISMATCH", "METALOG backup file mismatch"),
+        .metalogReadError: ("METALOG_READ_ERROR", "METALOG read error"),
+        .serializationInputOverrun: ("SERIALIZATION_INPUT_OVERRUN", "SERIALIZATION input buffer overrun"),
+        .serializationBadVint: ("SERIALIZATION_BAD_VINT", "SERIALIZATION bad vint encoding"),
+        .serializationBadVstr: ("SERIALIZATION_BAD_VSTR", "SERIALIZATION bad vstr encoding"),
+        .serializationVersionMismatch: ("SERIALIZATION_VERSION_MISMATCH", "SERIALIZATION version mismatch"),
+        .thriftBrokerBadScannerID: ("THRIFTBROKER_BAD_SCANNER_ID", "THRIFT BROKER bad scanner id"),
+        .thriftBrokerBadMutatorID: ("THRIFTBROKER_BAD_MUTATOR_ID", "THRIFT BROKER bad mutator id"),
+        .thriftBrokerBadNamespaceID: ("THRIFTBROKER_BAD_NAMESPACE_ID", "THRIFT BROKER bad namespace id"),
+        .thriftBrokerBadFutureID: ("THRIFTBROKER_BAD_FUTURE_ID", "THRIFT BROKER bad future id"),
+    ]
 }
+
