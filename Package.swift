@@ -2,10 +2,11 @@
 import PackageDescription
 
 // Layers point one way (ARCHITECTURE.md, "Targets and what each may import"):
+//   Support (locks, deadlines) <- every layer
 //   Sockets <- Thrift <- HypertableClient <- Gateway -> HTTPServer -> Sockets
 //   HQL stands alone; Gateway uses it to classify statements
 //   HypertableEmulator -> Thrift, HypertableClient (types), HQL, Sockets
-//   Gateway also imports Sockets (locks, deadlines) and Thrift (frame-size errors)
+//   Gateway also imports Sockets and Thrift (transport errors it maps to statuses)
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -24,29 +25,30 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
 
-        .target(name: "Sockets", swiftSettings: strict),
+        .target(name: "Support", swiftSettings: strict),
+        .target(name: "Sockets", dependencies: ["Support"], swiftSettings: strict),
         .target(name: "Thrift", dependencies: ["Sockets"], swiftSettings: strict),
         .target(name: "HypertableClient",
-                dependencies: ["Thrift", "Sockets", .product(name: "DequeModule", package: "swift-collections")],
+                dependencies: ["Support", "Thrift", "Sockets", .product(name: "DequeModule", package: "swift-collections")],
                 swiftSettings: strict),
         .target(name: "HQL", swiftSettings: strict),
         .target(name: "HTTPServer",
-                dependencies: ["Sockets", "CZlib", "COpenSSL", .product(name: "DequeModule", package: "swift-collections")],
+                dependencies: ["Support", "Sockets", "CZlib", "COpenSSL", .product(name: "DequeModule", package: "swift-collections")],
                 swiftSettings: strict),
         .target(name: "HypertableEmulator",
-                dependencies: ["Thrift", "HypertableClient", "HQL", "Sockets"], swiftSettings: strict),
+                dependencies: ["Support", "Thrift", "HypertableClient", "HQL", "Sockets"], swiftSettings: strict),
         .target(name: "Gateway",
-                dependencies: ["HTTPServer", "HypertableClient", "HQL", "Sockets", "Thrift", "COpenSSL"],
+                dependencies: ["Support", "HTTPServer", "HypertableClient", "HQL", "Sockets", "Thrift", "COpenSSL"],
                 swiftSettings: strict),
         .executableTarget(name: "hypertable-gateway",
-                          dependencies: ["Gateway", "HypertableEmulator", "Sockets",
+                          dependencies: ["Support", "Gateway", "HypertableEmulator",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "emulator-benchmark", dependencies: ["HypertableEmulator", "HypertableClient"],
                           swiftSettings: strict),
         // Test kits: HTTP clients for any HTTP test (no gateway in them), and the gateway's
         // harness and fake broker on top.
-        .target(name: "TestSupport", dependencies: ["Sockets"], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Support"], swiftSettings: strict),
         .target(name: "HTTPTestKit", dependencies: ["TestSupport", "Sockets", "HTTPServer", "COpenSSL"], swiftSettings: strict),
         .target(name: "GatewayTestKit",
                 dependencies: ["HTTPTestKit", "Sockets", "HTTPServer", "Gateway", "HypertableClient", "HypertableEmulator"],
@@ -56,18 +58,18 @@ let package = Package(
         .testTarget(name: "ThriftTests", dependencies: ["Thrift", "Sockets"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "HypertableClientTests",
-                    dependencies: ["HypertableClient", "Thrift", "GatewayTestKit"], swiftSettings: strict),
+                    dependencies: ["Support", "HypertableClient", "Thrift", "GatewayTestKit"], swiftSettings: strict),
         .testTarget(name: "HQLTests", dependencies: ["HQL", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests",
-                    dependencies: ["HTTPServer", "Sockets", "HTTPTestKit"], swiftSettings: strict),
+                    dependencies: ["Support", "HTTPServer", "Sockets", "HTTPTestKit"], swiftSettings: strict),
         .testTarget(name: "HypertableEmulatorTests",
                     dependencies: ["HypertableEmulator", "HypertableClient", "HQL", "Thrift", "GatewayTestKit"],
                     swiftSettings: strict),
         .testTarget(name: "GatewayTests",
-                    dependencies: ["Gateway", "GatewayTestKit", "HypertableEmulator", "HypertableClient", "Sockets"],
+                    dependencies: ["Support", "Gateway", "GatewayTestKit", "HypertableEmulator", "HypertableClient", "Sockets"],
                     swiftSettings: strict),
         .testTarget(name: "InteropTests",
-                    dependencies: ["Gateway", "GatewayTestKit", "HypertableEmulator", "HypertableClient", "Sockets"],
+                    dependencies: ["Support", "Gateway", "GatewayTestKit", "HypertableEmulator", "HypertableClient", "Sockets"],
                     swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

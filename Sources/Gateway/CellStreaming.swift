@@ -1,6 +1,6 @@
 import HTTPServer
 import HypertableClient
-import Sockets
+import Support
 
 /// One pooled connection and one open scanner, held for the life of a streamed response.
 ///

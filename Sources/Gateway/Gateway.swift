@@ -1,7 +1,7 @@
 import Foundation
 import HTTPServer
 import HypertableClient
-import Sockets
+import Support
 
 /// The gateway: an `HTTPServer` whose routes reach Hypertable through a `ConnectionPool`.
 /// Built once by the executable (or a test), started, and shut down on SIGTERM.

@@ -1,6 +1,6 @@
 import HTTPServer
 import HypertableClient
-import Sockets
+import Support
 
 /// `/health/live`, `/health/ready` (and its alias `/health`): the load balancer's probes.
 struct HealthRoutes: Sendable {

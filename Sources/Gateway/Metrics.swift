@@ -1,4 +1,4 @@
-import Sockets
+import Support
 
 /// The gateway's Prometheus metrics: requests by route and status, latency histograms by
 /// route, broker errors by code, authentication denials by status, and gauges read at scrape time (pool, scanners).

@@ -1,5 +1,5 @@
 import HTTPServer
-import Sockets
+import Support
 import Synchronization
 
 /// How the gateway fills a request's `HTTPRequestContext`: its id and the real client.

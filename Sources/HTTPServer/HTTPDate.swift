@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Sockets
+import Support
 
 /// The `Date` header value (IMF-fixdate, RFC 9110 §5.6.7), formatted once per second per
 /// cache shard (a thread always uses the same shard, so the lock is rarely contended).

@@ -1,4 +1,4 @@
-import Sockets
+import Support
 
 /// Routes requests by method and path pattern.
 ///

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import COpenSSL
-import Sockets
+import Support
 
 /// One server's OpenSSL `SSL_CTX`: certificate chain and key loaded once, TLS 1.2 minimum with
 /// only ECDHE + AEAD suites, TLS 1.3 with OpenSSL's suites (all AEAD), key exchange groups

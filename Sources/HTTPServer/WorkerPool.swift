@@ -5,7 +5,7 @@ import Darwin
 #endif
 @preconcurrency import Dispatch
 import DequeModule
-import Sockets
+import Support
 
 /// A fixed number of threads taking jobs from a bounded FIFO queue.
 ///

@@ -5,7 +5,7 @@ import Darwin
 #endif
 import DequeModule
 import Dispatch
-import Sockets
+import Support
 import Synchronization
 import Thrift
 

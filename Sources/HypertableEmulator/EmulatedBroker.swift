@@ -5,7 +5,7 @@ import Darwin
 #endif
 import HQL
 import HypertableClient
-import Sockets
+import Support
 
 /// The embedded, in-memory ThriftBroker: a namespace tree, tables with schemas and sorted
 /// cell stores, and a broker-wide timestamp clock. All of it sits behind one lock, so any

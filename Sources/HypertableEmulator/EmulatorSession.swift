@@ -1,6 +1,6 @@
 import HQL
 import HypertableClient
-import Sockets
+import Support
 
 /// One client's view of the embedded broker (the ThriftBroker's per-client handler): the
 /// namespace, scanner and mutator ids it opened. Ids are random non-zero i64 values; an id

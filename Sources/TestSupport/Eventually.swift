@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Sockets
+import Support
 
 /// Waits for `condition` to hold, checking every 5 ms, for at most `seconds`: tests wait on
 /// conditions, and the bound only turns a hang into a failure.

@@ -1,5 +1,5 @@
 import Foundation
-import Sockets
+import Support
 
 /// Log lines to standard error, batched: the access log writes a line per request, and a
 /// `write(2)` per line was one of the most frequent system calls on the request path. Lines

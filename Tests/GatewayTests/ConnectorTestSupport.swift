@@ -1,6 +1,6 @@
 import GatewayTestKit
 import HypertableClient
-import Sockets
+import Support
 
 final class LockedLog: Sendable {
     private let storage = Locked<[String]>([])

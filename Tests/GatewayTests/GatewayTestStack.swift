@@ -3,7 +3,7 @@ import Gateway
 import GatewayTestKit
 import HypertableClient
 import HypertableEmulator
-import Sockets
+import Support
 import XCTest
 
 /// A `GatewayHarness` (embedded broker + gateway on port 0) with the access log collected

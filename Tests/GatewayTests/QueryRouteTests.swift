@@ -1,7 +1,7 @@
 import Foundation
 import Gateway
 import GatewayTestKit
-import Sockets
+import Support
 import XCTest
 
 /// `POST /ns/{ns}/query` and `GET /ns/{ns}/query?hql=` over real HTTP against the embedded broker.

@@ -3,7 +3,7 @@ import Foundation
 import GatewayTestKit
 import HypertableClient
 import HypertableEmulator
-import Sockets
+import Support
 import XCTest
 
 /// Two ThriftBrokers in front of one store; one dies under a read load: no read fails.

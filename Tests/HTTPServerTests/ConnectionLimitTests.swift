@@ -5,7 +5,7 @@ import Darwin
 #endif
 import Foundation
 import HTTPTestKit
-import Sockets
+import Support
 import XCTest
 @testable import HTTPServer
 

@@ -6,7 +6,7 @@ import Darwin
 import CZlib
 import Dispatch
 import HTTPTestKit
-import Sockets
+import Support
 import XCTest
 @testable import HTTPServer
 

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import HTTPTestKit
-import Sockets
+import Support
 import XCTest
 @testable import HTTPServer
 

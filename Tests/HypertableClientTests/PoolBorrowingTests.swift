@@ -1,7 +1,7 @@
 import Foundation
 import GatewayTestKit
 import HypertableClient
-import Sockets
+import Support
 import XCTest
 
 /// Runs a closure on its own thread; `join` waits for it (bounded, so a bug cannot hang CI).

@@ -1,6 +1,6 @@
 import GatewayTestKit
 import HypertableClient
-import Sockets
+import Support
 import XCTest
 
 /// The pool under many threads: flask-hypertable's overflow counter was not synchronised and

@@ -1,6 +1,6 @@
 import GatewayTestKit
 @testable import HypertableClient
-import Sockets
+import Support
 import Thrift
 import XCTest
 

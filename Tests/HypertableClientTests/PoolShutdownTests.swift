@@ -1,6 +1,6 @@
 import GatewayTestKit
 import HypertableClient
-import Sockets
+import Support
 import XCTest
 
 final class PoolShutdownTests: XCTestCase {

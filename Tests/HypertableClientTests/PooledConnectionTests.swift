@@ -1,6 +1,6 @@
 import GatewayTestKit
 import HypertableClient
-import Sockets
+import Support
 import XCTest
 
 /// Namespaces on a pooled connection: opened once, reused, reopened once when stale, closed

@@ -2,7 +2,7 @@ import Foundation
 import Gateway
 import GatewayTestKit
 import HypertableEmulator
-import Sockets
+import Support
 import XCTest
 
 /// Interop with code no one on this project wrote:

@@ -6,7 +6,7 @@ import Darwin
 import Foundation
 import GatewayTestKit
 import HypertableClient
-import Sockets
+import Support
 import XCTest
 
 /// The built `hypertable-gateway` executable, run as a child process: what `--embedded` listens
