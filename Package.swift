@@ -49,7 +49,7 @@ let package = Package(
         // Test kits: HTTP clients for any HTTP test (no gateway in them), and the gateway's
         // harness and fake broker on top.
         .target(name: "TestSupport", dependencies: ["Support"], swiftSettings: strict),
-        .target(name: "HTTPTestKit", dependencies: ["TestSupport", "Sockets", "HTTPServer", "COpenSSL"], swiftSettings: strict),
+        .target(name: "HTTPTestKit", dependencies: ["Support", "TestSupport", "Sockets", "HTTPServer", "COpenSSL"], swiftSettings: strict),
         .target(name: "GatewayTestKit",
                 dependencies: ["HTTPTestKit", "Sockets", "HTTPServer", "Gateway", "HypertableClient", "HypertableEmulator"],
                 swiftSettings: strict),

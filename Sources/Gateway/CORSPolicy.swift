@@ -1,4 +1,5 @@
 import HTTPServer
+import Support
 
 /// Which web origins may call the gateway from a browser (`GATEWAY_CORS_ORIGINS`), following
 /// the Fetch standard's CORS protocol (https://fetch.spec.whatwg.org/#http-cors-protocol).
@@ -36,8 +37,8 @@ public struct CORSPolicy: Sendable, Equatable {
     /// leaves CORS off. Anything else (a path, a query, user info, a bad port, `*` mixed with
     /// origins) is an error naming `variable`.
     public init(origins text: String, variable: String = "GATEWAY_CORS_ORIGINS") throws {
-        let items = text.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
-        if text.trimmingSpaces.isEmpty {
+        let items = text.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        if text.trimmingWhitespace().isEmpty {
             self.init()
             return
         }

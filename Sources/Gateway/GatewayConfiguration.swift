@@ -1,5 +1,6 @@
 import HTTPServer
 import HypertableClient
+import Support
 
 /// Everything the gateway reads from its environment. Names keep flask-hypertable's meaning
 /// (`HYPERTABLE_HOST`, `HYPERTABLE_PORT`, `HYPERTABLE_TIMEOUT_MSECS`, `HYPERTABLE_POOL_SIZE`,
@@ -129,8 +130,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
             ?? maxFrameBytes
         do {
             pool = try PoolConfiguration(environment: environment)
-            poolSizedByWorkers = environment["HYPERTABLE_POOL_SIZE"].map { $0.trimmingSpaces.isEmpty } ?? true
-            overflowGiven = environment["HYPERTABLE_MAX_OVERFLOW"].map { !$0.trimmingSpaces.isEmpty } ?? false
+            poolSizedByWorkers = environment["HYPERTABLE_POOL_SIZE"].map { $0.trimmingWhitespace().isEmpty } ?? true
+            overflowGiven = environment["HYPERTABLE_MAX_OVERFLOW"].map { !$0.trimmingWhitespace().isEmpty } ?? false
         } catch {
             throw ConfigurationError(variable: error.variable, value: error.value, expected: error.reason)
         }
@@ -153,7 +154,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
         maxConnectionsPerClient = try Self.integer(environment, "GATEWAY_MAX_CONNECTIONS_PER_CLIENT",
                                                    range: 0...1_000_000) ?? maxConnectionsPerClient
         if let proxies = environment["GATEWAY_TRUSTED_PROXIES"] {
-            trustedProxies = proxies.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+            trustedProxies = proxies.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         }
         accessLog = try Self.boolean(environment, "GATEWAY_ACCESS_LOG") ?? accessLog
         tls = try Self.tlsFiles(environment)
@@ -172,7 +173,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
 
     static func boolean(_ environment: [String: String], _ name: String) throws -> Bool? {
         guard let text = environment[name] else { return nil }
-        switch text.trimmingSpaces.lowercased() {
+        switch text.trimmingWhitespace().lowercased() {
         case "1", "true", "yes", "on": return true
         case "0", "false", "no", "off": return false
         default: throw ConfigurationError(variable: name, value: text, expected: "on or off")
@@ -198,18 +199,18 @@ public struct GatewayConfiguration: Sendable, Equatable {
     }
 
     static func integer(_ environment: [String: String], _ name: String, range: ClosedRange<Int>) throws -> Int? {
-        guard let text = environment[name] else { return nil }
-        guard let value = Int(text.trimmingSpaces), range.contains(value) else {
-            throw ConfigurationError(variable: name, value: text,
+        do {
+            return try EnvironmentSetting.integer(environment, name, range: range)
+        } catch {
+            throw ConfigurationError(variable: error.variable, value: error.value,
                                      expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
         }
-        return value
     }
 
     /// Seconds, fractions allowed, more than 0 and at most a day.
     static func seconds(_ environment: [String: String], _ name: String) throws -> Double? {
         guard let text = environment[name] else { return nil }
-        guard let value = Double(text.trimmingSpaces), value > 0, value <= 86_400 else {
+        guard let value = Double(text.trimmingWhitespace()), value > 0, value <= 86_400 else {
             throw ConfigurationError(variable: name, value: text, expected: "seconds, more than 0 and at most 86400")
         }
         return value
@@ -229,7 +230,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// `host1,host2:15868`: hosts without a port take `defaultPort`.
     static func brokerList(_ text: String, defaultPort: Int) throws -> [BrokerAddress] {
         var brokers: [BrokerAddress] = []
-        for item in text.split(separator: ",").map({ $0.trimmingSpaces }) where !item.isEmpty {
+        for item in text.split(separator: ",").map({ $0.trimmingWhitespace() }) where !item.isEmpty {
             let colons = item.filter { $0 == ":" }.count
             if colons == 1 || (item.hasPrefix("[") && item.contains("]:")) {
                 let (host, port) = try hostPort(item, variable: "HYPERTABLE_HOST")
@@ -260,8 +261,4 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     public var description: String { "\(variable)=\"\(value)\": expected \(expected)" }
 }
 
-extension StringProtocol {
-    var trimmingSpaces: String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
-    }
-}
+

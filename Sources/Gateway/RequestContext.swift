@@ -23,7 +23,7 @@ enum RequestContext {
         }
         let hops = request.headers.values(for: "X-Forwarded-For")
             .flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingSpaces }
+            .map { $0.trimmingWhitespace() }
             .filter { !$0.isEmpty }
         for hop in hops.reversed() where !trustedProxies.contains(hop) {
             return String(hop.prefix(64))

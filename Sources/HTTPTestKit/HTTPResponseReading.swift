@@ -1,3 +1,5 @@
+import Support
+
 /// HTTP/1.1 response parsing over a buffer that a transport fills on demand: shared by the
 /// plain (`HTTPTestClient`) and TLS (`HTTPSTestClient`) test clients, which differ only in how
 /// bytes arrive.
@@ -45,7 +47,7 @@ extension HTTPResponseReading {
             guard let colon = line.firstIndex(of: ":") else {
                 throw HTTPTestClientError.malformed("header line \"\(line)\"")
             }
-            response.headers.append((String(line[..<colon]), trimmingSpaces(line[line.index(after: colon)...])))
+            response.headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingWhitespace()))
         }
         return response
     }
@@ -53,7 +55,7 @@ extension HTTPResponseReading {
     /// The next chunk's data of a chunked body, or nil after the last chunk (trailers consumed).
     public func readChunk() throws -> [UInt8]? {
         let sizeLine = try readLine()
-        let sizeText = sizeLine.split(separator: ";").first.map { trimmingSpaces($0) } ?? ""
+        let sizeText = sizeLine.split(separator: ";").first.map { $0.trimmingWhitespace() } ?? ""
         guard let size = Int(sizeText, radix: 16), size >= 0 else {
             throw HTTPTestClientError.malformed("chunk size \"\(sizeLine)\"")
         }
@@ -87,9 +89,3 @@ extension HTTPResponseReading {
     }
 }
 
-private func trimmingSpaces(_ text: some StringProtocol) -> String {
-    var text = Substring(text)
-    while text.first == " " || text.first == "\t" { text = text.dropFirst() }
-    while text.last == " " || text.last == "\t" { text = text.dropLast() }
-    return String(text)
-}

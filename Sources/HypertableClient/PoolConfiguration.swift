@@ -1,3 +1,5 @@
+import Support
+
 /// How a `ConnectionPool` sizes itself, how long a borrower waits, and how long an idle
 /// connection may stay idle.
 ///
@@ -74,20 +76,11 @@ public struct PoolConfiguration: Sendable, Hashable {
 
     private static func integer(_ environment: [String: String], _ variable: String,
                                 default value: Int, range: ClosedRange<Int>) throws(PoolConfigurationError) -> Int {
-        guard let raw = environment[variable] else { return value }
-        let text = raw.trimmingWhitespace()
-        if text.isEmpty { return value }
-        // Digits only: `Int("+5")` would pass, and a sign has no business in a count.
-        guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-              let number = Int(text) else {
-            throw PoolConfigurationError(variable: variable, value: raw,
-                                         reason: "not a non-negative decimal integer")
+        do {
+            return try EnvironmentSetting.integer(environment, variable, range: range) ?? value
+        } catch {
+            throw PoolConfigurationError(variable: error.variable, value: error.value, reason: error.reason)
         }
-        guard range.contains(number) else {
-            throw PoolConfigurationError(variable: variable, value: raw,
-                                         reason: "out of range \(range.lowerBound)...\(range.upperBound)")
-        }
-        return number
     }
 }
 
@@ -109,11 +102,3 @@ public struct PoolConfigurationError: Error, Sendable, Hashable, CustomStringCon
     public var description: String { "\(variable)=\"\(value)\": \(reason)" }
 }
 
-private extension String {
-    func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }),
-              let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
-    }
-}
