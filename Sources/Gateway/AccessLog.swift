@@ -10,31 +10,31 @@ struct AccessLog: Sendable {
     func record(_ exchange: HTTPExchangeRecord, auth: String, wallClockSeconds: Double) {
         var json = JSONWriter(capacity: 384)
         json.beginObject()
-        json.key("ts")
+        json.staticKey("ts")
         json.fixedPointString(Int64((wallClockSeconds * 1000).rounded(.down)), fractionDigits: 3)
-        json.field("msg", "request")
+        json.staticField("msg", "request")
         if let method = exchange.request?.method, let path = exchange.request?.path,
            let client = exchange.request?.context.clientAddress {
-            json.field("method", method.rawValue)
+            json.staticField("method", method.rawValue)
             // The raw target, bounded: paths may carry row keys of any length. Request-targets
             // are ASCII (the parser refuses other bytes), so a byte prefix cuts no character.
-            json.field("path", path.utf8.count <= 512 ? path : String(decoding: path.utf8.prefix(512), as: UTF8.self))
-            json.field("client", client)
+            json.staticField("path", path.utf8.count <= 512 ? path : String(decoding: path.utf8.prefix(512), as: UTF8.self))
+            json.staticField("client", client)
         } else {
-            json.field("client", exchange.remoteAddress?.host ?? "-")
+            json.staticField("client", exchange.remoteAddress?.host ?? "-")
         }
-        if let route = exchange.routePattern { json.field("route", route) }
-        json.field("status", exchange.status.code)
-        json.field("bytes", exchange.bytesSent)
+        if let route = exchange.routePattern { json.staticField("route", route) }
+        json.staticField("status", exchange.status.code)
+        json.staticField("bytes", exchange.bytesSent)
         let (seconds, attoseconds) = exchange.duration.components
-        json.key("duration_ms")
+        json.staticKey("duration_ms")
         json.fixedPointString(seconds * 1_000_000 + (attoseconds + 500_000_000_000) / 1_000_000_000_000, fractionDigits: 3)
-        json.field("auth", auth)
+        json.staticField("auth", auth)
         if let requestID = exchange.request?.context.requestID ?? exchange.responseHeaders["X-Request-ID"],
            !requestID.isEmpty {
-            json.field("request_id", requestID)
+            json.staticField("request_id", requestID)
         }
-        if let error = exchange.error { json.field("error", String(describing: error)) }
+        if let error = exchange.error { json.staticField("error", String(describing: error)) }
         json.endObject()
         sink(String(decoding: json.bytes, as: UTF8.self))
     }

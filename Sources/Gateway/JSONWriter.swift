@@ -25,6 +25,20 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// `"name":` for a name known at compile time to need no escape (the access log's keys):
+    /// copied as it is, not scanned byte by byte.
+    public mutating func staticKey(_ name: StaticString) {
+        separator()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    public mutating func staticField(_ name: StaticString, _ value: String) { staticKey(name); string(value) }
+    public mutating func staticField(_ name: StaticString, _ value: Int) { staticKey(name); int(value) }
+
     public mutating func string(_ value: String) {
         separator()
         appendQuoted(utf8: value.utf8)
@@ -67,12 +81,13 @@ public struct JSONWriter: Sendable {
         if fractionDigits > 0 {
             bytes.append(UInt8(ascii: "."))
             var fraction = magnitude % UInt64(divisor)
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: fractionDigits)
-            for index in stride(from: fractionDigits - 1, through: 0, by: -1) {
-                digits[index] = UInt8(ascii: "0") + UInt8(fraction % 10)
-                fraction /= 10
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: fractionDigits) { digits in
+                for index in stride(from: fractionDigits - 1, through: 0, by: -1) {
+                    digits[index] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                    fraction /= 10
+                }
+                bytes.append(contentsOf: digits)
             }
-            bytes.append(contentsOf: digits)
         }
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
