@@ -76,29 +76,11 @@ public struct PoolConfiguration: Sendable, Hashable {
 
     private static func integer(_ environment: [String: String], _ variable: String,
                                 default value: Int, range: ClosedRange<Int>) throws(PoolConfigurationError) -> Int {
-        do {
-            return try EnvironmentSetting.integer(environment, variable, range: range) ?? value
-        } catch {
-            throw PoolConfigurationError(variable: error.variable, value: error.value, reason: error.reason)
-        }
+        try EnvironmentSetting.integer(environment, variable, range: range) ?? value
     }
 }
 
-/// A pool setting in the environment that cannot be used.
-public struct PoolConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The environment variable, e.g. `HYPERTABLE_POOL_SIZE`.
-    public var variable: String
-    /// Its value as given.
-    public var value: String
-    /// Why it was refused.
-    public var reason: String
-
-    public init(variable: String, value: String, reason: String) {
-        self.variable = variable
-        self.value = value
-        self.reason = reason
-    }
-
-    public var description: String { "\(variable)=\"\(value)\": \(reason)" }
-}
+/// A pool setting in the environment that cannot be used (the one rule for every setting,
+/// `EnvironmentSetting`).
+public typealias PoolConfigurationError = EnvironmentSettingError
 
