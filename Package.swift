@@ -16,6 +16,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "hypertable-gateway", targets: ["hypertable-gateway"]),
+        // For the nested fuzzing package (Tests/Fuzz): a package can depend only on another
+        // package's products, not on its targets.
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "Thrift", targets: ["Thrift"]),
+        .library(name: "HypertableClient", targets: ["HypertableClient"]),
+        .library(name: "HQL", targets: ["HQL"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "HypertableEmulator", targets: ["HypertableEmulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
