@@ -1,0 +1,234 @@
+// Fuzzes the Thrift side: FrameDecoder over a byte stream, ThriftBinaryReader through every
+// broker type's decoder (bare and as a method result struct), and ThriftBrokerProcessor's
+// envelope and argument decoding for each call the embedded broker serves. Invariants:
+// - the frame decoder yields the same frames, error and buffered count whatever the pieces;
+// - a value a typed decoder accepts is one `skip` accepts too, ending at the same offset, and
+//   it writes back to bytes that decode to the same value;
+// - the processor answers every two-way call with a well-formed reply or exception message
+//   that carries the call's name and sequence id, and only a oneway call with nothing.
+import FuzzSupport
+import HypertableClient
+@testable import Thrift
+
+// MARK: typed decoders
+
+/// A method result as the broker sends it: `struct { 0: T success, 1: ClientException e }`.
+struct Result<Success: ThriftCodable & Hashable>: ThriftStruct, Hashable {
+    var success: Success?
+    var exception: ClientException?
+
+    static func read(from reader: inout ThriftBinaryReader) throws -> Result {
+        var result = Result()
+        try reader.readStruct { reader, field in
+            switch field.id {
+            case 0: result.success = try reader.read(Success.self, for: field, in: "result")
+            case 1: result.exception = try reader.read(ClientException.self, for: field, in: "result")
+            default: return false
+            }
+            return true
+        }
+        return result
+    }
+
+    func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeField(0, success)
+        writer.writeField(1, exception)
+        writer.writeFieldStop()
+    }
+}
+
+/// Decodes `T` at the reader's position; on success checks skip and the write/read round trip.
+func check<T: ThriftCodable & Hashable>(_: T.Type, _ start: ThriftBinaryReader) {
+    var typed = start
+    guard let value = try? T.read(from: &typed) else { return }
+    var skipping = start
+    do {
+        try skipping.skip(T.thriftType)
+    } catch {
+        invariant(false, "\(T.self) decoded to offset \(typed.position) but skip failed: \(error)")
+    }
+    invariant(skipping.position == typed.position,
+              "\(T.self) decoded to offset \(typed.position), skip to \(skipping.position)")
+    var writer = ThriftBinaryWriter()
+    value.write(to: &writer)
+    var reread = ThriftBinaryReader(writer.bytes)
+    do {
+        let again = try T.read(from: &reread)
+        invariant(again == value, "\(T.self) changed in a write/read round trip:\n\(value)\n\(again)")
+        invariant(reread.isAtEnd, "\(T.self) left \(reread.remaining) bytes unread after its own encoding")
+    } catch {
+        invariant(false, "\(T.self) does not read back its own encoding: \(error)\n\(value)")
+    }
+}
+
+func checkBoth<T: ThriftCodable & Hashable>(_ type: T.Type, _ start: ThriftBinaryReader) {
+    check(type, start)
+    check(Result<T>.self, start)
+}
+
+func checkTypedDecoders(_ start: ThriftBinaryReader) {
+    checkBoth(HQLResult.self, start)
+    checkBoth([Cell].self, start)
+    checkBoth(Cell.self, start)
+    checkBoth(Key.self, start)
+    checkBoth(Schema.self, start)
+    checkBoth(ScanSpec.self, start)
+    checkBoth(CellInterval.self, start)
+    checkBoth(RowInterval.self, start)
+    checkBoth(ColumnPredicate.self, start)
+    checkBoth(MutateSpec.self, start)
+    checkBoth([NamespaceListing].self, start)
+    checkBoth(BrokerStatus.self, start)
+    checkBoth(ClientException.self, start)
+    check(ThriftApplicationException.self, start)
+    checkBoth([String].self, start)
+    checkBoth(Int64.self, start)
+    checkBoth(ThriftBinary.self, start)
+}
+
+// MARK: processor
+
+/// Answers every call with a fixed value, so the processor's argument decoding and reply
+/// encoding run for every method; odd ids make it throw a ClientException instead.
+final class StubService: HypertableService, Sendable {
+    func fail(_ id: Int64) throws { if id & 1 == 1 { throw ClientException(code: 42, message: "stub") } }
+    func namespaceCreate(_ name: String) throws {}
+    func namespaceOpen(_ name: String) throws -> Int64 { 2 }
+    func namespaceClose(_ namespace: Int64) throws { try fail(namespace) }
+    func namespaceExists(_ name: String) throws -> Bool { true }
+    func namespaceDrop(_ name: String, ifExists: Bool) throws {}
+    func namespaceGetListing(_ namespace: Int64) throws -> [NamespaceListing] {
+        try fail(namespace)
+        return [NamespaceListing(name: "t", isNamespace: false)]
+    }
+    func tableCreate(_ namespace: Int64, _ table: String, schema: Schema) throws { try fail(namespace) }
+    func tableAlter(_ namespace: Int64, _ table: String, schema: Schema) throws { try fail(namespace) }
+    func tableExists(_ namespace: Int64, _ table: String) throws -> Bool { try fail(namespace); return false }
+    func tableDrop(_ namespace: Int64, _ table: String, ifExists: Bool) throws { try fail(namespace) }
+    func tableRename(_ namespace: Int64, _ table: String, to newName: String) throws { try fail(namespace) }
+    func getTables(_ namespace: Int64) throws -> [String] { try fail(namespace); return ["t"] }
+    func getSchemaString(_ namespace: Int64, _ table: String) throws -> String { try fail(namespace); return "<Schema/>" }
+    func getSchema(_ namespace: Int64, _ table: String) throws -> Schema {
+        try fail(namespace)
+        return Schema(columnFamilies: ["cf": ColumnFamilySpec(name: "cf")])
+    }
+    func hqlQuery(_ namespace: Int64, _ command: String) throws -> HQLResult {
+        try fail(namespace)
+        return HQLResult(results: [command], cells: [Cell(key: Key(row: [1], columnFamily: "cf"), value: [])])
+    }
+    func hqlExec(_ namespace: Int64, _ command: String, noFlush: Bool, unbuffered: Bool) throws -> HQLResult {
+        try fail(namespace)
+        return HQLResult(results: [], scanner: unbuffered ? 3 : nil)
+    }
+    func getRow(_ namespace: Int64, _ table: String, row: Bytes) throws -> [Cell] {
+        try fail(namespace)
+        return [Cell(key: Key(row: row, columnFamily: "cf"), value: row)]
+    }
+    func getCell(_ namespace: Int64, _ table: String, row: Bytes, column: String) throws -> Bytes {
+        try fail(namespace)
+        return row
+    }
+    func getCells(_ namespace: Int64, _ table: String, scanSpec: ScanSpec) throws -> [Cell] { try fail(namespace); return [] }
+    func scannerOpen(_ namespace: Int64, _ table: String, scanSpec: ScanSpec) throws -> Int64 { try fail(namespace); return 4 }
+    func scannerNextCells(_ scanner: Int64) throws -> [Cell] { try fail(scanner); return [] }
+    func scannerNextRow(_ scanner: Int64) throws -> [Cell] { try fail(scanner); return [] }
+    func scannerClose(_ scanner: Int64) throws { try fail(scanner) }
+    func setCell(_ namespace: Int64, _ table: String, cell: Cell) throws { try fail(namespace) }
+    func setCells(_ namespace: Int64, _ table: String, cells: [Cell]) throws { try fail(namespace) }
+    func mutatorOpen(_ namespace: Int64, _ table: String, flags: Int32, flushInterval: Int32) throws -> Int64 {
+        try fail(namespace)
+        return 6
+    }
+    func mutatorSetCell(_ mutator: Int64, cell: Cell) throws { try fail(mutator) }
+    func mutatorSetCells(_ mutator: Int64, cells: [Cell]) throws { try fail(mutator) }
+    func mutatorFlush(_ mutator: Int64) throws { try fail(mutator) }
+    func mutatorClose(_ mutator: Int64) throws { try fail(mutator) }
+    func status() throws -> BrokerStatus { BrokerStatus(code: 0, text: "ok") }
+    func errorGetText(_ code: Int32) throws -> String { "error \(code)" }
+}
+
+let processors = [ThriftBrokerProcessor(), ThriftBrokerProcessor(writesCellsLikeThriftBroker: true)]
+
+func checkProcessor(_ frame: [UInt8]) {
+    var callReader = ThriftBinaryReader(frame)
+    let call = try? callReader.readMessageBegin()
+    let service = StubService()
+    for processor in processors {
+        guard let reply = processor.process(frame: frame, service: service) else {
+            invariant(call?.type == .oneway, "no reply to \(String(describing: call))")
+            continue
+        }
+        var reader = ThriftBinaryReader(reply)
+        let header: ThriftMessageHeader
+        do {
+            header = try reader.readMessageBegin()
+            try reader.skip(.struct)
+        } catch {
+            invariant(false, "malformed reply \(reply) to \(String(describing: call)): \(error)")
+            return
+        }
+        invariant(reader.isAtEnd, "reply has \(reader.remaining) bytes after its struct")
+        invariant(header.type == .reply || header.type == .exception, "reply of type \(header.type)")
+        if let call {
+            invariant(header.sequenceID == call.sequenceID && header.name == call.name,
+                      "reply \(header) to call \(call)")
+        }
+        if header.type == .exception {
+            var exceptionReader = ThriftBinaryReader(reply)
+            _ = try? exceptionReader.readMessageBegin()
+            invariant((try? ThriftApplicationException.read(from: &exceptionReader)) != nil,
+                      "exception reply does not decode")
+        }
+    }
+}
+
+// MARK: frames
+
+struct FrameOutcome: Equatable {
+    var frames: [[UInt8]] = []
+    var error: String?
+    var bufferedCount = 0
+}
+
+func decodeFrames(_ pieces: [ArraySlice<UInt8>]) -> FrameOutcome {
+    var decoder = FrameDecoder(maxFrameSize: 1 << 12)
+    var outcome = FrameOutcome()
+    do {
+        for piece in pieces {
+            decoder.append(piece)
+            while let frame = try decoder.nextFrame() {
+                invariant(frame.count <= decoder.maxFrameSize, "frame of \(frame.count) bytes")
+                outcome.frames.append(frame)
+            }
+        }
+    } catch {
+        outcome.error = "\(error)"
+    }
+    // After an error the stream is closed, so what stayed buffered then does not matter.
+    outcome.bufferedCount = outcome.error == nil ? decoder.bufferedCount : 0
+    return outcome
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzThrift(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    let input = fuzzInput(start, count)
+
+    let whole = decodeFrames(Splitting.whole(input))
+    let pieces = decodeFrames(Splitting.random(input))
+    invariant(whole == pieces, "frame decoding differs by pieces:\n\(whole)\n\(pieces)")
+
+    // The input as one message body (the golden fixtures are bodies), then each frame it holds.
+    for body in [input] + whole.frames.prefix(4) {
+        var reader = ThriftBinaryReader(body)
+        if (try? reader.readMessageBegin()) == nil { reader = ThriftBinaryReader(body) }
+        checkTypedDecoders(reader)
+        checkProcessor(body)
+    }
+    return 0
+}
+
+/// Entry point (SwiftPM links `main` to `FuzzThrift_main`).
+@_cdecl("FuzzThrift_main")
+public func fuzzThriftMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, fuzzThrift)
+}
