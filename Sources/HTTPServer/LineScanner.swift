@@ -40,7 +40,11 @@ struct LineScanner: Sendable {
         }
         guard let lf = found else {
             scannedCount = Swift.max(0, end - readIndex)
-            return end - readIndex > maxLength ? .tooLong : .incomplete
+            // A CR last may be the first half of the line's CRLF, which is not part of the line:
+            // counting it would refuse a line of exactly maxLength bytes only when the read
+            // happens to end between its CR and LF (found by fuzzing, Tests/Fuzz).
+            let pending = end > readIndex && buffer[end - 1] == 0x0D ? end - readIndex - 1 : end - readIndex
+            return pending > maxLength ? .tooLong : .incomplete
         }
         // An over-long line is reported as such even when it also ends in a bare LF.
         guard lf > readIndex && buffer[lf - 1] == 0x0D else {

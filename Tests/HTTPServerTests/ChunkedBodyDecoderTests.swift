@@ -267,12 +267,44 @@ final class ChunkedBodyDecoderTests: XCTestCase {
         XCTAssertEqual(scanner.takeLine(in: Array("abcd".utf8), readIndex: &readIndex, maxLength: 3), .tooLong)
         XCTAssertEqual(scanner.takeLine(in: Array("abcd\r\n".utf8), readIndex: &readIndex, maxLength: 3), .tooLong)
         XCTAssertEqual(readIndex, 0)
-        // The CR of CRLF does not count; a lone CR still waiting for its LF does.
+        // The CR of CRLF does not count, even while it waits for its LF: whether the line fits
+        // may not depend on where a read ended. A byte after the CR makes it part of the line.
         scanner.reset()
         XCTAssertEqual(scanner.takeLine(in: Array("abc\r\n".utf8), readIndex: &readIndex, maxLength: 3), .line(0..<3))
         readIndex = 0
         scanner.reset()
-        XCTAssertEqual(scanner.takeLine(in: Array("abc\r".utf8), readIndex: &readIndex, maxLength: 3), .tooLong)
+        XCTAssertEqual(scanner.takeLine(in: Array("abc\r".utf8), readIndex: &readIndex, maxLength: 3), .incomplete)
+        XCTAssertEqual(scanner.takeLine(in: Array("abc\rx".utf8), readIndex: &readIndex, maxLength: 3), .tooLong)
+        XCTAssertEqual(scanner.takeLine(in: Array("abcd\r".utf8), readIndex: &readIndex, maxLength: 3), .tooLong)
+    }
+
+    // MARK: fuzzing regressions (inputs also kept in Tests/Fuzz/Regressions/FuzzChunkedBody)
+
+    /// Found by FuzzChunkedBody: with the trailer budget used up (here a budget of 0, as after
+    /// trailers that fill it exactly), a final CRLF read as CR then LF was refused as a too long
+    /// trailer line, while the same bytes read together ended the body.
+    func testFuzzRegressionFinalCRLFSplitWhenTheTrailerBudgetIsUsedUp() throws {
+        // "1 \t;x\r\na\r\n0\r\n\r\n"
+        let wire: [UInt8] = [0x31, 0x20, 0x09, 0x3B, 0x78, 0x0D, 0x0A, 0x61, 0x0D, 0x0A, 0x30, 0x0D, 0x0A, 0x0D, 0x0A]
+        let exhausted = Self.decoder(maxTrailerSectionSize: 0, countsTrailerSectionEnd: false)
+        for pieceSize in [Int.max, 1, 14] {
+            XCTAssertEqual(try decode(wire, pieceSize: pieceSize, decoder: exhausted)?.body, [0x61], "piece size \(pieceSize)")
+        }
+        // The realistic shape: one trailer field that fills the budget to the byte.
+        let trailer = Array("0\r\nX-Sum: 12\r\n\r\n".utf8)
+        let exact = Self.decoder(maxTrailerSectionSize: 11, countsTrailerSectionEnd: false)
+        for pieceSize in [Int.max, 1, trailer.count - 1] {
+            XCTAssertEqual(try decode(trailer, pieceSize: pieceSize, decoder: exact)?.body, [], "piece size \(pieceSize)")
+        }
+    }
+
+    /// The same flaw on a chunk-size line of exactly `maxChunkSizeLineLength` bytes.
+    func testFuzzRegressionChunkSizeLineAtTheLimitWithItsCRLFSplit() throws {
+        let line = Array("1;".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: ChunkedBodyDecoder.maxChunkSizeLineLength - 2)
+        let wire = line + Array("\r\na\r\n0\r\n\r\n".utf8)
+        for pieceSize in [Int.max, line.count + 1, 1000] {
+            XCTAssertEqual(try decode(wire, pieceSize: pieceSize)?.body, [0x61], "piece size \(pieceSize)")
+        }
     }
 
     func testLineScannerReportsABareLineFeedWithoutConsuming() {

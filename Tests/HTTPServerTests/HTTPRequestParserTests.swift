@@ -310,4 +310,19 @@ final class HTTPRequestParserTests: XCTestCase {
         let request = try XCTUnwrap(parseAll(bytes).first)
         XCTAssertEqual(request.headers["X-Raw"], "a\u{E9}")
     }
+
+    /// Found by fuzzing (LineScanner, via FuzzChunkedBody): a request line of exactly
+    /// `maxRequestLineLength` bytes was refused with 414 when a read ended between its CR and
+    /// LF, and accepted otherwise.
+    func testFuzzRegressionRequestLineAtTheLimitWithItsCRLFSplit() throws {
+        let limits = HTTPParserLimits(maxRequestLineLength: 64)
+        let requestLine = "GET /" + String(repeating: "a", count: 64 - 14) + " HTTP/1.1"
+        XCTAssertEqual(requestLine.utf8.count, 64)
+        let bytes = Array((requestLine + "\r\nHost: h\r\n\r\n").utf8)
+        var parser = HTTPRequestParser(limits: limits)
+        parser.append(Array(bytes[..<65]))  // the line and its CR
+        XCTAssertNil(try parser.nextRequest())
+        parser.append(Array(bytes[65...]))
+        XCTAssertEqual(try parser.nextRequest()?.target, "/" + String(repeating: "a", count: 50))
+    }
 }
