@@ -36,7 +36,7 @@ let dependenciesByTarget: [String: [Target.Dependency]] = [
 
 let package = Package(
     name: "hypertable-gateway-fuzz",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "hypertable-gateway", path: "../.."),
     ],

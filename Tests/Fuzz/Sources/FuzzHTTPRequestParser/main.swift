@@ -12,8 +12,12 @@ import FuzzSupport
 let limits = HTTPParserLimits(maxRequestLineLength: 200, maxHeaderSectionSize: 600, maxHeaderCount: 12,
                               maxBodySize: 1000, maxStreamedBodySize: 5000)
 
-/// Paths under /s stream their body, as `POST .../cells` does in the gateway.
-let streamsBody: @Sendable (HTTPMethod, String) -> Bool = { _, path in path.hasPrefix("/s") }
+/// Paths under /s stream their body, as `POST .../cells` does in the gateway; heads for paths
+/// under /r are refused before their body is read, as the gateway's guards do.
+let admit: HTTPRequestParser.Admission = { head in
+    if head.path.hasPrefix("/r") { return .refuse(HTTPResponse(status: .forbidden)) }
+    return .proceed(streamBody: head.path.hasPrefix("/s"))
+}
 
 struct RequestSummary: Equatable {
     var method: String
@@ -33,8 +37,15 @@ struct RequestSummary: Equatable {
     }
 }
 
+/// A refused head, and whether its body was still pending (the stream then stops).
+struct Refusal: Equatable {
+    var head: RequestSummary
+    var bodyPending: Bool
+}
+
 struct Outcome: Equatable {
     var requests: [RequestSummary] = []
+    var refusals: [Refusal] = []
     var error: HTTPParseError.Kind?
     /// After a streamed head: the bytes the parser hands back plus those not yet delivered.
     var handedBack: [UInt8]?
@@ -44,14 +55,30 @@ struct Outcome: Equatable {
 }
 
 func run(_ input: [UInt8], _ pieces: [ArraySlice<UInt8>]) -> Outcome {
-    var parser = HTTPRequestParser(limits: limits, streamsBody: streamsBody)
+    var parser = HTTPRequestParser(limits: limits, admit: admit)
     var outcome = Outcome()
     var delivered = 0
     for piece in pieces {
         parser.append(Array(piece))
         delivered += piece.count
         do {
-            while let request = try parser.nextRequest() {
+            while let event = try parser.nextEvent() {
+                let request: HTTPRequest
+                switch event {
+                case .request(let complete):
+                    request = complete
+                case .refused(let head, _, let bodyPending):
+                    invariant(head.path.hasPrefix("/r") && head.body.isEmpty, "refused \(head.target)")
+                    outcome.refusals.append(Refusal(head: RequestSummary(head), bodyPending: bodyPending))
+                    if bodyPending {
+                        // The body was never read: nothing after it can be parsed.
+                        let after = try parser.nextEvent()
+                        invariant(after.map { _ in false } ?? true, "events after a refusal with a pending body")
+                        return outcome
+                    }
+                    continue
+                }
+                invariant(!request.path.hasPrefix("/r"), "a request the admission refused came out")
                 check(request)
                 outcome.requests.append(RequestSummary(request))
                 if request.streamedBody != nil {
@@ -115,7 +142,7 @@ func checkRoundTrip(_ request: HTTPRequest) {
     for field in fields { text += "\(field.name): \(field.value)\r\n" }
     if !request.body.isEmpty { text += "Content-Length: \(request.body.count)\r\n" }
     text += "\r\n"
-    var copy = HTTPRequestParser(limits: HTTPParserLimits(), streamsBody: nil)
+    var copy = HTTPRequestParser(limits: HTTPParserLimits())
     copy.append(Array(text.utf8) + request.body)
     let parsed: HTTPRequest?
     do {
