@@ -1,11 +1,13 @@
 // Fuzzes the Thrift side: FrameDecoder over a byte stream, ThriftBinaryReader through every
-// broker type's decoder (bare and as a method result struct), and ThriftBrokerProcessor's
-// envelope and argument decoding for each call the embedded broker serves. Invariants:
+// broker type's decoder (bare and as a method result struct), ThriftBrokerProcessor's
+// envelope and argument decoding for each call the embedded broker serves (extended calls
+// included), and the `CellsSerialized` and cell-as-array formats. Invariants:
 // - the frame decoder yields the same frames, error and buffered count whatever the pieces;
 // - a value a typed decoder accepts is one `skip` accepts too, ending at the same offset, and
 //   it writes back to bytes that decode to the same value;
 // - the processor answers every two-way call with a well-formed reply or exception message
-//   that carries the call's name and sequence id, and only a oneway call with nothing.
+//   that carries the call's name and sequence id, and only a oneway call with nothing;
+// - serialized cells and cells as arrays survive a read/write/read round trip.
 import FuzzSupport
 import HypertableClient
 @testable import Thrift
@@ -84,6 +86,56 @@ func checkTypedDecoders(_ start: ThriftBinaryReader) {
     checkBoth([String].self, start)
     checkBoth(Int64.self, start)
     checkBoth(ThriftBinary.self, start)
+    checkBoth([TableSplit].self, start)
+    checkBoth(HQLResultAsArrays.self, start)
+    checkBoth(FutureResult<[Cell]>.self, start)
+    checkCellAsArray(start)
+}
+
+/// `list<binary>` cells (`CellAsArray`, the `*_as_arrays` methods): a decoded cell encodes to an
+/// array that decodes to the same cell.
+func checkCellAsArray(_ start: ThriftBinaryReader) {
+    var reader = start
+    guard let array = try? [ThriftBinary].read(from: &reader),
+          let cell = try? CellAsArray.decode(array.map(\.bytes)) else { return }
+    do {
+        let again = try CellAsArray.decode(CellAsArray.encode(cell))
+        invariant(again == cell, "CellAsArray round trip changed the cell:\n\(cell)\n\(again)")
+    } catch {
+        invariant(false, "CellAsArray does not read its own encoding of \(cell): \(error)")
+    }
+}
+
+/// A `CellsSerialized` buffer (`set_cells_serialized`): read to its end byte, written again with
+/// the same end flags, it reads back as the same cells.
+func checkSerializedCells(_ bytes: [UInt8]) {
+    guard var reader = try? SerializedCellsReader(bytes) else { return }
+    var cells: [Cell] = []
+    do {
+        while let cell = try reader.next() {
+            cells.append(cell)
+            if cells.count > 10_000 { return }
+        }
+    } catch {
+        return
+    }
+    let flags = reader.endFlags ?? []
+    let written: [UInt8]
+    do {
+        written = try SerializedCellsWriter.serialize(cells, flags: flags)
+    } catch {
+        // The writer refuses what the broker could not store (e.g. a row with a NUL byte).
+        return
+    }
+    do {
+        var again = try SerializedCellsReader(written)
+        var reread: [Cell] = []
+        while let cell = try again.next() { reread.append(cell) }
+        invariant(reread == cells && again.endFlags == reader.endFlags,
+                  "serialized cells changed in a read/write/read round trip:\n\(cells)\n\(reread)")
+    } catch {
+        invariant(false, "SerializedCellsReader refuses the writer's bytes for \(cells): \(error)")
+    }
 }
 
 // MARK: processor
@@ -145,6 +197,56 @@ final class StubService: HypertableService, Sendable {
     func mutatorClose(_ mutator: Int64) throws { try fail(mutator) }
     func status() throws -> BrokerStatus { BrokerStatus(code: 0, text: "ok") }
     func errorGetText(_ code: Int32) throws -> String { "error \(code)" }
+}
+
+/// The calls served only by a broker with the extended interface (futures, serialized cells,
+/// splits...), answered the same way.
+extension StubService: HypertableExtendedService {
+    func refreshTable(_ namespace: Int64, _ table: String) throws { try fail(namespace) }
+    func tableGetID(_ namespace: Int64, _ table: String) throws -> String { try fail(namespace); return "1" }
+    func getSchemaStringWithIDs(_ namespace: Int64, _ table: String) throws -> String { try fail(namespace); return "<Schema/>" }
+    func tableGetSplits(_ namespace: Int64, _ table: String) throws -> [TableSplit] {
+        try fail(namespace)
+        return [TableSplit(startRow: nil, endRow: [0xFF, 0xFF], location: "root")]
+    }
+    func scannerNextCellsSerialized(_ scanner: Int64) throws -> Bytes {
+        try fail(scanner)
+        return try SerializedCellsWriter.serialize([Cell(key: Key(row: [0x61], columnFamily: "cf"), value: [1])])
+    }
+    func scannerNextRowSerialized(_ scanner: Int64) throws -> Bytes { try scannerNextCellsSerialized(scanner) }
+    func sharedMutatorRefresh(_ namespace: Int64, _ table: String, spec: MutateSpec) throws { try fail(namespace) }
+    func sharedMutatorSetCells(_ namespace: Int64, _ table: String, spec: MutateSpec, cells: [Cell]) throws { try fail(namespace) }
+    func futureOpen(capacity: Int32) throws -> Int64 { 8 }
+    func futureCancel(_ future: Int64) throws { try fail(future) }
+    func futureGetResult(_ future: Int64, timeoutMilliseconds: Int32) throws -> FutureResult<[Cell]> {
+        try fail(future)
+        return FutureResult(isEmpty: true)
+    }
+    func futureIsEmpty(_ future: Int64) throws -> Bool { try fail(future); return true }
+    func futureIsFull(_ future: Int64) throws -> Bool { try fail(future); return false }
+    func futureIsCancelled(_ future: Int64) throws -> Bool { try fail(future); return false }
+    func futureHasOutstanding(_ future: Int64) throws -> Bool { try fail(future); return false }
+    func futureClose(_ future: Int64) throws { try fail(future) }
+    func asyncScannerOpen(_ namespace: Int64, _ table: String, future: Int64, scanSpec: ScanSpec) throws -> Int64 {
+        try fail(namespace)
+        return 10
+    }
+    func asyncScannerCancel(_ scanner: Int64) throws { try fail(scanner) }
+    func asyncScannerClose(_ scanner: Int64) throws { try fail(scanner) }
+    func asyncMutatorOpen(_ namespace: Int64, _ table: String, future: Int64, flags: Int32) throws -> Int64 {
+        try fail(namespace)
+        return 12
+    }
+    func asyncMutatorSetCells(_ mutator: Int64, cells: [Cell]) throws { try fail(mutator) }
+    func asyncMutatorFlush(_ mutator: Int64) throws { try fail(mutator) }
+    func asyncMutatorCancel(_ mutator: Int64) throws { try fail(mutator) }
+    func asyncMutatorClose(_ mutator: Int64) throws { try fail(mutator) }
+    func generateGUID() throws -> String { "00000000-0000-0000-0000-000000000000" }
+    func createCellUnique(_ namespace: Int64, _ table: String, key: Key, value: String) throws -> String {
+        try fail(namespace)
+        return value
+    }
+    func shutdown() throws {}
 }
 
 let processors = [ThriftBrokerProcessor(), ThriftBrokerProcessor(writesCellsLikeThriftBroker: true)]
@@ -223,6 +325,7 @@ public func fuzzThrift(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         if (try? reader.readMessageBegin()) == nil { reader = ThriftBinaryReader(body) }
         checkTypedDecoders(reader)
         checkProcessor(body)
+        checkSerializedCells(body)
     }
     return 0
 }
