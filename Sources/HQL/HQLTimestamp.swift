@@ -62,7 +62,9 @@ public enum HQLTimestamp {
                     // `SS:N`: N nanoseconds (Hypertable's parse_ts).
                     var digits = 0
                     while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
-                        nanos = nanos * 10 + Int(b[i] - 0x30)
+                        // More than 9 digits are refused below; accumulating them would
+                        // overflow Int and trap on a hostile literal (found by fuzzing).
+                        if digits < 9 { nanos = nanos * 10 + Int(b[i] - 0x30) }
                         digits += 1
                         i += 1
                     }

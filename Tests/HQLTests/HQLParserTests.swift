@@ -272,6 +272,26 @@ final class HQLParserTests: XCTestCase {
             XCTAssertEqual(q.endTime, 1_767_225_600_000_000_000)
         }
     }
+
+    /// Found by FuzzHQL (input also in Tests/Fuzz/Regressions/FuzzHQL): the `SS:N` nanoseconds
+    /// form accumulated every digit before checking there were at most 9, so a long run of
+    /// digits overflowed Int and trapped: a query naming such a TIMESTAMP stopped the gateway.
+    func testFuzzRegressionLongNanosecondsFieldIsRefusedNotATrap() {
+        let crash: [UInt8] = [
+            0x32, 0x30, 0x30, 0x38, 0x2D, 0x30, 0x36, 0x2D, 0x32, 0x38, 0x20, 0x30, 0x31, 0x3A, 0x30, 0x30,
+            0x3A, 0x30, 0x31, 0x3A, 0x30, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34,
+            0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34,
+            0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x34, 0x30, 0x30, 0x30, 0x38, 0x2D,
+            0x30, 0x36, 0x31, 0x3A, 0x36
+        ]
+        XCTAssertNil(HQLTimestamp.parse(String(decoding: crash, as: UTF8.self)))
+        XCTAssertNil(HQLTimestamp.parse("2008-06-28 01:00:01:" + String(repeating: "4", count: 40)))
+        XCTAssertNil(HQLTimestamp.parse("2008-06-28 01:00:01:1234567890"), "10 digits")
+        XCTAssertEqual(HQLTimestamp.parse("2008-06-28 01:00:01:123456789"),
+                       HQLTimestamp.parse("2008-06-28 01:00:01").map { $0 + 123_456_789 })
+        XCTAssertNil(try? HQLParser.parse(
+            "SELECT * FROM t WHERE TIMESTAMP < '2008-06-28 01:00:01:" + String(repeating: "9", count: 30) + "'"))
+    }
 }
 
 final class HQLColumnPredicateParserTests: XCTestCase {
