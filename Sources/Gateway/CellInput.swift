@@ -51,11 +51,13 @@ enum CellInput {
         guard let row = try bytes(object, "row", encoding: encoding, position: position), !row.isEmpty else {
             throw Problem.badRequest("\(position): \"row\" is required and must not be empty")
         }
-        // Absent only for a row delete; when given, a name (as openapi.yaml states it, so a
-        // request valid by the contract is never refused here and one outside it always is).
+        // A name, except for a row delete, which names none: absent or empty, as the gateway's
+        // own cell output writes it (as openapi.yaml states it, so a request valid by the
+        // contract is never refused here and one outside it always is).
         let family: String
         switch object["column_family"] {
         case let name as String where !name.isEmpty: family = name
+        case "" as String where flag == .deleteRow: family = ""
         case nil where flag == .deleteRow: family = ""
         case nil: throw Problem.badRequest("\(position): \"column_family\" is required")
         default: throw Problem.badRequest("\(position): \"column_family\" must be a non-empty string")

@@ -1170,14 +1170,15 @@ components:
       required: [row]
       description: |
         `column_family` is required except for `flag: delete_row`, and must name a family
-        the table has (404 otherwise); `delete_cell_version` needs a timestamp. Byte fields
+        the table has (404 otherwise); a row delete may give it empty (as the gateway's own
+        cell output writes one); `delete_cell_version` needs a timestamp. Byte fields
         are UTF-8 text, or base64 when their `<field>_encoding` is `base64` (or the request
         has `?encoding=base64`); a row must not be empty, in base64 it must decode to at least
         one byte.
       properties:
         row: {type: string, minLength: 1}
         row_encoding: {type: string, enum: [base64, utf8]}
-        column_family: {type: string, minLength: 1}
+        column_family: {type: string}
         column_qualifier: {type: string}
         column_qualifier_encoding: {type: string, enum: [base64, utf8]}
         value: {type: [string, "null"]}
@@ -1192,7 +1193,7 @@ components:
       # Constraints between members (JSON Schema 2020-12): a family unless the row is deleted,
       # base64 text where a member says base64, a timestamp for delete_cell_version.
       if: {required: [flag], properties: {flag: {const: delete_row}}}
-      else: {required: [column_family]}
+      else: {required: [column_family], properties: {column_family: {minLength: 1}}}
       dependentSchemas:
         row_encoding:
           if: {properties: {row_encoding: {const: base64}}}
