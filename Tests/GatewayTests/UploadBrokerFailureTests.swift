@@ -7,7 +7,8 @@ import XCTest
 /// A broker failure part-way through `POST .../cells` reports `written`: the cells the broker
 /// confirmed (flushed) before it, always the body's first cells.
 final class UploadBrokerFailureTests: XCTestCase {
-    /// `count` NDJSON cells: 4096 per batch, so 10,000 make batches of 4096, 4096 and 1808.
+    /// `count` NDJSON cells: 4096 per batch, a flush every eight batches (32,768 cells), so
+    /// 100,000 cells are 25 batches with flushes after the 8th, 16th and 24th, then the close.
     private func body(_ count: Int) -> [UInt8] {
         var bytes: [UInt8] = []
         for index in 0..<count {
@@ -40,27 +41,27 @@ final class UploadBrokerFailureTests: XCTestCase {
     func testTimeoutMidUploadAnswers504WithTheConfirmedCells() throws {
         let stack = try FakeBrokerGateway()
         stack.fake.failCall("mutatorFlush", after: 2, with: SocketError.timedOut(operation: "read"))
-        let (status, problem) = try upload(stack, 10_000)
+        let (status, problem) = try upload(stack, 100_000)
         XCTAssertEqual(status, 504, "\(problem)")
-        XCTAssertEqual(problem["written"] as? Int, 8192, "two batches were flushed before the third timed out")
-        XCTAssertEqual(flushedCells(stack), 8192)
+        XCTAssertEqual(problem["written"] as? Int, 65_536, "two flushes were confirmed before the third timed out")
+        XCTAssertEqual(flushedCells(stack), 65_536)
     }
 
     func testBrokenConnectionMidUploadAnswers502WithTheConfirmedCells() throws {
         let stack = try FakeBrokerGateway()
-        stack.fake.failCall("mutatorSetCells", after: 1, with: SocketError.connectionClosed)
-        let (status, problem) = try upload(stack, 10_000)
+        stack.fake.failCall("mutatorSetCells", after: 9, with: SocketError.connectionClosed)
+        let (status, problem) = try upload(stack, 100_000)
         XCTAssertEqual(status, 502, "\(problem)")
-        XCTAssertEqual(problem["written"] as? Int, 4096)
+        XCTAssertEqual(problem["written"] as? Int, 32_768, "the ninth batch was sent but never flushed")
         XCTAssertEqual(stack.gateway.pool.statistics.totalDiscarded, 1)
     }
 
     func testBrokerRefusalMidUploadReportsWrittenAndClosesTheMutator() throws {
         let stack = try FakeBrokerGateway()
-        stack.fake.failCall("mutatorSetCells", after: 2, with: ClientException(.badKey, "bad key"))
-        let (status, problem) = try upload(stack, 10_000)
+        stack.fake.failCall("mutatorSetCells", after: 17, with: ClientException(.badKey, "bad key"))
+        let (status, problem) = try upload(stack, 100_000)
         XCTAssertEqual(status, 400, "\(problem)")
-        XCTAssertEqual(problem["written"] as? Int, 8192)
+        XCTAssertEqual(problem["written"] as? Int, 65_536)
         XCTAssertEqual(stack.fake.openMutatorCount, 0)
     }
 
