@@ -92,23 +92,20 @@ struct CellUpload {
         var outcome = Outcome.written(0)
         // Sent but not yet flushed: stored for sure only once the broker confirms a flush.
         var pending = 0
+        func flush() throws {
+            try service.mutatorFlush(mutator)
+            written += pending
+            pending = 0
+        }
         do {
             var cells = first
             while !cells.isEmpty {
                 try service.mutatorSetCells(mutator, cells: cells)
                 pending += cells.count
-                if pending >= Self.flushCells {
-                    try service.mutatorFlush(mutator)
-                    written += pending
-                    pending = 0
-                }
+                if pending >= Self.flushCells { try flush() }
                 let batch = nextBatch(&reader, families: families)
                 if let failure = batch.failure {
-                    if pending > 0 {
-                        try service.mutatorFlush(mutator)
-                        written += pending
-                        pending = 0
-                    }
+                    if pending > 0 { try flush() }
                     outcome = .inputFailed(Self.withWritten(failure, written))
                     break
                 }

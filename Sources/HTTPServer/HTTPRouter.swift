@@ -10,8 +10,8 @@ import Support
 /// `Allow` (a less specific match is not tried).
 /// `HEAD` is served by the `GET` route when no `HEAD` route exists.
 /// A route added with `streamingBody: true` gets its body as `HTTPRequest.bodyStream` (read as
-/// it arrives, bounded by `maxStreamedBodySize`) when the server was made from the router or
-/// asks `streamsRequestBody(method:path:)`.
+/// it arrives, bounded by `maxStreamedBodySize`): the head's resolution (`admit`, `resolve`)
+/// carries that to the server.
 public struct HTTPRouter: Sendable {
     public typealias Handler = @Sendable (HTTPRequest, RouteParameters) throws -> HTTPResponse
 
@@ -57,9 +57,6 @@ public struct HTTPRouter: Sendable {
     }
 
     private var nodes = [Node()]
-    /// Methods with at least one streaming route: any other method answers
-    /// `streamsRequestBody` without matching the path (it runs for every request with a body).
-    private var streamingMethods: Set<HTTPMethod> = []
     /// Recent resolutions by method and raw path: most traffic repeats a few paths (a
     /// namespace's query route), and matching splits, decodes and walks the path every time.
     /// Made anew whenever a route is added, so it never answers for an older table.
@@ -114,7 +111,6 @@ public struct HTTPRouter: Sendable {
         nodes[current].routes[method] = Route(pattern: pattern, parameterNames: names, handler: handler,
                                               streamsBody: streamingBody, runsInline: runsInline)
         recent = ResolutionCache()
-        if streamingBody { streamingMethods.insert(method) }
     }
 
     public mutating func get(_ pattern: String, runsInline: Bool = false, _ handler: @escaping Handler) {
@@ -127,13 +123,6 @@ public struct HTTPRouter: Sendable {
         add(.put, pattern, streamingBody: streamingBody, handler)
     }
     public mutating func delete(_ pattern: String, _ handler: @escaping Handler) { add(.delete, pattern, handler) }
-
-    /// Whether the route that `method` and the raw `path` reach was added with `streamingBody: true`.
-    public func streamsRequestBody(method: HTTPMethod, path: String) -> Bool {
-        guard streamingMethods.contains(method) else { return false }
-        if case .found(let match) = resolve(method: method, path: path) { return match.streamsBody }
-        return false
-    }
 
     /// The most specific node matching `path` with its captures; nil for a malformed path,
     /// .some(nil) for no match.
