@@ -109,16 +109,29 @@ struct CellBodyEncoder {
         }
     }
 
-    mutating func end(results: [String] = []) {
-        guard format == .json else { return }
-        json.endArray()
-        if withResults {
-            json.key("results")
-            json.beginArray()
-            for line in results { json.string(line) }
+    /// Ends the body; `next` (a paged scan's cursor) becomes the JSON object's `"next"`
+    /// member or a last NDJSON record `{"next": ...}` (TSV carries it in the `Link` header only).
+    mutating func end(results: [String] = [], next: String? = nil) {
+        switch format {
+        case .json:
             json.endArray()
+            if withResults {
+                json.key("results")
+                json.beginArray()
+                for line in results { json.string(line) }
+                json.endArray()
+            }
+            if let next { json.field("next", next) }
+            json.endObject()
+        case .ndjson:
+            guard let next else { return }
+            json.beginObject()
+            json.field("next", next)
+            json.endObject()
+            json.rawByte(0x0A)
+        case .tsv:
+            break
         }
-        json.endObject()
     }
 
     /// Ends the body with an error record instead of `end()`: never a silently truncated result.

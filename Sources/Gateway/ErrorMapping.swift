@@ -24,6 +24,8 @@ public enum ErrorMapping {
             return problem
         case let error as HQLBindingError:
             return problem(for: error)
+        case let error as CursorError:
+            return problem(for: error)
         default:
             return transportProblem(for: error)
         }
@@ -117,6 +119,19 @@ public enum ErrorMapping {
                 type: "/problems/hql-parameters",
                 hypertableCode: HypertableErrorCode.hqlParseError.rawValue,
                 hypertableName: HypertableErrorCode.hqlParseError.name)
+    }
+
+    /// A page cursor the gateway will not continue is the client's to replace: 400, with a
+    /// type per reason so that a client can tell "start again" (expired) from a bug.
+    static func problem(for error: CursorError) -> Problem {
+        let type: String
+        switch error {
+        case .invalid: type = "/problems/invalid-cursor"
+        case .expired: type = "/problems/cursor-expired"
+        case .foreign: type = "/problems/foreign-cursor"
+        case .tooLarge: type = "/problems/cursor-too-large"
+        }
+        return Problem(status: 400, title: "Bad Request", detail: error.description, type: type)
     }
 
     static func transportProblem(for error: any Error) -> Problem {

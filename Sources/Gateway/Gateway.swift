@@ -40,11 +40,13 @@ public final class Gateway: Sendable {
                      probeWaitMilliseconds: min(1000, max(1, configuration.poolTimeoutMilliseconds)),
                      accessPolicy: configuration.accessPolicy)
             .register(in: &router)
-        QueryRoutes(pool: pool, handling: handling).register(in: &router)
+        let paging = PagedScan(signer: CursorSigner(key: configuration.cursorKey ?? HMACSHA256.randomKey(),
+                                                    lifetimeSeconds: Int64(configuration.cursorLifetimeSeconds)))
+        QueryRoutes(pool: pool, handling: handling, paging: paging).register(in: &router)
         NamespaceRoutes(pool: pool, handling: handling).register(in: &router)
         TableRoutes(pool: pool, handling: handling).register(in: &router)
         RowRoutes(pool: pool, handling: handling).register(in: &router)
-        CellRoutes(pool: pool, handling: handling).register(in: &router)
+        CellRoutes(pool: pool, handling: handling, paging: paging).register(in: &router)
         ResourceRoutes(pool: pool, handling: handling).register(in: &router)
         OpenAPIRoute().register(in: &router)
         router.get("/metrics", runsInline: true) { _, _ in

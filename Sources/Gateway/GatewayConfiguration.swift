@@ -109,6 +109,13 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// `GATEWAY_CORS_ORIGINS`: `*` or comma-separated origins (`https://app.example.com`) whose
     /// browser scripts may call the gateway (CORS). Unset, the default, sends no CORS headers.
     public var cors = CORSPolicy()
+    /// `GATEWAY_CURSOR_KEY`: the HMAC-SHA256 key that signs page cursors, shared by every
+    /// gateway behind one load balancer so that any of them continues another's cursor.
+    /// Unset (nil), each process draws a random key at start: its cursors work only on that
+    /// process and only until it restarts.
+    public var cursorKey: [UInt8]?
+    /// `GATEWAY_CURSOR_LIFETIME`: seconds a page cursor stays valid after it is issued.
+    public var cursorLifetimeSeconds = 3600
 
     public init() {}
 
@@ -169,7 +176,21 @@ public struct GatewayConfiguration: Sendable, Equatable {
         if let origins = environment["GATEWAY_CORS_ORIGINS"] {
             cors = try CORSPolicy(origins: origins, variable: "GATEWAY_CORS_ORIGINS")
         }
+        if let key = environment["GATEWAY_CURSOR_KEY"], !key.isEmpty {
+            // A short key could be guessed offline from one signed cursor.
+            guard key.utf8.count >= Self.minimumCursorKeyBytes else {
+                throw ConfigurationError(variable: "GATEWAY_CURSOR_KEY", value: "(\(key.utf8.count) bytes, not shown)",
+                                         expected: "a secret of at least \(Self.minimumCursorKeyBytes) bytes, "
+                                            + "e.g. from `openssl rand -base64 32`")
+            }
+            cursorKey = Array(key.utf8)
+        }
+        cursorLifetimeSeconds = try Self.integer(environment, "GATEWAY_CURSOR_LIFETIME", range: 1...604_800)
+            ?? cursorLifetimeSeconds
     }
+
+    /// The shortest `GATEWAY_CURSOR_KEY` accepted.
+    public static let minimumCursorKeyBytes = 32
 
     static func boolean(_ environment: [String: String], _ name: String) throws -> Bool? {
         guard let text = environment[name] else { return nil }

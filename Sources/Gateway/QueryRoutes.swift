@@ -8,14 +8,23 @@ import Thrift
 /// only): one statement, answered as `{"cells": [...], "results": [...]}`. Other statements go
 /// through the broker's `hql_query`; a SELECT is streamed through a scanner (`select`), as
 /// JSON, NDJSON or TSV by `Accept` (`CellOutputFormat`), `?encoding=base64` forcing base64.
+/// With `?page_size=N` a SELECT answers one page and a cursor (`PagedScan`), continued by
+/// `GET /ns/{ns}/query?cursor=...`.
 struct QueryRoutes: Sendable {
     let pool: ConnectionPool
     let handling: RouteHandling
+    let paging: PagedScan
 
     func register(in router: inout HTTPRouter) {
         router.post("/ns/{ns...}/query") { request, parameters in
             handling.respond(request) {
                 let namespace = try namespaceName(parameters)
+                if let cursor = try paging.cursor(in: request.queryItems) {
+                    guard request.body.isEmpty else {
+                        throw Problem.badRequest("a cursor continues its own statement: send no body with ?cursor=")
+                    }
+                    return try pagedSelect(cursor, in: namespace, resumed: true, request: request)
+                }
                 let hql = try Self.statement(fromBody: request)
                 // Parsed once: the read-only token's guard, the point-lookup shortcut and the
                 // broker call all use this.
@@ -33,6 +42,9 @@ struct QueryRoutes: Sendable {
         router.get("/ns/{ns...}/query") { request, parameters in
             handling.respond(request) {
                 let namespace = try namespaceName(parameters)
+                if let cursor = try paging.cursor(in: request.queryItems) {
+                    return try pagedSelect(cursor, in: namespace, resumed: true, request: request)
+                }
                 // HQL is text (IDL `string`): a byte that is not UTF-8 is refused, never replaced.
                 guard let hql = try request.queryItems.first(where: { $0.name == "hql" })?.text(), !hql.isEmpty else {
                     throw Problem.badRequest("give the statement as ?hql=...")
@@ -80,6 +92,16 @@ struct QueryRoutes: Sendable {
 
     func run(_ hql: String, parsed: HQLStatement?, in namespace: String, request: HTTPRequest) throws -> HTTPResponse {
         let encoding = try CellEncoding(queryItems: request.queryItems)
+        if let sizeItem = request.queryItems.first(where: { $0.name == "page_size" }) {
+            let size = try PagedScan.pageSize(sizeItem)
+            guard let parsed, case .select(let select) = parsed else {
+                throw Problem.badRequest("page_size pages a SELECT; this statement is not one")
+            }
+            let cursor = PageCursor(issuedAt: 0, namespace: namespace, table: select.table,
+                                    kind: .select(hql: hql, forceBase64: encoding.forceBase64), pageSize: size,
+                                    cellsReturned: 0, rowsReturned: 0, lastKey: Key(row: []))
+            return try pagedSelect(cursor, in: namespace, resumed: false, request: request)
+        }
         switch Self.selectShape(parsed) {
         case .point:
             if let response = try pointSelect(hql, in: namespace, encoding: encoding, request: request) {
@@ -141,6 +163,50 @@ struct QueryRoutes: Sendable {
         }
         pool.checkin(connection, broken: false)
         return Self.buffered(result, encoding: encoding)
+    }
+
+    /// One page of a SELECT (`?page_size=N`, or a cursor). Every page runs the statement
+    /// again, so its own `LIMIT`, `CELL_LIMIT`, `OFFSET` and predicates mean what they mean
+    /// unpaged, and skips the cells up to the cursor's key (`PagedScan`): a page costs the
+    /// scan up to its end, which makes the cells route (which resumes at the last row) the
+    /// better way through a large table.
+    func pagedSelect(_ cursor: PageCursor, in namespace: String, resumed: Bool,
+                     request: HTTPRequest) throws -> HTTPResponse {
+        guard case .select(let hql, let forceBase64) = cursor.kind, cursor.namespace == namespace else {
+            throw CursorError.foreign(expected: "a SELECT on namespace \"\(namespace)\"", found: CellRoutes.owner(of: cursor))
+        }
+        guard case .select(let select) = try Self.parseStatement(hql) else {
+            throw Problem.badRequest("page_size pages a SELECT; this statement is not one")
+        }
+        if select.returnDeletes {
+            throw Problem.badRequest("RETURN_DELETES cannot be paged: a row delete comes once per access group "
+                                     + "under one key; run it without page_size")
+        }
+        var order: ScanKeyOrder?
+        let (connection, result) = try pool.checkout(retryingRead: true) { connection in
+            try connection.withNamespace(namespace) { id in
+                if resumed { order = ScanKeyOrder(schema: try connection.service.getSchema(id, select.table)) }
+                return try connection.service.hqlExec(id, hql, noFlush: false, unbuffered: true)
+            }
+        }
+        let after = resumed ? cursor.lastKey : nil
+        let page: PagedScan.Page
+        if let scanner = result.scanner {
+            let lease = ScannerLease.adopt(pool: pool, connection: connection, scanner: scanner)
+            page = try PagedScan.readPage(from: lease, pageSize: cursor.pageSize, after: after, order: order,
+                                          rowLimit: 0, cellLimit: 0, cellsReturned: cursor.cellsReturned,
+                                          rowsReturned: cursor.rowsReturned)
+        } else {
+            pool.checkin(connection, broken: false)
+            var pending = result.cells
+            page = try PagedScan.readPage(pageSize: cursor.pageSize, after: after, order: order, rowLimit: 0, cellLimit: 0,
+                                          cellsReturned: cursor.cellsReturned, rowsReturned: cursor.rowsReturned) {
+                defer { pending = nil }
+                return pending ?? []
+            }
+        }
+        return try paging.response(page, cursor: cursor, format: CellOutputFormat.negotiate(request),
+                                   encoding: CellEncoding(forceBase64: forceBase64), withResults: true, request: request)
     }
 
     enum SelectShape { case notSelect, point, scan }
