@@ -5,7 +5,9 @@
 # round trip, a streamed NDJSON scan, the gateway's access log naming the client from
 # X-Forwarded-For, upstream connections kept alive for every location (health probes
 # included: counted with ss), cell uploads beyond the 8 MiB buffered-body limit (Content-Length
-# and chunked), and a client that disconnects mid-scan: the gateways' gateway_open_scanners
+# and chunked), a paged scan and a paged SELECT whose cursors are followed through nginx across
+# both gateways (which share GATEWAY_CURSOR_KEY) and straight from one gateway to the other,
+# and a client that disconnects mid-scan: the gateways' gateway_open_scanners
 # (in /metrics) must fall back to 0. Exits non-zero on the first failed check.
 #
 # usage: Deployment/nginx/try-nginx.sh   (installs nginx with apt when missing)
@@ -32,7 +34,10 @@ broker=$(free_port); g1=$(free_port); g2=$(free_port); front=$(free_port)
 sleep 0.5
 token=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
 (umask 077; echo "$token rw" > "$work/tokens")
+# Both gateways sign page cursors with one key, so either continues the other's.
+cursor_key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
 for port in "$g1" "$g2"; do
+  GATEWAY_CURSOR_KEY="$cursor_key" \
   GATEWAY_TRUSTED_PROXIES=127.0.0.1 GATEWAY_TOKENS_FILE="$work/tokens" "$bin" --listen "127.0.0.1:$port" \
     --broker-host 127.0.0.1 --broker-port "$broker" 2>"$work/gateway-$port.log" & pids+=($!)
 done
@@ -88,6 +93,59 @@ done
 sockets=$(upstream_sockets)
 echo "   upstream sockets after 100 requests through nginx: $sockets"
 check "upstream connections are kept alive for every location" '[ "$sockets" -le 20 ]'
+
+# Paging: follow the Link headers of a paged scan and of a paged SELECT through nginx (round
+# robin puts consecutive pages on different gateways), and page 1 from one gateway straight,
+# page 2 from the other; the concatenated pages must be the unpaged read, line for line.
+curl -fs -H "$auth" -X POST "$base/ns/web/query" --data 'CREATE TABLE paged (b, a MAX_VERSIONS 3)' >/dev/null
+python3 - "$work/paged.ndjson" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as out:
+    for row in range(60):
+        for family in ("a", "b"):
+            for version in range(1, 3 if family == "a" else 2):
+                out.write(json.dumps({"row": "p%03d" % row, "column_family": family, "column_qualifier": "q",
+                                      "timestamp": str(1700000000000000000 + version), "value": "%d%s%d" % (row, family, version)}) + "\n")
+PY
+curl -fs -H "$auth" -H "Content-Type: application/x-ndjson" --data-binary @"$work/paged.ndjson" "$base/ns/web/tables/paged/cells" >/dev/null
+follow_pages() { python3 - "$@" <<'PY'
+import json, re, sys, urllib.request
+base, token, first, unpaged, size = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+def get(url):
+    request = urllib.request.Request(url, headers={"Authorization": "Bearer " + token, "Accept": "application/x-ndjson"})
+    with urllib.request.urlopen(request) as response:
+        return response.headers.get("Link"), response.read().decode().splitlines()
+_, whole = get(base + unpaged)
+lines, url, pages = [], base + first, 0
+while url:
+    link, body = get(url)
+    pages += 1
+    if body and body[-1].startswith('{"next":'):
+        cursor = json.loads(body.pop())["next"]
+        target = re.fullmatch(r'<([^>]*)>; rel="next"', link or "").group(1)
+        assert target.endswith("cursor=" + cursor), (link, cursor)
+        assert len(body) == size, (len(body), size)
+        url = base + target
+    else:
+        assert link is None, link
+        url = None
+    lines += body
+assert len(whole) > size, len(whole)
+assert lines == whole, "paged read differs from the unpaged one (%d vs %d lines)" % (len(lines), len(whole))
+print("   %d cells in %d pages" % (len(lines), pages))
+PY
+}
+check "paged scan followed through nginx equals the unpaged scan" \
+  'follow_pages "$base" "$token" "/ns/web/tables/paged/cells?revisions=2&limit=7" "/ns/web/tables/paged/cells?revisions=2" 7'
+check "paged SELECT followed through nginx equals the unpaged SELECT" \
+  'follow_pages "$base" "$token" "/ns/web/query?page_size=9&hql=SELECT%20*%20FROM%20paged%20MAX_VERSIONS%201" "/ns/web/query?hql=SELECT%20*%20FROM%20paged%20MAX_VERSIONS%201" 9'
+check_log "both gateways served pages" 'grep -q "tables/paged/cells" $work/gateway-$g1.log && grep -q "tables/paged/cells" $work/gateway-$g2.log'
+next_link=$(curl -fs -D - -o /dev/null -H "$auth" "http://127.0.0.1:$g1/ns/web/tables/paged/cells?limit=5" | tr -d '\r' | sed -n 's/^Link: <\([^>]*\)>.*/\1/p')
+check "page 1 from one gateway, page 2 from the other" \
+  '[ -n "$next_link" ] && curl -fs -H "$auth" "http://127.0.0.1:$g2$next_link" | grep -q "\"row\":\"p002\""'
+changed_link="${next_link%?}$([ "${next_link: -1}" = A ] && echo B || echo A)"
+check "a changed cursor is refused (400)" \
+  '[ "$(curl -s -o /dev/null -w %{http_code} -H "$auth" "http://127.0.0.1:$g2$changed_link")" = 400 ]'
 
 # Uploads over the old 8 MiB cap, streamed through: once with Content-Length, once chunked.
 python3 - "$work/big.ndjson" <<'PY'

@@ -499,6 +499,20 @@ paths:
         curl -sN -H 'Accept: application/x-ndjson' \
           'http://127.0.0.1:8080/ns/app/tables/users/cells?row_prefix=u&columns=info&cell_limit=1000'
         ```
+
+        **Paging.** With `limit=N` the answer is one page of at most N cells, read whole, not
+        streamed. When more remain it carries a cursor: a `Link: <...?cursor=...>; rel="next"`
+        header (RFC 8288) and the same cursor as `next` (JSON member; NDJSON: a last record
+        `{"next": "..."}`; TSV: the header only). Follow the link (`?cursor=` alone: the cursor
+        carries the scan's parameters, page size included, so any other parameter beside it is
+        a 400) until a page has no cursor; the pages hold every cell of the scan once, in order,
+        also when cells are written meanwhile (a cell written after the cursor's key appears on a
+        later page, one written before it does not). `row_limit` and `cell_limit` bound the
+        whole paged scan, `row_offset` and `cell_offset` apply before the first page;
+        `return_deletes` cannot be paged (400). Cursors are signed and valid for
+        `GATEWAY_CURSOR_LIFETIME` seconds on every gateway that shares `GATEWAY_CURSOR_KEY`: a
+        changed, expired or foreign cursor (another table or route) is a 400, and so is a page
+        whose cursor would exceed 6000 characters (a row key of several KB).
       parameters:
         - {name: start_row, in: query, description: "First row (ScanSpec row_intervals.start_row): any bytes, percent-encoded; not combined with row_prefix.", schema: {type: string}}
         - {name: start_inclusive, in: query, description: Whether start_row itself is included (default true)., schema: {type: boolean}}
@@ -521,8 +535,10 @@ paths:
         - {name: return_deletes, in: query, description: Include delete markers (debugging)., schema: {type: boolean}}
         - {name: row_regexp, in: query, description: "Rows matching this regular expression: UTF-8 text (else 400).", schema: {type: string, minLength: 1}}
         - {name: value_regexp, in: query, description: "Values matching this regular expression: UTF-8 text (else 400).", schema: {type: string, minLength: 1}}
+        - $ref: "#/components/parameters/Limit"
+        - $ref: "#/components/parameters/Cursor"
       responses:
-        "200": {$ref: "#/components/responses/Cells"}
+        "200": {$ref: "#/components/responses/CellPage"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/Problem"}
@@ -810,12 +826,21 @@ paths:
         `Accept` asks for; other statements answer `{"cells": [], "results": [...]}`.
 
         `curl -s -G http://127.0.0.1:8080/ns/app/query --data-urlencode "hql=SELECT * FROM users WHERE ROW =^ 'u'"`
+
+        With `page_size=N` a SELECT answers one page and, when more remain, a cursor (the
+        `Link` header, `next`), as `GET .../cells?limit=N` does; `GET ...?cursor=` (alone, no
+        `hql`) continues it. Every page runs the statement again and skips what earlier pages
+        returned, so the statement's own `LIMIT`, `CELL_LIMIT`, `OFFSET` and predicates mean
+        what they mean unpaged; a page costs the scan up to its end (the cells route, which
+        resumes at the cursor's row, is the better way through a large table). A statement
+        that is not a SELECT, or a SELECT with `RETURN_DELETES`, cannot be paged (400).
       parameters:
         - name: hql
           in: query
-          required: true
-          description: One statement, UTF-8 text (a byte that is not UTF-8 is a 400, never replaced).
+          description: One statement, UTF-8 text (a byte that is not UTF-8 is a 400, never replaced); needed unless `cursor` is given.
           schema: {type: string, minLength: 1}
+        - $ref: "#/components/parameters/PageSize"
+        - $ref: "#/components/parameters/Cursor"
       responses:
         "200": {$ref: "#/components/responses/QueryResult"}
         "400": {$ref: "#/components/responses/Problem"}
@@ -835,6 +860,11 @@ paths:
           -d '{"hql": "SELECT * FROM users WHERE ROW = ? AND TIMESTAMP > ?",
                "params": ["o'"'"'brien", "2026-01-01 00:00:00"]}'
         ```
+
+        With `page_size=N` a SELECT answers one page and a cursor, continued with
+        `GET /ns/{ns}/query?cursor=...` (see that operation).
+      parameters:
+        - $ref: "#/components/parameters/PageSize"
       requestBody:
         required: true
         content:
@@ -922,6 +952,25 @@ components:
         `?column=family:qualifier`, the string rows of rows:get and a written cell's byte
         members unless the cell says `<field>_encoding: utf8`.
       schema: {type: string, enum: [base64, utf8]}
+    Limit:
+      name: limit
+      in: query
+      description: |
+        Page size: answer at most this many cells and a cursor when more remain (see the
+        operation's description). Without it the scan is streamed whole.
+      schema: {type: integer, minimum: 1, maximum: 10000}
+    PageSize:
+      name: page_size
+      in: query
+      description: A SELECT's page size; answers at most this many cells and a cursor when more remain. Other statements cannot be paged (400).
+      schema: {type: integer, minimum: 1, maximum: 10000}
+    Cursor:
+      name: cursor
+      in: query
+      description: |
+        A cursor from a page's `Link` header or `next`, given alone: it carries the scan's
+        parameters. Opaque and signed; a changed, expired or foreign one is a 400.
+      schema: {type: string, pattern: "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$", maxLength: 6000}
     Columns:
       name: columns
       in: query
@@ -1007,8 +1056,27 @@ components:
           schema: {type: string, description: "One Cell object per line; a failure adds a last line {\"error\": Problem}."}
         text/tab-separated-values:
           schema: {type: string, description: "timestamp<TAB>row<TAB>cf:qualifier<TAB>value lines; a failure adds a last line #error Problem."}
+    CellPage:
+      description: |
+        Cells in key order in the format `Accept` chose: the whole scan streamed, or with
+        `limit`/`cursor` one page and, when more remain, its cursor.
+      headers:
+        Link:
+          description: 'On a page followed by another: `<path?cursor=...>; rel="next"` (RFC 8288).'
+          schema: {type: string}
+      content:
+        application/json:
+          schema: {$ref: "#/components/schemas/CellList"}
+        application/x-ndjson:
+          schema: {type: string, description: "One Cell object per line; a page followed by another ends with {\"next\": cursor}; a failure adds a last line {\"error\": Problem}."}
+        text/tab-separated-values:
+          schema: {type: string, description: "timestamp<TAB>row<TAB>cf:qualifier<TAB>value lines (a page's cursor is in the Link header only); a failure adds a last line #error Problem."}
     QueryResult:
       description: Result cells (streamed for SELECT) and result lines (SHOW, DESCRIBE, ...).
+      headers:
+        Link:
+          description: 'On a SELECT page followed by another (`page_size`, `cursor`): `<path?cursor=...>; rel="next"` (RFC 8288).'
+          schema: {type: string}
       content:
         application/json:
           schema: {$ref: "#/components/schemas/QueryResultBody"}
@@ -1101,15 +1169,21 @@ components:
       required: [cells]
       properties:
         cells: {type: array, items: {$ref: "#/components/schemas/Cell"}}
+        next: {$ref: "#/components/schemas/NextCursor"}
         error:
           $ref: "#/components/schemas/Problem"
           description: Present only when the broker failed after the stream began.
+    NextCursor:
+      type: string
+      description: A paged read's cursor, present when more cells remain; follow the `Link` header (`?cursor=` this).
+      pattern: "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
     QueryResultBody:
       type: object
       required: [cells, results]
       properties:
         cells: {type: array, items: {$ref: "#/components/schemas/Cell"}}
         results: {type: array, items: {type: string}, description: Result lines (SHOW, DESCRIBE, ...).}
+        next: {$ref: "#/components/schemas/NextCursor"}
         error:
           $ref: "#/components/schemas/Problem"
           description: Present only when the broker failed after the stream began.

@@ -9,7 +9,7 @@ import Thrift
 /// through the broker's `hql_query`; a SELECT is streamed through a scanner (`select`), as
 /// JSON, NDJSON or TSV by `Accept` (`CellOutputFormat`), `?encoding=base64` forcing base64.
 /// With `?page_size=N` a SELECT answers one page and a cursor (`PagedScan`), continued by
-/// `GET /ns/{ns}/query?cursor=...`.
+/// `GET /ns/{ns}/query?cursor=...` (the `Link` header's target).
 struct QueryRoutes: Sendable {
     let pool: ConnectionPool
     let handling: RouteHandling
@@ -19,11 +19,8 @@ struct QueryRoutes: Sendable {
         router.post("/ns/{ns...}/query") { request, parameters in
             handling.respond(request) {
                 let namespace = try namespaceName(parameters)
-                if let cursor = try paging.cursor(in: request.queryItems) {
-                    guard request.body.isEmpty else {
-                        throw Problem.badRequest("a cursor continues its own statement: send no body with ?cursor=")
-                    }
-                    return try pagedSelect(cursor, in: namespace, resumed: true, request: request)
+                if request.queryItems.contains(where: { $0.name == "cursor" }) {
+                    throw Problem.badRequest("a cursor is followed with GET (the Link header's target), alone")
                 }
                 let hql = try Self.statement(fromBody: request)
                 // Parsed once: the read-only token's guard, the point-lookup shortcut and the

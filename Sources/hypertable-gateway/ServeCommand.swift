@@ -14,7 +14,8 @@ struct ServeCommand: ParsableCommand {
         HYPERTABLE_POOL_MAX_IDLE_MSECS, HYPERTABLE_MAX_FRAME_BYTES, GATEWAY_LISTEN, GATEWAY_WORKERS, \
         GATEWAY_QUEUE_DEPTH, GATEWAY_MAX_BODY_BYTES, GATEWAY_GRACE_SECONDS, GATEWAY_TRUSTED_PROXIES, \
         GATEWAY_ACCESS_LOG, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, GATEWAY_TOKENS_FILE, GATEWAY_TOKENS, \
-        GATEWAY_METRICS_PUBLIC, GATEWAY_CORS_ORIGINS, GATEWAY_INSECURE_NO_AUTH); a flag given on the \
+        GATEWAY_METRICS_PUBLIC, GATEWAY_CORS_ORIGINS, GATEWAY_INSECURE_NO_AUTH, GATEWAY_CURSOR_KEY, \
+        GATEWAY_CURSOR_LIFETIME); a flag given on the \
         command line wins.
 
         Authentication is off unless tokens are configured: then every request but the health \
@@ -29,6 +30,11 @@ struct ServeCommand: ParsableCommand {
 
         CORS is off unless origins are configured: then browser scripts from those origins (or any, \
         with "*") may call the gateway; preflights are answered without a token.
+
+        Paged scans (?limit=N, ?page_size=N) hand out cursors signed with GATEWAY_CURSOR_KEY (no \
+        flag: a secret does not belong in a process listing); unset, each process draws a random \
+        key, and its cursors work only on that process until it restarts: give every gateway \
+        behind one load balancer the same key.
 
         SIGTERM or SIGINT stops accepting, lets in-flight requests finish within \
         GATEWAY_GRACE_SECONDS, closes the broker connections and exits 0.
@@ -66,6 +72,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Origins whose browser scripts may call the gateway, comma-separated scheme://host[:port], or \"*\" (GATEWAY_CORS_ORIGINS, default none: CORS off).")
     var corsOrigins: String?
 
+    @Option(name: .long, help: "Seconds a page cursor stays valid (GATEWAY_CURSOR_LIFETIME, default 3600).")
+    var cursorLifetime: Int?
+
     @Flag(name: .long, help: "Without tokens, serve on an address that is not loopback anyway: anyone who can reach it may read, write and drop every table (GATEWAY_INSECURE_NO_AUTH=1).")
     var insecureNoAuth = false
 
@@ -96,6 +105,7 @@ struct ServeCommand: ParsableCommand {
         if let tlsKey { environment["GATEWAY_TLS_KEY"] = tlsKey }
         if let tokensFile { environment["GATEWAY_TOKENS_FILE"] = tokensFile }
         if let corsOrigins { environment["GATEWAY_CORS_ORIGINS"] = corsOrigins }
+        if let cursorLifetime { environment["GATEWAY_CURSOR_LIFETIME"] = String(cursorLifetime) }
         if insecureNoAuth { environment["GATEWAY_INSECURE_NO_AUTH"] = "1" }
         let configuration: GatewayConfiguration
         do {
