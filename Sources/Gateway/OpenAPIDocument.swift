@@ -500,8 +500,8 @@ paths:
           'http://127.0.0.1:8080/ns/app/tables/users/cells?row_prefix=u&columns=info&cell_limit=1000'
         ```
 
-        **Paging.** With `limit=N` the answer is one page of at most N cells, read whole, not
-        streamed. When more remain it carries a cursor: a `Link: <...?cursor=...>; rel="next"`
+        **Paging.** With `limit=N` the answer is one page of at most N cells (fewer when they pass
+        8 MiB), read whole, not streamed. When more remain it carries a cursor: a `Link: <...?cursor=...>; rel="next"`
         header (RFC 8288) and the same cursor as `next` (JSON member; NDJSON: a last record
         `{"next": "..."}`; TSV: the header only). Follow the link (`?cursor=` alone: the cursor
         carries the scan's parameters, page size included, so any other parameter beside it is
@@ -956,8 +956,8 @@ components:
       name: limit
       in: query
       description: |
-        Page size: answer at most this many cells and a cursor when more remain (see the
-        operation's description). Without it the scan is streamed whole.
+        Page size: answer at most this many cells (fewer when they pass 8 MiB) and a cursor
+        when more remain (see the operation's description). Without it the scan is streamed whole.
       schema: {type: integer, minimum: 1, maximum: 10000}
     PageSize:
       name: page_size

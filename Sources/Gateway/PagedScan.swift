@@ -17,6 +17,9 @@ import HypertableClient
 struct PagedScan: Sendable {
     /// The largest `limit` / `page_size`.
     static let maxPageSize = 10_000
+    /// A page ends early (with a cursor) once its cells' bytes pass this, so that a page of
+    /// large values stays bounded in memory whatever its size in cells.
+    static let maxPageBytes = 8 * 1024 * 1024
 
     let signer: CursorSigner
 
@@ -73,8 +76,9 @@ struct PagedScan: Sendable {
     }
 
     /// Reads one page from `next` (a scanner's `next_cells`): cells after `after` in `order`,
-    /// at most `pageSize`, stopping at `rowLimit`/`cellLimit` (0: none) counted across pages
-    /// from the cursor's totals; then looks for one more cell to tell whether more remain.
+    /// at most `pageSize` (fewer when they pass `maxPageBytes`), stopping at
+    /// `rowLimit`/`cellLimit` (0: none) counted across pages from the cursor's totals; then
+    /// looks for one more cell to tell whether more remain.
     static func readPage(pageSize: Int, after: Key?, order: ScanKeyOrder?, rowLimit: Int64, cellLimit: Int64,
                          cellsReturned: Int64, rowsReturned: Int64,
                          next: () throws -> [Cell]) throws -> Page {
@@ -82,6 +86,7 @@ struct PagedScan: Sendable {
         page.cells.reserveCapacity(min(pageSize, 1024))
         var skipping = after != nil
         var currentRow = after?.row
+        var bytes = 0
         while true {
             let batch = try next()
             if batch.isEmpty { return page }
@@ -94,10 +99,11 @@ struct PagedScan: Sendable {
                 if cellLimit > 0 && page.cellsReturned >= cellLimit { return page }
                 let newRow = currentRow != cell.key.row
                 if newRow && rowLimit > 0 && page.rowsReturned >= rowLimit { return page }
-                if page.cells.count == pageSize {
+                if page.cells.count == pageSize || bytes >= maxPageBytes {
                     page.more = true
                     return page
                 }
+                bytes += cell.key.row.count + cell.key.columnQualifier.count + (cell.value?.count ?? 0)
                 page.cells.append(cell)
                 page.cellsReturned += 1
                 if newRow {

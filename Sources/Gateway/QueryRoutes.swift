@@ -91,7 +91,8 @@ struct QueryRoutes: Sendable {
         let encoding = try CellEncoding(queryItems: request.queryItems)
         if let sizeItem = request.queryItems.first(where: { $0.name == "page_size" }) {
             let size = try PagedScan.pageSize(sizeItem)
-            guard let parsed, case .select(let select) = parsed else {
+            // A statement that does not parse gets its parse error, not "not a SELECT".
+            guard case .select(let select) = try parsed ?? Self.parseStatement(hql) else {
                 throw Problem.badRequest("page_size pages a SELECT; this statement is not one")
             }
             let cursor = PageCursor(issuedAt: 0, namespace: namespace, table: select.table,

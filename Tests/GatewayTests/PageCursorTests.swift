@@ -177,4 +177,19 @@ final class PageCursorTests: XCTestCase {
         }
         XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_CURSOR_LIFETIME": "0"]))
     }
+
+    /// Large values end a page before its size in cells, with a cursor; nothing is lost.
+    func testAPageOfLargeValuesEndsAtItsByteBound() throws {
+        let value = [UInt8](repeating: 0x76, count: 1024 * 1024)
+        let cells = (0..<20).map { Cell(key: Key(row: Array("r\($0 + 10)".utf8), columnFamily: "a"), value: value) }
+        var batches = [Array(cells[0..<7]), Array(cells[7...])]
+        let page = try PagedScan.readPage(pageSize: 100, after: nil, order: nil, rowLimit: 0, cellLimit: 0,
+                                          cellsReturned: 0, rowsReturned: 0) {
+            batches.isEmpty ? [] : batches.removeFirst()
+        }
+        XCTAssertEqual(page.cells.count, PagedScan.maxPageBytes / value.count, "the first cell past the bound ends the page")
+        XCTAssertTrue(page.more)
+        XCTAssertEqual(page.cellsReturned, Int64(page.cells.count))
+        XCTAssertEqual(page.rowsReturned, Int64(page.cells.count))
+    }
 }
