@@ -23,7 +23,7 @@ public struct CORSPolicy: Sendable, Equatable {
     public var isEnabled: Bool { allowedOrigins != .none }
 
     /// Response fields a browser script may read besides the CORS-safelisted ones.
-    static let exposedHeaders = "X-Request-ID, Retry-After, WWW-Authenticate, Location"
+    static let exposedHeaders = "X-Request-ID, Retry-After, WWW-Authenticate, Location, Link"
     /// Request fields a preflight may ask for (lower case, as browsers send them).
     static let allowedRequestHeaders: Set<String> = ["authorization", "content-type", "accept", "x-request-id"]
     /// How long a browser may cache a preflight's answer, in seconds.

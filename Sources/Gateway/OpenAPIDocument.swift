@@ -64,7 +64,7 @@ info:
     origins (`GATEWAY_CORS_ORIGINS`: exact `scheme://host[:port]` origins, or `*`). Then a
     request whose `Origin` is allowed gets `Access-Control-Allow-Origin` (the origin, with
     `Vary: Origin`; `*` when all origins are allowed and the request carries no credentials)
-    and `Access-Control-Expose-Headers: X-Request-ID, Retry-After, WWW-Authenticate, Location`,
+    and `Access-Control-Expose-Headers: X-Request-ID, Retry-After, WWW-Authenticate, Location, Link`,
     on every response including problems and streams. A preflight (`OPTIONS` with `Origin` and
     `Access-Control-Request-Method`) to a known path gets 204 with the path's methods in
     `Access-Control-Allow-Methods`, the requested headers among `Authorization`,
@@ -962,7 +962,7 @@ components:
     PageSize:
       name: page_size
       in: query
-      description: A SELECT's page size; answers at most this many cells and a cursor when more remain. Other statements cannot be paged (400).
+      description: A SELECT's page size; answers at most this many cells (fewer when they pass 8 MiB) and a cursor when more remain. Other statements cannot be paged (400).
       schema: {type: integer, minimum: 1, maximum: 10000}
     Cursor:
       name: cursor

@@ -12,7 +12,7 @@ final class CORSTests: XCTestCase {
     static let local = "http://localhost:3000"
     static let stranger = "https://evil.example.net"
     static let token = "cors-token-0123456789abcdef"
-    static let exposed = "X-Request-ID, Retry-After, WWW-Authenticate, Location"
+    static let exposed = "X-Request-ID, Retry-After, WWW-Authenticate, Location, Link"
 
     private var stack: GatewayTestStack!
     private var client: HTTPTestClient!

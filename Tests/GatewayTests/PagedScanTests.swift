@@ -304,6 +304,10 @@ final class PagedScanTests: RESTTestCase {
         XCTAssertEqual(try send("GET", "/ns/test2/query?cursor=\(next)").status, 400, "foreign")
 
         XCTAssertEqual(try send("POST", "/ns/test/query?page_size=5", body: Array("SHOW TABLES".utf8)).status, 400)
+        let unparsable = try send("POST", "/ns/test/query?page_size=5", body: Array("SELEKT * FROM t".utf8))
+        XCTAssertEqual(try object(unparsable)["type"] as? String, "/problems/hypertable/hql_parse_error")
+        XCTAssertEqual(try send("POST", "/ns/test/query?cursor=\(next)", body: Array("SELECT * FROM t".utf8)).status, 400,
+                       "a cursor is followed with GET")
         XCTAssertEqual(try send("GET", "/ns/test/query?hql=\(escaped("SELECT * FROM t RETURN_DELETES"))&page_size=5").status, 400)
         XCTAssertEqual(try send("GET", "/ns/test/query?hql=\(escaped("SELECT * FROM t"))&page_size=0").status, 400)
         XCTAssertTrue(eventually { harness.broker.openScannerCount == 0 })
