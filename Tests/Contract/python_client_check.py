@@ -58,6 +58,11 @@ expect(isinstance(row, CellList) and row.cells[0].value == "v1" and row.cells[0]
 scan = scan_cells.sync("pyclient", "t", client=client, columns="b")
 expect(isinstance(scan, CellList) and scan.cells[0].row == "gP8=" and scan.cells[0].row_encoding == "base64"
        and scan.cells[0].timestamp == "5", "scanCells (a non-UTF-8 row comes back as base64)")
+first = scan_cells.sync("pyclient", "t", client=client, limit=1)
+expect(isinstance(first, CellList) and len(first.cells) == 1 and isinstance(first.next_, str), "scanCells: a page and its cursor")
+second = scan_cells.sync("pyclient", "t", client=client, cursor=first.next_)
+expect(isinstance(second, CellList) and len(second.cells) == 1 and second.cells[0] != first.cells[0]
+       and not isinstance(second.next_, str), "scanCells: the cursor's page, the last")
 
 selected = query_read.sync("pyclient", client=client, hql="SELECT * FROM t WHERE ROW = 'r1'")
 expect(isinstance(selected, QueryResultBody) and selected.cells[0].value == "v1", "queryRead")
