@@ -5,8 +5,9 @@ import PackageDescription
 //   Support (locks, deadlines) <- every layer
 //   Sockets <- Thrift <- HypertableClient <- Gateway -> HTTPServer -> Sockets
 //   HQL stands alone; Gateway uses it to classify statements
-//   HypertableEmulator -> Thrift, HypertableClient (types), HQL, Sockets
-//   Gateway also imports Sockets and Thrift (transport errors it maps to statuses)
+//   ThriftBrokerServer (the broker's side of the protocol) -> Thrift, HypertableClient (types)
+//   HypertableEmulator -> ThriftBrokerServer, HypertableClient (types), HQL, Sockets
+//   Gateway reaches the broker only through HypertableClient (its BrokerCallError included)
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -21,6 +22,7 @@ let package = Package(
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
         .library(name: "Thrift", targets: ["Thrift"]),
         .library(name: "HypertableClient", targets: ["HypertableClient"]),
+        .library(name: "ThriftBrokerServer", targets: ["ThriftBrokerServer"]),
         .library(name: "HQL", targets: ["HQL"]),
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "HypertableEmulator", targets: ["HypertableEmulator"]),
@@ -39,14 +41,16 @@ let package = Package(
         .target(name: "HypertableClient",
                 dependencies: ["Support", "Thrift", "Sockets", .product(name: "DequeModule", package: "swift-collections")],
                 swiftSettings: strict),
+        .target(name: "ThriftBrokerServer", dependencies: ["Thrift", "HypertableClient"], swiftSettings: strict),
         .target(name: "HQL", swiftSettings: strict),
         .target(name: "HTTPServer",
                 dependencies: ["Support", "Sockets", "CZlib", "COpenSSL", .product(name: "DequeModule", package: "swift-collections")],
                 swiftSettings: strict),
         .target(name: "HypertableEmulator",
-                dependencies: ["Support", "Thrift", "HypertableClient", "HQL", "Sockets"], swiftSettings: strict),
+                dependencies: ["Support", "Thrift", "HypertableClient", "ThriftBrokerServer", "HQL", "Sockets"],
+                swiftSettings: strict),
         .target(name: "Gateway",
-                dependencies: ["Support", "HTTPServer", "HypertableClient", "HQL", "Sockets", "Thrift", "COpenSSL"],
+                dependencies: ["Support", "HTTPServer", "HypertableClient", "HQL", "COpenSSL"],
                 swiftSettings: strict),
         .executableTarget(name: "hypertable-gateway",
                           dependencies: ["Support", "Gateway", "HypertableEmulator",
@@ -65,8 +69,10 @@ let package = Package(
         .testTarget(name: "SocketsTests", dependencies: ["Sockets"], swiftSettings: strict),
         .testTarget(name: "ThriftTests", dependencies: ["Thrift", "Sockets"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
+        // The client's tests run it against the broker's side of the protocol (and test that too).
         .testTarget(name: "HypertableClientTests",
-                    dependencies: ["Support", "HypertableClient", "Thrift", "GatewayTestKit"], swiftSettings: strict),
+                    dependencies: ["Support", "HypertableClient", "ThriftBrokerServer", "Thrift", "GatewayTestKit"],
+                    swiftSettings: strict),
         .testTarget(name: "HQLTests", dependencies: ["HQL", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests",
                     dependencies: ["Support", "HTTPServer", "Sockets", "HTTPTestKit"], swiftSettings: strict),

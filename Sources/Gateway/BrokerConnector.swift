@@ -1,5 +1,5 @@
 import HypertableClient
-import Sockets
+import Support
 
 /// Opens broker connections for the pool, spreading them over every configured ThriftBroker.
 ///
@@ -60,7 +60,7 @@ public final class BrokerConnector: Sendable {
                 state.withLock { $0.downUntil[index] = until }
             }
         }
-        throw lastError ?? SocketError.invalidArgument("no broker configured")
+        throw lastError ?? BrokerCallError.connectionFailed(context: "connecting", reason: "no broker configured")
     }
 
     /// Brokers currently considered down (for `/health/ready` detail and metrics).

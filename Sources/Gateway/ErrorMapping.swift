@@ -1,7 +1,5 @@
 import HQL
 import HypertableClient
-import Sockets
-import Thrift
 
 /// Where every error a route meets becomes an HTTP status (ARCHITECTURE.md, "Errors"; the
 /// server's own framing replies, 400/408/413/431/503, are made in `HTTPServer`): a user's
@@ -135,27 +133,23 @@ public enum ErrorMapping {
     }
 
     static func transportProblem(for error: any Error) -> Problem {
-        if let socketError = error as? SocketError ?? underlyingSocketError(error) {
-            if case .timedOut(let operation) = socketError {
-                return Problem(status: 504, title: "Gateway Timeout",
-                               detail: "the broker did not answer in time (\(operation))",
-                               type: "/problems/broker-timeout")
-            }
-            return Problem(status: 502, title: "Bad Gateway",
-                           detail: "the broker connection failed: \(socketError)",
-                           type: "/problems/broker-unreachable")
+        guard let brokerError = error as? BrokerCallError else {
+            return Problem(status: 500, title: "Internal Server Error", detail: String(describing: error),
+                           type: "/problems/internal")
         }
-        if error is ThriftError || error is ThriftApplicationException {
+        switch brokerError {
+        case .timedOut:
+            return Problem(status: 504, title: "Gateway Timeout",
+                           detail: "the broker did not answer in time (\(brokerError))",
+                           type: "/problems/broker-timeout")
+        case .connectionFailed, .connectionUnusable:
             return Problem(status: 502, title: "Bad Gateway",
-                           detail: "the broker sent a reply that could not be understood: \(error)",
+                           detail: "the broker connection failed: \(brokerError)",
+                           type: "/problems/broker-unreachable")
+        case .replyTooLarge, .requestTooLarge, .malformedReply, .applicationException:
+            return Problem(status: 502, title: "Bad Gateway",
+                           detail: "the broker sent a reply that could not be understood: \(brokerError)",
                            type: "/problems/broker-protocol")
         }
-        return Problem(status: 500, title: "Internal Server Error", detail: String(describing: error),
-                       type: "/problems/internal")
     }
-}
-
-private func underlyingSocketError(_ error: any Error) -> SocketError? {
-    if case .transport(let socketError, _)? = error as? ThriftError { return socketError }
-    return nil
 }

@@ -2,7 +2,6 @@ import Foundation
 import HQL
 import HTTPServer
 import HypertableClient
-import Thrift
 
 /// `POST /ns/{ns}/query` (any HQL statement) and `GET /ns/{ns}/query?hql=` (read statements
 /// only): one statement, answered as `{"cells": [...], "results": [...]}`. Other statements go
@@ -132,7 +131,7 @@ struct QueryRoutes: Sendable {
                     try connection.service.hqlQuery(id, hql)
                 }
             }
-        } catch ThriftError.frameTooLarge {
+        } catch BrokerCallError.replyTooLarge {
             return nil
         }
         var encoder = CellBodyEncoder(format: CellOutputFormat.negotiate(request), encoding: encoding,

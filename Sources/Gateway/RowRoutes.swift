@@ -1,6 +1,5 @@
 import HTTPServer
 import HypertableClient
-import Thrift
 
 /// `GET /ns/{ns}/tables/{table}/rows/{row}`: the row's cells (`get_row`, or `get_cells` with a
 /// one-row `ScanSpec` when `?columns=cf,cf:q` or `?revisions=N` narrow it); an absent row is an
@@ -42,7 +41,7 @@ struct RowRoutes: Sendable {
                             return try connection.service.getCells(id, table, scanSpec: spec)
                         }
                     }
-                } catch ThriftError.frameTooLarge {
+                } catch BrokerCallError.replyTooLarge {
                     // One reply cannot hold this row (the pool has discarded the connection that
                     // read its header); a scanner returns it in batches that each fit a frame,
                     // as the HQL point lookup does.

@@ -6,20 +6,6 @@ import Darwin
 import HypertableClient
 import Sockets
 
-/// The error a fake connection throws for a simulated transport failure (the stand-in for a
-/// `SocketError` / `ThriftError`): anything but a `ClientException`, so a pool discards.
-public struct FakeTransportError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var call: String
-    public var reason: String
-
-    public init(call: String, reason: String = "simulated transport failure") {
-        self.call = call
-        self.reason = reason
-    }
-
-    public var description: String { "FakeTransportError(\(call): \(reason))" }
-}
-
 /// An in-memory stand-in for one ThriftBroker connection.
 ///
 /// Real: `namespace_open` / `namespace_close` (per-connection ids that a closed or invalidated
@@ -112,9 +98,9 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
         state.withLock { $0.pendingFailures.append(error) }
     }
 
-    /// The next call throws a `FakeTransportError`, as if the socket broke.
+    /// The next call throws `BrokerCallError.connectionFailed`, as if the socket broke.
     public func failNextCallWithTransportError() {
-        failNextCall(with: FakeTransportError(call: "next call"))
+        failNextCall(with: BrokerCallError.connectionFailed(context: "next call", reason: "simulated transport failure"))
     }
 
     /// The next call throws `ClientException(code, message)`.
@@ -191,7 +177,7 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
         state.withLock { $0.hqlResult = result }
     }
 
-    /// Closes the transport: logged as `close`; every later call is a `FakeTransportError`.
+    /// Closes the transport: logged as `close`; every later call fails as a broken connection does (`BrokerCallError.connectionFailed`).
     public func close() {
         state.withLock {
             $0.log.append("close")
@@ -227,7 +213,7 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
             state.calls[method, default: 0] += 1
             let stall = state.stallEveryCallMilliseconds + state.stallNextCallMilliseconds
             state.stallNextCallMilliseconds = 0
-            if state.isClosed { return (0, FakeTransportError(call: method, reason: "connection closed")) }
+            if state.isClosed { return (0, BrokerCallError.connectionFailed(context: method, reason: "connection closed")) }
             var failure = state.pendingFailures.isEmpty ? nil : state.pendingFailures.removeFirst()
             if failure == nil, let planned = state.methodFailures[method] {
                 if planned.passes == 0 {
@@ -558,7 +544,7 @@ public final class FakeHypertableFactory: Sendable {
 
     // MARK: For the pool
 
-    /// Opens a new fake connection, or throws `FakeTransportError` when refusing.
+    /// Opens a new fake connection, or throws `BrokerCallError.connectionFailed` when refusing, as a real connect does.
     public func connect() throws -> FakeHypertableService {
         let (delay, refuse, configure): (Int, Bool, (@Sendable (FakeHypertableService) -> Void)?) =
             state.withLock { state in
@@ -570,7 +556,7 @@ public final class FakeHypertableFactory: Sendable {
         waitAtGate()
         if refuse {
             state.withLock { $0.refused += 1 }
-            throw FakeTransportError(call: "connect", reason: "connection refused")
+            throw BrokerCallError.connectionFailed(context: "connect", reason: "connection refused")
         }
         let service: FakeHypertableService = state.withLock { state in
             state.created += 1

@@ -5,15 +5,19 @@ import Thrift
 // ids, defaults and order follow Client.thrift / Hql.thrift; defaults apply to absent fields.
 
 /// `(1: string ns)`: namespace_create, namespace_open, namespace_exists.
-struct NamespaceNameArguments: ThriftStruct, Equatable {
-    var name: String
+package struct NamespaceNameArguments: ThriftStruct, Equatable {
+    package var name: String
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(name: String) {
+        self.name = name
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, name)
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader) throws -> NamespaceNameArguments {
+    package static func read(from reader: inout ThriftBinaryReader) throws -> NamespaceNameArguments {
         var arguments = NamespaceNameArguments(name: "")
         try reader.readStruct { reader, field in
             guard field.id == 1 else { return false }
@@ -26,15 +30,19 @@ struct NamespaceNameArguments: ThriftStruct, Equatable {
 
 /// `(1: i64 id)`: namespace_close, namespace_get_listing, get_tables, next_cells, next_row,
 /// scanner_close, mutator_flush, mutator_close.
-struct HandleArguments: ThriftStruct, Equatable {
-    var id: Int64
+package struct HandleArguments: ThriftStruct, Equatable {
+    package var id: Int64
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(id: Int64) {
+        self.id = id
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, id)
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader) throws -> HandleArguments {
+    package static func read(from reader: inout ThriftBinaryReader) throws -> HandleArguments {
         var arguments = HandleArguments(id: 0)
         try reader.readStruct { reader, field in
             guard field.id == 1 else { return false }
@@ -46,17 +54,22 @@ struct HandleArguments: ThriftStruct, Equatable {
 }
 
 /// `namespace_drop(1: string ns, 2: bool if_exists = 1)`.
-struct NamespaceDropArguments: ThriftStruct, Equatable {
-    var name: String
-    var ifExists: Bool
+package struct NamespaceDropArguments: ThriftStruct, Equatable {
+    package var name: String
+    package var ifExists: Bool
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(name: String, ifExists: Bool) {
+        self.name = name
+        self.ifExists = ifExists
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, name)
         writer.writeField(2, ifExists)
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader) throws -> NamespaceDropArguments {
+    package static func read(from reader: inout ThriftBinaryReader) throws -> NamespaceDropArguments {
         var arguments = NamespaceDropArguments(name: "", ifExists: true)
         try reader.readStruct { reader, field in
             switch field.id {
@@ -72,17 +85,22 @@ struct NamespaceDropArguments: ThriftStruct, Equatable {
 
 /// `(1: Namespace ns, 2: string table_name)` plus an optional third field whose type depends
 /// on the method; used for the table calls that take nothing else, and as the common prefix.
-struct TableArguments: ThriftStruct, Equatable {
-    var namespace: Int64
-    var table: String
+package struct TableArguments: ThriftStruct, Equatable {
+    package var namespace: Int64
+    package var table: String
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(namespace: Int64, table: String) {
+        self.namespace = namespace
+        self.table = table
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, namespace)
         writer.writeField(2, table)
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader) throws -> TableArguments {
+    package static func read(from reader: inout ThriftBinaryReader) throws -> TableArguments {
         var arguments = TableArguments(namespace: 0, table: "")
         try reader.readStruct { reader, field in
             switch field.id {
@@ -99,12 +117,18 @@ struct TableArguments: ThriftStruct, Equatable {
 /// `(1: Namespace ns, 2: string table_name, 3: T third)`: table_create/table_alter (Schema),
 /// get_cells/scanner_open (ScanSpec), set_cell (Cell), set_cells (list<Cell>),
 /// table_rename (string new_name), table_drop (bool if_exists = 1).
-struct TableValueArguments<Value: ThriftCodable> {
-    var namespace: Int64
-    var table: String
-    var value: Value
+package struct TableValueArguments<Value: ThriftCodable> {
+    package var namespace: Int64
+    package var table: String
+    package var value: Value
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(namespace: Int64, table: String, value: Value) {
+        self.namespace = namespace
+        self.table = table
+        self.value = value
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, namespace)
         writer.writeField(2, table)
         writer.writeField(3, value)
@@ -112,7 +136,7 @@ struct TableValueArguments<Value: ThriftCodable> {
     }
 
     /// Reads with `defaultValue` for an absent field 3.
-    static func read(from reader: inout ThriftBinaryReader, defaultValue: Value) throws -> TableValueArguments {
+    package static func read(from reader: inout ThriftBinaryReader, defaultValue: Value) throws -> TableValueArguments {
         var arguments = TableValueArguments(namespace: 0, table: "", value: defaultValue)
         try reader.readStruct { reader, field in
             switch field.id {
@@ -129,13 +153,20 @@ struct TableValueArguments<Value: ThriftCodable> {
 
 /// `get_row(1: ns, 2: table_name, 3: string row)` and
 /// `get_cell(1: ns, 2: table_name, 3: string row, 4: string column)`; rows are bytes.
-struct RowArguments: ThriftStruct, Equatable {
-    var namespace: Int64
-    var table: String
-    var row: Bytes
-    var column: String?
+package struct RowArguments: ThriftStruct, Equatable {
+    package var namespace: Int64
+    package var table: String
+    package var row: Bytes
+    package var column: String?
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(namespace: Int64, table: String, row: Bytes, column: String? = nil) {
+        self.namespace = namespace
+        self.table = table
+        self.row = row
+        self.column = column
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, namespace)
         writer.writeField(2, table)
         writer.writeBinaryField(3, row)
@@ -143,7 +174,7 @@ struct RowArguments: ThriftStruct, Equatable {
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader) throws -> RowArguments {
+    package static func read(from reader: inout ThriftBinaryReader) throws -> RowArguments {
         var arguments = RowArguments(namespace: 0, table: "", row: [], column: nil)
         try reader.readStruct { reader, field in
             switch field.id {
@@ -161,14 +192,22 @@ struct RowArguments: ThriftStruct, Equatable {
 
 /// `hql_exec(1: i64 ns, 2: string command, 3: bool noflush = 0, 4: bool unbuffered = 0)`;
 /// `hql_query(1: ns, 2: command)` has no fields 3 and 4 (`isQuery`).
-struct HQLArguments: ThriftStruct, Equatable {
-    var namespace: Int64
-    var command: String
-    var noFlush = false
-    var unbuffered = false
-    var isQuery = false
+package struct HQLArguments: ThriftStruct, Equatable {
+    package var namespace: Int64
+    package var command: String
+    package var noFlush = false
+    package var unbuffered = false
+    package var isQuery = false
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(namespace: Int64, command: String, noFlush: Bool = false, unbuffered: Bool = false, isQuery: Bool = false) {
+        self.namespace = namespace
+        self.command = command
+        self.noFlush = noFlush
+        self.unbuffered = unbuffered
+        self.isQuery = isQuery
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, namespace)
         writer.writeField(2, command)
         if !isQuery {
@@ -178,7 +217,7 @@ struct HQLArguments: ThriftStruct, Equatable {
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader) throws -> HQLArguments {
+    package static func read(from reader: inout ThriftBinaryReader) throws -> HQLArguments {
         var arguments = HQLArguments(namespace: 0, command: "")
         try reader.readStruct { reader, field in
             switch field.id {
@@ -195,13 +234,20 @@ struct HQLArguments: ThriftStruct, Equatable {
 }
 
 /// `mutator_open(1: ns, 2: table_name, 3: i32 flags = 0, 4: i32 flush_interval = 0)`.
-struct MutatorOpenArguments: ThriftStruct, Equatable {
-    var namespace: Int64
-    var table: String
-    var flags: Int32
-    var flushInterval: Int32
+package struct MutatorOpenArguments: ThriftStruct, Equatable {
+    package var namespace: Int64
+    package var table: String
+    package var flags: Int32
+    package var flushInterval: Int32
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(namespace: Int64, table: String, flags: Int32, flushInterval: Int32) {
+        self.namespace = namespace
+        self.table = table
+        self.flags = flags
+        self.flushInterval = flushInterval
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, namespace)
         writer.writeField(2, table)
         writer.writeField(3, flags)
@@ -209,7 +255,7 @@ struct MutatorOpenArguments: ThriftStruct, Equatable {
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader) throws -> MutatorOpenArguments {
+    package static func read(from reader: inout ThriftBinaryReader) throws -> MutatorOpenArguments {
         var arguments = MutatorOpenArguments(namespace: 0, table: "", flags: 0, flushInterval: 0)
         try reader.readStruct { reader, field in
             switch field.id {
@@ -226,17 +272,22 @@ struct MutatorOpenArguments: ThriftStruct, Equatable {
 }
 
 /// `(1: Mutator mutator, 2: T cells)`: mutator_set_cell (Cell), mutator_set_cells (list<Cell>).
-struct MutatorValueArguments<Value: ThriftCodable> {
-    var mutator: Int64
-    var value: Value
+package struct MutatorValueArguments<Value: ThriftCodable> {
+    package var mutator: Int64
+    package var value: Value
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(mutator: Int64, value: Value) {
+        self.mutator = mutator
+        self.value = value
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, mutator)
         writer.writeField(2, value)
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader, defaultValue: Value) throws -> MutatorValueArguments {
+    package static func read(from reader: inout ThriftBinaryReader, defaultValue: Value) throws -> MutatorValueArguments {
         var arguments = MutatorValueArguments(mutator: 0, value: defaultValue)
         try reader.readStruct { reader, field in
             switch field.id {
@@ -251,15 +302,19 @@ struct MutatorValueArguments<Value: ThriftCodable> {
 }
 
 /// `error_get_text(1: i32 error_code)`.
-struct ErrorCodeArguments: ThriftStruct, Equatable {
-    var code: Int32
+package struct ErrorCodeArguments: ThriftStruct, Equatable {
+    package var code: Int32
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(code: Int32) {
+        self.code = code
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, code)
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader) throws -> ErrorCodeArguments {
+    package static func read(from reader: inout ThriftBinaryReader) throws -> ErrorCodeArguments {
         var arguments = ErrorCodeArguments(code: 0)
         try reader.readStruct { reader, field in
             guard field.id == 1 else { return false }
@@ -271,25 +326,29 @@ struct ErrorCodeArguments: ThriftStruct, Equatable {
 }
 
 /// `()`: status.
-struct NoArguments: ThriftStruct, Equatable {
-    func write(to writer: inout ThriftBinaryWriter) { writer.writeFieldStop() }
+package struct NoArguments: ThriftStruct, Equatable {
+    package func write(to writer: inout ThriftBinaryWriter) { writer.writeFieldStop() }
 
-    static func read(from reader: inout ThriftBinaryReader) throws -> NoArguments {
+    package static func read(from reader: inout ThriftBinaryReader) throws -> NoArguments {
         try reader.readStruct { _, _ in false }
         return NoArguments()
     }
 }
 
 /// `future_open(1: i32 capacity = 0)`.
-struct FutureOpenArguments: ThriftStruct, Equatable {
-    var capacity: Int32 = 0
+package struct FutureOpenArguments: ThriftStruct, Equatable {
+    package var capacity: Int32 = 0
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(capacity: Int32 = 0) {
+        self.capacity = capacity
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, capacity)
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader) throws -> FutureOpenArguments {
+    package static func read(from reader: inout ThriftBinaryReader) throws -> FutureOpenArguments {
         var arguments = FutureOpenArguments()
         try reader.readStruct { reader, field in
             guard field.id == 1 else { return false }
@@ -301,17 +360,22 @@ struct FutureOpenArguments: ThriftStruct, Equatable {
 }
 
 /// `future_get_result*(1: Future ff, 2: i32 timeout_millis = 0)`.
-struct FutureGetResultArguments: ThriftStruct, Equatable {
-    var future: Int64 = 0
-    var timeoutMilliseconds: Int32 = 0
+package struct FutureGetResultArguments: ThriftStruct, Equatable {
+    package var future: Int64 = 0
+    package var timeoutMilliseconds: Int32 = 0
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(future: Int64 = 0, timeoutMilliseconds: Int32 = 0) {
+        self.future = future
+        self.timeoutMilliseconds = timeoutMilliseconds
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, future)
         writer.writeField(2, timeoutMilliseconds)
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader) throws -> FutureGetResultArguments {
+    package static func read(from reader: inout ThriftBinaryReader) throws -> FutureGetResultArguments {
         var arguments = FutureGetResultArguments()
         try reader.readStruct { reader, field in
             switch field.id {
@@ -327,19 +391,25 @@ struct FutureGetResultArguments: ThriftStruct, Equatable {
 
 /// `(1: Mutator mutator, 2: CellsSerialized cells, 3: bool flush = 0)`:
 /// mutator_set_cells_serialized and async_mutator_set_cells_serialized.
-struct SerializedMutatorArguments: ThriftStruct, Equatable {
-    var mutator: Int64 = 0
-    var cells: Bytes = []
-    var flush = false
+package struct SerializedMutatorArguments: ThriftStruct, Equatable {
+    package var mutator: Int64 = 0
+    package var cells: Bytes = []
+    package var flush = false
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(mutator: Int64 = 0, cells: Bytes = [], flush: Bool = false) {
+        self.mutator = mutator
+        self.cells = cells
+        self.flush = flush
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, mutator)
         writer.writeBinaryField(2, cells)
         writer.writeField(3, flush)
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader) throws -> SerializedMutatorArguments {
+    package static func read(from reader: inout ThriftBinaryReader) throws -> SerializedMutatorArguments {
         var arguments = SerializedMutatorArguments()
         try reader.readStruct { reader, field in
             switch field.id {
@@ -356,13 +426,20 @@ struct SerializedMutatorArguments: ThriftStruct, Equatable {
 
 /// `(1: Namespace ns, 2: string table_name, 3: MutateSpec mutate_spec, 4: T cells)`: the
 /// shared mutator calls; `shared_mutator_refresh` has no field 4 (`cells` stays nil).
-struct SharedMutatorArguments<Value: ThriftCodable> {
-    var namespace: Int64 = 0
-    var table = ""
-    var spec = MutateSpec()
-    var cells: Value?
+package struct SharedMutatorArguments<Value: ThriftCodable> {
+    package var namespace: Int64 = 0
+    package var table = ""
+    package var spec = MutateSpec()
+    package var cells: Value?
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(namespace: Int64 = 0, table: String = "", spec: MutateSpec = MutateSpec(), cells: Value? = nil) {
+        self.namespace = namespace
+        self.table = table
+        self.spec = spec
+        self.cells = cells
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, namespace)
         writer.writeField(2, table)
         writer.writeField(3, spec)
@@ -370,7 +447,7 @@ struct SharedMutatorArguments<Value: ThriftCodable> {
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader) throws -> SharedMutatorArguments {
+    package static func read(from reader: inout ThriftBinaryReader) throws -> SharedMutatorArguments {
         var arguments = SharedMutatorArguments()
         try reader.readStruct { reader, field in
             switch field.id {
@@ -388,13 +465,20 @@ struct SharedMutatorArguments<Value: ThriftCodable> {
 
 /// `(1: Namespace ns, 2: string table_name, 3: Future future, 4: T)`:
 /// async_scanner_open (ScanSpec scan_spec) and async_mutator_open (i32 flags = 0).
-struct AsyncOpenArguments<Value: ThriftCodable> {
-    var namespace: Int64 = 0
-    var table = ""
-    var future: Int64 = 0
-    var value: Value
+package struct AsyncOpenArguments<Value: ThriftCodable> {
+    package var namespace: Int64 = 0
+    package var table = ""
+    package var future: Int64 = 0
+    package var value: Value
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(namespace: Int64 = 0, table: String = "", future: Int64 = 0, value: Value) {
+        self.namespace = namespace
+        self.table = table
+        self.future = future
+        self.value = value
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, namespace)
         writer.writeField(2, table)
         writer.writeField(3, future)
@@ -402,7 +486,7 @@ struct AsyncOpenArguments<Value: ThriftCodable> {
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader, defaultValue: Value) throws -> AsyncOpenArguments {
+    package static func read(from reader: inout ThriftBinaryReader, defaultValue: Value) throws -> AsyncOpenArguments {
         var arguments = AsyncOpenArguments(value: defaultValue)
         try reader.readStruct { reader, field in
             switch field.id {
@@ -419,13 +503,20 @@ struct AsyncOpenArguments<Value: ThriftCodable> {
 }
 
 /// `create_cell_unique(1: Namespace ns, 2: string table_name, 3: Key key, 4: string value)`.
-struct CreateCellUniqueArguments: ThriftStruct, Equatable {
-    var namespace: Int64 = 0
-    var table = ""
-    var key = Key(row: [])
-    var value = ""
+package struct CreateCellUniqueArguments: ThriftStruct, Equatable {
+    package var namespace: Int64 = 0
+    package var table = ""
+    package var key = Key(row: [])
+    package var value = ""
 
-    func write(to writer: inout ThriftBinaryWriter) {
+    package init(namespace: Int64 = 0, table: String = "", key: Key = Key(row: []), value: String = "") {
+        self.namespace = namespace
+        self.table = table
+        self.key = key
+        self.value = value
+    }
+
+    package func write(to writer: inout ThriftBinaryWriter) {
         writer.writeField(1, namespace)
         writer.writeField(2, table)
         writer.writeField(3, key)
@@ -433,7 +524,7 @@ struct CreateCellUniqueArguments: ThriftStruct, Equatable {
         writer.writeFieldStop()
     }
 
-    static func read(from reader: inout ThriftBinaryReader) throws -> CreateCellUniqueArguments {
+    package static func read(from reader: inout ThriftBinaryReader) throws -> CreateCellUniqueArguments {
         var arguments = CreateCellUniqueArguments()
         try reader.readStruct { reader, field in
             switch field.id {

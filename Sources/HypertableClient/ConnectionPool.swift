@@ -7,7 +7,6 @@ import DequeModule
 import Dispatch
 import Support
 import Synchronization
-import Thrift
 
 /// A bounded pool of broker connections, each with its own namespace cache.
 ///
@@ -101,23 +100,18 @@ public final class ConnectionPool: Sendable {
     /// connection broke (not an answer from the broker, not a timeout).
     public static func mayRetryRead(after error: any Error) -> Bool {
         if leavesConnectionHealthy(error) || error is ConnectionPoolError { return false }
-        guard let thrift = error as? ThriftError else { return true }
-        switch thrift {
-        case .transport(let cause, _):
-            if case .timedOut = cause { return false }
-            return true
-        case .connectionUnusable:
-            return true
-        default:
-            // The broker answered, badly (a reply too large, garbage): asking again changes nothing.
-            return false
-        }
+        // A `BrokerCallError` says itself; any other error came from a connection of another
+        // kind (a test fake, an embedded broker's failure): treat it as a broken connection.
+        guard let brokerError = error as? BrokerCallError else { return true }
+        return brokerError.allowsReadRetry
     }
 
-
-    /// Whether `error`, thrown while a connection was in use, leaves it fit for reuse.
+    /// Whether a connection that threw `error` is still in step with the broker and may be
+    /// lent again: an answer from the broker (`ClientException`), a call refused before it was
+    /// sent, or an error its borrower declared harmless.
     public static func leavesConnectionHealthy(_ error: any Error) -> Bool {
-        error is ClientException || error is any ConnectionPreservingError
+        if error is ClientException || error is any ConnectionPreservingError { return true }
+        return (error as? BrokerCallError)?.leavesConnectionUsable ?? false
     }
 
     /// Borrows a connection, waiting until `deadline` (by default `waitTimeoutMilliseconds`

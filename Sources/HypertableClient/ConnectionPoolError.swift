@@ -5,7 +5,7 @@ public enum ConnectionPoolError: Error, CustomStringConvertible {
     case waitTimeout(waitedMilliseconds: Int, inUse: Int, waiting: Int)
     /// The pool was shut down before or while the borrower waited.
     case poolClosed
-    /// Opening a new connection failed; `underlying` is the factory's error (a `SocketError`
+    /// Opening a new connection failed; `underlying` is the factory's error (a `BrokerCallError`
     /// when the broker is unreachable). The slot was released. The gateway answers 502/503.
     case connectFailed(underlying: any Error)
 

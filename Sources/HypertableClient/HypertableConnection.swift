@@ -10,11 +10,11 @@ import Thrift
 ///
 /// Errors:
 /// - `ClientException`: the broker refused the call; the connection stays usable.
-/// - `ThriftApplicationException`: the broker could not process the call (e.g. unknown
-///   method); the reply was read whole, so the connection stays usable.
-/// - `ThriftError` (transport failure, timeout, malformed or mismatched reply): the stream can
-///   no longer be trusted; the socket is closed and `isBroken` becomes true. Every later call
-///   throws `ThriftError.connectionUnusable`.
+/// - `BrokerCallError.applicationException` (the broker could not process the call, e.g. an
+///   unknown method) and `.requestTooLarge` (refused before sending): the connection stays usable.
+/// - any other `BrokerCallError` (transport failure, timeout, a reply too large, malformed or
+///   mismatched): the stream can no longer be trusted; the socket is closed and `isBroken`
+///   becomes true. Every later call throws `BrokerCallError.connectionUnusable`.
 public final class HypertableConnection: HypertableService, IdleLivenessChecking, @unchecked Sendable {
     // `transport` and `nextSequenceID` are touched only with `callLock` held; `broken` has its
     // own lock so that a pool can read it without waiting for a call to finish.
@@ -46,8 +46,8 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
             // Each call writes and then waits for its reply: waiting inside recv saves a failed
             // read and a poll per call.
             if timeout > 0 { try socket.useKernelTimeouts(milliseconds: timeout) }
-        } catch let error as SocketError {
-            throw ThriftError.transport(error, context: "connecting to \(host):\(port)")
+        } catch {
+            throw BrokerCallError.wrapping(error, context: "connecting to \(host):\(port)")
         }
         return HypertableConnection(transport: FramedTransport(socket: socket, maxFrameSize: maxFrameSize),
                                     timeoutMilliseconds: timeout)
@@ -81,7 +81,7 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
         result: (inout ThriftBinaryReader) throws -> Result
     ) throws -> Result {
         try callLock.withLock {
-            if broken.current { throw ThriftError.connectionUnusable("\(method): connection is broken or closed") }
+            if broken.current { throw BrokerCallError.connectionUnusable(context: "\(method): broken or closed before the call") }
             let deadline = timeoutMilliseconds > 0 ? Deadline.after(milliseconds: timeoutMilliseconds) : .distantFuture
             let sequenceID = nextSequenceID
             nextSequenceID = nextSequenceID &+ 1
@@ -90,7 +90,10 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
             writer.writeMessageBegin(name: method, type: .call, sequenceID: sequenceID)
             arguments(&writer)
             // Too large to send: refused before any byte leaves, so the stream is intact.
-            try transport.checkOutgoing(writer.bodyCount)
+            guard writer.bodyCount <= transport.maxFrameSize, writer.bodyCount <= Int(Int32.max) else {
+                throw BrokerCallError.requestTooLarge(context: method, length: writer.bodyCount,
+                                                      limit: transport.maxFrameSize)
+            }
 
             do {
                 try transport.writeFrame(writer, deadline: deadline)
@@ -113,10 +116,13 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
                 }
             } catch let error as ThriftError {
                 markBroken()
-                throw error
+                throw BrokerCallError.wrapping(error, context: method)
             } catch let error as SocketError {
                 markBroken()
-                throw ThriftError.transport(error, context: method)
+                throw BrokerCallError.wrapping(error, context: method)
+            } catch let error as ThriftApplicationException {
+                // Read whole: the stream is still in step.
+                throw BrokerCallError.wrapping(error, context: method)
             }
         }
     }

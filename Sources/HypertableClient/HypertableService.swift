@@ -4,13 +4,14 @@
 /// - `HypertableConnection`, which sends each call over Thrift to a real broker;
 /// - the embedded broker's per-client session, which answers from memory;
 /// - test fakes.
-/// `ThriftBrokerProcessor` turns Thrift calls from the wire into calls on any conformer, so the
-/// embedded broker and the client share one codec.
+/// `ThriftBrokerProcessor` (target `ThriftBrokerServer`) turns Thrift calls from the wire into
+/// calls on any conformer, so the embedded broker and the client share one codec.
 ///
 /// Ids (`Namespace`, `Scanner`, `Mutator`) are i64 handles valid only on the connection (the
 /// broker's per-client handler) that made them. Every method throws `ClientException` for a
-/// broker-side error; a client connection also throws `ThriftError` / `SocketError` when the
-/// transport fails, after which it must not be reused.
+/// broker-side error; a client connection also throws `BrokerCallError` when the transport or
+/// the protocol fails (after which, unless the error says it `leavesConnectionUsable`, the
+/// connection must not be reused).
 public protocol HypertableService: AnyObject {
     // Namespaces
     func namespaceCreate(_ name: String) throws

@@ -1,3 +1,4 @@
+import ThriftBrokerServer
 import Foundation
 import HypertableClient
 import Sockets

@@ -26,7 +26,7 @@ func gateway(_ name: String) -> Target.Dependency {
 let dependenciesByTarget: [String: [Target.Dependency]] = [
     "FuzzHTTPRequestParser": [gateway("HTTPServer")],
     "FuzzChunkedBody": [gateway("HTTPServer")],
-    "FuzzThrift": [gateway("Thrift"), gateway("HypertableClient")],
+    "FuzzThrift": [gateway("Thrift"), gateway("HypertableClient"), gateway("ThriftBrokerServer")],
     "FuzzHQL": [gateway("HQL")],
     "FuzzCellRecords": [gateway("Gateway"), gateway("HypertableClient")],
     "FuzzPercentDecoding": [gateway("HTTPServer")],

@@ -1,7 +1,5 @@
 @testable import Gateway
 import HypertableClient
-import Sockets
-import Thrift
 import XCTest
 
 final class ErrorMappingTests: XCTestCase {
@@ -30,16 +28,20 @@ final class ErrorMappingTests: XCTestCase {
     }
 
     func testTransportAndPoolErrors() {
-        XCTAssertEqual(ErrorMapping.problem(for: ThriftError.transport(.timedOut(operation: "read"), context: "x")).status, 504)
-        XCTAssertEqual(ErrorMapping.problem(for: SocketError.system(call: "connect", errno: 111)).status, 502)
-        XCTAssertEqual(ErrorMapping.problem(for: ThriftError.badVersion(0)).status, 502)
-        XCTAssertEqual(ErrorMapping.problem(for: ThriftApplicationException(.unknownMethod, "x")).status, 502)
+        XCTAssertEqual(ErrorMapping.problem(for: BrokerCallError.timedOut(context: "x")).status, 504)
+        XCTAssertEqual(ErrorMapping.problem(for: BrokerCallError.connectionFailed(context: "x", reason: "refused")).status, 502)
+        XCTAssertEqual(ErrorMapping.problem(for: BrokerCallError.malformedReply(context: "x", reason: "bad version")).status, 502)
+        XCTAssertEqual(ErrorMapping.problem(for: BrokerCallError.applicationException(context: "x", kind: 1, message: "x")).status, 502)
+        XCTAssertEqual(ErrorMapping.problem(for: BrokerCallError.replyTooLarge(context: "x", length: 9, limit: 1)).type,
+                       "/problems/broker-protocol")
+        struct Unexpected: Error {}
+        XCTAssertEqual(ErrorMapping.problem(for: Unexpected()).status, 500)
         let exhausted = ErrorMapping.problem(for: ConnectionPoolError.waitTimeout(waitedMilliseconds: 5, inUse: 1, waiting: 0))
         XCTAssertEqual(exhausted.status, 503)
         XCTAssertEqual(exhausted.retryAfter, 1)
         XCTAssertEqual(ErrorMapping.problem(for: ConnectionPoolError.poolClosed).status, 503)
         XCTAssertEqual(ErrorMapping.problem(for: ConnectionPoolError.connectFailed(
-            underlying: SocketError.system(call: "connect", errno: 111))).status, 502)
+            underlying: BrokerCallError.connectionFailed(context: "connecting", reason: "refused"))).status, 502)
     }
 
     func testProblemBodyIsRFC9457() throws {

@@ -92,11 +92,11 @@ final class HealthDetailTests: XCTestCase {
         let cases: [(HealthRoutes.Readiness, String)] = [
             (.saturated, "ready"),
             (.brokerNotReady(BrokerStatus(code: 1, text: "starting")), "broker_not_ready"),
-            (.failed(ConnectionPoolError.connectFailed(underlying: SocketError.connectionClosed)), "broker_unreachable"),
+            (.failed(ConnectionPoolError.connectFailed(underlying: BrokerCallError.connectionFailed(context: "read", reason: "connection closed"))), "broker_unreachable"),
             (.failed(ConnectionPoolError.waitTimeout(waitedMilliseconds: 100, inUse: 1, waiting: 0)), "pool_exhausted"),
             (.failed(ConnectionPoolError.poolClosed), "shutting_down"),
-            (.failed(SocketError.timedOut(operation: "read")), "broker_timeout"),
-            (.failed(SocketError.connectionClosed), "broker_unreachable"),
+            (.failed(BrokerCallError.timedOut(context: "read")), "broker_timeout"),
+            (.failed(BrokerCallError.connectionFailed(context: "read", reason: "connection closed")), "broker_unreachable"),
             (.failed(ClientException(code: 22, message: "table not found")), "broker_error"),
         ]
         for (readiness, reason) in cases {

@@ -12,8 +12,8 @@ final class ScanFirstBatchTests: XCTestCase {
         let failures: [(error: any Error, status: Int)] = [
             (ClientException(.tableNotFound, "Table 't' does not exist"), 404),
             (ClientException(.badScanSpec, "bad scan spec"), 400),
-            (SocketError.connectionClosed, 502),
-            (SocketError.timedOut(operation: "read"), 504),
+            (BrokerCallError.connectionFailed(context: "read", reason: "connection closed"), 502),
+            (BrokerCallError.timedOut(context: "read"), 504),
         ]
         let stack = try FakeBrokerGateway()
         for (error, status) in failures {
@@ -41,7 +41,7 @@ final class ScanFirstBatchTests: XCTestCase {
         let stack = try FakeBrokerGateway()
         let failures: [(error: any Error, status: Int)] = [
             (ClientException(.badScanSpec, "bad scan spec"), 400),
-            (SocketError.timedOut(operation: "read"), 504),
+            (BrokerCallError.timedOut(context: "read"), 504),
         ]
         for (error, status) in failures {
             stack.fake.failCall("scannerNextCells", after: 0, with: error)
@@ -59,7 +59,7 @@ final class ScanFirstBatchTests: XCTestCase {
     func testAnErrorAfterTheFirstByteEndsTheStreamWithAnErrorRecord() throws {
         let stack = try FakeBrokerGateway()
         stack.fake.setScanCells([Cell(key: Key(row: Array("r".utf8), columnFamily: "a", timestamp: 1), value: [0x76])])
-        stack.fake.failCall("scannerNextCells", after: 1, with: SocketError.timedOut(operation: "read"))
+        stack.fake.failCall("scannerNextCells", after: 1, with: BrokerCallError.timedOut(context: "read"))
         let response = try stack.client().request("GET", "/ns/test/tables/t/cells")
         XCTAssertEqual(response.status, 200)
         let body = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])

@@ -40,7 +40,7 @@ final class UploadBrokerFailureTests: XCTestCase {
 
     func testTimeoutMidUploadAnswers504WithTheConfirmedCells() throws {
         let stack = try FakeBrokerGateway()
-        stack.fake.failCall("mutatorFlush", after: 2, with: SocketError.timedOut(operation: "read"))
+        stack.fake.failCall("mutatorFlush", after: 2, with: BrokerCallError.timedOut(context: "read"))
         let (status, problem) = try upload(stack, 100_000)
         XCTAssertEqual(status, 504, "\(problem)")
         XCTAssertEqual(problem["written"] as? Int, 65_536, "two flushes were confirmed before the third timed out")
@@ -49,7 +49,7 @@ final class UploadBrokerFailureTests: XCTestCase {
 
     func testBrokenConnectionMidUploadAnswers502WithTheConfirmedCells() throws {
         let stack = try FakeBrokerGateway()
-        stack.fake.failCall("mutatorSetCells", after: 9, with: SocketError.connectionClosed)
+        stack.fake.failCall("mutatorSetCells", after: 9, with: BrokerCallError.connectionFailed(context: "read", reason: "connection closed"))
         let (status, problem) = try upload(stack, 100_000)
         XCTAssertEqual(status, 502, "\(problem)")
         XCTAssertEqual(problem["written"] as? Int, 32_768, "the ninth batch was sent but never flushed")
@@ -67,7 +67,7 @@ final class UploadBrokerFailureTests: XCTestCase {
 
     func testTimeoutOnTheFirstBatchReportsNothingWritten() throws {
         let stack = try FakeBrokerGateway()
-        stack.fake.failCall("mutatorSetCells", after: 0, with: SocketError.timedOut(operation: "read"))
+        stack.fake.failCall("mutatorSetCells", after: 0, with: BrokerCallError.timedOut(context: "read"))
         let (status, problem) = try upload(stack, 10)
         XCTAssertEqual(status, 504, "\(problem)")
         XCTAssertEqual(problem["written"] as? Int, 0)

@@ -1,3 +1,4 @@
+import ThriftBrokerServer
 import Thrift
 import XCTest
 @testable import HypertableClient

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import ThriftBrokerServer
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -119,8 +120,9 @@ final class ConnectionTests: XCTestCase {
             writer.writeField(1, Int32(0))
             writer.writeFieldStop()
         }, result: { _ in 0 })) { error in
-            XCTAssertEqual(error as? ThriftApplicationException,
-                           ThriftApplicationException(.unknownMethod, "Unknown function future_open"))
+            XCTAssertEqual(error as? BrokerCallError,
+                           .applicationException(context: "future_open", kind: ThriftApplicationException.Kind.unknownMethod.rawValue,
+                                                 message: "Unknown function future_open"))
         }
         XCTAssertFalse(connection.isBroken)
         XCTAssertEqual(try connection.namespaceOpen("ns"), RecordingBrokerService.namespaceID)
@@ -135,7 +137,8 @@ final class ConnectionTests: XCTestCase {
         let connection = try HypertableConnection.connect(host: "127.0.0.1", port: server.port, timeout: 5000)
         defer { connection.close() }
         XCTAssertThrowsError(try connection.status()) { error in
-            XCTAssertEqual((error as? ThriftApplicationException)?.kind, .internalError)
+            guard case .applicationException(_, ThriftApplicationException.Kind.internalError.rawValue, _)? = error as? BrokerCallError
+            else { return XCTFail("\(error)") }
         }
         XCTAssertFalse(connection.isBroken)
         XCTAssertEqual(try connection.getTables(1), ["t", "u"])
@@ -150,11 +153,12 @@ final class ConnectionTests: XCTestCase {
         defer { server.stop() }
         let connection = try HypertableConnection.connect(host: "127.0.0.1", port: server.port, timeout: 5000)
         XCTAssertThrowsError(try connection.namespaceOpen("test/ns")) { error in
-            guard case .transport(.connectionClosed, _)? = error as? ThriftError else { return XCTFail("\(error)") }
+            guard case .connectionFailed(_, let reason)? = error as? BrokerCallError,
+                  reason == SocketError.connectionClosed.description else { return XCTFail("\(error)") }
         }
         XCTAssertTrue(connection.isBroken)
         XCTAssertThrowsError(try connection.status()) { error in
-            guard case .connectionUnusable? = error as? ThriftError else { return XCTFail("\(error)") }
+            guard case .connectionUnusable? = error as? BrokerCallError else { return XCTFail("\(error)") }
         }
     }
 
@@ -167,7 +171,7 @@ final class ConnectionTests: XCTestCase {
         defer { server.stop() }
         let connection = try HypertableConnection.connect(host: "127.0.0.1", port: server.port, timeout: 100)
         XCTAssertThrowsError(try connection.status()) { error in
-            XCTAssertEqual((error as? ThriftError)?.isTimeout, true, "\(error)")
+            guard case .timedOut? = error as? BrokerCallError else { return XCTFail("\(error)") }
         }
         XCTAssertTrue(connection.isBroken)
     }
@@ -185,7 +189,8 @@ final class ConnectionTests: XCTestCase {
             defer { server.stop() }
             let connection = try HypertableConnection.connect(host: "127.0.0.1", port: server.port, timeout: 5000)
             XCTAssertThrowsError(try connection.status()) { error in
-                guard case .unexpectedReply? = error as? ThriftError else { return XCTFail("\(error)") }
+                guard case .malformedReply(_, let reason)? = error as? BrokerCallError,
+                      reason.hasPrefix("unexpected reply") else { return XCTFail("\(error)") }
             }
             XCTAssertTrue(connection.isBroken)
         }
@@ -200,7 +205,7 @@ final class ConnectionTests: XCTestCase {
         let connection = try HypertableConnection.connect(host: "127.0.0.1", port: server.port, timeout: 5000,
                                                           maxFrameSize: 4096)
         XCTAssertThrowsError(try connection.status()) { error in
-            XCTAssertEqual(error as? ThriftError, .frameTooLarge(length: 0x10_0000, limit: 4096))
+            XCTAssertEqual(error as? BrokerCallError, .replyTooLarge(context: "status", length: 0x10_0000, limit: 4096))
         }
         XCTAssertTrue(connection.isBroken)
     }
@@ -213,7 +218,7 @@ final class ConnectionTests: XCTestCase {
         defer { connection.close() }
         let big = Cell(key: Key(row: [1]), value: [UInt8](repeating: 7, count: 2048))
         XCTAssertThrowsError(try connection.setCell(1, "t", cell: big)) { error in
-            guard case .frameTooLarge? = error as? ThriftError else { return XCTFail("\(error)") }
+            guard case .requestTooLarge? = error as? BrokerCallError else { return XCTFail("\(error)") }
         }
         XCTAssertFalse(connection.isBroken)
         XCTAssertEqual(try connection.status().text, "ok")
@@ -224,7 +229,7 @@ final class ConnectionTests: XCTestCase {
         let port = try listener.localPort()
         listener.close()
         XCTAssertThrowsError(try HypertableConnection.connect(host: "127.0.0.1", port: port, timeout: 2000)) { error in
-            guard case .transport? = error as? ThriftError else { return XCTFail("\(error)") }
+            guard case .connectionFailed? = error as? BrokerCallError else { return XCTFail("\(error)") }
         }
     }
 
@@ -267,7 +272,7 @@ final class ConnectionTests: XCTestCase {
         connection.close()
         XCTAssertTrue(connection.isBroken)
         XCTAssertThrowsError(try connection.status()) { error in
-            guard case .connectionUnusable? = error as? ThriftError else { return XCTFail("\(error)") }
+            guard case .connectionUnusable? = error as? BrokerCallError else { return XCTFail("\(error)") }
         }
     }
 }

@@ -65,7 +65,7 @@ final class NamespaceCacheTests: XCTestCase {
         for name in ["a", "b", "c"] { cache.insert(name, id: try fake.namespaceOpen(name)) }
         fake.failNextCallWithTransportError()
         XCTAssertThrowsError(try cache.closeAll(on: fake)) { error in
-            XCTAssertTrue(error is FakeTransportError)
+            XCTAssertTrue(error is BrokerCallError)
         }
         XCTAssertTrue(cache.isEmpty)
         XCTAssertEqual(fake.callCount("namespaceClose"), 1)

@@ -209,7 +209,7 @@ final class PoolBorrowingTests: XCTestCase {
             (connection.service as? FakeHypertableService)?.failNextCallWithTransportError()
             _ = try connection.service.status()
         }) { error in
-            XCTAssertTrue(error is FakeTransportError, "\(error)")
+            XCTAssertTrue(error is BrokerCallError, "\(error)")
         }
         let stats = pool.statistics
         XCTAssertEqual(stats.idle, 0)
@@ -272,7 +272,7 @@ final class PoolBorrowingTests: XCTestCase {
             guard case let .connectFailed(underlying)? = error as? ConnectionPoolError else {
                 return XCTFail("expected connectFailed, got \(error)")
             }
-            XCTAssertTrue(underlying is FakeTransportError)
+            XCTAssertTrue(underlying is BrokerCallError)
         }
         let stats = pool.statistics
         XCTAssertEqual(stats.open, 0)

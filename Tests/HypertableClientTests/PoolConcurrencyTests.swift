@@ -34,7 +34,7 @@ final class PoolConcurrencyTests: XCTestCase {
                             usleep(useconds_t.random(in: 0...200, using: &random))
                             _ = try connection.service.status()
                         }
-                    } catch is FakeTransportError {
+                    } catch is BrokerCallError {
                         injectedTransportErrors.withLock { $0 += 1 }
                     } catch let error as ClientException where error.code == HypertableErrorCode.tableNotFound.rawValue {
                         continue

@@ -19,7 +19,7 @@ final class PoolReadRetryTests: XCTestCase {
     func testAReadOnABrokenConnectionRunsOnceMoreOnAFreshOne() throws {
         let factory = FakeHypertableFactory()
         let pool = pool(factory)
-        try armFirstConnection(pool, with: ThriftError.transport(.connectionClosed, context: "reading frame header"))
+        try armFirstConnection(pool, with: BrokerCallError.connectionFailed(context: "get_tables", reason: "connection closed"))
         let tables = try pool.withConnection(retryingRead: true) { connection in
             try connection.withNamespace("test") { try connection.service.getTables($0) }
         }
@@ -31,7 +31,7 @@ final class PoolReadRetryTests: XCTestCase {
     func testAWriteIsNeverRetried() throws {
         let factory = FakeHypertableFactory()
         let pool = pool(factory)
-        try armFirstConnection(pool, with: ThriftError.transport(.connectionClosed, context: "reading frame header"))
+        try armFirstConnection(pool, with: BrokerCallError.connectionFailed(context: "get_tables", reason: "connection closed"))
         XCTAssertThrowsError(try pool.withConnection { connection in
             try connection.withNamespace("test") { try connection.service.getTables($0) }
         })
@@ -41,7 +41,7 @@ final class PoolReadRetryTests: XCTestCase {
     func testATimeoutIsNotRetried() throws {
         let factory = FakeHypertableFactory()
         let pool = pool(factory)
-        try armFirstConnection(pool, with: ThriftError.transport(.timedOut(operation: "read"), context: "reading frame header"))
+        try armFirstConnection(pool, with: BrokerCallError.timedOut(context: "get_tables"))
         XCTAssertThrowsError(try pool.withConnection(retryingRead: true) { connection in
             try connection.withNamespace("test") { try connection.service.getTables($0) }
         })
@@ -56,13 +56,13 @@ final class PoolReadRetryTests: XCTestCase {
             try connection.withNamespace("test") { try connection.service.getTables($0) }
         })
         XCTAssertEqual(pool.retriedReadCount, 0)
-        XCTAssertFalse(ConnectionPool.mayRetryRead(after: ThriftError.frameTooLarge(length: 1 << 30, limit: 1 << 24)))
+        XCTAssertFalse(ConnectionPool.mayRetryRead(after: BrokerCallError.replyTooLarge(context: "get_tables", length: 1 << 30, limit: 1 << 24)))
     }
 
     func testOnlyOneRetry() throws {
         let factory = FakeHypertableFactory()
         let pool = pool(factory)
-        let broken = ThriftError.transport(.connectionClosed, context: "reading frame header")
+        let broken = BrokerCallError.connectionFailed(context: "get_tables", reason: "connection closed")
         var attempts = 0
         XCTAssertThrowsError(try pool.withConnection(retryingRead: true) { _ in
             attempts += 1

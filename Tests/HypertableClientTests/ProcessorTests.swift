@@ -1,6 +1,7 @@
 import Thrift
 import XCTest
-@testable import HypertableClient
+import HypertableClient
+@testable import ThriftBrokerServer
 
 final class ProcessorTests: XCTestCase {
     private let processor = ThriftBrokerProcessor()

@@ -1,3 +1,4 @@
+import ThriftBrokerServer
 import HypertableClient
 @testable import HypertableEmulator
 import Thrift

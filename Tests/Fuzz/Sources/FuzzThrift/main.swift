@@ -10,6 +10,7 @@
 // - serialized cells and cells as arrays survive a read/write/read round trip.
 import FuzzSupport
 import HypertableClient
+import ThriftBrokerServer
 @testable import Thrift
 
 // MARK: typed decoders

@@ -1,3 +1,4 @@
+import HypertableClient
 import Thrift
 
 // The handlers of the ThriftBroker methods beyond `HypertableService`'s: the `*_as_arrays`,

@@ -1,3 +1,4 @@
+import HypertableClient
 /// The rest of the ThriftBroker's methods: futures with async scanners and mutators, shared
 /// mutators, serialized scanner batches, and table metadata. `ThriftBrokerProcessor` serves
 /// them for a service that conforms (the embedded broker's session) and answers

@@ -1,3 +1,4 @@
+import HypertableClient
 import Thrift
 
 /// The server side of the ThriftBroker protocol: decodes one call frame, dispatches it to any
