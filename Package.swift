@@ -62,8 +62,11 @@ let package = Package(
         // harness and fake broker on top.
         .target(name: "TestSupport", dependencies: ["Support"], swiftSettings: strict),
         .target(name: "HTTPTestKit", dependencies: ["Support", "TestSupport", "Sockets", "HTTPServer", "COpenSSL"], swiftSettings: strict),
+        // A fake broker connection and factory, for the client's and the gateway's tests.
+        .target(name: "BrokerTestKit", dependencies: ["Support", "HypertableClient"], swiftSettings: strict),
         .target(name: "GatewayTestKit",
-                dependencies: ["HTTPTestKit", "Sockets", "HTTPServer", "Gateway", "HypertableClient", "HypertableEmulator"],
+                dependencies: ["HTTPTestKit", "BrokerTestKit", "Sockets", "HTTPServer", "Gateway", "HypertableClient",
+                               "HypertableEmulator"],
                 swiftSettings: strict),
 
         .testTarget(name: "SocketsTests", dependencies: ["Sockets"], swiftSettings: strict),
@@ -71,7 +74,7 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         // The client's tests run it against the broker's side of the protocol (and test that too).
         .testTarget(name: "HypertableClientTests",
-                    dependencies: ["Support", "HypertableClient", "ThriftBrokerServer", "Thrift", "GatewayTestKit"],
+                    dependencies: ["Support", "HypertableClient", "ThriftBrokerServer", "Thrift", "BrokerTestKit", "Sockets"],
                     swiftSettings: strict),
         .testTarget(name: "HQLTests", dependencies: ["HQL", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests",

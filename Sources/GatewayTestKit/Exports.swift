@@ -1,2 +1,3 @@
-/// Gateway tests use the HTTP test clients too; importing this kit brings them.
+/// Gateway tests use the HTTP test clients and the fake broker too; importing this kit brings them.
+@_exported import BrokerTestKit
 @_exported import HTTPTestKit

@@ -1,5 +1,5 @@
 import Foundation
-import GatewayTestKit
+import BrokerTestKit
 import HypertableClient
 import Support
 import XCTest

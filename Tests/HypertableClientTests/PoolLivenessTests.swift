@@ -1,4 +1,4 @@
-import GatewayTestKit
+import BrokerTestKit
 import HypertableClient
 import XCTest
 

@@ -1,4 +1,4 @@
-import GatewayTestKit
+import BrokerTestKit
 @testable import HypertableClient
 import Support
 import Thrift

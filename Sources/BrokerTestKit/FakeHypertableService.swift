@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import HypertableClient
-import Sockets
+import Support
 
 /// An in-memory stand-in for one ThriftBroker connection.
 ///
