@@ -69,12 +69,13 @@ let package = Package(
                                "HypertableEmulator"],
                 swiftSettings: strict),
 
-        .testTarget(name: "SocketsTests", dependencies: ["Sockets"], swiftSettings: strict),
+        .testTarget(name: "SocketsTests", dependencies: ["Sockets", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ThriftTests", dependencies: ["Thrift", "Sockets"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         // The client's tests run it against the broker's side of the protocol (and test that too).
         .testTarget(name: "HypertableClientTests",
-                    dependencies: ["Support", "HypertableClient", "ThriftBrokerServer", "Thrift", "BrokerTestKit", "Sockets"],
+                    dependencies: ["Support", "HypertableClient", "ThriftBrokerServer", "Thrift", "BrokerTestKit", "Sockets",
+                                   "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "HQLTests", dependencies: ["HQL", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests",

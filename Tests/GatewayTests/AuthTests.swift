@@ -290,10 +290,7 @@ final class AuthTests: XCTestCase {
         try expect(401, "GET", "/ns/auth/tables/t/cells", token: badToken)
         try expect(403, "PUT", "/ns/denied", token: Self.readOnlyToken)
         // The access log line is written after the response; wait for the last one.
-        let deadline = Date().addingTimeInterval(5)
-        while !stack.logLines.all.contains(where: { $0.contains("\"/ns/denied\"") }) && Date() < deadline {
-            usleep(5_000)
-        }
+        eventually(5) { stack.logLines.all.contains(where: { $0.contains("\"/ns/denied\"") }) }
         let lines = stack.logLines.all
         func authField(_ mark: String) -> String? {
             guard let path = cases.first(where: { $0.0 == mark })?.1,

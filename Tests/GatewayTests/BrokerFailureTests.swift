@@ -176,8 +176,7 @@ final class BrokerFailureTests: XCTestCase {
         }
         XCTAssertEqual(answeredBy, ["first": 3, "second": 3], "connections alternate between the brokers")
         XCTAssertTrue(poolSettles(gateway))
-        let deadline = Date().addingTimeInterval(5)
-        while first.connectionCount + second.connectionCount > 0 && Date() < deadline { usleep(5_000) }
+        eventually(5) { first.connectionCount + second.connectionCount == 0 }
         XCTAssertEqual(first.connectionCount + second.connectionCount, 0, "per-request connections close")
         XCTAssertEqual(gateway.connector.brokersDown.count, 0)
 
@@ -201,8 +200,7 @@ final class BrokerFailureTests: XCTestCase {
         let statistics = stack.gateway.pool.statistics
         XCTAssertEqual(statistics.totalCreated, 5)
         XCTAssertEqual(statistics.idle, 0)
-        let deadline = Date().addingTimeInterval(5)
-        while stack.emulator.connectionCount > 0 && Date() < deadline { usleep(5_000) }
+        eventually(5) { stack.emulator.connectionCount == 0 }
         XCTAssertEqual(stack.emulator.connectionCount, 0)
     }
 
@@ -216,8 +214,7 @@ final class BrokerFailureTests: XCTestCase {
         XCTAssertEqual(try client.request("POST", "/ns/sys/query", body: "SHOW TABLES").status, 200)
         XCTAssertEqual(emulator.connectionCount, 1)
         gateway.shutdown()
-        let deadline = Date().addingTimeInterval(5)
-        while emulator.connectionCount > 0 && Date() < deadline { usleep(5_000) }
+        eventually(5) { emulator.connectionCount == 0 }
         XCTAssertEqual(emulator.connectionCount, 0)
         XCTAssertEqual(broker.openSessionCount, 0)
     }
@@ -276,13 +273,11 @@ final class BrokerFailureTests: XCTestCase {
             _ = try? HTTPTestClient(port: gateway.port).request("POST", "/ns/sys/query", body: "SHOW TABLES")
         }
         holder.start()
-        let deadline = Date().addingTimeInterval(5)
-        while gateway.pool.statistics.inUse == 0 && Date() < deadline { usleep(5_000) }
+        eventually(5) { gateway.pool.statistics.inUse > 0 }
     }
 
     private func poolSettles(_ gateway: Gateway) -> Bool {
-        let deadline = Date().addingTimeInterval(5)
-        while gateway.pool.statistics.inUse > 0 && Date() < deadline { usleep(5_000) }
+        eventually(5) { gateway.pool.statistics.inUse == 0 }
         return gateway.pool.statistics.inUse == 0
     }
 

@@ -246,10 +246,7 @@ final class CORSTests: XCTestCase {
     func testPreflightIsLoggedWithItsRoute() throws {
         try start(origins: Self.app, tokens: true)
         XCTAssertEqual(try preflight("/ns/a/query", origin: Self.app, method: "POST").status, 204)
-        let deadline = Date().addingTimeInterval(5)
-        while !stack.logLines.all.contains(where: { $0.contains("\"OPTIONS\"") }) && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.01)
-        }
+        eventually(5) { stack.logLines.all.contains(where: { $0.contains("\"OPTIONS\"") }) }
         let line = try XCTUnwrap(stack.logLines.all.first { $0.contains("\"OPTIONS\"") })
         XCTAssertTrue(line.contains(#""route":"/ns/{ns...}/query""#), line)
         XCTAssertTrue(line.contains(#""status":204"#), line)

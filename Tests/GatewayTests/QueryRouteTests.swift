@@ -141,8 +141,7 @@ final class QueryRouteTests: XCTestCase {
         _ = try client.request("GET", "/health/live", headers: [("X-Request-ID", "log-1"),
                                                                ("X-Forwarded-For", "203.0.113.9")])
         _ = try client.request("GET", "/nowhere", headers: [("X-Request-ID", "log-2")])
-        let deadline = Date().addingTimeInterval(5)
-        while stack.logLines.all.count < 2 && Date() < deadline { usleep(10_000) }
+        eventually(5) { stack.logLines.all.count >= 2 }
         let lines = stack.logLines.all.compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }

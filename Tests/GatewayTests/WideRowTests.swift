@@ -34,8 +34,7 @@ final class WideRowTests: XCTestCase {
         let small = try client.request("GET", "/ns/big/tables/t/rows/small")
         XCTAssertEqual((json(small)["cells"] as? [[String: Any]])?.first?["value"] as? String, "v")
         XCTAssertEqual(stack.gateway.pool.statistics.totalDiscarded, 2, "a row that fits takes one reply")
-        let deadline = Date().addingTimeInterval(5)
-        while stack.broker.openScannerCount != 0 && Date() < deadline { usleep(10_000) }
+        eventually(5) { stack.broker.openScannerCount == 0 }
         XCTAssertEqual(stack.broker.openScannerCount, 0)
     }
 }

@@ -169,8 +169,7 @@ final class HTTPServerTests: XCTestCase {
         let queued = try client(server)
         try queued.sendRequest("GET", "/queued")
         // The queued request has to be in the queue before the third arrives.
-        let queuedDeadline = Deadline.after(seconds: 5)
-        while server.queuedRequestCount < 1 && !queuedDeadline.hasPassed { usleep(1_000) }
+        eventually(5) { server.queuedRequestCount >= 1 }
         XCTAssertEqual(server.queuedRequestCount, 1)
 
         let rejected = try client(server)
@@ -382,8 +381,7 @@ final class HTTPServerTests: XCTestCase {
         try client.send(raw: "BAD\r\n\r\n")
         XCTAssertEqual(try client.readResponse().status, 400)
         XCTAssertTrue(client.waitForClose(timeout: 5))
-        let deadline = Deadline.after(seconds: 5)
-        while records.current.count < 3 && !deadline.hasPassed { usleep(1_000) }
+        eventually(5) { records.current.count >= 3 }
         let all = records.current
         XCTAssertEqual(all.map(\.status.code), [200, 404, 400])
         XCTAssertEqual(all[0].method, .get)

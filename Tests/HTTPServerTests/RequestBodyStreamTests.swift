@@ -210,8 +210,7 @@ final class RequestBodyStreamTests: XCTestCase {
         }
         // The server goes on.
         XCTAssertEqual(try client(server).request("GET", "/after").bodyText, "after")
-        let deadline = Deadline.after(seconds: 5)
-        while server.connectionCount > 1 && !deadline.hasPassed { usleep(2_000) }
+        eventually(5) { server.connectionCount <= 1 }
         XCTAssertLessThanOrEqual(server.connectionCount, 1)
     }
 

@@ -44,8 +44,7 @@ final class TLSServerTests: XCTestCase {
     }
 
     private func waitForConnectionCount(_ server: HTTPServer, toBe count: Int) {
-        let deadline = Deadline.after(seconds: 5)
-        while server.connectionCount != count && !deadline.hasPassed { usleep(2_000) }
+        eventually(5) { server.connectionCount == count }
     }
 
     func testKeepAliveServesTwoRequestsOnOneTLSConnection() throws {

@@ -2,6 +2,7 @@ import Foundation
 import BrokerTestKit
 import HypertableClient
 import Support
+import TestSupport
 import XCTest
 
 /// Runs a closure on its own thread; `join` waits for it (bounded, so a bug cannot hang CI).
@@ -23,16 +24,6 @@ final class PoolTestThread<Result: Sendable>: @unchecked Sendable {
         guard done.wait(timeout: .now() + seconds) == .success else { return nil }
         return result.current
     }
-}
-
-/// Polls `condition` until it holds or `seconds` pass; whether it held.
-func poolEventually(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-    let giveUp = Deadline.after(seconds: seconds)
-    while !condition() {
-        if giveUp.hasPassed { return false }
-        usleep(1000)
-    }
-    return true
 }
 
 /// Borrowing and returning: sizing, overflow, waiting, errors, per-request mode.
@@ -115,7 +106,7 @@ final class PoolBorrowingTests: XCTestCase {
             defer { pool.checkin(connection) }
             return connection.id
         }
-        XCTAssertTrue(poolEventually { pool.statistics.waiting == 1 })
+        XCTAssertTrue(eventually { pool.statistics.waiting == 1 })
         pool.checkin(held)
 
         XCTAssertEqual(waiter.join(), .some(held.id))
@@ -137,7 +128,7 @@ final class PoolBorrowingTests: XCTestCase {
                 pool.checkin(connection)
                 return true
             })
-            XCTAssertTrue(poolEventually { pool.statistics.waiting == expectedWaiting })
+            XCTAssertTrue(eventually { pool.statistics.waiting == expectedWaiting })
         }
         pool.checkin(held)
         for waiter in waiters { XCTAssertEqual(waiter.join(), true) }
@@ -295,13 +286,13 @@ final class PoolBorrowingTests: XCTestCase {
                 return false
             }
         }
-        XCTAssertTrue(poolEventually { factory.connectsWaitingAtGate == 1 })
+        XCTAssertTrue(eventually { factory.connectsWaitingAtGate == 1 })
         let waiting = PoolTestThread { () -> Bool in
             guard let connection = try? pool.checkout() else { return false }
             pool.checkin(connection)
             return true
         }
-        XCTAssertTrue(poolEventually { pool.statistics.waiting == 1 })
+        XCTAssertTrue(eventually { pool.statistics.waiting == 1 })
         factory.releaseConnects()
         XCTAssertEqual(failing.join(), true)
         XCTAssertEqual(waiting.join(), true)
@@ -318,7 +309,7 @@ final class PoolBorrowingTests: XCTestCase {
             pool.checkin(connection)
             return true
         }
-        XCTAssertTrue(poolEventually { factory.connectsWaitingAtGate == 1 })
+        XCTAssertTrue(eventually { factory.connectsWaitingAtGate == 1 })
         // While that connect is stuck, the pool still lends and takes back.
         pool.checkin(first)
         let again = try pool.checkout()
@@ -338,7 +329,7 @@ final class PoolBorrowingTests: XCTestCase {
         let secondID = try pool.withConnection { $0.id }
         XCTAssertNotEqual(firstID, secondID)
         // The expired connection is closed off the borrower's path, namespaces first.
-        XCTAssertTrue(poolEventually { factory.closedCount == 1 && pool.statistics.open == 1 })
+        XCTAssertTrue(eventually { factory.closedCount == 1 && pool.statistics.open == 1 })
         XCTAssertEqual(factory.services[0].callLog.last, "close")
     }
 }

@@ -1,6 +1,7 @@
 import BrokerTestKit
 import HypertableClient
 import Support
+import TestSupport
 import XCTest
 
 final class PoolShutdownTests: XCTestCase {
@@ -37,7 +38,7 @@ final class PoolShutdownTests: XCTestCase {
                 return "\(error)"
             }
         }
-        XCTAssertTrue(poolEventually { pool.statistics.waiting == 1 })
+        XCTAssertTrue(eventually { pool.statistics.waiting == 1 })
         pool.shutdown()
         // Bounded join: the waiter would otherwise sit out its 10-minute timeout.
         XCTAssertEqual(waiter.join(seconds: 20), "poolClosed")
@@ -86,7 +87,7 @@ final class PoolShutdownTests: XCTestCase {
                 return false
             }
         }
-        XCTAssertTrue(poolEventually { factory.connectsWaitingAtGate == 1 })
+        XCTAssertTrue(eventually { factory.connectsWaitingAtGate == 1 })
         pool.shutdown()
         factory.releaseConnects()
         XCTAssertEqual(borrower.join(), true)

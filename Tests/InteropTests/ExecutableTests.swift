@@ -24,8 +24,7 @@ final class ExecutableTests: XCTestCase {
         XCTAssertEqual(try client.request("GET", "/health/ready").status, 200)
 
         process.terminate()
-        let deadline = Date().addingTimeInterval(15)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
+        eventually(15) { !process.isRunning }
         XCTAssertFalse(process.isRunning, "no exit within 15 s of SIGTERM")
         guard !process.isRunning else { return }
         XCTAssertEqual(process.terminationReason, .exit)

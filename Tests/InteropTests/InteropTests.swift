@@ -41,8 +41,7 @@ final class InteropTests: XCTestCase {
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("all checks passed"), output)
         // The client closed its connection: its handler and every id in it are gone.
-        let deadline = Date().addingTimeInterval(5)
-        while broker.openSessionCount > 0 && Date() < deadline { usleep(10_000) }
+        eventually(5) { broker.openSessionCount == 0 }
         XCTAssertEqual(broker.openSessionCount, 0)
         XCTAssertEqual(broker.openScannerCount, 0)
     }
@@ -60,8 +59,7 @@ final class InteropTests: XCTestCase {
                                                 "127.0.0.1", String(emulator.port)], timeout: 60)
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("checks passed"), output)
-        let deadline = Date().addingTimeInterval(5)
-        while broker.openSessionCount > 0 && Date() < deadline { usleep(10_000) }
+        eventually(5) { broker.openSessionCount == 0 }
         XCTAssertEqual(broker.openSessionCount, 0)
         XCTAssertEqual(broker.openScannerCount, 0)
         XCTAssertEqual(broker.openMutatorCount, 0)
@@ -95,8 +93,7 @@ final class InteropTests: XCTestCase {
         XCTAssertTrue(output.contains("checks passed"), output)
 
         process.terminate() // SIGTERM
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
+        eventually(10) { !process.isRunning }
         XCTAssertFalse(process.isRunning, "the emulator did not exit within 10 s of SIGTERM")
         guard !process.isRunning else { return }
         terminated = true
@@ -245,15 +242,12 @@ final class InteropTests: XCTestCase {
             collected.withLock { $0 = data }
         }
         reader.start()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning {
+        if !eventually(timeout, { !process.isRunning }) {
             process.terminate()
             XCTFail("\(arguments.first ?? executable) did not finish in \(timeout) s")
         }
         process.waitUntilExit()
-        let readDeadline = Date().addingTimeInterval(5)
-        while collected.current.isEmpty && Date() < readDeadline { usleep(10_000) }
+        eventually(5) { !collected.current.isEmpty }
         return (process.terminationStatus, String(decoding: collected.current, as: UTF8.self))
     }
 

@@ -236,27 +236,24 @@ private final class GatewayProcess: @unchecked Sendable {
 
     /// The HTTP port from the start-up log's `listening` line.
     func waitForListening(seconds: Double = 20) throws -> Int {
-        let deadline = Deadline.after(seconds: seconds)
-        while !deadline.hasPassed {
+        var port: Int?
+        eventually(seconds) {
             if let line = stderr.split(separator: "\n").first(where: { $0.contains("\"msg\":\"listening\"") }),
-               let address = line.split(separator: ",").first(where: { $0.hasPrefix("\"address\":") }),
-               let port = Int(address.split(separator: ":").last?.filter(\.isNumber) ?? "") {
-                return port
+               let address = line.split(separator: ",").first(where: { $0.hasPrefix("\"address\":") }) {
+                port = Int(address.split(separator: ":").last?.filter(\.isNumber) ?? "")
             }
-            if !process.isRunning { break }
-            usleep(10_000)
+            return port != nil || !process.isRunning
         }
-        throw Failure.notListening(stderr)
+        guard let port else { throw Failure.notListening(stderr) }
+        return port
     }
 
     /// The exit status, or -1 when it did not exit within `seconds`.
     @discardableResult
     func waitForExit(seconds: Double = 20) -> Int32 {
-        let deadline = Deadline.after(seconds: seconds)
-        while process.isRunning && !deadline.hasPassed { usleep(10_000) }
-        guard !process.isRunning else { return -1 }
+        guard eventually(seconds, { !process.isRunning }) else { return -1 }
         // Everything the process wrote is read once both pipes reach end of file.
-        while output.withLock({ $0.closedPipes }) < 2 && !deadline.hasPassed { usleep(10_000) }
+        eventually(seconds) { output.withLock { $0.closedPipes } >= 2 }
         return process.terminationStatus
     }
 
