@@ -1,0 +1,82 @@
+/// INSERT and DELETE: the statements that write cells (Hypertable's HQL reference, INSERT and
+/// DELETE).
+extension HQLParser {
+    mutating func insert() throws(HQLError) -> HQLStatement {
+        try expectWord("INTO")
+        let table = try path("table name")
+        try expectWord("VALUES")
+        var cells: [HQLInsertCell] = []
+        repeat {
+            try expectSymbol("(")
+            let open = current.position
+            var fields: [(HQLValue, HQLPosition)] = []
+            repeat {
+                let position = current.position
+                if isWord("GUID") && isSymbol("(", at: 1) && isSymbol(")", at: 2) {
+                    advance(); advance(); advance()
+                    fields.append((.guid, position))
+                } else {
+                    fields.append((.literal(try literal("a value")), position))
+                }
+            } while acceptSymbol(",")
+            try expectSymbol(")")
+            var timestamp: Int64?
+            if fields.count == 4 {
+                guard case .literal(let text) = fields[0].0, let ts = HQLTimestamp.parse(text) else {
+                    throw HQLError(.badTimestamp, at: fields[0].1, "Bad timestamp in INSERT")
+                }
+                timestamp = ts
+                fields.removeFirst()
+            }
+            guard fields.count == 3 else {
+                throw HQLError(.invalidStatement, at: open,
+                               "INSERT tuple needs (row, column, value) or (timestamp, row, column, value)")
+            }
+            guard case .literal(let column) = fields[1].0 else {
+                throw HQLError(.invalidStatement, at: fields[1].1, "Column cannot be GUID()")
+            }
+            let (family, qualifier) = Self.splitColumn(column)
+            guard !family.isEmpty else {
+                throw HQLError(.invalidStatement, at: fields[1].1, "Empty column family")
+            }
+            cells.append(HQLInsertCell(timestamp: timestamp, row: fields[0].0, columnFamily: family,
+                                       columnQualifier: qualifier, value: fields[2].0))
+        } while acceptSymbol(",")
+        return .insert(HQLInsert(table: table, cells: cells))
+    }
+
+    /// `family[:qualifier]`.
+    public static func splitColumn(_ column: String) -> (family: String, qualifier: String?) {
+        guard let colon = column.firstIndex(of: ":") else { return (column, nil) }
+        return (String(column[..<colon]), String(column[column.index(after: colon)...]))
+    }
+
+
+
+    mutating func delete() throws(HQLError) -> HQLDelete {
+        var columns: [HQLColumnSelector] = []
+        if !acceptSymbol("*") {
+            repeat {
+                let position = current.position
+                let selector = try columnSelector()
+                switch selector {
+                case .family, .cell: columns.append(selector)
+                default: throw HQLError(.invalidStatement, at: position, "DELETE takes family or family:qualifier")
+                }
+            } while acceptSymbol(",")
+        }
+        try expectWord("FROM")
+        let table = try path("table name")
+        try expectWord("WHERE")
+        try expectWord("ROW")
+        try expectSymbol("=")
+        let row = try literal("a row key")
+        var statement = HQLDelete(columns: columns, table: table, row: row)
+        if acceptWord("TIMESTAMP") {
+            statement.timestamp = try timestamp()
+        } else if acceptWord("VERSION") {
+            statement.version = try timestamp()
+        }
+        return statement
+    }
+}
