@@ -30,6 +30,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -50,7 +51,8 @@ let package = Package(
                 dependencies: ["Support", "Thrift", "HypertableClient", "ThriftBrokerServer", "HQL", "Sockets"],
                 swiftSettings: strict),
         .target(name: "Gateway",
-                dependencies: ["Support", "HTTPServer", "HypertableClient", "HQL", "COpenSSL"],
+                dependencies: ["Support", "HTTPServer", "HypertableClient", "HQL", "COpenSSL",
+                               .product(name: "ExtrasBase64", package: "swift-extras-base64")],
                 swiftSettings: strict),
         .executableTarget(name: "hypertable-gateway",
                           dependencies: ["Support", "Gateway", "HypertableEmulator",

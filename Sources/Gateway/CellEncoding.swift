@@ -35,7 +35,7 @@ public struct CellEncoding: Sendable {
             json.string(utf8: bytes)
         } else {
             json.key(name)
-            json.string(utf8: Base64.encode(bytes))
+            json.string(utf8: Base64Text.encode(bytes))
             json.field(name + "_encoding", "base64")
         }
     }

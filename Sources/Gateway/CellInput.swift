@@ -87,7 +87,7 @@ enum CellInput {
             return nil
         case let text as String:
             guard base64 else { return Array(text.utf8) }
-            guard let decoded = Base64.decode(text) else {
+            guard let decoded = Base64Text.decode(text) else {
                 throw Problem.badRequest("\(position): \"\(name)\" is not valid base64")
             }
             return decoded

@@ -32,7 +32,7 @@ enum QueryParameters {
             return .integer(exact)
         case let object as [String: Any] where object.count == 1:
             if let text = object["base64"] as? String {
-                guard let bytes = Base64.decode(text) else {
+                guard let bytes = Base64Text.decode(text) else {
                     throw Problem.badRequest("\(position): \"base64\" is not valid base64")
                 }
                 return .bytes(bytes)

@@ -97,12 +97,12 @@ enum JSONBytes {
         switch element {
         case let text as String:
             guard base64 else { return Array(text.utf8) }
-            guard let decoded = Base64.decode(text) else {
+            guard let decoded = Base64Text.decode(text) else {
                 throw Problem.badRequest("\(position) is not valid base64 (encoding=base64)")
             }
             return decoded
         case let object as [String: Any]:
-            guard object.count == 1, let text = object["base64"] as? String, let decoded = Base64.decode(text) else {
+            guard object.count == 1, let text = object["base64"] as? String, let decoded = Base64Text.decode(text) else {
                 throw Problem.badRequest("\(position): expected a string or {\"base64\": \"...\"}")
             }
             return decoded

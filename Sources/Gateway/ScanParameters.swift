@@ -172,7 +172,7 @@ extension CellEncoding {
         guard forceBase64 else { return bytes }
         // A `+` in a query string arrives as a space when the client did not percent-encode it.
         let repaired = bytes.map { $0 == 0x20 ? UInt8(ascii: "+") : $0 }
-        guard let text = String(validating: repaired, as: UTF8.self), let decoded = Base64.decode(text) else {
+        guard let text = String(validating: repaired, as: UTF8.self), let decoded = Base64Text.decode(text) else {
             throw Problem.badRequest("\(field) is not valid base64 (encoding=base64)")
         }
         return decoded

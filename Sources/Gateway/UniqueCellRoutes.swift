@@ -33,7 +33,7 @@ struct UniqueCellRoutes: Sendable {
                                 if isValidUTF8(existing) {
                                     problem.extra.append(("existing_value", String(decoding: existing, as: UTF8.self)))
                                 } else {
-                                    problem.extra.append(("existing_value", String(decoding: Base64.encode(existing), as: UTF8.self)))
+                                    problem.extra.append(("existing_value", String(decoding: Base64Text.encode(existing), as: UTF8.self)))
                                     problem.extra.append(("existing_value_encoding", "base64"))
                                 }
                             }

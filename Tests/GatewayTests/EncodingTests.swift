@@ -27,13 +27,19 @@ final class EncodingTests: XCTestCase {
         var generator = SystemRandomNumberGenerator()
         for length in 0..<70 {
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let encoded = String(decoding: Base64.encode(bytes), as: UTF8.self)
+            let encoded = String(decoding: Base64Text.encode(bytes), as: UTF8.self)
             XCTAssertEqual(encoded, Data(bytes).base64EncodedString())
-            XCTAssertEqual(Base64.decode(encoded), bytes)
+            XCTAssertEqual(Base64Text.decode(encoded), bytes)
         }
-        XCTAssertNil(Base64.decode("ab$d"))
-        XCTAssertNil(Base64.decode("ab=c"))
-        XCTAssertEqual(Base64.decode("YWI"), Array("ab".utf8))
+        XCTAssertNil(Base64Text.decode("ab$d"))
+        XCTAssertNil(Base64Text.decode("ab=c"))
+        XCTAssertEqual(Base64Text.decode("YWI"), Array("ab".utf8))
+        XCTAssertEqual(Base64Text.decode("YQ=="), Array("a".utf8))
+        XCTAssertEqual(Base64Text.decode("YQ"), Array("a".utf8))
+        XCTAssertEqual(Base64Text.decode(""), [])
+        XCTAssertNil(Base64Text.decode("Y"), "no length of base64 leaves one character")
+        XCTAssertNil(Base64Text.decode("YQ==YQ=="), "padding only at the end")
+        XCTAssertNil(Base64Text.decode("YWJj\n"), "no whitespace")
     }
 
     func testCellEncodingUsesStringsForUTF8AndMarkedBase64Otherwise() throws {

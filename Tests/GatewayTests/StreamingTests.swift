@@ -145,6 +145,8 @@ final class StreamingTests: RESTTestCase {
     }
 }
 
-extension Base64 {
-    static func encodeString(_ bytes: [UInt8]) -> String { String(decoding: encode(bytes), as: UTF8.self) }
+/// Base64 by Foundation, a reference independent of the gateway's own coder.
+enum Base64 {
+    static func encodeString(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+    static func decode(_ text: String) -> [UInt8]? { Data(base64Encoded: text).map { Array($0) } }
 }
