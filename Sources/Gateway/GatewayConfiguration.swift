@@ -267,19 +267,6 @@ public struct GatewayConfiguration: Sendable, Equatable {
     }
 }
 
-/// A setting that could not be read: which one, what it held, what was expected.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var variable: String
-    public var value: String
-    public var expected: String
-
-    public init(variable: String, value: String, expected: String) {
-        self.variable = variable
-        self.value = value
-        self.expected = expected
-    }
-
-    public var description: String { "\(variable)=\"\(value)\": expected \(expected)" }
-}
-
-
+/// A setting that could not be read: which one, what it held, what was expected. One type
+/// for every layer's settings (`Support.EnvironmentSettingError`).
+public typealias ConfigurationError = EnvironmentSettingError

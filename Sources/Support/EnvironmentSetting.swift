@@ -30,6 +30,11 @@ public struct EnvironmentSettingError: Error, Sendable, Hashable, CustomStringCo
         self.reason = reason
     }
 
+    /// An error whose reason is what the setting should have held ("expected ...").
+    public init(variable: String, value: String, expected: String) {
+        self.init(variable: variable, value: value, reason: "expected \(expected)")
+    }
+
     public var description: String { "\(variable)=\"\(value)\": \(reason)" }
 }
 

@@ -175,14 +175,14 @@ final class AccessPolicyConfigurationTests: XCTestCase {
             let error = error as? ConfigurationError
             XCTAssertEqual(error?.variable, "GATEWAY_TOKENS_FILE")
             XCTAssertEqual(error?.value, path)
-            XCTAssertTrue(error?.expected.contains("line 2") == true, "\(String(describing: error))")
-            XCTAssertTrue(error?.expected.contains("at least 16 characters") == true, "\(String(describing: error))")
+            XCTAssertTrue(error?.reason.contains("line 2") == true, "\(String(describing: error))")
+            XCTAssertTrue(error?.reason.contains("at least 16 characters") == true, "\(String(describing: error))")
             XCTAssertFalse(error?.description.contains("short-secret") == true, "\(String(describing: error))")
         }
         XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_TOKENS": "short-secret rw"])) { error in
             let error = error as? ConfigurationError
             XCTAssertEqual(error?.variable, "GATEWAY_TOKENS")
-            XCTAssertTrue(error?.expected.contains("at least 16 characters") == true, "\(String(describing: error))")
+            XCTAssertTrue(error?.reason.contains("at least 16 characters") == true, "\(String(describing: error))")
             XCTAssertFalse(error?.description.contains("short-secret") == true, "\(String(describing: error))")
         }
     }
@@ -201,7 +201,7 @@ final class AccessPolicyConfigurationTests: XCTestCase {
                 let error = error as? ConfigurationError
                 XCTAssertEqual(error?.variable, "GATEWAY_TOKENS_FILE")
                 XCTAssertEqual(error?.value, path)
-                XCTAssertTrue(error?.expected.hasPrefix("at \(line):") == true, "\(String(describing: error))")
+                XCTAssertTrue(error?.reason.hasPrefix("expected at \(line):") == true, "\(String(describing: error))")
                 XCTAssertFalse(error?.description.contains("token:0123456789") == true, "\(String(describing: error))")
                 XCTAssertFalse(error?.description.contains("token-0123456789") == true, "\(String(describing: error))")
             }
@@ -221,7 +221,7 @@ final class AccessPolicyConfigurationTests: XCTestCase {
             let error = error as? ConfigurationError
             XCTAssertEqual(error?.variable, "GATEWAY_TOKENS_FILE")
             XCTAssertEqual(error?.value, missing)
-            XCTAssertTrue(error?.expected.contains("readable") == true, "\(String(describing: error))")
+            XCTAssertTrue(error?.reason.contains("readable") == true, "\(String(describing: error))")
         }
         XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_TOKENS_FILE": directory.path])) { error in
             XCTAssertEqual((error as? ConfigurationError)?.value, self.directory.path)
