@@ -21,3 +21,19 @@ enum Base64Text {
         return try? Base64.decode(string: text, options: options)
     }
 }
+
+/// RFC 4648 §5 (URL- and filename-safe alphabet), without padding, by swift-extras-base64;
+/// decoding accepts only the canonical form, so no two tokens carry the same bytes.
+enum Base64URL {
+    private static let options: Base64.EncodingOptions = [.base64UrlAlphabet, .omitPaddingCharacter]
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        Base64.encodeToString(bytes: bytes, options: options)
+    }
+
+    static func decode(_ text: ArraySlice<UInt8>) -> [UInt8]? {
+        guard let decoded = try? Base64.decode(bytes: text, options: [.base64UrlAlphabet, .omitPaddingCharacter]),
+              encode(decoded).utf8.elementsEqual(text) else { return nil }
+        return decoded
+    }
+}

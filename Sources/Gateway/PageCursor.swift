@@ -171,42 +171,6 @@ struct CursorSigner: Sendable {
     }
 }
 
-/// RFC 4648 §5 (URL- and filename-safe alphabet), without padding; decoding accepts only the
-/// canonical form, so no two tokens carry the same bytes.
-enum Base64URL {
-    static func encode(_ bytes: [UInt8]) -> String {
-        var out = Base64.encode(bytes)
-        while out.last == UInt8(ascii: "=") { out.removeLast() }
-        for index in out.indices {
-            switch out[index] {
-            case UInt8(ascii: "+"): out[index] = UInt8(ascii: "-")
-            case UInt8(ascii: "/"): out[index] = UInt8(ascii: "_")
-            default: break
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func decode(_ text: ArraySlice<UInt8>) -> [UInt8]? {
-        var standard: [UInt8] = []
-        standard.reserveCapacity(text.count)
-        for byte in text {
-            switch byte {
-            case UInt8(ascii: "-"): standard.append(UInt8(ascii: "+"))
-            case UInt8(ascii: "_"): standard.append(UInt8(ascii: "/"))
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"):
-                standard.append(byte)
-            default: return nil
-            }
-        }
-        guard standard.count % 4 != 1,
-              let decoded = Base64.decode(String(decoding: standard, as: UTF8.self)),
-              encode(decoded).utf8.elementsEqual(text) else { return nil }
-        return decoded
-    }
-}
-
 private struct CursorReader {
     let bytes: [UInt8]
     var offset = 0
