@@ -17,6 +17,7 @@ let targetNames = [
     "FuzzPercentDecoding",
     "FuzzBoundedRegex",
     "FuzzSchemaJSON",
+    "FuzzPageCursor",
 ]
 
 func gateway(_ name: String) -> Target.Dependency {
@@ -32,6 +33,7 @@ let dependenciesByTarget: [String: [Target.Dependency]] = [
     "FuzzPercentDecoding": [gateway("HTTPServer")],
     "FuzzBoundedRegex": [gateway("HypertableEmulator"), gateway("HypertableClient")],
     "FuzzSchemaJSON": [gateway("Gateway"), gateway("HypertableClient")],
+    "FuzzPageCursor": [gateway("Gateway")],
 ]
 
 let package = Package(

@@ -165,6 +165,29 @@ def schemas():
     write(t, '{"column_families": {"a": {"max_versions": 2.0}}}')
 
 
+def cursors():
+    """Page cursor payloads (PageCursor's wire form, version 1), one of each kind."""
+    t = "FuzzPageCursor"
+
+    def b16(data):
+        return struct.pack(">H", len(data)) + data
+
+    def b32(data):
+        return struct.pack(">I", len(data)) + data
+
+    def key(row, family, qualifier, timestamp, revision):
+        return b32(row) + b16(family) + b32(qualifier) + struct.pack(">qq", timestamp, revision)
+
+    head = lambda kind: struct.pack(">BqB", 1, 1764633600, kind) + b16(b"app/prod") + b16(b"users")
+    counts = struct.pack(">Iqq", 100, 300, 12)
+    parameters = [(b"columns", b"info:name"), (b"start_row", b"a\xff"), (b"revisions", b"2")]
+    cells = head(1) + counts + struct.pack(">H", len(parameters))
+    cells += b"".join(b16(name) + b16(value) for name, value in parameters)
+    write(t, cells + key(b"row\x00\xff", b"info", b"name", 1764633600123456789, 1764633600123456790))
+    select = head(2) + counts + b32(b"SELECT * FROM users WHERE ROW >= 'a' MAX_VERSIONS 2") + b"\x01"
+    write(t, select + key(b"alice", b"info", b"", -9223372036854775806, 0))
+
+
 if __name__ == "__main__":
     http()
     chunked()
@@ -174,3 +197,4 @@ if __name__ == "__main__":
     percent()
     regex()
     schemas()
+    cursors()
