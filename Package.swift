@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
+        // Spans around broker calls for whoever bootstraps a tracer; no exporter is built here.
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -52,7 +54,8 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "Gateway",
                 dependencies: ["Support", "HTTPServer", "HypertableClient", "HQL", "COpenSSL",
-                               .product(name: "ExtrasBase64", package: "swift-extras-base64")],
+                               .product(name: "ExtrasBase64", package: "swift-extras-base64"),
+                               .product(name: "Tracing", package: "swift-distributed-tracing")],
                 swiftSettings: strict),
         .executableTarget(name: "hypertable-gateway",
                           dependencies: ["Support", "Gateway", "HypertableEmulator",
@@ -68,7 +71,7 @@ let package = Package(
         .target(name: "BrokerTestKit", dependencies: ["Support", "HypertableClient"], swiftSettings: strict),
         .target(name: "GatewayTestKit",
                 dependencies: ["HTTPTestKit", "BrokerTestKit", "Sockets", "HTTPServer", "Gateway", "HypertableClient",
-                               "HypertableEmulator"],
+                               "HypertableEmulator", .product(name: "Tracing", package: "swift-distributed-tracing")],
                 swiftSettings: strict),
 
         .testTarget(name: "SocketsTests", dependencies: ["Sockets", "TestSupport"], swiftSettings: strict),
@@ -86,7 +89,8 @@ let package = Package(
                     dependencies: ["HypertableEmulator", "HypertableClient", "HQL", "Thrift", "GatewayTestKit"],
                     swiftSettings: strict),
         .testTarget(name: "GatewayTests",
-                    dependencies: ["Support", "Gateway", "GatewayTestKit", "HypertableEmulator", "HypertableClient", "Sockets"],
+                    dependencies: ["Support", "Gateway", "GatewayTestKit", "HypertableEmulator", "HypertableClient", "Sockets",
+                                   .product(name: "Tracing", package: "swift-distributed-tracing")],
                     swiftSettings: strict),
         .testTarget(name: "InteropTests",
                     dependencies: ["Support", "Gateway", "GatewayTestKit", "HypertableEmulator", "HypertableClient", "Sockets"],

@@ -1,7 +1,7 @@
 import HTTPServer
 
 /// One structured line per request (JSON, to the sink the executable gives: stderr):
-/// method, path, status, bytes, duration, request id, client address, and `auth`: the token's
+/// method, path, status, bytes, duration, request id, trace id (W3C), client address, and `auth`: the token's
 /// class (`rw`, `ro`), `none` without one, `denied` when the guard refused it. Never the token.
 struct AccessLog: Sendable {
     let sink: @Sendable (String) -> Void
@@ -34,6 +34,7 @@ struct AccessLog: Sendable {
            !requestID.isEmpty {
             json.staticField("request_id", requestID)
         }
+        if let trace = exchange.request?.context.trace { json.staticField("trace_id", trace.traceID) }
         if let error = exchange.error { json.staticField("error", String(describing: error)) }
         json.endObject()
         sink(String(decoding: json.bytes, as: UTF8.self))

@@ -55,10 +55,17 @@ public struct AccessPolicy: Sendable, Equatable, CustomStringConvertible {
     /// Every configured token is compared, each over its whole digest: the time taken says
     /// nothing about which token matched or how much of one a guess got right.
     public func access(forToken candidate: [UInt8]) -> Access? {
+        entry(forToken: candidate)?.access
+    }
+
+    /// The access of the token whose bytes are `candidate` and its position among the
+    /// configured tokens (what per-token state is keyed by, so that no token is stored), or
+    /// nil for an unknown token. Constant time as `access(forToken:)`.
+    public func entry(forToken candidate: [UInt8]) -> (index: Int, access: Access)? {
         let digest = SHA256.hash(candidate)
-        var found: Access?
-        for entry in entries where SHA256.constantTimeEqual(entry.digest, digest) {
-            found = entry.access
+        var found: (index: Int, access: Access)?
+        for (index, entry) in entries.enumerated() where SHA256.constantTimeEqual(entry.digest, digest) {
+            found = (index, entry.access)
         }
         return found
     }

@@ -23,9 +23,12 @@ public struct CORSPolicy: Sendable, Equatable {
     public var isEnabled: Bool { allowedOrigins != .none }
 
     /// Response fields a browser script may read besides the CORS-safelisted ones.
-    static let exposedHeaders = "X-Request-ID, Retry-After, WWW-Authenticate, Location, Link"
-    /// Request fields a preflight may ask for (lower case, as browsers send them).
-    static let allowedRequestHeaders: Set<String> = ["authorization", "content-type", "accept", "x-request-id"]
+    static let exposedHeaders =
+        "X-Request-ID, Retry-After, WWW-Authenticate, Location, Link, traceparent, RateLimit, RateLimit-Policy"
+    /// Request fields a preflight may ask for (lower case, as browsers send them); the W3C
+    /// trace fields are what instrumented browser scripts add to their requests.
+    static let allowedRequestHeaders: Set<String> = ["authorization", "content-type", "accept", "x-request-id",
+                                                     "traceparent", "tracestate"]
     /// How long a browser may cache a preflight's answer, in seconds.
     static let preflightMaxAgeSeconds = 600
 

@@ -23,7 +23,8 @@ struct CORSResponder: Sendable {
             let problem = Problem(status: 403, title: "Forbidden",
                                   detail: "cross-origin requests from \"\(shown)\" are not allowed by this gateway",
                                   type: "/problems/cors-origin-not-allowed")
-            var response = problem.response(instance: request.path, requestID: requestID)
+            var response = problem.response(instance: request.path, requestID: requestID,
+                                            traceID: request.context.trace?.traceID)
             response.routePattern = routePattern(of: match, path: request.path)
             addVary(to: &response, preflight: true)
             return response

@@ -135,8 +135,8 @@ struct CellBodyEncoder {
     }
 
     /// Ends the body with an error record instead of `end()`: never a silently truncated result.
-    mutating func fail(_ problem: Problem, instance: String?, requestID: String?) {
-        let body = problem.jsonBody(instance: instance, requestID: requestID)
+    mutating func fail(_ problem: Problem, instance: String?, requestID: String?, traceID: String? = nil) {
+        let body = problem.jsonBody(instance: instance, requestID: requestID, traceID: traceID)
         switch format {
         case .json:
             json.endArray()

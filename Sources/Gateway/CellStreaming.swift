@@ -94,6 +94,7 @@ struct CellStreaming: Sendable {
         let metrics = handling.metrics
         let instance = request.path
         let requestID = request.context.requestID
+        let traceID = request.context.trace?.traceID
         var response = HTTPResponse(status: .ok, headers: ["Content-Type": format.contentType]) { writer in
             var encoder = CellBodyEncoder(format: format, encoding: encoding, withResults: withResults)
             encoder.begin()
@@ -114,7 +115,7 @@ struct CellStreaming: Sendable {
                     lease.release(broken: !ConnectionPool.leavesConnectionHealthy(failure))
                     let problem = ErrorMapping.problem(for: failure)
                     metrics.recordBrokerError(problem.hypertableName ?? "STREAM_\(problem.status)")
-                    encoder.fail(problem, instance: instance, requestID: requestID)
+                    encoder.fail(problem, instance: instance, requestID: requestID, traceID: traceID)
                 } else {
                     lease.release(broken: false)
                     encoder.end()

@@ -24,6 +24,8 @@ public enum ErrorMapping {
             return problem(for: error)
         case let error as CursorError:
             return problem(for: error)
+        case let error as RateLimitExceeded:
+            return problem(for: error)
         default:
             return transportProblem(for: error)
         }
@@ -130,6 +132,21 @@ public enum ErrorMapping {
         case .tooLarge: type = "/problems/cursor-too-large"
         }
         return Problem(status: 400, title: "Bad Request", detail: error.description, type: type)
+    }
+
+    /// 429 (RFC 6585 §4) with `Retry-After` in seconds (RFC 9110 §10.2.3) and the limit in the
+    /// fields of draft-ietf-httpapi-ratelimit-headers-10: `RateLimit-Policy` names the policy
+    /// with its quota `q` per window `w` seconds (a token bucket's burst, or its rate over the
+    /// time to refill one burst, whichever is more), `RateLimit` its remaining quota `r` (0)
+    /// and `t`, the seconds until a request is allowed again.
+    public static func problem(for error: RateLimitExceeded) -> Problem {
+        var problem = Problem(status: 429, title: "Too Many Requests", detail: error.description,
+                              type: "/problems/rate-limited", retryAfter: error.retryAfterSeconds)
+        problem.headers = [
+            ("RateLimit-Policy", "\"\(error.policy)\";q=\(error.limit.quota);w=\(error.limit.windowSeconds)"),
+            ("RateLimit", "\"\(error.policy)\";r=0;t=\(error.retryAfterSeconds)"),
+        ]
+        return problem
     }
 
     static func transportProblem(for error: any Error) -> Problem {

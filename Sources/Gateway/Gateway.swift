@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import HypertableClient
 import Support
+import Tracing
 
 /// The gateway: an `HTTPServer` whose routes reach Hypertable through a `ConnectionPool`.
 /// Built once by the executable (or a test), started, and shut down on SIGTERM.
@@ -16,16 +17,21 @@ public final class Gateway: Sendable {
     ///   - connector: where connections come from; by default Thrift connections to
     ///     `configuration.brokers`.
     ///   - log: receives one line per request (the access log) and operational messages.
+    ///   - tracer: receives a span around each broker call; by default the tracer bootstrapped
+    ///     in `InstrumentationSystem`, if any (the no-op tracer installs nothing).
     public init(configuration: GatewayConfiguration, connector: BrokerConnector? = nil,
-                log: @escaping @Sendable (String) -> Void = { _ in }) throws {
+                log: @escaping @Sendable (String) -> Void = { _ in }, tracer: (any Tracer)? = nil) throws {
         self.configuration = configuration
         let connector = connector ?? BrokerConnector.thrift(brokers: configuration.brokers,
                                                             timeoutMilliseconds: configuration.brokerTimeoutMilliseconds,
                                                             maxFrameSize: configuration.maxFrameBytes)
         self.connector = connector
+        let installedTracer = tracer ?? InstrumentationSystem.tracer
+        let tracer = installedTracer is NoOpTracer ? nil : installedTracer
         let pool = ConnectionPool(configuration: configuration.effectivePool,
                                   connect: { try connector.connect() },
-                                  close: { service in (service as? HypertableConnection)?.close() })
+                                  close: { service in (service as? HypertableConnection)?.close() },
+                                  instrumentation: tracer.map { BrokerCallTracing(tracer: $0) })
         self.pool = pool
         let metrics = Metrics()
         self.metrics = metrics
@@ -33,8 +39,8 @@ public final class Gateway: Sendable {
 
         let handling = RouteHandling(metrics: metrics)
         var router = HTTPRouter()
-        router.problemResponder = { status, detail in
-            Problem(status: status.code, title: status.reasonPhrase, detail: detail).httpResponse
+        router.problemResponder = { status, detail, request in
+            Problem(status: status.code, title: status.reasonPhrase, detail: detail).response(to: request)
         }
         HealthRoutes(pool: pool, connector: connector, handling: handling,
                      probeWaitMilliseconds: min(1000, max(1, configuration.poolTimeoutMilliseconds)),
@@ -61,7 +67,10 @@ public final class Gateway: Sendable {
             cors: configuration.cors.isEnabled ? CORSResponder(policy: configuration.cors, routes: routes) : nil,
             metrics: metrics,
             accessLog: configuration.accessLog ? AccessLog(sink: log) : nil,
-            trustedProxies: Set(configuration.trustedProxies))
+            trustedProxies: Set(configuration.trustedProxies),
+            rateLimits: RequestRateLimits(perAddress: configuration.rateLimitPerAddress,
+                                          perToken: configuration.rateLimitPerToken),
+            tracer: tracer)
         var serverConfiguration = HTTPServerConfiguration(
             host: configuration.listenHost, port: configuration.listenPort,
             limits: HTTPParserLimits(maxBodySize: configuration.maxBodyBytes),

@@ -116,6 +116,12 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var cursorKey: [UInt8]?
     /// `GATEWAY_CURSOR_LIFETIME`: seconds a page cursor stays valid after it is issued.
     public var cursorLifetimeSeconds = 3600
+    /// `GATEWAY_RATE_LIMIT_PER_ADDRESS` and `GATEWAY_RATE_LIMIT_PER_TOKEN` (`RATE/s,BURST`, e.g.
+    /// `10/s,20`): token buckets per client address (the forwarded one behind a trusted proxy)
+    /// and per valid token; over either, 429. Unset, the default: no limit. Health probes are
+    /// never limited.
+    public var rateLimitPerAddress: RateLimit?
+    public var rateLimitPerToken: RateLimit?
 
     public init() {}
 
@@ -187,6 +193,20 @@ public struct GatewayConfiguration: Sendable, Equatable {
         }
         cursorLifetimeSeconds = try Self.integer(environment, "GATEWAY_CURSOR_LIFETIME", range: 1...604_800)
             ?? cursorLifetimeSeconds
+        rateLimitPerAddress = try Self.rateLimit(environment, "GATEWAY_RATE_LIMIT_PER_ADDRESS")
+        rateLimitPerToken = try Self.rateLimit(environment, "GATEWAY_RATE_LIMIT_PER_TOKEN")
+    }
+
+    /// `RATE/s,BURST` or `RATE/m,BURST`; empty or `off` means no limit.
+    static func rateLimit(_ environment: [String: String], _ name: String) throws -> RateLimit? {
+        guard let text = environment[name] else { return nil }
+        let trimmed = text.trimmingWhitespace()
+        if trimmed.isEmpty || trimmed.lowercased() == "off" { return nil }
+        guard let limit = RateLimit(setting: trimmed) else {
+            throw ConfigurationError(variable: name, value: text,
+                                     expected: "RATE/s,BURST or RATE/m,BURST (e.g. 10/s,20), rate more than 0, burst 1 to 1000000, or off")
+        }
+        return limit
     }
 
     /// The shortest `GATEWAY_CURSOR_KEY` accepted.

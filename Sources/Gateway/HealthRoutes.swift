@@ -101,7 +101,7 @@ struct HealthRoutes: Sendable {
                                   detail: "the broker reports status \(status.code): \(status.text)",
                                   type: "/problems/broker-not-ready", retryAfter: 1)
             problem.extra.append(("reason", Self.reason(readiness)))
-            return problem.response(instance: request.path, requestID: request.context.requestID)
+            return problem.response(to: request)
         case .failed(let error):
             // Whatever went wrong, readiness answers 503 so the load balancer looks elsewhere.
             var problem = ErrorMapping.problem(for: error)
@@ -113,7 +113,7 @@ struct HealthRoutes: Sendable {
             problem.status = 503
             problem.title = "Service Unavailable"
             problem.retryAfter = 1
-            return problem.response(instance: request.path, requestID: request.context.requestID)
+            return problem.response(to: request)
         }
     }
 

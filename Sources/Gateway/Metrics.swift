@@ -1,7 +1,7 @@
 import Support
 
 /// The gateway's Prometheus metrics: requests by route and status, latency histograms by
-/// route, broker errors by code, authentication denials by status, and gauges read at scrape time (pool, scanners).
+/// route, broker errors by code, authentication denials by status, rate-limit refusals by limit, and gauges read at scrape time (pool, scanners).
 /// Counters live in shards, one lock each, a thread always recording into the same one (every
 /// worker records every request, and a single lock was where they queued); a scrape copies
 /// every shard out, adds them up and formats outside the locks.
@@ -24,6 +24,7 @@ public final class Metrics: Sendable {
         var brokerErrors: [String: UInt64] = [:]
         var bytesSent: UInt64 = 0
         var authDenials: [Int: UInt64] = [:]
+        var rateLimited: [String: UInt64] = [:]
     }
 
     private let shards = (0..<Metrics.shardCount).map { _ in Locked(State()) }
@@ -58,6 +59,11 @@ public final class Metrics: Sendable {
         state.withLock { $0.authDenials[status, default: 0] += 1 }
     }
 
+    /// Counts a request refused by a rate limit, by the limit's name (`address`, `token`).
+    public func recordRateLimited(limit: String) {
+        state.withLock { $0.rateLimited[limit, default: 0] += 1 }
+    }
+
     /// Registers a gauge family read at each scrape (e.g. pool statistics).
     public func registerGauge(name: String, help: String,
                               read: @escaping @Sendable () -> [(labels: String, value: Double)]) {
@@ -74,6 +80,7 @@ public final class Metrics: Sendable {
             total.brokerErrors.merge(shard.brokerErrors, uniquingKeysWith: +)
             total.bytesSent += shard.bytesSent
             total.authDenials.merge(shard.authDenials, uniquingKeysWith: +)
+            total.rateLimited.merge(shard.rateLimited, uniquingKeysWith: +)
         }
         var out = ""
         out += "# HELP gateway_requests_total HTTP requests answered, by route, method and status.\n"
@@ -105,6 +112,11 @@ public final class Metrics: Sendable {
         out += "# TYPE gateway_auth_denied_total counter\n"
         for (status, value) in snapshot.authDenials.sorted(by: { $0.key < $1.key }) {
             out += "gateway_auth_denied_total{status=\"\(status)\"} \(value)\n"
+        }
+        out += "# HELP gateway_rate_limited_total Requests refused with 429 by a rate limit, by limit (address, token).\n"
+        out += "# TYPE gateway_rate_limited_total counter\n"
+        for (limit, value) in snapshot.rateLimited.sorted(by: { $0.key < $1.key }) {
+            out += "gateway_rate_limited_total{limit=\"\(limit)\"} \(value)\n"
         }
         for gauge in gauges.current {
             out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n"

@@ -46,8 +46,9 @@ info:
     **Errors** are RFC 9457 `application/problem+json`, with the Hypertable error code and
     name when the broker gave one. A user's mistake is a 4xx: parse errors and bad scan
     specifications 400, missing namespace/table/column family 404, exists or not empty 409,
-    body too large 413, wrong media type 415; pool exhausted 503 with `Retry-After`; broker
-    unreachable 502, broker deadline 504.
+    body too large 413, wrong media type 415, over a rate limit 429 with `Retry-After`; pool
+    exhausted 503 with `Retry-After`; broker unreachable 502, broker deadline 504. A problem
+    answering a request whose head was read carries its `request_id` and `trace_id`.
 
     **Authentication** is optional and off unless the gateway is given bearer tokens
     (`GATEWAY_TOKENS_FILE`, `GATEWAY_TOKENS`). Then every request needs
@@ -64,13 +65,25 @@ info:
     origins (`GATEWAY_CORS_ORIGINS`: exact `scheme://host[:port]` origins, or `*`). Then a
     request whose `Origin` is allowed gets `Access-Control-Allow-Origin` (the origin, with
     `Vary: Origin`; `*` when all origins are allowed and the request carries no credentials)
-    and `Access-Control-Expose-Headers: X-Request-ID, Retry-After, WWW-Authenticate, Location, Link`,
+    and `Access-Control-Expose-Headers: X-Request-ID, Retry-After, WWW-Authenticate, Location, Link,
+    traceparent, RateLimit, RateLimit-Policy`,
     on every response including problems and streams. A preflight (`OPTIONS` with `Origin` and
     `Access-Control-Request-Method`) to a known path gets 204 with the path's methods in
     `Access-Control-Allow-Methods`, the requested headers among `Authorization`,
-    `Content-Type`, `Accept` and `X-Request-ID` in `Access-Control-Allow-Headers`, and
+    `Content-Type`, `Accept`, `X-Request-ID`, `traceparent` and `tracestate` in
+    `Access-Control-Allow-Headers`, and
     `Access-Control-Max-Age: 600`; it needs no token. A preflight from another origin gets
     403. With CORS off, `OPTIONS` gets 405 with `Allow`.
+
+    **Rate limits** (off by default): token buckets per client address
+    (`GATEWAY_RATE_LIMIT_PER_ADDRESS`, the forwarded client behind a trusted proxy) and per
+    bearer token (`GATEWAY_RATE_LIMIT_PER_TOKEN`), `RATE/s,BURST`. Over either, 429 with
+    `Retry-After`, `RateLimit-Policy` and `RateLimit`, before any body byte is read. The
+    health probes are never limited; `/metrics` and `/openapi.yaml` are.
+
+    **Trace context** (W3C): every response carries `traceparent` with the request's trace id
+    (the caller's, from a valid `traceparent`, or a new one) and the gateway's own span id;
+    problem bodies carry it as `trace_id`, and so does the access log.
 servers:
   - url: http://127.0.0.1:8080
 security:
@@ -86,6 +99,9 @@ tags:
   - name: query
 paths:
   /health/live:
+    parameters:
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     get:
       tags: [health]
       operationId: live
@@ -103,6 +119,9 @@ paths:
                 properties:
                   status: {const: ok}
   /health/ready:
+    parameters:
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     get:
       tags: [health]
       operationId: ready
@@ -123,6 +142,9 @@ paths:
         "200": {$ref: "#/components/responses/Ready"}
         "503": {$ref: "#/components/responses/NotReady"}
   /health:
+    parameters:
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     get:
       tags: [health]
       operationId: health
@@ -132,6 +154,9 @@ paths:
         "200": {$ref: "#/components/responses/Ready"}
         "503": {$ref: "#/components/responses/NotReady"}
   /metrics:
+    parameters:
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     get:
       tags: [health]
       operationId: metrics
@@ -144,7 +169,11 @@ paths:
             text/plain:
               schema: {type: string}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
   /openapi.yaml:
+    parameters:
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     get:
       tags: [health]
       operationId: openapi
@@ -157,7 +186,11 @@ paths:
           content:
             application/yaml:
               schema: {description: "This document (YAML), any YAML value as far as JSON Schema goes."}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
   /ns:
+    parameters:
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     get:
       tags: [namespaces]
       operationId: listRoot
@@ -166,10 +199,13 @@ paths:
       responses:
         "200": {$ref: "#/components/responses/Listing"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}:
     parameters:
       - $ref: "#/components/parameters/Namespace"
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     get:
       tags: [namespaces]
       operationId: listNamespace
@@ -179,6 +215,7 @@ paths:
         "200": {$ref: "#/components/responses/Listing"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
     put:
@@ -200,6 +237,7 @@ paths:
                   namespace: {type: string}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
@@ -213,6 +251,7 @@ paths:
         "204": {description: Dropped.}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
@@ -220,6 +259,8 @@ paths:
   /ns/{ns}/tables:
     parameters:
       - $ref: "#/components/parameters/Namespace"
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     get:
       tags: [tables]
       operationId: listTables
@@ -238,12 +279,15 @@ paths:
                   tables: {type: array, items: {type: string}}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}/tables/{table}:
     parameters:
       - $ref: "#/components/parameters/Namespace"
       - $ref: "#/components/parameters/Table"
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     get:
       tags: [tables]
       operationId: getSchema
@@ -257,6 +301,7 @@ paths:
               schema: {$ref: "#/components/schemas/TableSchema"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
     put:
@@ -289,6 +334,7 @@ paths:
               schema: {$ref: "#/components/schemas/TableSchema"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
@@ -303,6 +349,7 @@ paths:
         "204": {description: Dropped.}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -339,6 +386,7 @@ paths:
               schema: {$ref: "#/components/schemas/TableSchema"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
@@ -349,6 +397,8 @@ paths:
       - $ref: "#/components/parameters/Namespace"
       - $ref: "#/components/parameters/Table"
       - $ref: "#/components/parameters/Encoding"
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     get:
       tags: [tables]
       operationId: getSplits
@@ -383,6 +433,7 @@ paths:
                       additionalProperties: false
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}/tables/{table}/rows:get:
@@ -390,6 +441,8 @@ paths:
       - $ref: "#/components/parameters/Namespace"
       - $ref: "#/components/parameters/Table"
       - $ref: "#/components/parameters/Encoding"
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     post:
       tags: [rows]
       operationId: getRows
@@ -433,6 +486,7 @@ paths:
         "200": {$ref: "#/components/responses/Cells"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         "413": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -449,6 +503,8 @@ paths:
         schema: {type: string, minLength: 1}
         example: r1
       - $ref: "#/components/parameters/Encoding"
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     get:
       tags: [rows]
       operationId: getRow
@@ -467,6 +523,7 @@ paths:
         "200": {$ref: "#/components/responses/Cells"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
     delete:
@@ -480,6 +537,7 @@ paths:
         "204": {description: Deleted (also when nothing was there).}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -488,6 +546,8 @@ paths:
       - $ref: "#/components/parameters/Namespace"
       - $ref: "#/components/parameters/Table"
       - $ref: "#/components/parameters/Encoding"
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     get:
       tags: [cells]
       operationId: scanCells
@@ -541,6 +601,7 @@ paths:
         "200": {$ref: "#/components/responses/CellPage"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
     delete:
@@ -586,6 +647,7 @@ paths:
                 additionalProperties: false
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -652,6 +714,7 @@ paths:
             application/problem+json:
               schema: {$ref: "#/components/schemas/UploadProblem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404":
           description: |
@@ -689,6 +752,8 @@ paths:
         schema: {type: string, pattern: "^[A-Za-z_][A-Za-z0-9_-]{0,254}(:[\\s\\S]*)?$"}
         example: a
       - $ref: "#/components/parameters/Encoding"
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     get:
       tags: [cells]
       operationId: getCellVersion
@@ -704,6 +769,7 @@ paths:
               schema: {$ref: "#/components/schemas/Cell"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
     delete:
@@ -717,6 +783,7 @@ paths:
         "204": {description: Deleted (also when that version was not there).}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -756,6 +823,7 @@ paths:
                 additionalProperties: false
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         "409":
@@ -770,6 +838,8 @@ paths:
       - $ref: "#/components/parameters/Table"
       - $ref: "#/components/parameters/Row"
       - $ref: "#/components/parameters/Encoding"
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     post:
       tags: [cells]
       operationId: incrementCounters
@@ -810,6 +880,7 @@ paths:
                     - {type: string, pattern: "^-?[0-9]+$"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -817,6 +888,8 @@ paths:
     parameters:
       - $ref: "#/components/parameters/Namespace"
       - $ref: "#/components/parameters/Encoding"
+      - $ref: "#/components/parameters/Traceparent"
+      - $ref: "#/components/parameters/Tracestate"
     get:
       tags: [query]
       operationId: queryRead
@@ -845,6 +918,7 @@ paths:
         "200": {$ref: "#/components/responses/QueryResult"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         "405": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -898,6 +972,7 @@ paths:
         "200": {$ref: "#/components/responses/QueryResult"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
@@ -912,6 +987,27 @@ components:
         A token from the gateway's `GATEWAY_TOKENS_FILE` or `GATEWAY_TOKENS`, read-write (`rw`)
         or read-only (`ro`). Only needed when tokens are configured.
   parameters:
+    Traceparent:
+      name: traceparent
+      in: header
+      required: false
+      description: |
+        W3C Trace Context: `00-<trace-id>-<parent-id>-<flags>`, lowercase hex. A valid one
+        keeps its trace id (the gateway answers with the same trace id and a new span id of
+        its own); a missing or invalid one (upper case, all-zero ids, version `ff`, a wrong
+        length, several fields) starts a new trace. Never refused.
+      schema: {type: string}
+      example: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+    Tracestate:
+      name: tracestate
+      in: header
+      required: false
+      description: |
+        W3C Trace Context vendor data beside a valid `traceparent`: kept (up to 32 members,
+        512 characters) and passed to the tracer, if one is installed; a malformed one is
+        dropped. Never refused.
+      schema: {type: string}
+      example: rojo=00f067aa0ba902b7
     Namespace:
       name: ns
       in: path
@@ -981,6 +1077,28 @@ components:
   responses:
     Problem:
       description: An RFC 9457 problem.
+      content:
+        application/problem+json:
+          schema: {$ref: "#/components/schemas/Problem"}
+    TooManyRequests:
+      description: |
+        Over a rate limit (`/problems/rate-limited`), per client address
+        (`GATEWAY_RATE_LIMIT_PER_ADDRESS`) or per token (`GATEWAY_RATE_LIMIT_PER_TOKEN`); both
+        off by default. Refused before the body is read. The fields follow
+        draft-ietf-httpapi-ratelimit-headers-10.
+      headers:
+        Retry-After:
+          description: Seconds until a request is allowed again (RFC 9110 §10.2.3).
+          required: true
+          schema: {type: integer, minimum: 1}
+        RateLimit-Policy:
+          description: '`"address";q=20;w=2` or `"token";...`: the limit that refused, `q` requests per `w` seconds.'
+          required: true
+          schema: {type: string}
+        RateLimit:
+          description: '`"address";r=0;t=3`: no request left, one allowed again in `t` seconds.'
+          required: true
+          schema: {type: string}
       content:
         application/problem+json:
           schema: {$ref: "#/components/schemas/Problem"}
@@ -1149,6 +1267,10 @@ components:
         hypertable_code: {type: integer, description: The broker's ClientException code.}
         hypertable_error: {type: string, description: The code's name, e.g. TABLE_NOT_FOUND.}
         request_id: {type: string, description: Also in the X-Request-ID header and the access log.}
+        trace_id:
+          type: string
+          pattern: "^[0-9a-f]{32}$"
+          description: The W3C trace id, also in the `traceparent` response header and the access log.
       additionalProperties: true
     Cell:
       type: object

@@ -10,7 +10,7 @@ public struct Problem: Error, Sendable, Equatable {
     public var type: String
     public var hypertableCode: Int32?
     public var hypertableName: String?
-    /// Seconds for `Retry-After` (503 responses).
+    /// Seconds for `Retry-After` (503 and 429 responses).
     public var retryAfter: Int?
     /// Extra members (e.g. `brokers_down` on a failed readiness probe).
     public var extra: [(String, String)]
@@ -37,8 +37,9 @@ public struct Problem: Error, Sendable, Equatable {
             && lhs.hypertableCode == rhs.hypertableCode && lhs.retryAfter == rhs.retryAfter
     }
 
-    /// The JSON body; `instance` is the request path and `request_id` ties it to the log line.
-    public func jsonBody(instance: String?, requestID: String?) -> [UInt8] {
+    /// The JSON body; `instance` is the request path, `request_id` ties it to the log line and
+    /// `trace_id` to the distributed trace (W3C Trace Context).
+    public func jsonBody(instance: String?, requestID: String?, traceID: String? = nil) -> [UInt8] {
         var json = JSONWriter()
         json.beginObject()
         json.field("type", type)
@@ -51,6 +52,7 @@ public struct Problem: Error, Sendable, Equatable {
         }
         if let hypertableName { json.field("hypertable_error", hypertableName) }
         if let requestID { json.field("request_id", requestID) }
+        if let traceID { json.field("trace_id", traceID) }
         for (name, value) in extra { json.field(name, value) }
         for (name, value) in extraIntegers { json.field(name, value) }
         json.endObject()

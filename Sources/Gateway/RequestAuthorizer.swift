@@ -20,14 +20,16 @@ struct RequestAuthorizer: Sendable {
         case absent
         /// `Bearer` with a token that is malformed or not configured.
         case invalid
-        case valid(AccessPolicy.Access)
+        /// A configured token: its access and its index in the policy (rate limits key by it).
+        case valid(AccessPolicy.Access, index: Int)
     }
 
     enum Decision {
         /// Let it through; `principal` is the access log's `auth` class and `mayWrite` false
         /// for a read-only token, whose statements the query route classifies itself (the only
         /// decision that needs the body, made where the statement is parsed anyway).
-        case allow(principal: String, mayWrite: Bool)
+        /// `tokenIndex` names the valid token presented, if any (for its rate limit).
+        case allow(principal: String, mayWrite: Bool, tokenIndex: Int?)
         /// Refused by the policy: 401 (who are you?) or 403 (not with this token).
         case deny(Problem)
     }
@@ -45,8 +47,10 @@ struct RequestAuthorizer: Sendable {
         let pattern = Self.pattern(of: route)
         let credential = credential(of: request)
         if isOpen(request, pattern: pattern, routeForGet: routeForGet) || cors.isAllowedPreflight(request) {
-            if case .valid(let access) = credential { return .allow(principal: access.rawValue, mayWrite: true) }
-            return .allow(principal: "none", mayWrite: true)
+            if case .valid(let access, let index) = credential {
+                return .allow(principal: access.rawValue, mayWrite: true, tokenIndex: index)
+            }
+            return .allow(principal: "none", mayWrite: true, tokenIndex: nil)
         }
         switch credential {
         case .absent:
@@ -54,15 +58,17 @@ struct RequestAuthorizer: Sendable {
                                            detail: "this gateway needs a bearer token: send \"Authorization: Bearer <token>\""))
         case .invalid:
             return .deny(Self.unauthorized(invalidToken: true, detail: "the bearer token is not valid"))
-        case .valid(.readWrite):
-            return .allow(principal: "rw", mayWrite: true)
-        case .valid(.readOnly):
-            if request.method == .get || request.method == .head { return .allow(principal: "ro", mayWrite: false) }
+        case .valid(.readWrite, let index):
+            return .allow(principal: "rw", mayWrite: true, tokenIndex: index)
+        case .valid(.readOnly, let index):
+            if request.method == .get || request.method == .head {
+                return .allow(principal: "ro", mayWrite: false, tokenIndex: index)
+            }
             guard request.method == .post, pattern == Self.queryPattern || pattern == Self.rowBatchPattern else {
                 let target = pattern.map { $0.replacingOccurrences(of: "...}", with: "}") } ?? "here"
                 return .deny(Self.readOnlyForbidden("it may not \(request.method.rawValue) \(target)"))
             }
-            return .allow(principal: "ro", mayWrite: false)
+            return .allow(principal: "ro", mayWrite: false, tokenIndex: index)
         }
     }
 
@@ -78,10 +84,10 @@ struct RequestAuthorizer: Sendable {
         }
         let token = Array(bytes.dropFirst(scheme.count).drop { $0 == UInt8(ascii: " ") })
         guard fields.count == 1, AccessPolicy.isBearerTokenSyntax(token),
-              let access = policy.access(forToken: token) else {
+              let entry = policy.entry(forToken: token) else {
             return .invalid
         }
-        return .valid(access)
+        return .valid(entry.access, index: entry.index)
     }
 
     static func pattern(of route: HTTPRouter.Resolution) -> String? {

@@ -1,13 +1,15 @@
 import Foundation
 import HTTPServer
+import Tracing
 
 /// A request's way through the gateway, in three named steps that the HTTP server calls:
 ///
 /// 1. `admit`, on the connection's I/O thread as soon as the head is complete, before any body
-///    byte is read: match the route once, give the request its id and client address, and let
-///    the token guard decide (a refusal is answered at once; its body is never read).
+///    byte is read: match the route once, give the request its id, trace and client address,
+///    apply the per-address rate limit, let the token guard decide, then the per-token limit
+///    (a refusal is answered at once; its body is never read).
 /// 2. `respond`, on a worker (or inline for routes that never block): CORS preflights, the
-///    route's handler, CORS fields and `X-Request-ID` on whatever it answered.
+///    route's handler, CORS fields, `X-Request-ID` and `traceparent` on whatever it answered.
 /// 3. `completed`, once the response is written: metrics and the access log.
 ///
 /// Everything decided in step 1 travels in the request's `HTTPRequestContext`; no later step
@@ -19,11 +21,16 @@ struct RequestPipeline: Sendable {
     let metrics: Metrics
     let accessLog: AccessLog?
     let trustedProxies: Set<String>
+    /// Nil unless a rate limit is set.
+    let rateLimits: RequestRateLimits?
+    /// Nil unless a tracer is installed (one that is not the no-op tracer).
+    let tracer: (any Tracer)?
 
     func admit(_ head: inout HTTPRequest) -> HTTPRequestParser.HeadDecision {
         let route = routes.resolve(method: head.method, path: head.path)
         head.context.route = route
         head.context.requestID = RequestContext.requestID(from: head)
+        head.context.trace = RequestTrace.context(of: head)
         if !trustedProxies.isEmpty {
             head.context.clientAddress = RequestContext.clientAddress(of: head, trustedProxies: trustedProxies)
         }
@@ -32,6 +39,10 @@ struct RequestPipeline: Sendable {
             head.context.runsInline = match.runsInline
             streamsBody = match.streamsBody
         }
+        let limited = rateLimits.flatMap { RequestRateLimits.exempts(route) ? nil : $0 }
+        if let exceeded = limited?.checkAddress(head.context.clientAddress) {
+            return refuse(head, ErrorMapping.problem(for: exceeded), limit: exceeded.policy)
+        }
         // A preflight is answered by the CORS step without a route or the broker, allowed or
         // not (a disallowed origin gets CORS's 403): browsers never send a token with one.
         guard let authorizer, !(cors != nil && CORSPolicy.isPreflight(head)) else {
@@ -39,18 +50,34 @@ struct RequestPipeline: Sendable {
         }
         let path = head.path
         switch authorizer.decide(head, route: route, routeForGet: { routes.resolve(method: .get, path: path) }) {
-        case .allow(let principal, let mayWrite):
+        case .allow(let principal, let mayWrite, let tokenIndex):
             head.context.principal = principal
             head.context.mayWrite = mayWrite
+            if let tokenIndex, let exceeded = limited?.checkToken(tokenIndex) {
+                return refuse(head, ErrorMapping.problem(for: exceeded), limit: exceeded.policy)
+            }
             return .proceed(streamBody: streamsBody)
         case .deny(let problem):
             head.context.principal = "denied"
             metrics.recordAuthDenial(status: problem.status)
-            var response = problem.response(instance: head.path, requestID: head.context.requestID)
-            cors?.addHeaders(to: &response, for: head)
-            response.headers.set("X-Request-ID", head.context.requestID)
-            return .refuse(response)
+            return refuse(head, problem, limit: nil)
         }
+    }
+
+    /// Answers a head at admission (its body, if any, is never read); `limit` names the rate
+    /// limit that refused it.
+    private func refuse(_ head: HTTPRequest, _ problem: Problem, limit: String?) -> HTTPRequestParser.HeadDecision {
+        if let limit { metrics.recordRateLimited(limit: limit) }
+        var response = problem.response(to: head)
+        cors?.addHeaders(to: &response, for: head)
+        Self.addIdentifiers(to: &response, context: head.context)
+        return .refuse(response)
+    }
+
+    /// `X-Request-ID` and, for a request in a trace, `traceparent` with the gateway's span.
+    private static func addIdentifiers(to response: inout HTTPResponse, context: HTTPRequestContext) {
+        response.headers.set("X-Request-ID", context.requestID)
+        if let trace = context.trace { response.headers.set("traceparent", trace.traceparent) }
     }
 
     /// A reply the HTTP server makes on its own (a malformed request, a timeout, a full
@@ -60,9 +87,10 @@ struct RequestPipeline: Sendable {
         let requestID = request.map(\.context.requestID).flatMap { $0.isEmpty ? nil : $0 }
             ?? RequestIDGenerator.shared.next()
         var response = Problem(status: status.code, title: status.reasonPhrase, detail: detail)
-            .response(instance: request?.path, requestID: requestID)
+            .response(instance: request?.path, requestID: requestID, traceID: request?.context.trace?.traceID)
         if let request { cors?.addHeaders(to: &response, for: request) }
         response.headers.set("X-Request-ID", requestID)
+        if let trace = request?.context.trace { response.headers.set("traceparent", trace.traceparent) }
         return response
     }
 
@@ -71,11 +99,20 @@ struct RequestPipeline: Sendable {
         if let preflight = cors?.preflightResponse(to: request, requestID: request.context.requestID) {
             response = preflight
         } else {
-            response = routes.handle(request)
+            response = handle(request)
             cors?.addHeaders(to: &response, for: request)
         }
-        response.headers.set("X-Request-ID", request.context.requestID)
+        Self.addIdentifiers(to: &response, context: request.context)
         return response
+    }
+
+    /// The route's handler; with a tracer, inside the request's trace context, which the
+    /// broker-call spans (`BrokerCallTracing`) take as their parent.
+    private func handle(_ request: HTTPRequest) -> HTTPResponse {
+        guard let tracer, let trace = request.context.trace else { return routes.handle(request) }
+        return InstrumentationContext.withValue(BrokerCallTracing.context(for: trace, tracer: tracer)) {
+            routes.handle(request)
+        }
     }
 
     func completed(_ exchange: HTTPExchangeRecord) {

@@ -22,7 +22,7 @@ struct RouteHandling: Sendable {
         } else if problem.status == 502 || problem.status == 504 {
             metrics.recordBrokerError(problem.status == 504 ? "TIMEOUT" : "TRANSPORT")
         }
-        return problem.response(instance: request.path, requestID: request.context.requestID)
+        return problem.response(to: request)
     }
 }
 

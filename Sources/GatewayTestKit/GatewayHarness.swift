@@ -1,5 +1,6 @@
 import Gateway
 import HypertableEmulator
+import Tracing
 
 /// The whole stack on loopback, as `hypertable-gateway --embedded` runs it: an in-memory
 /// broker served over Thrift by an `EmulatorServer` on a free port, and a `Gateway` on another
@@ -14,9 +15,11 @@ public final class GatewayHarness {
     ///   - configure: adjusts the gateway's configuration (pool size, limits, ...); the listen
     ///     address and broker are set by the harness.
     ///   - log: receives the gateway's log lines (access log on when configured).
+    ///   - tracer: receives the gateway's spans (a `TestTracer`); none by default.
     public init(nextCellsThreshold: Int = 512 * 1024,
                 configure: (inout GatewayConfiguration) -> Void = { _ in },
-                log: @escaping @Sendable (String) -> Void = { _ in }) throws {
+                log: @escaping @Sendable (String) -> Void = { _ in },
+                tracer: (any Tracer)? = nil) throws {
         broker = EmulatedBroker(nextCellsThreshold: nextCellsThreshold)
         emulator = EmulatorServer(broker: broker, host: "127.0.0.1", port: 0)
         try emulator.start()
@@ -31,7 +34,7 @@ public final class GatewayHarness {
         configuration.listenPort = 0
         configuration.brokers = [GatewayConfiguration.BrokerAddress(host: "127.0.0.1", port: emulator.port)]
         do {
-            gateway = try Gateway(configuration: configuration, log: log)
+            gateway = try Gateway(configuration: configuration, log: log, tracer: tracer)
             try gateway.start()
         } catch {
             emulator.stop()

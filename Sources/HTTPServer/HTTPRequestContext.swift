@@ -17,6 +17,9 @@ public struct HTTPRequestContext: Sendable {
     /// Answer on the connection's I/O thread instead of a worker: only for handlers that
     /// never block (set from the matched route).
     public var runsInline = false
+    /// The W3C trace the request belongs to (the application accepts the caller's
+    /// `traceparent` or starts one); nil until it does.
+    public var trace: W3CTraceContext?
 
     public init() {}
 

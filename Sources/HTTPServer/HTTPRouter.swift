@@ -62,8 +62,9 @@ public struct HTTPRouter: Sendable {
     /// Made anew whenever a route is added, so it never answers for an older table.
     private var recent = ResolutionCache()
 
-    /// Builds error responses (404, 405, 400 for a malformed path, 500 for a failed handler).
-    public var problemResponder: @Sendable (HTTPStatus, String) -> HTTPResponse = { status, detail in
+    /// Builds error responses (404, 405, 400 for a malformed path, 500 for a failed handler)
+    /// to the request given (whose context the application may quote: its request and trace ids).
+    public var problemResponder: @Sendable (HTTPStatus, String, HTTPRequest) -> HTTPResponse = { status, detail, _ in
         HTTPResponse.problem(status, detail: detail)
     }
 
@@ -177,11 +178,11 @@ public struct HTTPRouter: Sendable {
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         switch request.context.route ?? resolve(method: request.method, path: request.path) {
         case .badPath:
-            return problemResponder(.badRequest, "malformed percent-encoding in the path")
+            return problemResponder(.badRequest, "malformed percent-encoding in the path", request)
         case .notFound:
-            return problemResponder(.notFound, "no route for \(request.path)")
+            return problemResponder(.notFound, "no route for \(request.path)", request)
         case .methodNotAllowed(let allowed):
-            var response = problemResponder(.methodNotAllowed, "\(request.method) is not allowed here")
+            var response = problemResponder(.methodNotAllowed, "\(request.method) is not allowed here", request)
             response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
             return response
         case .found(let match):
@@ -191,7 +192,7 @@ public struct HTTPRouter: Sendable {
             } catch let error as any HTTPResponseConvertible {
                 response = error.httpResponse
             } catch {
-                response = problemResponder(.internalServerError, "the request handler failed")
+                response = problemResponder(.internalServerError, "the request handler failed", request)
             }
             if response.routePattern == nil { response.routePattern = match.pattern }
             return response

@@ -35,16 +35,19 @@ public final class ConnectionPool: Sendable {
     public let configuration: PoolConfiguration
     private let connector: Connector
     private let closer: Closer
+    private let instrumentation: (any BrokerCallInstrumentation)?
     private let state = Locked(State())
 
     /// - Parameters:
     ///   - connect: opens a new connection; its error is wrapped in `.connectFailed`.
     ///   - close: closes a connection's transport (called after its namespaces are closed).
+    ///   - instrumentation: wraps each borrowing's work (a tracing span); none by default.
     public init(configuration: PoolConfiguration, connect: @escaping Connector,
-                close: @escaping Closer) {
+                close: @escaping Closer, instrumentation: (any BrokerCallInstrumentation)? = nil) {
         self.configuration = configuration
         self.connector = connect
         self.closer = close
+        self.instrumentation = instrumentation
     }
 
     deinit {
@@ -78,6 +81,12 @@ public final class ConnectionPool: Sendable {
     /// the error leaves it healthy). `retryingRead` as in `withConnection`.
     public func checkout<T>(deadline: Deadline? = nil, retryingRead: Bool,
                             _ open: (PooledConnection) throws -> T) throws -> (PooledConnection, T) {
+        guard let instrumentation else { return try borrow(deadline: deadline, retryingRead: retryingRead, open) }
+        return try instrumentation.around { try borrow(deadline: deadline, retryingRead: retryingRead, open) }
+    }
+
+    private func borrow<T>(deadline: Deadline?, retryingRead: Bool,
+                           _ open: (PooledConnection) throws -> T) throws -> (PooledConnection, T) {
         var attemptsLeft = retryingRead ? 2 : 1
         while true {
             attemptsLeft -= 1

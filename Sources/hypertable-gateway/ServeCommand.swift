@@ -75,6 +75,12 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds a page cursor stays valid (GATEWAY_CURSOR_LIFETIME, default 3600).")
     var cursorLifetime: Int?
 
+    @Option(name: .long, help: "Token bucket per client address, RATE/s,BURST (e.g. 10/s,20); over it 429 (GATEWAY_RATE_LIMIT_PER_ADDRESS, default none).")
+    var rateLimitPerAddress: String?
+
+    @Option(name: .long, help: "Token bucket per bearer token, RATE/s,BURST (e.g. 50/s,100); over it 429 (GATEWAY_RATE_LIMIT_PER_TOKEN, default none).")
+    var rateLimitPerToken: String?
+
     @Flag(name: .long, help: "Without tokens, serve on an address that is not loopback anyway: anyone who can reach it may read, write and drop every table (GATEWAY_INSECURE_NO_AUTH=1).")
     var insecureNoAuth = false
 
@@ -107,6 +113,8 @@ struct ServeCommand: ParsableCommand {
         if let corsOrigins { environment["GATEWAY_CORS_ORIGINS"] = corsOrigins }
         if let cursorLifetime { environment["GATEWAY_CURSOR_LIFETIME"] = String(cursorLifetime) }
         if insecureNoAuth { environment["GATEWAY_INSECURE_NO_AUTH"] = "1" }
+        if let rateLimitPerAddress { environment["GATEWAY_RATE_LIMIT_PER_ADDRESS"] = rateLimitPerAddress }
+        if let rateLimitPerToken { environment["GATEWAY_RATE_LIMIT_PER_TOKEN"] = rateLimitPerToken }
         let configuration: GatewayConfiguration
         do {
             configuration = try GatewayConfiguration(environment: environment)

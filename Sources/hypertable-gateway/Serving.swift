@@ -43,8 +43,13 @@ func serve(configuration: GatewayConfiguration, embedded: Bool, embeddedThriftPo
     "scheme":"\(configuration.tls == nil ? "http" : "https")",\
     "auth":"\(authSummary(configuration))",\
     "brokers":"\(configuration.brokers.map(\.description).joined(separator: ","))",\
-    "pool_size":\(configuration.poolSize),"max_overflow":\(configuration.maxOverflow)}
+    "pool_size":\(configuration.poolSize),"max_overflow":\(configuration.maxOverflow),\
+    "rate_limit_per_address":"\(configuration.rateLimitPerAddress?.description ?? "off")",\
+    "rate_limit_per_token":"\(configuration.rateLimitPerToken?.description ?? "off")"}
     """)
+    if configuration.rateLimitPerToken != nil && !configuration.accessPolicy.isEnabled {
+        logLine(#"{"msg":"GATEWAY_RATE_LIMIT_PER_TOKEN has no effect: no tokens are configured"}"#)
+    }
     signals.wait()
     accessLog.flush()
     logLine("{\"msg\":\"shutting down\",\"grace_seconds\":\(configuration.gracePeriodSeconds)}")

@@ -12,7 +12,7 @@ final class CORSTests: XCTestCase {
     static let local = "http://localhost:3000"
     static let stranger = "https://evil.example.net"
     static let token = "cors-token-0123456789abcdef"
-    static let exposed = "X-Request-ID, Retry-After, WWW-Authenticate, Location, Link"
+    static let exposed = "X-Request-ID, Retry-After, WWW-Authenticate, Location, Link, traceparent, RateLimit, RateLimit-Policy"
 
     private var stack: GatewayTestStack!
     private var client: HTTPTestClient!
@@ -196,12 +196,12 @@ final class CORSTests: XCTestCase {
         ]
         for (path, methods) in expectations {
             let response = try preflight(path, origin: Self.app, method: "POST",
-                                         requestHeaders: "authorization, content-type, x-request-id, accept, x-custom")
+                                         requestHeaders: "authorization, content-type, x-request-id, accept, traceparent, x-custom")
             XCTAssertEqual(response.status, 204, path)
             XCTAssertEqual(response.header("Access-Control-Allow-Origin"), Self.app, path)
             XCTAssertEqual(response.header("Access-Control-Allow-Methods"), methods, path)
             XCTAssertEqual(response.header("Access-Control-Allow-Headers"),
-                           "authorization, content-type, x-request-id, accept", "x-custom is not allowed: \(path)")
+                           "authorization, content-type, x-request-id, accept, traceparent", "x-custom is not allowed: \(path)")
             XCTAssertEqual(response.header("Access-Control-Max-Age"), "600", path)
             XCTAssertEqual(response.header("Vary"), "Origin, Access-Control-Request-Headers", path)
             XCTAssertNil(response.header("Allow"), path)

@@ -4,6 +4,7 @@ import GatewayTestKit
 import HypertableClient
 import HypertableEmulator
 import Support
+import Tracing
 import XCTest
 
 /// A `GatewayHarness` (embedded broker + gateway on port 0) with the access log collected
@@ -15,14 +16,14 @@ final class GatewayTestStack {
     var emulator: EmulatorServer { harness.emulator }
     var gateway: Gateway { harness.gateway }
 
-    init(configure: (inout GatewayConfiguration) -> Void = { _ in }) throws {
+    init(tracer: (any Tracer)? = nil, configure: (inout GatewayConfiguration) -> Void = { _ in }) throws {
         let lines = logLines
         harness = try GatewayHarness(configure: { configuration in
             configuration.accessLog = true
             configuration.poolSize = 5
             configuration.maxOverflow = 10
             configure(&configuration)
-        }, log: { lines.append($0) })
+        }, log: { lines.append($0) }, tracer: tracer)
     }
 
     deinit { harness.stop() }
