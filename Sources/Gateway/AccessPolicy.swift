@@ -1,19 +1,34 @@
 import Foundation
 
-/// Who may call the gateway: bearer tokens (RFC 6750), each read-write or read-only.
-/// No tokens means no authentication at all (the default, as before tokens existed).
+/// Who may call the gateway: bearer tokens (RFC 6750), each with an `AccessGrant` (a level,
+/// optionally limited to namespaces), and signed tokens (JWT) when a `JWTVerifier` is set.
+/// No tokens and no JWT keys means no authentication at all (the default).
 ///
-/// Tokens come from `GATEWAY_TOKENS_FILE` (one `<token> rw|ro` per line, `#` comments, blank
-/// lines ignored; read once at start) and `GATEWAY_TOKENS` (the same entries separated by
-/// commas). Only each token's SHA-256 digest is kept, so no token can reach a log line or a
-/// `description`, and lookups compare digests in constant time.
+/// Tokens come from `GATEWAY_TOKENS_FILE` (one `<token> <level> [namespace,...]` per line,
+/// level `read`, `write`, `admin` or the older `ro` and `rw`; `#` comments, blank lines
+/// ignored; read at start and again on SIGHUP) and `GATEWAY_TOKENS` (the same entries separated
+/// by commas, namespaces then separated by spaces). Only each token's SHA-256 digest is kept,
+/// so no token can reach a log line or a `description`, and lookups compare digests in
+/// constant time.
 public struct AccessPolicy: Sendable, Equatable, CustomStringConvertible {
-    /// What a token may do.
+    /// The two grants tokens had before levels and namespaces: kept for callers that name them.
     public enum Access: String, Sendable {
-        /// Everything.
+        /// Everything (`AccessGrant.readWrite`).
         case readWrite = "rw"
-        /// GET and HEAD anywhere, and POST of read statements to `/ns/{ns}/query`.
+        /// Read anywhere (`AccessGrant.readOnly`).
         case readOnly = "ro"
+
+        public var grant: AccessGrant { self == .readWrite ? .readWrite : .readOnly }
+    }
+
+    /// What a bearer credential turned out to be.
+    public enum Verdict: Sendable, Equatable {
+        /// A configured token (with its position, which per-token rate limits key by) or a JWT
+        /// that verifies (`tokenIndex` nil).
+        case granted(AccessGrant, tokenIndex: Int?)
+        /// Not accepted; `reason` is safe to send as RFC 6750's `error_description` (no quote,
+        /// no backslash, nothing from the token).
+        case rejected(reason: String)
     }
 
     /// Shorter tokens are refused: a guessable secret is worse than none, because it looks safe.
@@ -21,53 +36,86 @@ public struct AccessPolicy: Sendable, Equatable, CustomStringConvertible {
 
     private struct Entry: Sendable, Equatable {
         let digest: [UInt8]
-        let access: Access
+        let grant: AccessGrant
     }
 
     private var entries: [Entry] = []
     /// `GATEWAY_METRICS_PUBLIC`: serve `/metrics` without a token even when tokens are configured.
     public var metricsPublic = false
+    /// `GATEWAY_JWT_*`: signed tokens are accepted when set.
+    public var jwt: JWTVerifier?
 
     public init() {}
+
+    /// A policy from tokens and their grants given in code (tests, embedding).
+    public init(grants: [(token: String, grant: AccessGrant)], metricsPublic: Bool = false,
+                jwt: JWTVerifier? = nil) throws {
+        self.metricsPublic = metricsPublic
+        self.jwt = jwt
+        for (index, item) in grants.enumerated() {
+            if let reason = add(token: item.token, grant: item.grant) {
+                throw ConfigurationError(variable: "tokens", value: "entry \(index + 1) (not shown)", expected: reason)
+            }
+        }
+    }
 
     /// A policy from tokens given in code (tests, embedding). Errors name the token's position,
     /// never the token.
     public init(tokens: [(token: String, access: Access)], metricsPublic: Bool = false) throws {
         self.metricsPublic = metricsPublic
         for (index, item) in tokens.enumerated() {
-            if let reason = add(token: item.token, access: item.access) {
+            if let reason = add(token: item.token, grant: item.access.grant) {
                 throw ConfigurationError(variable: "tokens", value: "entry \(index + 1) (not shown)", expected: reason)
             }
         }
     }
 
-    /// Authentication is on when at least one token is configured.
-    public var isEnabled: Bool { !entries.isEmpty }
+    /// Authentication is on when at least one token or a JWT key is configured.
+    public var isEnabled: Bool { !entries.isEmpty || jwt != nil }
 
     public var tokenCount: Int { entries.count }
 
     public var description: String {
-        let readOnly = entries.filter { $0.access == .readOnly }.count
-        return "AccessPolicy(\(entries.count - readOnly) rw, \(readOnly) ro, metrics \(metricsPublic ? "public" : "protected"))"
+        let byClass = Dictionary(grouping: entries, by: { $0.grant.description }).mapValues(\.count)
+        let classes = byClass.keys.sorted().map { "\(byClass[$0] ?? 0) \($0)" }.joined(separator: ", ")
+        return "AccessPolicy(\(classes.isEmpty ? "no tokens" : classes), jwt \(jwt == nil ? "off" : "on"), "
+            + "metrics \(metricsPublic ? "public" : "protected"))"
     }
 
-    /// The access of the token whose bytes are `candidate`, or nil for an unknown token.
+    public static func == (lhs: AccessPolicy, rhs: AccessPolicy) -> Bool {
+        lhs.entries == rhs.entries && lhs.metricsPublic == rhs.metricsPublic && lhs.jwt === rhs.jwt
+    }
+
+    /// The grant of the token whose bytes are `candidate`, or nil for an unknown token.
     /// Every configured token is compared, each over its whole digest: the time taken says
     /// nothing about which token matched or how much of one a guess got right.
-    public func access(forToken candidate: [UInt8]) -> Access? {
-        entry(forToken: candidate)?.access
+    public func grant(forToken candidate: [UInt8]) -> AccessGrant? {
+        entry(forToken: candidate)?.grant
     }
 
-    /// The access of the token whose bytes are `candidate` and its position among the
+    /// The grant of the token whose bytes are `candidate` and its position among the
     /// configured tokens (what per-token state is keyed by, so that no token is stored), or
-    /// nil for an unknown token. Constant time as `access(forToken:)`.
-    public func entry(forToken candidate: [UInt8]) -> (index: Int, access: Access)? {
+    /// nil for an unknown token. Constant time as `grant(forToken:)`.
+    public func entry(forToken candidate: [UInt8]) -> (index: Int, grant: AccessGrant)? {
         let digest = SHA256.hash(candidate)
-        var found: (index: Int, access: Access)?
+        var found: (index: Int, grant: AccessGrant)?
         for (index, entry) in entries.enumerated() where SHA256.constantTimeEqual(entry.digest, digest) {
-            found = (index, entry.access)
+            found = (index, entry.grant)
         }
         return found
+    }
+
+    /// A bearer credential's verdict: a configured token first (a digest comparison), then,
+    /// when JWT is on and the credential has a JWS compact form's two dots, a signed token.
+    public func verdict(forBearer candidate: [UInt8], now: Double) -> Verdict {
+        if let entry = entry(forToken: candidate) { return .granted(entry.grant, tokenIndex: entry.index) }
+        if let jwt, candidate.lazy.filter({ $0 == UInt8(ascii: ".") }).count == 2 {
+            switch jwt.verify(candidate, now: now) {
+            case .success(let grant): return .granted(grant, tokenIndex: nil)
+            case .failure(let error): return .rejected(reason: error.description)
+            }
+        }
+        return .rejected(reason: "the bearer token is not valid")
     }
 
     // MARK: reading the settings
@@ -80,7 +128,7 @@ public struct AccessPolicy: Sendable, Equatable, CustomStringConvertible {
             text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
         } catch {
             throw ConfigurationError(variable: "GATEWAY_TOKENS_FILE", value: path,
-                                     expected: "a readable UTF-8 file of \"<token> rw|ro\" lines (\(Self.reason(error)))")
+                                     expected: "a readable UTF-8 file of \"<token> read|write|admin [namespace,...]\" lines (\(Self.reason(error)))")
         }
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if let reason = addEntry(line) {
@@ -99,23 +147,49 @@ public struct AccessPolicy: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// One `<token> rw|ro` entry (a blank or `#` comment is skipped); nil when it was fine,
-    /// else why not.
+    static let entrySyntax = "\"<token> <level> [namespace,...]\" with level read, write, admin, ro or rw"
+
+    /// One `<token> <level> [namespace,...]` entry (a blank or `#` comment is skipped); nil
+    /// when it was fine, else why not.
     private mutating func addEntry(_ entry: Substring) -> String? {
         // `#` cannot occur in a token (RFC 6750 b64token), so it always starts a comment.
         let content = entry.prefix { $0 != "#" }
         let fields = content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
         if fields.isEmpty { return nil }
-        guard fields.count == 2 else {
-            return "\"<token> rw\" or \"<token> ro\" (found \(fields.count) field\(fields.count == 1 ? "" : "s"))"
+        guard fields.count >= 2 else {
+            return "\(Self.entrySyntax) (found 1 field)"
         }
-        guard let access = Access(rawValue: fields[1].lowercased()) else {
-            return "\"<token> rw\" or \"<token> ro\" (the access is neither rw nor ro)"
+        guard let level = AccessGrant.Level(name: String(fields[1])) else {
+            return "\(Self.entrySyntax) (the level is none of these)"
         }
-        return add(token: String(fields[0]), access: access)
+        var grant = AccessGrant(level: level)
+        if fields.count > 2 {
+            let names = fields.dropFirst(2).flatMap { $0.split(separator: ",") }
+            switch Self.namespaceLimit(names.map(String.init)) {
+            case .success(let limit): grant.namespaces = limit
+            case .failure(let reason): return reason.text
+            }
+        }
+        return add(token: String(fields[0]), grant: grant)
     }
 
-    private mutating func add(token: String, access: Access) -> String? {
+    struct LimitError: Error { let text: String }
+
+    /// Canonical namespace paths for a limit; nil (no limit) when one of them is the root.
+    static func namespaceLimit(_ names: [String]) -> Result<[String]?, LimitError> {
+        guard !names.isEmpty else { return .failure(LimitError(text: "at least one namespace after the level")) }
+        var paths: [String] = []
+        for name in names {
+            guard let path = AccessGrant.canonicalNamespace(name) else {
+                return .failure(LimitError(text: "namespaces without . or .. components (\"\(name)\" has one)"))
+            }
+            if path == "/" { return .success(nil) }
+            if !paths.contains(path) { paths.append(path) }
+        }
+        return .success(paths)
+    }
+
+    private mutating func add(token: String, grant: AccessGrant) -> String? {
         guard token.utf8.count >= Self.minimumTokenLength else {
             return "a token of at least \(Self.minimumTokenLength) characters (this one has \(token.utf8.count))"
         }
@@ -126,7 +200,7 @@ public struct AccessPolicy: Sendable, Equatable, CustomStringConvertible {
         guard !entries.contains(where: { $0.digest == digest }) else {
             return "each token listed once (this token appears earlier)"
         }
-        entries.append(Entry(digest: digest, access: access))
+        entries.append(Entry(digest: digest, grant: grant))
         return nil
     }
 

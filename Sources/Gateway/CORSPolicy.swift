@@ -1,3 +1,4 @@
+import Foundation
 import HTTPServer
 import Support
 
@@ -34,6 +35,25 @@ public struct CORSPolicy: Sendable, Equatable {
 
     public init(allowedOrigins: AllowedOrigins = .none) {
         self.allowedOrigins = allowedOrigins
+    }
+
+    /// The origins of a file (`GATEWAY_CORS_ORIGINS_FILE`): the same syntax as the variable,
+    /// entries separated by commas or lines, `#` starting a comment.
+    public init(originsFile path: String) throws {
+        let text: String
+        do {
+            text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
+        } catch {
+            throw ConfigurationError(variable: "GATEWAY_CORS_ORIGINS_FILE", value: path,
+                                     expected: "a readable UTF-8 file of origins (\((error as NSError).localizedDescription))")
+        }
+        let entries = text.split(separator: "\n").map { $0.prefix { $0 != "#" } }.joined(separator: ",")
+        do {
+            try self.init(origins: entries, variable: "GATEWAY_CORS_ORIGINS_FILE")
+        } catch var error as ConfigurationError {
+            error.value = path
+            throw error
+        }
     }
 
     /// Reads `*` or a comma-separated list of `scheme://host[:port]` origins; an empty value

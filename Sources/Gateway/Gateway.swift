@@ -12,6 +12,8 @@ public final class Gateway: Sendable {
     public let metrics: Metrics
     public let connector: BrokerConnector
     let server: HTTPServer
+    /// What a reload replaces (`reload(environment:)`).
+    let access: AccessControl
 
     /// - Parameters:
     ///   - connector: where connections come from; by default Thrift connections to
@@ -43,8 +45,7 @@ public final class Gateway: Sendable {
             Problem(status: status.code, title: status.reasonPhrase, detail: detail).response(to: request)
         }
         HealthRoutes(pool: pool, connector: connector, handling: handling,
-                     probeWaitMilliseconds: min(1000, max(1, configuration.poolTimeoutMilliseconds)),
-                     accessPolicy: configuration.accessPolicy)
+                     probeWaitMilliseconds: min(1000, max(1, configuration.poolTimeoutMilliseconds)))
             .register(in: &router)
         let paging = PagedScan(signer: CursorSigner(key: configuration.cursorKey ?? HMACSHA256.randomKey(),
                                                     lifetimeSeconds: Int64(configuration.cursorLifetimeSeconds)))
@@ -60,11 +61,11 @@ public final class Gateway: Sendable {
                          body: Array(metrics.render().utf8))
         }
         let routes = router
+        let access = AccessControl(policy: configuration.accessPolicy, cors: configuration.cors, routes: routes)
+        self.access = access
         let pipeline = RequestPipeline(
             routes: routes,
-            authorizer: configuration.accessPolicy.isEnabled
-                ? RequestAuthorizer(policy: configuration.accessPolicy, cors: configuration.cors) : nil,
-            cors: configuration.cors.isEnabled ? CORSResponder(policy: configuration.cors, routes: routes) : nil,
+            access: access,
             metrics: metrics,
             accessLog: configuration.accessLog ? AccessLog(sink: log) : nil,
             trustedProxies: Set(configuration.trustedProxies),

@@ -100,14 +100,16 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// `GATEWAY_TLS_CERT` and `GATEWAY_TLS_KEY` (PEM paths, both or neither): serve HTTPS only.
     /// The files are loaded when the gateway starts; unusable ones stop it.
     public var tls: TLSConfiguration?
-    /// `GATEWAY_TOKENS_FILE`, `GATEWAY_TOKENS` and `GATEWAY_METRICS_PUBLIC`: bearer tokens
-    /// (read-write or read-only). None configured, the default, means no authentication.
+    /// `GATEWAY_TOKENS_FILE`, `GATEWAY_TOKENS`, `GATEWAY_METRICS_PUBLIC` and `GATEWAY_JWT_*`:
+    /// bearer tokens with their grants, and signed tokens. None configured, the default, means
+    /// no authentication.
     public var accessPolicy = AccessPolicy()
     /// `GATEWAY_INSECURE_NO_AUTH` (`--insecure-no-auth`): start without tokens on an address
     /// that is not loopback anyway (see `checkExposure()`). Off by default.
     public var insecureNoAuth = false
-    /// `GATEWAY_CORS_ORIGINS`: `*` or comma-separated origins (`https://app.example.com`) whose
-    /// browser scripts may call the gateway (CORS). Unset, the default, sends no CORS headers.
+    /// `GATEWAY_CORS_ORIGINS` (or `GATEWAY_CORS_ORIGINS_FILE`, reread on SIGHUP): `*` or
+    /// comma-separated origins (`https://app.example.com`) whose browser scripts may call the
+    /// gateway (CORS). Unset, the default, sends no CORS headers.
     public var cors = CORSPolicy()
     /// `GATEWAY_CURSOR_KEY`: the HMAC-SHA256 key that signs page cursors, shared by every
     /// gateway behind one load balancer so that any of them continues another's cursor.
@@ -177,6 +179,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
         if let list = environment["GATEWAY_TOKENS"] {
             try accessPolicy.load(tokenList: list)
         }
+        accessPolicy.jwt = try JWTVerifier.fromEnvironment(environment)
         accessPolicy.metricsPublic = try Self.boolean(environment, "GATEWAY_METRICS_PUBLIC") ?? false
         insecureNoAuth = try Self.boolean(environment, "GATEWAY_INSECURE_NO_AUTH") ?? false
         if let origins = environment["GATEWAY_CORS_ORIGINS"] {
@@ -195,6 +198,13 @@ public struct GatewayConfiguration: Sendable, Equatable {
             ?? cursorLifetimeSeconds
         rateLimitPerAddress = try Self.rateLimit(environment, "GATEWAY_RATE_LIMIT_PER_ADDRESS")
         rateLimitPerToken = try Self.rateLimit(environment, "GATEWAY_RATE_LIMIT_PER_TOKEN")
+        if let path = environment["GATEWAY_CORS_ORIGINS_FILE"], !path.isEmpty {
+            guard environment["GATEWAY_CORS_ORIGINS"].map({ $0.trimmingWhitespace().isEmpty }) ?? true else {
+                throw ConfigurationError(variable: "GATEWAY_CORS_ORIGINS_FILE", value: path,
+                                         expected: "unset, since GATEWAY_CORS_ORIGINS is set (origins from one place)")
+            }
+            cors = try CORSPolicy(originsFile: path)
+        }
     }
 
     /// `RATE/s,BURST` or `RATE/m,BURST`; empty or `off` means no limit.

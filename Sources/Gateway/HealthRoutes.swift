@@ -8,11 +8,10 @@ struct HealthRoutes: Sendable {
     let connector: BrokerConnector?
     let handling: RouteHandling
     /// How long readiness waits for a pooled connection: a probe must answer quickly.
-    let probeWaitMilliseconds: Int
     /// Readiness is open to all (load balancers have no token), but its details (broker status,
     /// pool counts, error text, brokers down) map the deployment: with tokens configured only a
     /// caller with a valid one sees them; others get ready or not and a reason class.
-    let accessPolicy: AccessPolicy
+    let probeWaitMilliseconds: Int
 
     func register(in router: inout HTTPRouter) {
         // Answered on the connection's I/O thread: liveness must not queue behind broker calls.
@@ -117,10 +116,11 @@ struct HealthRoutes: Sendable {
         }
     }
 
-    /// The token guard ran when the head arrived (`RequestPipeline.admit`) and left the token's
-    /// access in the context (`rw`, `ro`), or `none` when the token was absent or not valid.
+    /// The token guard ran when the head arrived (`RequestPipeline.admit`) and left the
+    /// credential's grant in the context (every request has one when authentication is off),
+    /// or none when the credential was absent or not valid.
     private func showsDetails(_ request: HTTPRequest) -> Bool {
-        !accessPolicy.isEnabled || AccessPolicy.Access(rawValue: request.context.principal) != nil
+        request.context.grant is AccessGrant
     }
 
     /// `{"status":"ready"}` (200) or `{"status":"not_ready","reason":...}` (503 with

@@ -51,15 +51,22 @@ info:
     answering a request whose head was read carries its `request_id` and `trace_id`.
 
     **Authentication** is optional and off unless the gateway is given bearer tokens
-    (`GATEWAY_TOKENS_FILE`, `GATEWAY_TOKENS`). Then every request needs
-    `Authorization: Bearer <token>` (RFC 6750), except the health probes, `/openapi.yaml` and,
-    with `GATEWAY_METRICS_PUBLIC=1`, `/metrics`. A missing or unknown token gets 401 with
-    `WWW-Authenticate: Bearer realm="hypertable-gateway"` (plus `error="invalid_token"` when
-    a token was given). A read-only (`ro`) token may GET and HEAD anything and POST read
-    statements (SELECT, SHOW, DESCRIBE, EXISTS, GET LISTING) to `/ns/{ns}/query` and many-row
-    reads to `/ns/{ns}/tables/{table}/rows:get`; anything else gets 403. A read-write (`rw`)
-    token may do everything. Without tokens the gateway starts only on a loopback address,
-    unless `GATEWAY_INSECURE_NO_AUTH=1` says otherwise.
+    (`GATEWAY_TOKENS_FILE`, `GATEWAY_TOKENS`) or keys for signed tokens (`GATEWAY_JWT_SECRET`,
+    `GATEWAY_JWT_KEYS_FILE`). Then every request needs `Authorization: Bearer <token>`
+    (RFC 6750), except the health probes, `/openapi.yaml` and, with
+    `GATEWAY_METRICS_PUBLIC=1`, `/metrics`. A missing token gets 401 with
+    `WWW-Authenticate: Bearer realm="hypertable-gateway"`; an unknown, malformed, expired, not
+    yet valid or badly signed one 401 with `error="invalid_token"` and an `error_description`.
+    Each token has a level, each including the ones before it: `read` (`ro`: GET and HEAD,
+    read statements to `/ns/{ns}/query`, `POST /ns/{ns}/tables/{table}/rows:get`), `write`
+    (writing and deleting cells, rows and counters, INSERT and DELETE), `admin` (`rw`: also
+    creating, altering and dropping namespaces and tables, and DDL statements); and optionally
+    the namespaces it is limited to (each with everything under it). A request its level or
+    namespaces do not allow gets 403 (`/problems/forbidden`); `GET /ns`, the root's listing,
+    needs a token without a namespace limit. Signed tokens (JWT, HS256, RS256, ES256) carry
+    their level in a scope claim and their namespaces in a namespaces claim. Without tokens
+    the gateway starts only on a loopback address, unless `GATEWAY_INSECURE_NO_AUTH=1` says
+    otherwise. SIGHUP rereads tokens and keys without a restart.
 
     **CORS** (Fetch standard, CORS protocol) is optional and off unless the gateway is given
     origins (`GATEWAY_CORS_ORIGINS`: exact `scheme://host[:port]` origins, or `*`). Then a
@@ -90,6 +97,7 @@ security:
   # Optional: with no tokens configured the gateway is open (the empty requirement).
   - {}
   - bearerAuth: []
+  - jwtAuth: []
 tags:
   - name: health
   - name: namespaces
@@ -169,6 +177,7 @@ paths:
             text/plain:
               schema: {type: string}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
   /openapi.yaml:
     parameters:
@@ -199,6 +208,7 @@ paths:
       responses:
         "200": {$ref: "#/components/responses/Listing"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}:
@@ -215,6 +225,7 @@ paths:
         "200": {$ref: "#/components/responses/Listing"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -237,8 +248,8 @@ paths:
                   namespace: {type: string}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
-        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -251,8 +262,8 @@ paths:
         "204": {description: Dropped.}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
-        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -279,6 +290,7 @@ paths:
                   tables: {type: array, items: {type: string}}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -301,6 +313,7 @@ paths:
               schema: {$ref: "#/components/schemas/TableSchema"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -334,8 +347,8 @@ paths:
               schema: {$ref: "#/components/schemas/TableSchema"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
-        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         "413": {$ref: "#/components/responses/Problem"}
@@ -349,8 +362,8 @@ paths:
         "204": {description: Dropped.}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
-        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
     patch:
@@ -386,8 +399,8 @@ paths:
               schema: {$ref: "#/components/schemas/TableSchema"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
-        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         "413": {$ref: "#/components/responses/Problem"}
@@ -433,6 +446,7 @@ paths:
                       additionalProperties: false
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -486,6 +500,7 @@ paths:
         "200": {$ref: "#/components/responses/Cells"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         "413": {$ref: "#/components/responses/Problem"}
@@ -523,6 +538,7 @@ paths:
         "200": {$ref: "#/components/responses/Cells"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -537,8 +553,8 @@ paths:
         "204": {description: Deleted (also when nothing was there).}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
-        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}/tables/{table}/cells:
@@ -601,6 +617,7 @@ paths:
         "200": {$ref: "#/components/responses/CellPage"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -647,8 +664,8 @@ paths:
                 additionalProperties: false
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
-        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
     post:
@@ -714,8 +731,8 @@ paths:
             application/problem+json:
               schema: {$ref: "#/components/schemas/UploadProblem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
-        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404":
           description: |
             The namespace or table does not exist (answered before the body is read, so before
@@ -769,6 +786,7 @@ paths:
               schema: {$ref: "#/components/schemas/Cell"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
@@ -783,8 +801,8 @@ paths:
         "204": {description: Deleted (also when that version was not there).}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
-        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
     post:
@@ -823,8 +841,8 @@ paths:
                 additionalProperties: false
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
-        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         "409":
           description: The cell exists.
@@ -880,8 +898,8 @@ paths:
                     - {type: string, pattern: "^-?[0-9]+$"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
-        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         default: {$ref: "#/components/responses/Problem"}
   /ns/{ns}/query:
@@ -918,6 +936,7 @@ paths:
         "200": {$ref: "#/components/responses/QueryResult"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         "405": {$ref: "#/components/responses/Problem"}
@@ -972,8 +991,8 @@ paths:
         "200": {$ref: "#/components/responses/QueryResult"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Unauthorized"}
-        "429": {$ref: "#/components/responses/TooManyRequests"}
         "403": {$ref: "#/components/responses/Forbidden"}
+        "429": {$ref: "#/components/responses/TooManyRequests"}
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         "415": {$ref: "#/components/responses/Problem"}
@@ -984,8 +1003,18 @@ components:
       type: http
       scheme: bearer
       description: |
-        A token from the gateway's `GATEWAY_TOKENS_FILE` or `GATEWAY_TOKENS`, read-write (`rw`)
-        or read-only (`ro`). Only needed when tokens are configured.
+        A token from the gateway's `GATEWAY_TOKENS_FILE` or `GATEWAY_TOKENS`, with its level
+        (`read`, `write`, `admin`; `ro` and `rw` as before) and optionally the namespaces it is
+        limited to. Only needed when tokens are configured.
+    jwtAuth:
+      type: http
+      scheme: bearer
+      bearerFormat: JWT
+      description: |
+        A signed token (RFC 7519; HS256 with `GATEWAY_JWT_SECRET`, RS256 or ES256 with the keys
+        of `GATEWAY_JWT_KEYS_FILE`), checked for `exp`, `nbf` and `aud`; its scope claim
+        (`GATEWAY_JWT_SCOPE_CLAIM`, default `scope`) names the level, its namespaces claim
+        (`GATEWAY_JWT_NAMESPACES_CLAIM`, default `namespaces`) the namespace limit.
   parameters:
     Traceparent:
       name: traceparent
@@ -1105,10 +1134,12 @@ components:
     Unauthorized:
       description: |
         Authentication is on and the request has no bearer token, or one the gateway does not
-        know (RFC 6750 §3).
+        know or that does not verify (RFC 6750 §3).
       headers:
         WWW-Authenticate:
-          description: '`Bearer realm="hypertable-gateway"`, with `error="invalid_token"` when a token was given.'
+          description: |
+            `Bearer realm="hypertable-gateway"`, with `error="invalid_token"` and an
+            `error_description` (unknown token, bad signature, expired, ...) when a token was given.
           required: true
           schema: {type: string}
       content:
@@ -1116,9 +1147,10 @@ components:
           schema: {$ref: "#/components/schemas/Problem"}
     Forbidden:
       description: |
-        The token is read-only (`/problems/forbidden`): it may GET and HEAD, POST read
-        statements to `/ns/{ns}/query` and POST `rows:get`, nothing else. (The broker's
-        NOT_ALLOWED is also a 403.)
+        The token's level or namespaces do not allow this (`/problems/forbidden`): a `read`
+        token may GET and HEAD, POST read statements to `/ns/{ns}/query` and POST `rows:get`;
+        `write` may also change data; DDL needs `admin`; a namespace-limited token may touch
+        only its namespaces. (The broker's NOT_ALLOWED is also a 403.)
       content:
         application/problem+json:
           schema: {$ref: "#/components/schemas/Problem"}

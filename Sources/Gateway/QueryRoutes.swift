@@ -22,15 +22,15 @@ struct QueryRoutes: Sendable {
                     throw Problem.badRequest("a cursor is followed with GET (the Link header's target), alone")
                 }
                 let hql = try Self.statement(fromBody: request)
-                // Parsed once: the read-only token's guard, the point-lookup shortcut and the
-                // broker call all use this.
+                // Parsed once: the grant's guard, the point-lookup shortcut and the broker call
+                // all use this.
                 let parsed: HQLStatement?
-                if request.context.mayWrite {
-                    parsed = try? HQLParser.parse(hql)
-                } else {
+                if let grant = request.context.grant as? AccessGrant, !grant.isUnrestricted {
                     let statement = try Self.parseStatement(hql)
-                    try Self.requireReadForToken(statement.kind)
+                    try Self.requireGrant(grant, allows: statement, in: namespace)
                     parsed = statement
+                } else {
+                    parsed = try? HQLParser.parse(hql)
                 }
                 return try run(hql, parsed: parsed, in: namespace, request: request)
             }
@@ -39,6 +39,12 @@ struct QueryRoutes: Sendable {
             handling.respond(request) {
                 let namespace = try namespaceName(parameters)
                 if let cursor = try paging.cursor(in: request.queryItems) {
+                    // The cursor's statement was checked against the grant of whoever began the
+                    // scan; whoever continues it may hold a narrower one.
+                    if let grant = request.context.grant as? AccessGrant, !grant.isUnrestricted,
+                       case .select(let hql, _) = cursor.kind {
+                        try Self.requireGrant(grant, allows: try Self.parseStatement(hql), in: namespace)
+                    }
                     return try pagedSelect(cursor, in: namespace, resumed: true, request: request)
                 }
                 // HQL is text (IDL `string`): a byte that is not UTF-8 is refused, never replaced.
@@ -47,18 +53,21 @@ struct QueryRoutes: Sendable {
                 }
                 let statement = try Self.parseStatement(hql)
                 try Self.requireRead(statement.kind)
+                if let grant = request.context.grant as? AccessGrant, !grant.isUnrestricted {
+                    try Self.requireGrant(grant, allows: statement, in: namespace)
+                }
                 return try run(hql, parsed: statement, in: namespace, request: request)
             }
         }
     }
 
-    /// A read-only token may POST read statements only.
-    static func requireReadForToken(_ kind: HQLStatementKind) throws {
-        guard kind == .read else {
-            let kindName = kind == .write ? "write statements (INSERT, DELETE)"
-                : "DDL statements (CREATE, DROP, ALTER, RENAME)"
-            throw RequestAuthorizer.readOnlyForbidden("it may not run \(kindName)")
-        }
+    /// A limited grant runs only the statements its level allows (DDL needs admin, INSERT and
+    /// DELETE write), and only on tables and namespaces inside its namespace limit, whether
+    /// the statement names them relative to `{ns}` or by a full path.
+    static func requireGrant(_ grant: AccessGrant, allows statement: HQLStatement, in namespace: String) throws {
+        guard let refusal = grant.refusal(of: statement, in: namespace) else { return }
+        if grant == .readOnly { throw RequestAuthorizer.readOnlyForbidden(refusal) }
+        throw RequestAuthorizer.forbidden("the token may not run this statement: \(refusal)")
     }
 
     /// A GET must not change data (RFC 9110 §9.2.1, safe methods): only read statements pass.

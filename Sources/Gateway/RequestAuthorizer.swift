@@ -2,8 +2,13 @@ import Foundation
 import HTTPServer
 
 /// The guard every request passes when its head is complete, before any body byte is read
-/// (so a refused client costs no buffer and no worker), when the `AccessPolicy` has tokens: the
-/// bearer token (RFC 6750 §2.1) must be known, and a read-only token may only read.
+/// (so a refused client costs no buffer and no worker), when the `AccessPolicy` has tokens or
+/// JWT keys: the bearer credential (RFC 6750 §2.1) must be known or verify, and its
+/// `AccessGrant` must allow the route: its level (GET and HEAD, and the reads sent as POST,
+/// need `read`; creating, altering and dropping namespaces and tables `admin`; every other
+/// write `write`) and its namespace limit (the route's `{ns}`; the root listing `GET /ns` and
+/// `/metrics`' neighbours without a namespace need an unlimited grant). The statement of
+/// `POST /ns/{ns}/query` is checked by the query route, which parses it anyway.
 ///
 /// Always open, so that load balancers and tooling need no secret: `GET /health/live`,
 /// `/health/ready`, `/health` and `/openapi.yaml`; `/metrics` too when the policy makes it public.
@@ -18,19 +23,19 @@ struct RequestAuthorizer: Sendable {
     enum Credential: Equatable {
         /// No `Authorization` field, or one with another scheme.
         case absent
-        /// `Bearer` with a token that is malformed or not configured.
-        case invalid
-        /// A configured token: its access and its index in the policy (rate limits key by it).
-        case valid(AccessPolicy.Access, index: Int)
+        /// `Bearer` with a credential that is malformed, not configured or does not verify.
+        case invalid(reason: String)
+        /// A configured token (with its index in the policy: per-token rate limits key by it)
+        /// or a signed token (index nil).
+        case valid(AccessGrant, tokenIndex: Int?)
     }
 
     enum Decision {
-        /// Let it through; `principal` is the access log's `auth` class and `mayWrite` false
-        /// for a read-only token, whose statements the query route classifies itself (the only
-        /// decision that needs the body, made where the statement is parsed anyway).
-        /// `tokenIndex` names the valid token presented, if any (for its rate limit).
-        case allow(principal: String, mayWrite: Bool, tokenIndex: Int?)
-        /// Refused by the policy: 401 (who are you?) or 403 (not with this token).
+        /// Let it through; `principal` is the access log's `auth` class, `grant` what the
+        /// credential may do (nil without one: an open route), `tokenIndex` the configured
+        /// token presented, if any (for its rate limit).
+        case allow(principal: String, grant: AccessGrant?, tokenIndex: Int?)
+        /// Refused by the policy: 401 (who are you?) or 403 (not with this credential).
         case deny(Problem)
     }
 
@@ -39,56 +44,92 @@ struct RequestAuthorizer: Sendable {
     static let queryPattern = "/ns/{ns...}/query"
     /// A read sent as POST (its keys do not fit a URL): open to read-only tokens.
     static let rowBatchPattern = "/ns/{ns...}/tables/{table}/rows:get"
+    /// Creating, dropping and altering these is DDL: `admin`.
+    static let ddlPatterns: Set<String> = ["/ns/{ns...}", "/ns/{ns...}/tables/{table}"]
     static let realm = "hypertable-gateway"
 
     /// Decides from the head alone (method, route, `Authorization`).
-    func decide(_ request: HTTPRequest, route: HTTPRouter.Resolution, routeForGet: () -> HTTPRouter.Resolution)
-        -> Decision {
+    func decide(_ request: HTTPRequest, route: HTTPRouter.Resolution, routeForGet: () -> HTTPRouter.Resolution,
+                now: Double = Date().timeIntervalSince1970) -> Decision {
         let pattern = Self.pattern(of: route)
-        let credential = credential(of: request)
+        let credential = credential(of: request, now: now)
         if isOpen(request, pattern: pattern, routeForGet: routeForGet) || cors.isAllowedPreflight(request) {
-            if case .valid(let access, let index) = credential {
-                return .allow(principal: access.rawValue, mayWrite: true, tokenIndex: index)
+            if case .valid(let grant, let index) = credential {
+                return .allow(principal: Self.principal(grant, viaJWT: index == nil), grant: grant, tokenIndex: index)
             }
-            return .allow(principal: "none", mayWrite: true, tokenIndex: nil)
+            return .allow(principal: "none", grant: nil, tokenIndex: nil)
         }
         switch credential {
         case .absent:
-            return .deny(Self.unauthorized(invalidToken: false,
+            return .deny(Self.unauthorized(error: nil,
                                            detail: "this gateway needs a bearer token: send \"Authorization: Bearer <token>\""))
-        case .invalid:
-            return .deny(Self.unauthorized(invalidToken: true, detail: "the bearer token is not valid"))
-        case .valid(.readWrite, let index):
-            return .allow(principal: "rw", mayWrite: true, tokenIndex: index)
-        case .valid(.readOnly, let index):
-            if request.method == .get || request.method == .head {
-                return .allow(principal: "ro", mayWrite: false, tokenIndex: index)
+        case .invalid(let reason):
+            return .deny(Self.unauthorized(error: reason, detail: reason))
+        case .valid(let grant, let index):
+            if let refusal = refusal(request, pattern: pattern, route: route, grant: grant) {
+                return .deny(refusal)
             }
-            guard request.method == .post, pattern == Self.queryPattern || pattern == Self.rowBatchPattern else {
-                let target = pattern.map { $0.replacingOccurrences(of: "...}", with: "}") } ?? "here"
-                return .deny(Self.readOnlyForbidden("it may not \(request.method.rawValue) \(target)"))
-            }
-            return .allow(principal: "ro", mayWrite: false, tokenIndex: index)
+            return .allow(principal: Self.principal(grant, viaJWT: index == nil), grant: grant, tokenIndex: index)
         }
+    }
+
+    static func principal(_ grant: AccessGrant, viaJWT: Bool) -> String {
+        (viaJWT ? "jwt:" : "") + grant.description
+    }
+
+    /// The level a route needs with this method.
+    static func neededLevel(method: HTTPMethod, pattern: String?) -> AccessGrant.Level {
+        if method == .get || method == .head { return .read }
+        if method == .post && (pattern == queryPattern || pattern == rowBatchPattern) { return .read }
+        if let pattern, ddlPatterns.contains(pattern), method == .put || method == .delete || method == .patch {
+            return .admin
+        }
+        return .write
+    }
+
+    private func refusal(_ request: HTTPRequest, pattern: String?, route: HTTPRouter.Resolution,
+                         grant: AccessGrant) -> Problem? {
+        // No route: the router answers 404 or 405, which touches no data.
+        guard let pattern, case .found(let match) = route else { return nil }
+        let target = pattern.replacingOccurrences(of: "...}", with: "}")
+        let needed = Self.neededLevel(method: request.method, pattern: pattern)
+        guard grant.permits(needed) else {
+            if grant == .readOnly {
+                return Self.readOnlyForbidden("it may not \(request.method.rawValue) \(target)")
+            }
+            return Self.forbidden("the token's level (\(grant.level?.name ?? "none")) does not allow "
+                                  + "\(request.method.rawValue) \(target), which needs \(needed.name)")
+        }
+        guard grant.namespaces != nil, pattern != Self.metricsPattern else { return nil }
+        guard let name = match.parameters["ns"] else {
+            return Self.forbidden("the token is limited to namespaces: \(request.method.rawValue) \(target) "
+                                  + "is not inside one (list a namespace with GET /ns/{ns})")
+        }
+        guard let path = AccessGrant.canonicalNamespace(name), grant.covers(namespace: path) else {
+            return Self.forbidden("the token is limited to namespaces, and \(name) is not inside them")
+        }
+        return nil
     }
 
     /// RFC 6750 §2.1: `Authorization: Bearer <b64token>`; the scheme is case-insensitive
     /// (RFC 9110 §11.1). Several `Authorization` fields make the request ambiguous: invalid.
-    func credential(of request: HTTPRequest) -> Credential {
+    func credential(of request: HTTPRequest, now: Double = Date().timeIntervalSince1970) -> Credential {
         let fields = request.headers.values(for: "Authorization")
         guard let value = fields.first else { return .absent }
         let bytes = Array(value.utf8)
         let scheme = bytes.prefix { $0 != UInt8(ascii: " ") }
         guard String(decoding: scheme, as: UTF8.self).lowercased() == "bearer" else {
-            return fields.count == 1 ? .absent : .invalid
+            return fields.count == 1 ? .absent : .invalid(reason: Self.notValid)
         }
         let token = Array(bytes.dropFirst(scheme.count).drop { $0 == UInt8(ascii: " ") })
-        guard fields.count == 1, AccessPolicy.isBearerTokenSyntax(token),
-              let entry = policy.entry(forToken: token) else {
-            return .invalid
+        guard fields.count == 1, AccessPolicy.isBearerTokenSyntax(token) else { return .invalid(reason: Self.notValid) }
+        switch policy.verdict(forBearer: token, now: now) {
+        case .granted(let grant, let index): return .valid(grant, tokenIndex: index)
+        case .rejected(let reason): return .invalid(reason: reason)
         }
-        return .valid(entry.access, index: entry.index)
     }
+
+    static let notValid = "the bearer token is not valid"
 
     static func pattern(of route: HTTPRouter.Resolution) -> String? {
         if case .found(let match) = route { return match.pattern }
@@ -109,20 +150,26 @@ struct RequestAuthorizer: Sendable {
         Self.openPatterns.contains(pattern) || (policy.metricsPublic && pattern == Self.metricsPattern)
     }
 
-    /// RFC 6750 §3: the challenge names the realm, and `error="invalid_token"` when a token was
-    /// presented but is not accepted (§3.1); a request without one gets no error code.
-    static func unauthorized(invalidToken: Bool, detail: String) -> Problem {
+    /// RFC 6750 §3: the challenge names the realm, and `error="invalid_token"` with a
+    /// description when a credential was presented but is not accepted (§3.1); a request
+    /// without one gets no error code. `error` must hold no `"` or `\` (it never does: it is
+    /// one of the gateway's own sentences).
+    static func unauthorized(error: String?, detail: String) -> Problem {
         var problem = Problem(status: 401, title: "Unauthorized", detail: detail, type: "/problems/unauthorized")
-        problem.headers = [("WWW-Authenticate", invalidToken ? "Bearer realm=\"\(realm)\", error=\"invalid_token\""
-                                                             : "Bearer realm=\"\(realm)\"")]
+        let challenge = error.map { "Bearer realm=\"\(realm)\", error=\"invalid_token\", error_description=\"\($0)\"" }
+            ?? "Bearer realm=\"\(realm)\""
+        problem.headers = [("WWW-Authenticate", challenge)]
         return problem
     }
 
+    /// RFC 6750 §3.1's `insufficient_scope` case: the credential is good, the request needs
+    /// more. No new challenge is sent: another credential, not a retry, is what helps.
+    static func forbidden(_ detail: String) -> Problem {
+        Problem(status: 403, title: "Forbidden", detail: detail, type: "/problems/forbidden")
+    }
+
     static func readOnlyForbidden(_ what: String) -> Problem {
-        Problem(status: 403, title: "Forbidden",
-                detail: "the token is read-only: \(what); it may GET and HEAD, and POST read statements "
-                    + "(SELECT, SHOW, DESCRIBE, EXISTS, GET LISTING) to /ns/{ns}/query, and POST /ns/{ns}/tables/{table}/rows:get",
-                type: "/problems/forbidden")
+        forbidden("the token is read-only: \(what); it may GET and HEAD, and POST read statements "
+            + "(SELECT, SHOW, DESCRIBE, EXISTS, GET LISTING) to /ns/{ns}/query, and POST /ns/{ns}/tables/{table}/rows:get")
     }
 }
-

@@ -16,8 +16,8 @@ import Tracing
 /// matches, parses or authenticates again.
 struct RequestPipeline: Sendable {
     let routes: HTTPRouter
-    let authorizer: RequestAuthorizer?
-    let cors: CORSResponder?
+    /// Tokens, JWT keys and CORS origins, as the last reload left them.
+    let access: AccessControl
     let metrics: Metrics
     let accessLog: AccessLog?
     let trustedProxies: Set<String>
@@ -39,34 +39,44 @@ struct RequestPipeline: Sendable {
             head.context.runsInline = match.runsInline
             streamsBody = match.streamsBody
         }
+        let access = access.snapshot
+        let cors = access.cors
         let limited = rateLimits.flatMap { RequestRateLimits.exempts(route) ? nil : $0 }
         if let exceeded = limited?.checkAddress(head.context.clientAddress) {
-            return refuse(head, ErrorMapping.problem(for: exceeded), limit: exceeded.policy)
+            return refuse(head, ErrorMapping.problem(for: exceeded), limit: exceeded.policy, cors: cors)
+        }
+        // Without authentication every request may do everything.
+        guard let authorizer = access.authorizer else {
+            head.context.grant = AccessGrant.readWrite
+            return .proceed(streamBody: streamsBody)
         }
         // A preflight is answered by the CORS step without a route or the broker, allowed or
         // not (a disallowed origin gets CORS's 403): browsers never send a token with one.
-        guard let authorizer, !(cors != nil && CORSPolicy.isPreflight(head)) else {
+        guard !(cors != nil && CORSPolicy.isPreflight(head)) else {
             return .proceed(streamBody: streamsBody)
         }
         let path = head.path
         switch authorizer.decide(head, route: route, routeForGet: { routes.resolve(method: .get, path: path) }) {
-        case .allow(let principal, let mayWrite, let tokenIndex):
+        case .allow(let principal, let grant, let tokenIndex):
             head.context.principal = principal
-            head.context.mayWrite = mayWrite
+            head.context.grant = grant
+            // A handler whose effect depends on the body (a statement) checks the grant there.
+            head.context.mayWrite = grant?.isUnrestricted ?? true
             if let tokenIndex, let exceeded = limited?.checkToken(tokenIndex) {
-                return refuse(head, ErrorMapping.problem(for: exceeded), limit: exceeded.policy)
+                return refuse(head, ErrorMapping.problem(for: exceeded), limit: exceeded.policy, cors: cors)
             }
             return .proceed(streamBody: streamsBody)
         case .deny(let problem):
             head.context.principal = "denied"
             metrics.recordAuthDenial(status: problem.status)
-            return refuse(head, problem, limit: nil)
+            return refuse(head, problem, limit: nil, cors: cors)
         }
     }
 
     /// Answers a head at admission (its body, if any, is never read); `limit` names the rate
     /// limit that refused it.
-    private func refuse(_ head: HTTPRequest, _ problem: Problem, limit: String?) -> HTTPRequestParser.HeadDecision {
+    private func refuse(_ head: HTTPRequest, _ problem: Problem, limit: String?,
+                        cors: CORSResponder?) -> HTTPRequestParser.HeadDecision {
         if let limit { metrics.recordRateLimited(limit: limit) }
         var response = problem.response(to: head)
         cors?.addHeaders(to: &response, for: head)
@@ -88,7 +98,7 @@ struct RequestPipeline: Sendable {
             ?? RequestIDGenerator.shared.next()
         var response = Problem(status: status.code, title: status.reasonPhrase, detail: detail)
             .response(instance: request?.path, requestID: requestID, traceID: request?.context.trace?.traceID)
-        if let request { cors?.addHeaders(to: &response, for: request) }
+        if let request { access.snapshot.cors?.addHeaders(to: &response, for: request) }
         response.headers.set("X-Request-ID", requestID)
         if let trace = request?.context.trace { response.headers.set("traceparent", trace.traceparent) }
         return response
@@ -96,6 +106,7 @@ struct RequestPipeline: Sendable {
 
     func respond(to request: HTTPRequest) -> HTTPResponse {
         var response: HTTPResponse
+        let cors = access.snapshot.cors
         if let preflight = cors?.preflightResponse(to: request, requestID: request.context.requestID) {
             response = preflight
         } else {
@@ -120,9 +131,9 @@ struct RequestPipeline: Sendable {
         metrics.recordRequest(route: exchange.routePattern ?? "unmatched", method: exchange.request?.method.rawValue ?? "-",
                               status: exchange.status.code, seconds: Double(seconds) + Double(attoseconds) / 1e18,
                               bytes: exchange.bytesSent)
-        // A read-only token's write statement is refused by the query route, where the
-        // statement is parsed: a denial all the same.
-        let deniedStatement = exchange.request?.context.principal == "ro" && exchange.status.code == 403
+        // A limited grant's statement is refused by the query route, where the statement is
+        // parsed: a denial all the same.
+        let deniedStatement = exchange.request.map { !$0.context.mayWrite } == true && exchange.status.code == 403
         if deniedStatement { metrics.recordAuthDenial(status: 403) }
         accessLog?.record(exchange, auth: deniedStatement ? "denied" : exchange.request?.context.principal ?? "none",
                           wallClockSeconds: Date().timeIntervalSince1970)

@@ -9,11 +9,14 @@ public struct HTTPRequestContext: Sendable {
     public var clientAddress = "-"
     /// The route the head reached, matched once (`HTTPRouter.resolve`); nil when unrouted.
     public var route: HTTPRouter.Resolution?
-    /// Who the request acts as, for logs (`rw`, `ro`, `none`, `denied`, ...).
+    /// Who the request acts as, for logs (`rw`, `ro`, `read@ns`, `jwt:write`, `none`, `denied`, ...).
     public var principal = "none"
-    /// False when the credential may only read: a handler whose effect depends on the body
-    /// (a statement) checks it there.
+    /// False when the credential may not do everything (a level below admin, or a namespace
+    /// limit): a handler whose effect depends on the body (a statement) checks `grant` there.
     public var mayWrite = true
+    /// What the application's guard granted, for a handler that decides more from the body
+    /// (the server never looks at it).
+    public var grant: (any Sendable)?
     /// Answer on the connection's I/O thread instead of a worker: only for handlers that
     /// never block (set from the matched route).
     public var runsInline = false

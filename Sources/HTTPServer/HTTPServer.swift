@@ -239,6 +239,25 @@ public final class HTTPServer: @unchecked Sendable {
 
     var isDraining: Bool { draining.withLock { $0 } }
 
+    /// Loads a new TLS identity (certificate chain and key, as `start()` does) for the
+    /// handshakes of connections accepted from now on; connections already open keep the one
+    /// they shook hands with. When it throws (`HTTPServerError.tls` for unusable files,
+    /// `.invalidState` for a server that does not serve TLS) nothing has changed.
+    public func replaceTLSIdentity(_ tls: TLSConfiguration) throws {
+        let context: TLSContext
+        do {
+            context = try TLSContext(tls)
+        } catch {
+            throw HTTPServerError.tls(error)
+        }
+        try state.withLock { state in
+            guard state.tlsContext != nil else {
+                throw HTTPServerError.invalidState("the server was started without TLS; it cannot start serving TLS")
+            }
+            state.tlsContext = context
+        }
+    }
+
     // MARK: accepting
 
     private func acceptConnections() {

@@ -14,13 +14,16 @@ struct ServeCommand: ParsableCommand {
         HYPERTABLE_POOL_MAX_IDLE_MSECS, HYPERTABLE_MAX_FRAME_BYTES, GATEWAY_LISTEN, GATEWAY_WORKERS, \
         GATEWAY_QUEUE_DEPTH, GATEWAY_MAX_BODY_BYTES, GATEWAY_GRACE_SECONDS, GATEWAY_TRUSTED_PROXIES, \
         GATEWAY_ACCESS_LOG, GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, GATEWAY_TOKENS_FILE, GATEWAY_TOKENS, \
-        GATEWAY_METRICS_PUBLIC, GATEWAY_CORS_ORIGINS, GATEWAY_INSECURE_NO_AUTH, GATEWAY_CURSOR_KEY, \
+        GATEWAY_METRICS_PUBLIC, GATEWAY_JWT_SECRET, GATEWAY_JWT_SECRET_FILE, GATEWAY_JWT_KEYS_FILE, \
+        GATEWAY_JWT_AUDIENCE, GATEWAY_JWT_SCOPE_CLAIM, GATEWAY_JWT_NAMESPACES_CLAIM, GATEWAY_JWT_LEEWAY, \
+        GATEWAY_CORS_ORIGINS, GATEWAY_CORS_ORIGINS_FILE, GATEWAY_INSECURE_NO_AUTH, GATEWAY_CURSOR_KEY, \
         GATEWAY_CURSOR_LIFETIME); a flag given on the \
         command line wins.
 
-        Authentication is off unless tokens are configured: then every request but the health \
-        probes and /openapi.yaml (and /metrics with GATEWAY_METRICS_PUBLIC=1) needs \
-        "Authorization: Bearer <token>"; a read-only token may GET, HEAD and POST read statements. \
+        Authentication is off unless tokens or JWT keys are configured: then every request but the \
+        health probes and /openapi.yaml (and /metrics with GATEWAY_METRICS_PUBLIC=1) needs \
+        "Authorization: Bearer <token>"; a token's level (read, write, admin; ro and rw as before) \
+        and namespaces limit what it may do. \
         Without tokens the gateway only starts on a loopback address (127.0.0.0/8, ::1, localhost), \
         unless --insecure-no-auth or GATEWAY_INSECURE_NO_AUTH=1 says to serve openly anyway.
 
@@ -35,6 +38,9 @@ struct ServeCommand: ParsableCommand {
         flag: a secret does not belong in a process listing); unset, each process draws a random \
         key, and its cursors work only on that process until it restarts: give every gateway \
         behind one load balancer the same key.
+
+        SIGHUP rereads the tokens file, the JWT secret and keys, the CORS origins file and the TLS \
+        certificate and key; when any of them cannot be used, the old settings stay and the log says why.
 
         SIGTERM or SIGINT stops accepting, lets in-flight requests finish within \
         GATEWAY_GRACE_SECONDS, closes the broker connections and exits 0.
@@ -66,7 +72,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "PEM private key of --tls-cert (GATEWAY_TLS_KEY).")
     var tlsKey: String?
 
-    @Option(name: .long, help: "Bearer tokens, one \"<token> rw|ro\" per line, read once at start; tokens turn authentication on (GATEWAY_TOKENS_FILE).")
+    @Option(name: .long, help: "Bearer tokens, one \"<token> read|write|admin [namespace,...]\" per line (ro and rw too), reread on SIGHUP; tokens turn authentication on (GATEWAY_TOKENS_FILE).")
     var tokensFile: String?
 
     @Option(name: .long, help: "Origins whose browser scripts may call the gateway, comma-separated scheme://host[:port], or \"*\" (GATEWAY_CORS_ORIGINS, default none: CORS off).")
@@ -121,6 +127,7 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw ValidationError("configuration: \(error)")
         }
-        try serve(configuration: configuration, embedded: embedded, embeddedThriftPort: embeddedThriftPort)
+        try serve(configuration: configuration, environment: environment, embedded: embedded,
+                  embeddedThriftPort: embeddedThriftPort)
     }
 }

@@ -8,12 +8,15 @@ import HypertableEmulator
 }
 
 /// Wires the gateway (and, with `embedded`, the in-process broker), serves until SIGTERM or
-/// SIGINT, then shuts down gracefully and returns (exit status 0).
-func serve(configuration: GatewayConfiguration, embedded: Bool, embeddedThriftPort: Int?) throws {
+/// SIGINT, then shuts down gracefully and returns (exit status 0). SIGHUP rereads the settings
+/// `Gateway.reload` names from `environment` (the one `configuration` was read from).
+func serve(configuration: GatewayConfiguration, environment: [String: String], embedded: Bool,
+           embeddedThriftPort: Int?) throws {
     // Before anything listens: an open gateway on a reachable address is refused outright.
     try configuration.checkExposure()
     signal(SIGPIPE, SIG_IGN)
     let signals = TerminationSignals()
+    let reload = ReloadSignal()
     var configuration = configuration
     var connector: BrokerConnector?
     var emulator: EmulatorServer?
@@ -38,6 +41,7 @@ func serve(configuration: GatewayConfiguration, embedded: Bool, embeddedThriftPo
     let accessLog = BufferedLogWriter()
     let gateway = try Gateway(configuration: configuration, connector: connector, log: { accessLog.append($0) })
     try gateway.start()
+    reload.start(gateway: gateway, environment: environment)
     logLine("""
     {"msg":"listening","address":"\(configuration.listenHost):\(gateway.port)",\
     "scheme":"\(configuration.tls == nil ? "http" : "https")",\
@@ -51,6 +55,7 @@ func serve(configuration: GatewayConfiguration, embedded: Bool, embeddedThriftPo
         logLine(#"{"msg":"GATEWAY_RATE_LIMIT_PER_TOKEN has no effect: no tokens are configured"}"#)
     }
     signals.wait()
+    reload.stop()
     accessLog.flush()
     logLine("{\"msg\":\"shutting down\",\"grace_seconds\":\(configuration.gracePeriodSeconds)}")
     gateway.shutdown()
@@ -60,7 +65,9 @@ func serve(configuration: GatewayConfiguration, embedded: Bool, embeddedThriftPo
 }
 
 private func authSummary(_ configuration: GatewayConfiguration) -> String {
-    if configuration.accessPolicy.isEnabled { return "tokens:\(configuration.accessPolicy.tokenCount)" }
+    if configuration.accessPolicy.isEnabled {
+        return "tokens:\(configuration.accessPolicy.tokenCount)" + (configuration.accessPolicy.jwt == nil ? "" : ",jwt")
+    }
     return configuration.insecureNoAuth && !GatewayConfiguration.isLoopback(configuration.listenHost)
         ? "off (insecure-no-auth)" : "off"
 }

@@ -9,7 +9,8 @@ final class AuthTests: XCTestCase {
     static let readWriteToken = "rw-token-0123456789abcdef"
     static let readOnlyToken = "ro-token-0123456789abcdef"
     static let challenge = "Bearer realm=\"hypertable-gateway\""
-    static let invalidTokenChallenge = "Bearer realm=\"hypertable-gateway\", error=\"invalid_token\""
+    static let invalidTokenChallenge = "Bearer realm=\"hypertable-gateway\", error=\"invalid_token\", "
+        + "error_description=\"the bearer token is not valid\""
 
     private var stack: GatewayTestStack!
     private var client: HTTPTestClient!

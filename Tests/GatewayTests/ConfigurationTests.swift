@@ -144,11 +144,11 @@ final class AccessPolicyConfigurationTests: XCTestCase {
         let policy = try GatewayConfiguration(environment: ["GATEWAY_TOKENS_FILE": path]).accessPolicy
         XCTAssertTrue(policy.isEnabled)
         XCTAssertEqual(policy.tokenCount, 3)
-        XCTAssertEqual(policy.access(forToken: Array("admin-token-0123456789abcdef".utf8)), .readWrite)
-        XCTAssertEqual(policy.access(forToken: Array("reader-token-0123456789abcdef".utf8)), .readOnly)
-        XCTAssertEqual(policy.access(forToken: Array("ci-token-0123456789abcdef==".utf8)), .readOnly)
-        XCTAssertNil(policy.access(forToken: Array("admin-token-0123456789abcde".utf8)))
-        XCTAssertNil(policy.access(forToken: []))
+        XCTAssertEqual(policy.grant(forToken: Array("admin-token-0123456789abcdef".utf8)), .readWrite)
+        XCTAssertEqual(policy.grant(forToken: Array("reader-token-0123456789abcdef".utf8)), .readOnly)
+        XCTAssertEqual(policy.grant(forToken: Array("ci-token-0123456789abcdef==".utf8)), .readOnly)
+        XCTAssertNil(policy.grant(forToken: Array("admin-token-0123456789abcde".utf8)))
+        XCTAssertNil(policy.grant(forToken: []))
         // Neither the policy nor the configuration ever prints a token.
         for text in [String(describing: policy), String(reflecting: policy),
                      String(describing: try GatewayConfiguration(environment: ["GATEWAY_TOKENS_FILE": path]))] {
@@ -162,7 +162,7 @@ final class AccessPolicyConfigurationTests: XCTestCase {
             "GATEWAY_METRICS_PUBLIC": "1",
         ])
         XCTAssertEqual(configuration.accessPolicy.tokenCount, 2)
-        XCTAssertEqual(configuration.accessPolicy.access(forToken: Array("reader-token-0123456789abcdef".utf8)), .readOnly)
+        XCTAssertEqual(configuration.accessPolicy.grant(forToken: Array("reader-token-0123456789abcdef".utf8)), .readOnly)
         XCTAssertTrue(configuration.accessPolicy.metricsPublic)
         XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_METRICS_PUBLIC": "sometimes"])) {
             XCTAssertEqual(($0 as? ConfigurationError)?.variable, "GATEWAY_METRICS_PUBLIC")
@@ -190,8 +190,9 @@ final class AccessPolicyConfigurationTests: XCTestCase {
     func testMalformedLinesNameTheFileAndLine() throws {
         let cases: [(String, String)] = [
             ("# header\nadmin-token-0123456789abcdef\n", "line 2"),
-            ("admin-token-0123456789abcdef rw extra\n", "line 1"),
-            ("\n\nadmin-token-0123456789abcdef admin\n", "line 3"),
+            ("admin-token-0123456789abcdef rw ../extra\n", "line 1"),
+            ("\n\nadmin-token-0123456789abcdef superuser\n", "line 3"),
+            ("admin-token-0123456789abcdef read ,\n", "line 1"),
             ("admin-token-0123456789abcdef rw\nadmin-token-0123456789abcdef ro\n", "line 2"),
             ("admin:token:0123456789abcdef rw\n", "line 1"),
         ]

@@ -18,9 +18,13 @@ final class InteropTests: XCTestCase {
     static let interopDirectory = repository.appendingPathComponent("Tests/Interop")
 
     /// The venv's python, or a failure telling how to make it (never a silent skip).
-    func python() throws -> String {
+    func python() throws -> String { try Self.venvPython() }
+
+    /// The venv's python (for any test target that needs a Python tool), or a failure telling
+    /// how to make it.
+    static func venvPython() throws -> String {
         let venv = ProcessInfo.processInfo.environment["INTEROP_VENV"]
-            ?? Self.repository.appendingPathComponent(".build-interop/venv").path
+            ?? repository.appendingPathComponent(".build-interop/venv").path
         let python = venv + "/bin/python"
         guard FileManager.default.isExecutableFile(atPath: python),
               FileManager.default.fileExists(atPath: venv + "/.interop-ready") else {

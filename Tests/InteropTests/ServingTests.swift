@@ -115,6 +115,47 @@ final class ServingTests: XCTestCase {
         }
     }
 
+    // MARK: SIGHUP
+
+    func testSIGHUPRereadsTheTokensFileAndKeepsTheOldOnesWhenItDoesNotParse() throws {
+        let directory = NSTemporaryDirectory() + "sighup-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let tokens = directory + "/tokens"
+        let first = "sighup-first-0123456789abcdef", second = "sighup-second-0123456789abcdef"
+        try "\(first) rw\n".write(toFile: tokens, atomically: true, encoding: .utf8)
+        // Not loopback: a reload that would leave it without tokens must be refused too.
+        let gateway = try GatewayProcess.start(["--embedded", "--listen", "0.0.0.0:0", "--tokens-file", tokens])
+        defer { gateway.stop() }
+        let port = try gateway.waitForListening()
+        let client = try HTTPTestClient(port: port)
+        func status(_ token: String) throws -> Int {
+            try client.request("GET", "/ns", headers: [("Authorization", "Bearer \(token)")]).status
+        }
+        XCTAssertEqual(try status(first), 200)
+
+        try "\(second) read\n".write(toFile: tokens, atomically: true, encoding: .utf8)
+        kill(gateway.pid, SIGHUP)
+        XCTAssertTrue(eventually { gateway.stderr.contains("\"msg\":\"reloaded\"") }, gateway.stderr)
+        // The keep-alive connection opened before the reload is still served, under the new tokens.
+        XCTAssertEqual(try status(second), 200)
+        XCTAssertEqual(try status(first), 401)
+
+        for broken in ["\(first) superuser\n", "# no tokens left\n"] {
+            try broken.write(toFile: tokens, atomically: true, encoding: .utf8)
+            let refusals = gateway.stderr.components(separatedBy: "reload refused").count
+            kill(gateway.pid, SIGHUP)
+            XCTAssertTrue(eventually { gateway.stderr.components(separatedBy: "reload refused").count > refusals },
+                          gateway.stderr)
+            XCTAssertEqual(try status(second), 200, broken)
+            XCTAssertEqual(try status(first), 401, broken)
+        }
+        XCTAssertTrue(gateway.stderr.contains("at line 1"), gateway.stderr)
+        XCTAssertTrue(gateway.stderr.contains("without authentication"), gateway.stderr)
+        XCTAssertFalse(gateway.stderr.contains(first) || gateway.stderr.contains(second), gateway.stderr)
+        XCTAssertEqual(gateway.stop(), 0)
+    }
+
     // MARK: /proc
 
     /// Local ports of the TCP sockets `pid` holds in LISTEN state.
