@@ -6,9 +6,9 @@ import HTTPServer
 /// JWT keys: the bearer credential (RFC 6750 §2.1) must be known or verify, and its
 /// `AccessGrant` must allow the route: its level (GET and HEAD, and the reads sent as POST,
 /// need `read`; creating, altering and dropping namespaces and tables `admin`; every other
-/// write `write`) and its namespace limit (the route's `{ns}`; the root listing `GET /ns` and
-/// `/metrics`' neighbours without a namespace need an unlimited grant). The statement of
-/// `POST /ns/{ns}/query` is checked by the query route, which parses it anyway.
+/// write `write`) and its namespace limit against the route's `{ns}` (the root listing
+/// `GET /ns`, which names every namespace, needs an unlimited grant; `/metrics` no namespace).
+/// The statement of `POST /ns/{ns}/query` is checked by the query route, which parses it anyway.
 ///
 /// Always open, so that load balancers and tooling need no secret: `GET /health/live`,
 /// `/health/ready`, `/health` and `/openapi.yaml`; `/metrics` too when the policy makes it public.

@@ -19,8 +19,11 @@ import re
 
 import schemathesis
 
-BASE64 = re.compile(r"^[A-Za-z0-9+/]*=*$")
-NON_EMPTY_BASE64 = re.compile(r"^[A-Za-z0-9+/]{2,}=*$")
+# Whole quanta, then a last one of 2 or 3 characters, padded or not: a length of 4n+1, or
+# padding that does not complete a quantum, is no base64 the gateway decodes.
+_QUANTA = r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?"
+BASE64 = re.compile(r"^" + _QUANTA + r"$")
+NON_EMPTY_BASE64 = re.compile(r"^(?=[A-Za-z0-9+/]{2})" + _QUANTA + r"$")
 
 
 def _number(value):
