@@ -14,15 +14,15 @@ struct EmulatorCommand: ParsableCommand {
     var port = 15867
 
     func run() throws {
+        let signals = ProcessSignals.start()
         signal(SIGPIPE, SIG_IGN)
-        let signals = TerminationSignals()
         let server = EmulatorServer(broker: EmulatedBroker(), host: host, port: port)
         try server.start()
         logLine("""
         {"msg":"EMBEDDED BROKER: data lives in memory only and is lost when the process exits",\
         "thrift_address":"\(host):\(server.port)"}
         """)
-        signals.wait()
+        signals.waitForStop()
         server.stop()
     }
 }

@@ -12,11 +12,11 @@ import HypertableEmulator
 /// `Gateway.reload` names from `environment` (the one `configuration` was read from).
 func serve(configuration: GatewayConfiguration, environment: [String: String], embedded: Bool,
            embeddedThriftPort: Int?) throws {
+    // Before any thread starts: every thread must inherit the blocked signals.
+    let signals = ProcessSignals.start()
     // Before anything listens: an open gateway on a reachable address is refused outright.
     try configuration.checkExposure()
     signal(SIGPIPE, SIG_IGN)
-    let signals = TerminationSignals()
-    let reload = ReloadSignal()
     var configuration = configuration
     var connector: BrokerConnector?
     var emulator: EmulatorServer?
@@ -41,7 +41,7 @@ func serve(configuration: GatewayConfiguration, environment: [String: String], e
     let accessLog = BufferedLogWriter()
     let gateway = try Gateway(configuration: configuration, connector: connector, log: { accessLog.append($0) })
     try gateway.start()
-    reload.start(gateway: gateway, environment: environment)
+    signals.onReload { reload(gateway, environment: environment) }
     logLine("""
     {"msg":"listening","address":"\(configuration.listenHost):\(gateway.port)",\
     "scheme":"\(configuration.tls == nil ? "http" : "https")",\
@@ -54,8 +54,7 @@ func serve(configuration: GatewayConfiguration, environment: [String: String], e
     if configuration.rateLimitPerToken != nil && !configuration.accessPolicy.isEnabled {
         logLine(#"{"msg":"GATEWAY_RATE_LIMIT_PER_TOKEN has no effect: no tokens are configured"}"#)
     }
-    signals.wait()
-    reload.stop()
+    signals.waitForStop()
     accessLog.flush()
     logLine("{\"msg\":\"shutting down\",\"grace_seconds\":\(configuration.gracePeriodSeconds)}")
     gateway.shutdown()
@@ -82,30 +81,5 @@ enum EmbeddedBroker {
     /// be; a session the pool drops closes its scanners and mutators when it is freed.
     static func connector(_ broker: EmulatedBroker) -> BrokerConnector {
         BrokerConnector(brokers: [address]) { _ in broker.makeSession() }
-    }
-}
-
-/// SIGTERM and SIGINT, caught from the moment it is made (so a signal that arrives while the
-/// process is still starting is not lost), delivered to whoever calls `wait()`.
-final class TerminationSignals: @unchecked Sendable {
-    private let received = DispatchSemaphore(value: 0)
-    private let queue = DispatchQueue(label: "signals")
-    private var sources: [any DispatchSourceSignal] = []
-
-    init() {
-        let received = received
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-            source.setEventHandler { @Sendable in received.signal() }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    /// Blocks until the first SIGTERM or SIGINT.
-    func wait() {
-        received.wait()
-        for source in sources { source.cancel() }
     }
 }
