@@ -14,6 +14,11 @@ import HypertableClient
 ///   with 2 or 3 separators, or `SINGLE_CELL_FORMAT`): one cell per line.
 /// Values are unescaped (`\t \n \\ \0`) unless `NO_ESCAPE` (or `NOESCAPE`); empty lines are
 /// skipped. Options follow Hypertable's grammar: `FS = 'c'`, `DUP_KEY_COLS [= true|false]`, `NO_LOG`.
+///
+/// `HEADER_FILE = "file"` takes the header from the first line of another file (every line of
+/// the data file is then data); `ROW_UNIQUIFY_CHARS = n` appends a space and n random
+/// characters of the base64 alphabet to each line's row key (Hypertable's
+/// `FixedRandomStringGenerator`), so lines with equal keys land in different rows.
 struct HQLLoadData {
     var file = ""
     var table = ""
@@ -24,6 +29,9 @@ struct HQLLoadData {
     var singleCellFormat = false
     var fieldSeparator: UInt8 = 0x09
     var noEscape = false
+    /// `HEADER_FILE`: read through the same file reader as the data file.
+    var headerFile: String?
+    var rowUniquifyChars = 0
 
     /// Parses the command; nil when it is not a LOAD DATA INFILE into a table.
     static func parse(_ command: String) throws(ClientException) -> HQLLoadData? {
@@ -76,6 +84,24 @@ struct HQLLoadData {
                 load.singleCellFormat = true
             } else if word("NO_ESCAPE") || word("NOESCAPE") {
                 load.noEscape = true
+            } else if word("HEADER_FILE") {
+                equals()
+                guard i < tokens.count, case .string(var name) = tokens[i].kind else {
+                    throw ClientException(.hqlParseError, "HEADER_FILE needs a quoted file name")
+                }
+                i += 1
+                if name.hasPrefix("fs://") || name.hasPrefix("dfs://") {
+                    throw ClientException(.hqlParseError, "Header file must be in local filesystem, not in the brokered FS")
+                }
+                if name.hasPrefix("file://") { name.removeFirst(7) }
+                load.headerFile = name
+            } else if word("ROW_UNIQUIFY_CHARS") {
+                equals()
+                guard i < tokens.count, case .number(let digits) = tokens[i].kind, let n = Int(digits), n <= 65_536 else {
+                    throw ClientException(.hqlParseError, "ROW_UNIQUIFY_CHARS takes a number of characters")
+                }
+                i += 1
+                load.rowUniquifyChars = n
             } else if word("NO_LOG") {
                 // Skips the range servers' commit log: durability only, and an in-memory
                 // store has no log, so the load is otherwise the same.
@@ -105,18 +131,34 @@ struct HQLLoadData {
     }
 
     /// The cells of each data line (1-based line numbers, as the shell reports them).
-    func lines(of data: Bytes) throws(ClientException) -> [(line: Int, cells: [Cell])] {
+    /// - Parameters:
+    ///   - headerLine: the first line of the `HEADER_FILE`, when one is given.
+    ///   - uniquifier: n random characters for `ROW_UNIQUIFY_CHARS` (tests pass their own).
+    func lines(of data: Bytes, headerLine: Bytes? = nil,
+               uniquifier: (Int) -> Bytes = HQLLoadData.randomCharacters) throws(ClientException) -> [(line: Int, cells: [Cell])] {
         var rawLines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { line -> ArraySlice<UInt8> in
             line.last == 0x0D ? line.dropLast() : line
         }
         if rawLines.last?.isEmpty == true { rawLines.removeLast() }
-        guard let first = rawLines.first else { return [] }
         let sep = fieldSeparator
-        let separators = first.filter { $0 == sep }.count
         let rowColumnValue: [String] = ["row", "column", "value"]
         var header: [String]
         var dataStart = 1
-        if singleCellFormat || first.first != 0x23 {
+        if let headerLine {
+            // LoadDataSource::parse_header on the header file's first line; the data file
+            // holds data only.
+            var text = String(decoding: headerLine, as: UTF8.self)
+            if text.first == "#" {
+                text.removeFirst()
+                while text.first == " " || text.first == "\t" { text.removeFirst() }
+            }
+            header = text.split(separator: Character(UnicodeScalar(sep)), omittingEmptySubsequences: false).map(String.init)
+            dataStart = 0
+        } else if rawLines.isEmpty {
+            return []
+        } else if singleCellFormat || rawLines[0].first != 0x23 {
+            let first = rawLines[0]
+            let separators = first.filter { $0 == sep }.count
             guard separators == 2 || separators == 3 else {
                 throw ClientException(.hqlBadLoadFileFormat,
                                       "Untable to autodetect format, expected 2 or 3 field separators, got \(separators)")
@@ -125,7 +167,7 @@ struct HQLLoadData {
             let headerText = "#" + header.joined(separator: String(UnicodeScalar(sep)))
             if Array(first) != Array(headerText.utf8) { dataStart = 0 }
         } else {
-            var text = String(decoding: first.dropFirst(), as: UTF8.self)
+            var text = String(decoding: rawLines[0].dropFirst(), as: UTF8.self)
             while text.first == " " || text.first == "\t" { text.removeFirst() }
             header = text.split(separator: Character(UnicodeScalar(sep)), omittingEmptySubsequences: false).map(String.init)
         }
@@ -165,11 +207,12 @@ struct HQLLoadData {
                 guard fields.count >= k + 3 else { continue }
                 let timestamp = leadingTimestamp ? Self.parseTimestamp(fields[0]) : nil
                 let (family, qualifier) = Self.splitColumn(fields[k + 1])
-                cells.append(Cell(key: Key(row: unescape(fields[k]), columnFamily: family, columnQualifier: unescape(qualifier),
+                cells.append(Cell(key: Key(row: uniquified(unescape(fields[k]), uniquifier), columnFamily: family, columnQualifier: unescape(qualifier),
                                            timestamp: timestamp),
                                   value: unescape(Array(fields[(k + 2)...].joined(separator: [sep])))))
             } else {
-                let row = Array(keyIndexes.compactMap { $0 < fields.count ? unescape(fields[$0]) : nil }.joined(separator: [0x20]))
+                let row = uniquified(Array(keyIndexes.compactMap { $0 < fields.count ? unescape(fields[$0]) : nil }
+                    .joined(separator: [0x20])), uniquifier)
                 let timestamp = timestampIndex.flatMap { $0 < fields.count ? Self.parseTimestamp(fields[$0]) : nil }
                 for (index, value) in fields.enumerated() where index < header.count {
                     if index == timestampIndex { continue }
@@ -183,6 +226,18 @@ struct HQLLoadData {
             out.append((n + 1, cells))
         }
         return out
+    }
+
+    /// The row key with `ROW_UNIQUIFY_CHARS`' suffix: a space and the random characters.
+    private func uniquified(_ row: Bytes, _ uniquifier: (Int) -> Bytes) -> Bytes {
+        rowUniquifyChars > 0 ? row + [0x20] + uniquifier(rowUniquifyChars) : row
+    }
+
+    /// n characters of the base64 alphabet, as `FixedRandomStringGenerator` writes them.
+    static func randomCharacters(_ n: Int) -> Bytes {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var generator = SystemRandomNumberGenerator()
+        return (0..<n).map { _ in alphabet[Int(generator.next() % 64)] }
     }
 
     private static func splitColumn(_ column: Bytes) -> (String, Bytes) {

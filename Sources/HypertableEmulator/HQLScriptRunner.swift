@@ -197,8 +197,18 @@ public final class HQLScriptRunner {
         guard broker.tableExists(namespace, load.table) else {
             throw ClientException(.tableNotFound, namespace.isEmpty ? load.table : namespace + "/" + load.table)
         }
+        var headerLine: [UInt8]?
+        if let name = load.headerFile {
+            // LoadDataSource's constructor checks the header file before the data file is opened.
+            guard let header = readFile(name) else {
+                throw ClientException(.fileNotFound, "Unable to open header file '\(name)'")
+            }
+            var first = Array(header.prefix { $0 != 0x0A })
+            if first.last == 0x0D { first.removeLast() }
+            headerLine = first
+        }
         guard let data = readFile(load.file) else { throw ClientException(.fileNotFound, load.file) }
-        for (line, cells) in try load.lines(of: data) {
+        for (line, cells) in try load.lines(of: data, headerLine: headerLine) {
             for cell in cells {
                 do throws(ClientException) {
                     try broker.write(namespace, load.table, cells: [cell], ignoreUnknownFamilies: load.ignoreUnknownFamilies)

@@ -350,4 +350,55 @@ final class HQLScriptRunnerTests: XCTestCase {
         ])
         XCTAssertEqual(steps.flatMap(\.unsupported), [])
     }
+
+    /// `HEADER_FILE = "file"` (LoadDataSource: the header is the header file's first line and
+    /// every line of the data file is data) and `ROW_UNIQUIFY_CHARS = n` (a space and n
+    /// characters of the base64 alphabet appended to each line's row key).
+    func testLoadDataHeaderFileAndRowUniquifyChars() {
+        let files = [
+            "cols.hdr": "#id\tcolor\n",
+            "cells.hdr": "row\tcolumn\tvalue\nignored\n",
+            "data.tsv": "#k1\tred\nk2\tblue\n",
+            "dup.tsv": "#id\tcolor\nk\tgreen\nk\tgrey\n",
+            "cells.tsv": "c\tcolor\tpink\nc\tcolor\tblack\n",
+        ]
+        let runner = HQLScriptRunner { name in files[name].map { Array($0.utf8) } }
+        let steps = runner.run("""
+        CREATE NAMESPACE h; USE h; CREATE TABLE t (id, color); CREATE TABLE u (id, color); CREATE TABLE v (color);
+        LOAD DATA INFILE ROW_KEY_COLUMN=id HEADER_FILE="file://cols.hdr" "data.tsv" INTO TABLE t;
+        SELECT * FROM t;
+        LOAD DATA INFILE ROW_KEY_COLUMN=id ROW_UNIQUIFY_CHARS=6 "dup.tsv" INTO TABLE u;
+        SELECT * FROM u;
+        LOAD DATA INFILE HEADER_FILE='cells.hdr' ROW_UNIQUIFY_CHARS = 3 "cells.tsv" INTO TABLE v;
+        SELECT * FROM v;
+        LOAD DATA INFILE HEADER_FILE="missing.hdr" "data.tsv" INTO TABLE t;
+        LOAD DATA INFILE HEADER_FILE="dfs://x.hdr" "data.tsv" INTO TABLE t;
+
+        """)
+        XCTAssertEqual(steps[2].output, ["#k1\tcolor\tred", "k2\tcolor\tblue"])
+        // Row key, a space, n characters of the base64 alphabet; the rest of the cell as loaded.
+        func assertUniquified(_ lines: [String], key: String, n: Int, rest: Set<String>) {
+            XCTAssertEqual(lines.count, rest.count, "\(lines)")
+            let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+            var seenRows: Set<Substring> = []
+            var seenRest: Set<String> = []
+            for line in lines {
+                let fields = line.split(separator: "\t", maxSplits: 1)
+                guard fields.count == 2, fields[0].hasPrefix(key + " ") else { return XCTFail(line) }
+                let suffix = fields[0].dropFirst(key.count + 1)
+                XCTAssertEqual(suffix.count, n, line)
+                XCTAssertTrue(suffix.allSatisfy { alphabet.contains($0) }, line)
+                seenRows.insert(fields[0])
+                seenRest.insert(String(fields[1]))
+            }
+            XCTAssertEqual(seenRows.count, lines.count, "equal keys land in different rows")
+            XCTAssertEqual(seenRest, rest)
+        }
+        assertUniquified(steps[4].output, key: "k", n: 6, rest: ["color\tgreen", "color\tgrey"])
+        assertUniquified(steps[6].output, key: "c", n: 3, rest: ["color\tpink", "color\tblack"])
+        XCTAssertEqual(steps[7].output, ["Hypertable CRITICAL - HYPERTABLE file not found (Unable to open header file 'missing.hdr')"])
+        XCTAssertEqual(steps[8].output, [
+            "Hypertable CRITICAL - HYPERTABLE HQL parse error (Header file must be in local filesystem, not in the brokered FS)",
+        ])
+    }
 }
