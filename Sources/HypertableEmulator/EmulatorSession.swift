@@ -267,9 +267,12 @@ public final class EmulatorSession: HypertableService, Sendable {
         }
     }
 
+    /// The newest version of each cell of `row`: ThriftBroker's `get_row` (and its
+    /// `_as_arrays` and `_serialized` forms) scans with `max_versions = 1`.
     public func getRow(_ namespace: Int64, _ table: String, row: Bytes) throws -> [Cell] {
         var spec = ScanSpec()
         spec.rowIntervals = [RowInterval(startRow: row, endRow: row)]
+        spec.versions = 1
         var cursor = try scan(try namespacePath(namespace), table, spec)
         return broker.drain(&cursor)
     }
