@@ -153,6 +153,7 @@ extension HQLParser {
             advance()
             return (family, .regex(r))
         }
+        if acceptSymbol("*") { return (family, .any) }
         return (family, .exact(try literal("a column qualifier")))
     }
 

@@ -266,7 +266,8 @@ public struct HQLCellInterval: Sendable, Hashable {
 /// unless `HQLSelect.andValuePredicates` says they were joined with AND.
 public struct HQLValuePredicate: Sendable, Hashable {
     public enum Operation: Sendable, Hashable { case exact, prefix, regex, exists }
-    public enum QualifierMatch: Sendable, Hashable { case exact(String), regex(String) }
+    /// `family:qualifier`, `family:/regex/`, or `family:*` (any qualifier).
+    public enum QualifierMatch: Sendable, Hashable { case exact(String), regex(String), any }
     public var family: String?
     public var qualifier: QualifierMatch?
     public var operation: Operation

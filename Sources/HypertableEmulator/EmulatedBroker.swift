@@ -188,9 +188,24 @@ public final class EmulatedBroker: Sendable {
                 if ifNotExists { return }
                 throw ClientException(.nameAlreadyInUse, "Table \(ns)/\(leaf) exists")
             }
+            // Hypertable's OperationCreateTable makes the index tables first, so they take
+            // the namespace's next ids before the table itself.
+            var indices: (TableState?, TableState?) = (nil, nil)
+            if IndexTables.needsValueIndex(schema) { indices.0 = Self.createIndexTable(&s, ns, leaf, qualifier: false) }
+            if IndexTables.needsQualifierIndex(schema) { indices.1 = Self.createIndexTable(&s, ns, leaf, qualifier: true) }
             let id = Self.newChildID(&s, parent: ns)
-            s.namespaces[ns]?[leaf] = TableState(name: leaf, id: id, schema: schema)
+            let table = TableState(name: leaf, id: id, schema: schema)
+            (table.valueIndex, table.qualifierIndex) = indices
+            s.namespaces[ns]?[leaf] = table
         }
+    }
+
+    /// Adds `^leaf` (or `^^leaf`) to namespace `ns`.
+    static func createIndexTable(_ s: inout State, _ ns: String, _ leaf: String, qualifier: Bool) -> TableState {
+        let name = qualifier ? IndexTables.qualifierIndexName(leaf) : IndexTables.valueIndexName(leaf)
+        let index = TableState(name: name, id: newChildID(&s, parent: ns), schema: IndexTables.schema())
+        s.namespaces[ns]?[name] = index
+        return index
     }
 
     func dropTable(_ namespace: String, _ name: String, ifExists: Bool) throws(ClientException) {
@@ -201,7 +216,10 @@ public final class EmulatedBroker: Sendable {
                 if ifExists { return }
                 throw ClientException(.tableNotFound, "Client operation drop_table('\(ns)/\(leaf)', if_exists=false) failed")
             }
+            // Dropping a table drops its index tables.
             s.namespaces[ns]?[leaf] = nil
+            s.namespaces[ns]?[IndexTables.valueIndexName(leaf)] = nil
+            s.namespaces[ns]?[IndexTables.qualifierIndexName(leaf)] = nil
         }
     }
 
@@ -221,6 +239,14 @@ public final class EmulatedBroker: Sendable {
             s.namespaces[ns]?[leaf] = nil
             table.name = newLeaf
             s.namespaces[newNS]?[newLeaf] = table
+            // The index tables follow the table's name.
+            for (index, newName) in [(table.valueIndex, IndexTables.valueIndexName(newLeaf)),
+                                     (table.qualifierIndex, IndexTables.qualifierIndexName(newLeaf))] {
+                guard let index else { continue }
+                s.namespaces[ns]?[index.name] = nil
+                index.name = newName
+                s.namespaces[newNS]?[newName] = index
+            }
         }
     }
 
@@ -250,10 +276,15 @@ public final class EmulatedBroker: Sendable {
             let revision = nextTimestamp(&s)
             let timestamp = key.timestamp ?? revision
             if key.flag == .insert {
-                let chronological = table.schema.family(id: familyID)?.options.timeOrderDesc ?? false
+                let family = table.schema.family(id: familyID)
+                let chronological = family?.options.timeOrderDesc ?? false
                 table.store.insert(row: key.row, StoredCell(familyID: familyID, qualifier: key.columnQualifier,
                                                             timestamp: timestamp, revision: revision, value: cell.value ?? [],
                                                             chronological: chronological))
+                if let family, family.valueIndex || family.qualifierIndex {
+                    IndexTables.add(row: key.row, family: family, qualifier: key.columnQualifier, value: cell.value ?? [],
+                                    timestamp: timestamp, revision: revision, to: table)
+                }
             } else {
                 table.store.delete(row: key.row, DeleteMarker(flag: key.flag, familyID: familyID,
                                                               qualifier: key.columnQualifier, timestamp: timestamp,
@@ -284,11 +315,20 @@ public final class EmulatedBroker: Sendable {
         return familyID
     }
 
-    /// Starts a scan of `table`, its plan built by `makePlan` from the table's schema.
+    /// Starts a scan of `table`, its plan built by `makePlan` from the table's schema; column
+    /// predicates go through the table's index when Hypertable's would (`IndexedScan`).
     func openScan(_ namespace: String, _ name: String,
                   _ makePlan: (TableSchema, String) throws(ClientException) -> ScanPlan) throws(ClientException) -> ScanCursor {
         try withTable(namespace, name) { (_, table) throws(ClientException) in
-            try ScanCursor(table: table, plan: try makePlan(table.schema, table.name))
+            // Errors name the table as the range server does: its path without the leading slash.
+            let (ns, leaf) = Self.locate(namespace, name)
+            var plan = try makePlan(table.schema, ns.isEmpty ? leaf : ns + "/" + leaf)
+            if let indexed = try IndexedScan.plan(plan, table: table) {
+                plan = indexed
+            } else {
+                try plan.checkSelectedColumnsReferenced(schema: table.schema)
+            }
+            return try ScanCursor(table: table, plan: plan)
         }
     }
 
@@ -316,7 +356,7 @@ public final class EmulatedBroker: Sendable {
     func alterSchema(_ namespace: String, _ name: String,
                      _ change: (inout TableSchema) throws(ClientException) -> Void) throws(ClientException) {
         try Self.checkNotIndexName(name)
-        try withTable(namespace, name) { (_, table) throws(ClientException) in
+        try withTable(namespace, name) { (s, table) throws(ClientException) in
             var schema = table.schema
             schema.generation += 1
             try change(&schema)
@@ -324,6 +364,24 @@ public final class EmulatedBroker: Sendable {
                 table.store.purge(familyID: f.id)
             }
             table.schema = schema
+            // An index added by ALTER TABLE gets its table now (filled by new inserts only;
+            // Hypertable's REBUILD INDICES, which indexes existing cells, is not emulated).
+            let (ns, leaf) = Self.locate(namespace, name)
+            if table.valueIndex == nil && IndexTables.needsValueIndex(schema) {
+                table.valueIndex = Self.createIndexTable(&s, ns, leaf, qualifier: false)
+            }
+            if table.qualifierIndex == nil && IndexTables.needsQualifierIndex(schema) {
+                table.qualifierIndex = Self.createIndexTable(&s, ns, leaf, qualifier: true)
+            }
+            // One whose last index is gone (the index or its family dropped) goes with it.
+            if let index = table.valueIndex, !IndexTables.needsValueIndex(schema) {
+                s.namespaces[ns]?[index.name] = nil
+                table.valueIndex = nil
+            }
+            if let index = table.qualifierIndex, !IndexTables.needsQualifierIndex(schema) {
+                s.namespaces[ns]?[index.name] = nil
+                table.qualifierIndex = nil
+            }
         }
     }
 

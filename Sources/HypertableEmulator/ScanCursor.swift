@@ -7,6 +7,9 @@ final class TableState {
     var id: String
     var schema: TableSchema
     var store = CellStore()
+    /// The index tables (`^name`, `^^name`), which also sit in the namespace under those names.
+    var valueIndex: TableState?
+    var qualifierIndex: TableState?
 
     init(name: String, id: String = "", schema: TableSchema) {
         self.name = name
@@ -37,10 +40,12 @@ struct ScanCursor {
     private var cellsSkipped: Int32 = 0
     private(set) var isDone = false
     private var schemaView = SchemaView()
+    private var indexLimits: IndexLimitTracker?
 
     init(table: TableState, plan: ScanPlan) throws(ClientException) {
         self.table = table
         self.plan = plan
+        indexLimits = plan.indexLimits
         // Patterns run on BoundedRegex (linear time, RE2 syntax), so no pattern can stall
         // the broker; the messages follow ScanContext's.
         func compile(_ pattern: String, _ what: String) throws(ClientException) -> BoundedRegex {
@@ -105,6 +110,10 @@ struct ScanCursor {
     private mutating func loadNextRow(now: Int64) -> Bool {
         pending = []
         pendingIndex = 0
+        if indexLimits?.limitReached == true {
+            isDone = true
+            return false
+        }
         let ranges = plan.ranges
         while rangeIndex < ranges.count {
             let range = ranges[rangeIndex]
@@ -123,6 +132,16 @@ struct ScanCursor {
                     if let filter = plan.rowFilter, !filter.contains(where: { $0.admits(row.key) }) { continue }
                     var cells = visibleCells(of: row, now: now)
                     if cells.isEmpty { continue }
+                    if indexLimits != nil {
+                        cells = indexLimits?.admit(cells) ?? []
+                        if cells.isEmpty {
+                            if indexLimits?.limitReached == true {
+                                isDone = true
+                                return false
+                            }
+                            continue
+                        }
+                    }
                     if rowsSkipped < plan.rowOffset {
                         rowsSkipped += 1
                         continue

@@ -112,10 +112,15 @@ struct ScanPlan: Sendable {
     var cellOffset: Int32 = 0
     var keysOnly = false
     var returnDeletes = false
+    /// Set by `IndexedScan`: the rows an index lookup found (the scan reads just these), and
+    /// the limits it counts across them.
+    var indexRows: [Bytes]?
+    var indexLimits: IndexLimitTracker?
 
     /// The ranges to walk in order; each gets its own limits (as Hypertable applies LIMIT
     /// and OFFSET per interval).
     var ranges: [RowRange] {
+        if let rows = indexRows { return rows.map { RowRange(start: $0, end: $0) } }
         if !cellRanges.isEmpty { return cellRanges.map(\.rowRange) }
         return rowRanges.isEmpty ? [RowRange()] : rowRanges
     }
@@ -148,19 +153,23 @@ struct ScanPlan: Sendable {
     }
 
     /// Hypertable's checks on column predicates (`ScanContext`, `TableScannerAsync`): none on
-    /// a COUNTER family, at most 32, and selected columns must be predicate families.
+    /// a COUNTER family, at most 32.
     private func checkValueFilters(schema: TableSchema, table: String) throws(ClientException) {
         guard !valueFilters.isEmpty else { return }
         guard valueFilters.count <= 32 else { throw Self.badScanSpec("Too many column predicates (max 32)") }
-        var predicateFamilies: Set<Int32> = []
         for f in valueFilters {
             guard let id = f.familyID else { continue }
-            predicateFamilies.insert(id)
             if let family = schema.family(id: id), schema.effectiveOptions(family).counter == true {
                 throw Self.badScanSpec("Counters are not supported for column predicates")
             }
         }
-        if valueFilters.contains(where: { $0.familyID == nil }) { return }
+    }
+
+    /// A scan that filters cells by column predicates (one the index does not answer) may
+    /// select only the predicates' families.
+    func checkSelectedColumnsReferenced(schema: TableSchema) throws(ClientException) {
+        guard !valueFilters.isEmpty, !valueFilters.contains(where: { $0.familyID == nil }) else { return }
+        let predicateFamilies = Set(valueFilters.compactMap(\.familyID))
         for column in columns {
             let id: Int32
             switch column {
@@ -291,6 +300,7 @@ struct ScanPlan: Sendable {
             switch p.qualifier {
             case .exact(let q)?: op.insert(.qualifierExactMatch); qualifier = Array(q.utf8)
             case .regex(let r)?: op.insert(.qualifierRegexMatch); qualifier = Array(r.utf8)
+            case .any?: op.insert(.qualifierPrefixMatch); qualifier = []
             case nil: break
             }
             valueFilters.append(ValueFilter(familyID: id, operation: op, qualifier: qualifier,

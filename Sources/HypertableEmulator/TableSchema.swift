@@ -30,6 +30,9 @@ struct TableSchema: Sendable, Hashable {
     var groupCommitInterval: Int32 = 0
     var generation: Int64 = 1
     var nextFamilyID: Int32 = 1
+    /// `Schema::m_version`, rendered when not 0: the Master gives the schemas of the index
+    /// tables it creates version 1; a table's own schema has none.
+    var version: Int32 = 0
 
     func family(named name: String) -> FamilyDefinition? {
         families.first { $0.name == name && !$0.deleted }
@@ -190,7 +193,7 @@ struct TableSchema: Sendable, Hashable {
 
     /// The Thrift `Schema` struct (get_schema).
     var thriftSchema: Schema {
-        var schema = Schema(generation: generation, version: 0,
+        var schema = Schema(generation: generation, version: version,
                             groupCommitInterval: groupCommitInterval > 0 ? groupCommitInterval : nil,
                             accessGroupDefaults: accessGroupDefaults, columnFamilyDefaults: familyDefaults)
         for g in accessGroups {
@@ -242,7 +245,7 @@ struct TableSchema: Sendable, Hashable {
     /// Hypertable's XML schema (`Schema::render_xml`), as DESCRIBE TABLE and get_schema_str
     /// give it. Dropped families show as `!<id>`, deleted.
     func xml(withIDs: Bool) -> String {
-        var s = "<Schema>\n"
+        var s = version != 0 ? "<Schema version=\"\(version)\">\n" : "<Schema>\n"
         if withIDs { s += "  <Generation>\(generation)</Generation>\n" }
         if groupCommitInterval > 0 { s += "  <GroupCommitInterval>\(groupCommitInterval)</GroupCommitInterval>\n" }
         s += "  <AccessGroupDefaults>\n" + Self.xml(accessGroupDefaults, "    ") + "  </AccessGroupDefaults>\n"
