@@ -523,7 +523,7 @@ paths:
     get:
       tags: [rows]
       operationId: getRow
-      summary: The row's cells (`get_row`; `get_cells` when `columns` or `revisions` narrow it).
+      summary: The row's cells, every version unless `revisions` says (`get_cells`; `get_row`, which reads the newest version of each cell, for `revisions=1` without `columns`).
       description: |
         An absent row is an empty list. `Accept` picks JSON, NDJSON or TSV as for scans.
 

@@ -35,7 +35,9 @@ struct RowRoutes: Sendable {
                 do {
                     cells = try pool.withConnection(retryingRead: true) { connection in
                         try connection.withNamespace(namespace) { id in
-                            if columns.isEmpty && revisions == nil {
+                            // ThriftBroker's get_row reads the newest version of each cell
+                            // (max_versions = 1): it answers exactly `revisions=1`.
+                            if columns.isEmpty && revisions == 1 {
                                 return try connection.service.getRow(id, table, row: row)
                             }
                             return try connection.service.getCells(id, table, scanSpec: spec)

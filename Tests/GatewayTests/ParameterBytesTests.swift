@@ -41,9 +41,13 @@ final class ParameterBytesTests: XCTestCase {
             XCTAssertEqual(stack.fake.recorded, [.scannerOpen(table: "t", spec: spec(
                 [RowInterval(startRow: [byte, 0x71], endRow: [byte, 0x72], endInclusive: false)]))], x)
 
-            response = try get("/ns/test/tables/t/rows/r\(x)")
+            response = try get("/ns/test/tables/t/rows/r\(x)?revisions=1")
             XCTAssertEqual(response.status, 200, response.bodyText)
             XCTAssertEqual(stack.fake.recorded, [.getRow(table: "t", row: [0x72, byte])], x)
+
+            response = try get("/ns/test/tables/t/rows/r\(x)")
+            XCTAssertEqual(response.status, 200, response.bodyText)
+            XCTAssertEqual(stack.fake.recorded, [.getCells(table: "t", spec: spec([RowInterval(startRow: [0x72, byte], endRow: [0x72, byte])]))], x)
 
             response = try get("/ns/test/tables/t/rows/r\(x)?revisions=2")
             XCTAssertEqual(response.status, 200, response.bodyText)
