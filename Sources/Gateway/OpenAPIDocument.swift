@@ -975,8 +975,10 @@ paths:
                     Values for the statement's `?` placeholders, in order, each bound as one
                     literal by the HQL lexer (never pasted as text): a string, a non-negative
                     integer, `{"base64": "..."}` (bytes that decode to UTF-8) or
-                    `{"timestamp": "YYYY-MM-DD HH:MM:SS"}`. A `?` count mismatch, or a `?` where
-                    HQL takes no literal (a name, a keyword), is a 400.
+                    `{"timestamp": "YYYY-MM-DD HH:MM:SS"}`. A `?` count mismatch, a `?` where
+                    HQL takes no literal (a name, a keyword), or a value no HQL string can hold
+                    (HQL strings have no escapes, as in Hypertable: one holding both `'` and `"`,
+                    ending in a lone backslash, or holding NUL) is a 400.
                   items:
                     oneOf:
                       - {type: string}

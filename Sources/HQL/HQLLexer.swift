@@ -2,10 +2,15 @@
 /// repaired by `String`) lexes to tokens or a typed `HQLError`, never a crash.
 ///
 /// Accepted lexically (Hypertable's HqlParser grammar): words `[A-Za-z_][A-Za-z0-9_]*`,
-/// strings in `'...'` or `"..."` with backslash escapes (`\n \t \r \0 \\ \' \"`; any other
-/// escape keeps its backslash so regular expressions survive), numbers, the operators
+/// strings in `'...'` or `"..."`, numbers, the operators
 /// `= < <= > >= != =^ =~`, punctuation, and comments `# ...`, `-- ...` to end of line and
 /// `/* ... */`.
+///
+/// A string is its bytes between the quotes, as they are: Hypertable's grammar reads a
+/// backslash and the character after it as one unit (`lex_escape_ch_p`), so `\'` inside
+/// `'...'` does not end the string, but nothing is unescaped (`strip_quotes` only takes the
+/// quotes off): `"row\t25"` is `row`, a backslash, `t25`. A string can therefore not hold its
+/// own quote character unescaped, nor end in a lone backslash.
 public struct HQLLexer {
     private let bytes: [UInt8]
     private let placeholders: Bool
@@ -152,21 +157,14 @@ public struct HQLLexer {
             }
             advance()
             if d == quote { break }
+            out.append(d)
             if d == UInt8(ascii: "\\") {
+                // The escaped character is kept, and cannot end the string.
                 guard let e = peek() else {
                     throw HQLError(.unterminatedString, at: start, "Unterminated string")
                 }
                 advance()
-                switch e {
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "0"): out.append(0x00)
-                case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""): out.append(e)
-                default: out.append(d); out.append(e)
-                }
-            } else {
-                out.append(d)
+                out.append(e)
             }
         }
         return String(decoding: out, as: UTF8.self)

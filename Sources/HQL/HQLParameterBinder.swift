@@ -39,7 +39,8 @@ public struct HQLBindingError: Error, Sendable, Hashable, CustomStringConvertibl
 /// Binds `?` placeholders to literals by token position, never by pasting text: the
 /// statement is lexed (`HQLLexer` with placeholders), each `?` token must stand where HQL
 /// takes a literal, and its bytes are replaced by the parameter written as ONE literal token
-/// (a quoted string with every quote, backslash and control character escaped, or a number).
+/// (a quoted string holding the value as it is, HQL strings having no escapes, or a number;
+/// a value no string literal can hold is refused).
 /// The result is lexed again and must give the same tokens with each `?` replaced by exactly
 /// its literal holding exactly the parameter, and must parse: so no parameter value can
 /// change the statement's shape.
@@ -91,35 +92,59 @@ public enum HQLParameterBinder {
         case _ where countOnly:
             throw HQLBindingError(.badValue, "the parameter at \(position) must be an integer")
         case .string(let text):
-            return (quoted(text), .string(text))
+            return (try quotedOrRefused(text, at: position), .string(text))
         case .bytes(let bytes):
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw HQLBindingError(.badValue, "the byte string for the parameter at \(position) is not UTF-8; an HQL statement is text")
             }
-            return (quoted(text), .string(text))
+            return (try quotedOrRefused(text, at: position), .string(text))
         case .timestamp(let text):
             guard HQLTimestamp.parse(text) != nil else {
                 throw HQLBindingError(.badValue, "the parameter at \(position) is not a timestamp HQL reads (YYYY-MM-DD HH:MM:SS[.nanoseconds])")
             }
-            return (quoted(text), .string(text))
+            return (try quotedOrRefused(text, at: position), .string(text))
         }
     }
 
-    /// `text` in single quotes, escaped so that `HQLLexer` reads back exactly `text`.
-    static func quoted(_ text: String) -> String {
-        var out = "'"
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "'": out += "\\'"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\0": out += "\\0"
-            default: out.unicodeScalars.append(scalar)
+    /// `text` as a string literal Hypertable reads back as exactly `text`, or nil when there is
+    /// none. HQL strings have no escapes (the bytes between the quotes are the value, a
+    /// backslash and the character after it read as one unit), so `text` goes between single
+    /// quotes, or double quotes when it holds a single one, as it is; it must not hold the
+    /// chosen quote outside such a unit, end in a lone backslash, or hold NUL (the broker
+    /// reads the statement as a C string).
+    static func quoted(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        if bytes.contains(0) { return nil }
+        for quote in [UInt8(ascii: "'"), UInt8(ascii: "\"")] where fits(bytes, between: quote) {
+            let q = String(UnicodeScalar(quote))
+            return q + text + q
+        }
+        return nil
+    }
+
+    /// Whether `bytes` read as the inside of a string quoted with `quote` end exactly at the
+    /// closing quote.
+    private static func fits(_ bytes: [UInt8], between quote: UInt8) -> Bool {
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "\\") {
+                if i + 1 == bytes.count { return false }
+                i += 2
+            } else if bytes[i] == quote {
+                return false
+            } else {
+                i += 1
             }
         }
-        return out + "'"
+        return true
+    }
+
+    private static func quotedOrRefused(_ text: String, at position: HQLPosition) throws(HQLBindingError) -> String {
+        guard let literal = quoted(text) else {
+            throw HQLBindingError(.badValue, "the parameter at \(position) cannot be written as an HQL string: HQL strings have "
+                                  + "no escapes, so a value may not hold both quote characters, end in a backslash, or hold NUL")
+        }
+        return literal
     }
 
     private static func lex(_ hql: String) throws(HQLBindingError) -> [HQLToken] {

@@ -6,16 +6,26 @@ final class HQLParameterBinderTests: XCTestCase {
     func testBindsStringsTimestampsIntegersAndBytes() throws {
         let bound = try HQLParameterBinder.bind("SELECT * FROM t WHERE ROW = ? AND TIMESTAMP > ? LIMIT ?",
                                                 [.string("o'brien"), .timestamp("2026-01-01 00:00:00"), .integer(10)])
-        XCTAssertEqual(bound, #"SELECT * FROM t WHERE ROW = 'o\'brien' AND TIMESTAMP > '2026-01-01 00:00:00' LIMIT 10"#)
+        // HQL strings have no escapes: a value holding a single quote goes in double quotes.
+        XCTAssertEqual(bound, #"SELECT * FROM t WHERE ROW = "o'brien" AND TIMESTAMP > '2026-01-01 00:00:00' LIMIT 10"#)
         guard case .select(let select) = try HQLParser.parse(bound) else { return XCTFail("not a SELECT") }
         XCTAssertEqual(select.rowIntervals.first?.start?.value, "o'brien")
         XCTAssertEqual(select.limit, 10)
         XCTAssertEqual(try HQLParameterBinder.bind("INSERT INTO t VALUES (?, 'a:q', ?)", [.bytes(Array("r\n".utf8)), .string("v")]),
-                       #"INSERT INTO t VALUES ('r\n', 'a:q', 'v')"#)
+                       "INSERT INTO t VALUES ('r\n', 'a:q', 'v')")
         XCTAssertEqual(try HQLParameterBinder.bind("SELECT * FROM t WHERE ROW >= ? AND ROW < ?", [.string("a"), .string("b")]),
                        "SELECT * FROM t WHERE ROW >= 'a' AND ROW < 'b'")
         XCTAssertEqual(try HQLParameterBinder.bind("SELECT * FROM t WHERE ROW REGEXP ?", [.string("^a.*'")]),
-                       #"SELECT * FROM t WHERE ROW REGEXP '^a.*\''"#)
+                       #"SELECT * FROM t WHERE ROW REGEXP "^a.*'""#)
+        // A backslash and the character after it are one unit to Hypertable's grammar, kept
+        // as they are: `\'` does not end a single-quoted string.
+        XCTAssertEqual(try HQLParameterBinder.bind("SELECT * FROM t WHERE ROW = ?", [.string(#"it\'s "x""#)]),
+                       #"SELECT * FROM t WHERE ROW = 'it\'s "x"'"#)
+        for unwritable in [#"a'b"c"#, #"a\"#, "a\0b"] {
+            XCTAssertThrowsError(try HQLParameterBinder.bind("SELECT * FROM t WHERE ROW = ?", [.string(unwritable)]), unwritable) {
+                XCTAssertEqual(($0 as? HQLBindingError)?.kind, .badValue)
+            }
+        }
     }
 
     func testPlaceholdersInsideStringsAndCommentsAreText() throws {
@@ -52,7 +62,8 @@ final class HQLParameterBinderTests: XCTestCase {
     /// No parameter value changes the statement's shape: random strings (quotes, backslashes,
     /// `?`, newlines, comment and statement separators, NUL, any Unicode) and random bytes
     /// (bound when UTF-8, refused otherwise) give the same tokens and the same parsed
-    /// statement as a harmless value, except for the value itself, which reads back exactly.
+    /// statement as a harmless value, except for the value itself, which reads back exactly;
+    /// or, when no HQL string literal can hold the value, are refused.
     func testNoParameterValueChangesTheStatementsShape() throws {
         var generator = SeededGenerator(seed: 0x5EED)
         let alphabet: [String] = ["'", "\"", "\\", "?", "\n", "\r", "\t", "\0", ";", "--", "#", "/*", "*/", "'; DROP TABLE t; --",
@@ -64,6 +75,8 @@ final class HQLParameterBinderTests: XCTestCase {
         let selectShape = try shape(try HQLParameterBinder.bind(select, [.string("x"), .string("2026-01-01 00:00:00")]))
         let insertShape = try shape(try HQLParameterBinder.bind(insert, [.string("x"), .string("x")]))
         var refusedBytes = 0
+        var refusedStrings = 0
+        var boundStrings = 0
         for round in 0..<2000 {
             let parameter: HQLParameter
             let text: String
@@ -82,6 +95,23 @@ final class HQLParameterBinderTests: XCTestCase {
                 parameter = .string(text)
             }
 
+            // Hypertable reads the bytes between the quotes as they are, a backslash taking the
+            // byte after it along: a value fits a quote when that reading ends at the closing one.
+            func fits(_ quote: UInt8) -> Bool {
+                var escaped = false
+                for b in text.utf8 {
+                    if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == quote { return false }
+                }
+                return !escaped
+            }
+            if text.utf8.contains(0) || (!fits(0x27) && !fits(0x22)) {
+                XCTAssertThrowsError(try HQLParameterBinder.bind(select, [parameter, .string("2026-01-01 00:00:00")]), text) {
+                    XCTAssertEqual(($0 as? HQLBindingError)?.kind, .badValue)
+                }
+                refusedStrings += 1
+                continue
+            }
+            boundStrings += 1
             let boundSelect = try HQLParameterBinder.bind(select, [parameter, .string("2026-01-01 00:00:00")])
             XCTAssertEqual(try shape(boundSelect), selectShape, boundSelect)
             guard case .select(var parsed) = try HQLParser.parse(boundSelect) else { return XCTFail(boundSelect) }
@@ -106,6 +136,8 @@ final class HQLParameterBinderTests: XCTestCase {
             XCTAssertEqual(HQLStatement.insert(written), harmlessInsert, boundInsert)
         }
         XCTAssertGreaterThan(refusedBytes, 0, "some random byte strings were not UTF-8")
+        XCTAssertGreaterThan(refusedStrings, 0, "some values no HQL string can hold")
+        XCTAssertGreaterThan(boundStrings, 1000)
     }
 
     /// The statement's tokens with every string's content hidden.

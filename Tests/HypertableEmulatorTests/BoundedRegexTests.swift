@@ -54,7 +54,7 @@ final class BoundedRegexTests: XCTestCase {
         let f = try Fixture()
         try f.hql("CREATE TABLE t (a)")
         try f.hql("INSERT INTO t VALUES ('r', 'a', 'v')")
-        assertClientError(.badScanSpec) { _ = try f.hql("SELECT * FROM t WHERE ROW REGEXP \"(a)\\\\1\"") }
+        assertClientError(.badScanSpec) { _ = try f.hql("SELECT * FROM t WHERE ROW REGEXP \"(a)\\1\"") }
         var spec = ScanSpec()
         spec.valueRegexp = "a(?=b)"
         assertClientError(.badScanSpec) { _ = try f.session.getCells(f.ns, "t", scanSpec: spec) }
