@@ -11,8 +11,11 @@ public struct HQLParser {
     }
 
     /// Parses exactly one statement (a trailing `;` is allowed).
+    /// A statement the grammar cannot match is worded as Hypertable words it
+    /// (`parse error at: ...`, the parser's own account in `HQLError.detail`).
     public static func parse(_ text: String) throws(HQLError) -> HQLStatement {
-        let statements = try parseScript(text)
+        let statements: [HQLStatement]
+        do { statements = try parseScript(text) } catch { throw error.wordedAsHypertable(in: text) }
         guard statements.count == 1, let first = statements.first else {
             throw HQLError(.invalidStatement, at: HQLPosition(line: 1, column: 1, offset: 0),
                            "Expected exactly one statement, found \(statements.count)")
@@ -28,7 +31,11 @@ public struct HQLParser {
         while !parser.atEnd {
             if parser.acceptSymbol(";") { continue }
             statements.append(try parser.statement())
-            if !parser.atEnd { try parser.expectSymbol(";") }
+            if !parser.atEnd && !parser.acceptSymbol(";") {
+                var error = parser.unexpected("';' or the end of the statement")
+                error.statementEnd = parser.current.position.offset
+                throw error
+            }
         }
         if statements.isEmpty {
             throw HQLError(.emptyInput, at: parser.current.position, "Empty HQL statement")

@@ -227,8 +227,9 @@ public final class EmulatorSession: HypertableService, Sendable {
         do {
             statement = try HQLParser.parse(command)
         } catch {
+            // Hypertable's `parse error at: ...` already names the statement.
             throw ClientException(error.kind == .badCommand ? .hqlBadCommand : .hqlParseError,
-                                  "\(error.message) (\(error.position))")
+                                  error.detail == nil ? "\(error.message) (\(error.position))" : error.message)
         }
         var result = try HQLExecutor(session: self, namespace: path).execute(statement, unbuffered: unbuffered)
         // With `noflush`, HqlCallback::on_finish hands the INSERT's (or DELETE's) mutator back

@@ -308,3 +308,35 @@ final class HQLColumnPredicateParserTests: XCTestCase {
         XCTAssertThrowsError(try HQLParser.parse("SELECT a FROM t WHERE EXISTS(a)"))
     }
 }
+
+/// A statement Hypertable's grammar cannot match is refused in Hypertable's words
+/// (`HqlInterpreter::execute`: `parse error at: <where the parse stopped> (<statement>)`), the
+/// parser's own account kept in `detail`; messages Hypertable's parser gives itself stay.
+final class HQLParseErrorWordingTests: XCTestCase {
+    private func error(_ text: String) -> HQLError? {
+        do {
+            _ = try HQLParser.parse(text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func testGrammarFailuresAreWordedAsHypertableWordsThem() throws {
+        // From Hypertable's indices_test and timeorder_test transcripts.
+        let index = try XCTUnwrap(error("CREATE TABLE t (a, INDEX (a))"))
+        XCTAssertEqual(index.message, "parse error at: CREATE TABLE t (a, INDEX (a)) (CREATE TABLE t (a, INDEX (a)))")
+        XCTAssertNotNil(index.detail)
+        XCTAssertEqual(error("  CREATE TABLE timeorder_test (cf1 TIME_ORDER, cf2, cf3)\n")?.message,
+                       "parse error at: CREATE TABLE timeorder_test (cf1 TIME_ORDER, cf2, cf3) "
+                       + "(CREATE TABLE timeorder_test (cf1 TIME_ORDER, cf2, cf3))")
+        // A whole statement matched, then tokens followed: the parse stopped at them.
+        XCTAssertEqual(error("DROP TABLE t garbage")?.message, "parse error at: garbage (DROP TABLE t garbage)")
+        // Lexical failures too.
+        XCTAssertEqual(error("SELECT * FROM t WHERE ROW = 'open")?.message,
+                       "parse error at: SELECT * FROM t WHERE ROW = 'open (SELECT * FROM t WHERE ROW = 'open)")
+        // What Hypertable's parser words itself keeps its words.
+        XCTAssertEqual(error("SELECT * FROM t LIMIT 1 LIMIT 2")?.message, "SELECT LIMIT predicate multiply defined.")
+        XCTAssertNil(error("SELECT * FROM t LIMIT 1 LIMIT 2")?.detail)
+    }
+}

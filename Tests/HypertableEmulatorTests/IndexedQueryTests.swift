@@ -140,3 +140,18 @@ final class IndexedQueryTests: XCTestCase {
         XCTAssertEqual(try f.lines("SELECT a FROM t WHERE a = 'c1' KEYS_ONLY"), ["r1\ta\t", "r1\ta\t"])
     }
 }
+
+/// The broker answers a statement its grammar cannot match with HQL_PARSE_ERROR and
+/// Hypertable's `parse error at: ...` text.
+final class ParseErrorAnswerTests: XCTestCase {
+    func testHQLQueryRefusesAnUnparsableStatementInHypertablesWords() throws {
+        let f = try Fixture()
+        do {
+            _ = try f.hql("CREATE TABLE t (a, INDEX (a))")
+            XCTFail("parsed")
+        } catch let e as ClientException {
+            XCTAssertEqual(e.code, HypertableErrorCode.hqlParseError.rawValue)
+            XCTAssertEqual(e.message, "parse error at: CREATE TABLE t (a, INDEX (a)) (CREATE TABLE t (a, INDEX (a)))")
+        }
+    }
+}
