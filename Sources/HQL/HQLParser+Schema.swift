@@ -232,11 +232,25 @@ extension HQLParser {
                 try expectSymbol(")")
                 actions.append(.modify(columnFamilies: families, accessGroups: groups))
             } else if acceptWord("DROP") {
+                // `DROP (cf, ...)`, `DROP [VALUE] INDEX (cf, ...)`, `DROP QUALIFIER INDEX (cf, ...)`.
+                var index: HQLAlterTable.IndexKind?
+                if acceptWord("QUALIFIER") {
+                    try expectWord("INDEX")
+                    index = .qualifier
+                } else if isWord("VALUE") || isWord("INDEX") {
+                    _ = acceptWord("VALUE")
+                    try expectWord("INDEX")
+                    index = .value
+                }
                 try expectSymbol("(")
                 var names: [String] = []
                 repeat { names.append(try name("column family")) } while acceptSymbol(",")
                 try expectSymbol(")")
-                actions.append(.drop(columnFamilies: names))
+                if let index {
+                    actions.append(.dropIndex(columnFamilies: names, kind: index))
+                } else {
+                    actions.append(.drop(columnFamilies: names))
+                }
             } else if acceptWord("RENAME") {
                 try expectWord("COLUMN")
                 try expectWord("FAMILY")

@@ -178,6 +178,15 @@ public struct HQLParser {
             throw unexpected("NAMESPACE or TABLE")
         }
         if acceptWord("USE") { return .use(namespace: try path("namespace name")) }
+        if acceptWord("REBUILD") {
+            // `REBUILD [VALUE | QUALIFIER]* INDICES table`; without a kind, both.
+            var kinds: Set<HQLAlterTable.IndexKind> = []
+            while true {
+                if acceptWord("VALUE") { kinds.insert(.value) } else if acceptWord("QUALIFIER") { kinds.insert(.qualifier) } else { break }
+            }
+            try expectWord("INDICES")
+            return .rebuildIndices(table: try path("table name"), kinds: kinds.isEmpty ? [.value, .qualifier] : kinds)
+        }
         if acceptWord("ALTER") {
             try expectWord("TABLE")
             return try alterTable()

@@ -28,11 +28,13 @@ public enum HQLStatement: Sendable, Hashable {
     case insert(HQLInsert)
     case select(HQLSelect)
     case delete(HQLDelete)
+    /// `REBUILD [VALUE|QUALIFIER] INDICES table`: the index tables made again from the cells.
+    case rebuildIndices(table: String, kinds: Set<HQLAlterTable.IndexKind>)
 
     public var kind: HQLStatementKind {
         switch self {
         case .createNamespace, .dropNamespace, .createTable, .createTableLike, .dropTable,
-             .alterTable, .renameTable:
+             .alterTable, .renameTable, .rebuildIndices:
             return .ddl
         case .insert, .delete:
             return .write
@@ -148,8 +150,13 @@ public struct HQLAlterTable: Sendable, Hashable {
         case add(columnFamilies: [HQLColumnFamilyDefinition], accessGroups: [HQLAccessGroupDefinition])
         case modify(columnFamilies: [HQLColumnFamilyDefinition], accessGroups: [HQLAccessGroupDefinition])
         case drop(columnFamilies: [String])
+        /// `DROP [VALUE] INDEX (...)`, `DROP QUALIFIER INDEX (...)`: the families stay.
+        case dropIndex(columnFamilies: [String], kind: IndexKind)
         case renameColumnFamily(from: String, to: String)
     }
+
+    /// Which index: value (`INDEX`) or qualifier (`QUALIFIER INDEX`).
+    public enum IndexKind: Sendable, Hashable { case value, qualifier }
 
     public var name: String
     public var actions: [Action]

@@ -364,8 +364,8 @@ public final class EmulatedBroker: Sendable {
                 table.store.purge(familyID: f.id)
             }
             table.schema = schema
-            // An index added by ALTER TABLE gets its table now (filled by new inserts only;
-            // Hypertable's REBUILD INDICES, which indexes existing cells, is not emulated).
+            // An index added by ALTER TABLE gets its table now, filled by new inserts (and by
+            // REBUILD INDICES with the cells already there), as in Hypertable.
             let (ns, leaf) = Self.locate(namespace, name)
             if table.valueIndex == nil && IndexTables.needsValueIndex(schema) {
                 table.valueIndex = Self.createIndexTable(&s, ns, leaf, qualifier: false)
@@ -381,6 +381,34 @@ public final class EmulatedBroker: Sendable {
             if let index = table.qualifierIndex, !IndexTables.needsQualifierIndex(schema) {
                 s.namespaces[ns]?[index.name] = nil
                 table.qualifierIndex = nil
+            }
+        }
+    }
+
+    /// `REBUILD INDICES` (Hypertable's OperationRecreateIndexTables): the table's index tables
+    /// of the kinds asked are made afresh (new ids) and filled from the cells the table holds.
+    func rebuildIndices(_ namespace: String, _ name: String, qualifier: Bool, value: Bool) throws(ClientException) {
+        try Self.checkNotIndexName(name)
+        try withTable(namespace, name) { (s, table) throws(ClientException) in
+            let (ns, leaf) = Self.locate(namespace, name)
+            if value, let old = table.valueIndex {
+                s.namespaces[ns]?[old.name] = nil
+                table.valueIndex = Self.createIndexTable(&s, ns, leaf, qualifier: false)
+            }
+            if qualifier, let old = table.qualifierIndex {
+                s.namespaces[ns]?[old.name] = nil
+                table.qualifierIndex = Self.createIndexTable(&s, ns, leaf, qualifier: true)
+            }
+            let schema = table.schema
+            for row in table.store.rows {
+                for cell in row.cells where !row.deletes.contains(where: { $0.hides(cell) }) {
+                    guard var family = schema.family(id: cell.familyID), !family.deleted else { continue }
+                    family.valueIndex = family.valueIndex && value
+                    family.qualifierIndex = family.qualifierIndex && qualifier
+                    if !family.valueIndex && !family.qualifierIndex { continue }
+                    IndexTables.add(row: row.key, family: family, qualifier: cell.qualifier, value: cell.value,
+                                    timestamp: cell.timestamp, revision: cell.revision, to: table)
+                }
             }
         }
     }

@@ -34,6 +34,8 @@ struct HQLExecutor {
             }
         case .renameTable(let from, let to):
             try broker.renameTable(namespace, from, to: to)
+        case .rebuildIndices(let table, let kinds):
+            try broker.rebuildIndices(namespace, table, qualifier: kinds.contains(.qualifier), value: kinds.contains(.value))
         case .showTables:
             return HQLResult(results: try broker.tables(namespace))
         case .getListing:
@@ -175,7 +177,16 @@ struct HQLExecutor {
                 guard let i = schema.families.firstIndex(where: { $0.name == f.name && !$0.deleted }) else {
                     throw ClientException(.hqlBadCommand, "Attempt to modify column '\(f.name)' which does not exist")
                 }
-                schema.families[i].options = TableSchema.convert(f.options)
+                // A family's storage order and counter nature cannot change in place (Hypertable's
+                // words, its spelling included).
+                let options = TableSchema.convert(f.options)
+                if (schema.families[i].options.timeOrderDesc ?? false) != (options.timeOrderDesc ?? false) {
+                    throw ClientException(.hqlBadCommand, "Modificaton of TIME ORDER option for column '\(f.name)' is not allowed.")
+                }
+                if (schema.families[i].options.counter ?? false) != (options.counter ?? false) {
+                    throw ClientException(.hqlBadCommand, "Modificaton of COUNTER option for column '\(f.name)' is not allowed.")
+                }
+                schema.families[i].options = options
             }
         case .drop(let names):
             for name in names {
@@ -183,6 +194,13 @@ struct HQLExecutor {
                     throw ClientException(.columnFamilyNotFound, name)
                 }
                 schema.families[i].deleted = true
+            }
+        case .dropIndex(let names, let kind):
+            for name in names {
+                guard let i = schema.families.firstIndex(where: { $0.name == name && !$0.deleted }) else {
+                    throw ClientException(.hqlBadCommand, "Attempt to drop index from column '\(name)' which does not exist")
+                }
+                if kind == .qualifier { schema.families[i].qualifierIndex = false } else { schema.families[i].valueIndex = false }
             }
         case .renameColumnFamily(let from, let to):
             guard let i = schema.families.firstIndex(where: { $0.name == from && !$0.deleted }) else {

@@ -141,6 +141,46 @@ final class IndexedQueryTests: XCTestCase {
     }
 }
 
+extension IndexedQueryTests {
+    /// `ALTER TABLE ... DROP [VALUE|QUALIFIER] INDEX (...)` keeps the families and drops an
+    /// index table with its last index; `REBUILD INDICES` makes the index tables again from
+    /// the cells already stored (what an index added by ALTER TABLE needs); MODIFY may not
+    /// change a family's TIME_ORDER or COUNTER (Hypertable's words, typo included).
+    func testDropIndexRebuildIndicesAndModifyRefusals() {
+        let out = outputs("""
+        CREATE NAMESPACE dr; USE dr;
+        CREATE TABLE t (a, b, INDEX a, QUALIFIER INDEX a, QUALIFIER INDEX b);
+        INSERT INTO t VALUES ("r1", "a:x", "va"), ("r2", "b:y", "vb");
+        ALTER TABLE t DROP INDEX (a);
+        GET LISTING;
+        ALTER TABLE t DROP QUALIFIER INDEX (a, b);
+        GET LISTING;
+        ALTER TABLE t DROP VALUE INDEX (zz);
+        ALTER TABLE t ADD (INDEX b);
+        SELECT * FROM "^t";
+        REBUILD INDICES t;
+        SELECT * FROM "^t";
+        SELECT a FROM t WHERE b = "vb";
+        SELECT b FROM t WHERE b = "vb";
+        ALTER TABLE t MODIFY (a COUNTER);
+        ALTER TABLE t MODIFY (a TIME_ORDER DESC);
+        REBUILD QUALIFIER INDICES t;
+        SHOW CREATE TABLE t;
+        """)
+        XCTAssertEqual(out[4], ["^^t", "t"])
+        XCTAssertEqual(out[6], ["t"])
+        XCTAssertEqual(out[7], ["Hypertable CRITICAL - HQL bad command (Attempt to drop index from column 'zz' which does not exist)"])
+        XCTAssertEqual(out[9], [], "an index added by ALTER TABLE starts empty")
+        XCTAssertEqual(out[11], ["2,vb\\ty\\tr2\tv1\t"])
+        XCTAssertEqual(out[12], [], "row r2 has no cell of a")
+        XCTAssertEqual(out[13], ["r2\tb:y\tvb"])
+        XCTAssertEqual(out[14], ["Hypertable CRITICAL - HQL bad command (Modificaton of COUNTER option for column 'a' is not allowed.)"])
+        XCTAssertEqual(out[15], ["Hypertable CRITICAL - HQL bad command (Modificaton of TIME ORDER option for column 'a' is not allowed.)"])
+        XCTAssertEqual(out[16], [])
+        XCTAssertEqual(out[17], ["CREATE TABLE t (", "  a,", "  b, INDEX b,", "  ACCESS GROUP default (a, b)", ");", ""])
+    }
+}
+
 /// The broker answers a statement its grammar cannot match with HQL_PARSE_ERROR and
 /// Hypertable's `parse error at: ...` text.
 final class ParseErrorAnswerTests: XCTestCase {
