@@ -40,6 +40,8 @@ extension HQLStatement {
             return [.table(name)]
         case .alterTable(let alter):
             return [.table(alter.name)]
+        case .rebuildIndices(let table, _):
+            return [.table(table)]
         case .renameTable(let from, let to):
             return [.table(from), .table(to)]
         case .showTables, .getListing:

@@ -16,6 +16,8 @@ final class HQLReferenceTests: XCTestCase {
             ("CREATE TABLE a LIKE /x/b", [.table("a"), .table("/x/b")]),
             ("RENAME TABLE a TO /x/b", [.table("a"), .table("/x/b")]),
             ("ALTER TABLE /x/t ADD (g)", [.table("/x/t")]),
+            ("ALTER TABLE /x/t DROP QUALIFIER INDEX (g)", [.table("/x/t")]),
+            ("REBUILD VALUE INDICES /x/t", [.table("/x/t")]),
             ("DESCRIBE TABLE /x/t", [.table("/x/t")]),
             ("SHOW CREATE TABLE /x/t", [.table("/x/t")]),
             ("EXISTS TABLE /x/t", [.table("/x/t")]),
