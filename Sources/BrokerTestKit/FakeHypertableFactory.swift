@@ -3,8 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CoreMetrics
 import HypertableClient
+import Logging
 import Support
+import TestSupport
 
 /// Makes `FakeHypertableService` connections for a `ConnectionPool` and counts them.
 ///
@@ -82,8 +85,10 @@ public final class FakeHypertableFactory: Sendable {
     }
 
     /// A pool over this factory.
-    public func makePool(_ configuration: PoolConfiguration) -> ConnectionPool {
-        ConnectionPool(configuration: configuration, connect: connector, close: closer)
+    public func makePool(_ configuration: PoolConfiguration, logger: Logger = .discarding,
+                         metricsFactory: any MetricsFactory = MetricsSystem.factory) -> ConnectionPool {
+        ConnectionPool(configuration: configuration, connect: connector, close: closer, logger: logger,
+                       metricsFactory: metricsFactory)
     }
 
     // MARK: Knobs

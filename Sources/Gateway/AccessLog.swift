@@ -1,18 +1,42 @@
 import HTTPServer
+import Logging
 
-/// One structured line per request (JSON, to the sink the executable gives: stderr):
-/// method, path, status, bytes, duration, request id, trace id (W3C), client address, and `auth`: the token's
-/// class (`rw`, `ro`), `none` without one, `denied` when the guard refused it. Never the token.
+/// One structured swift-log record per request, at `info`, message `request`, whose metadata
+/// `access` holds the request's fields: method, path, route, status, bytes, duration, request
+/// id, trace id (W3C), client address, and `auth`: the token's class (`rw`, `ro`), `none` without one,
+/// `denied` when the guard refused it. Never the token. `JSONLogHandler` writes the fields as
+/// the line's own (`"method":"GET","path":...`); another handler gets them as text
+/// (`method=GET path=/... status=200 ...`).
+///
+/// One value rather than a metadata entry per field: a dozen-entry `Logger.Metadata` per
+/// request (a dictionary: an allocation, a hash per key, a lookup per write) measured about
+/// 13,000 instructions a request, a quarter of a whole health check; this costs one entry.
 struct AccessLog: Sendable {
-    let sink: @Sendable (String) -> Void
+    let logger: Logger
 
     /// - Parameter auth: the request's class for the `auth` field.
-    func record(_ exchange: HTTPExchangeRecord, auth: String, wallClockSeconds: Double) {
-        var json = JSONWriter(capacity: 384)
-        json.beginObject()
-        json.staticKey("ts")
-        json.fixedPointString(Int64((wallClockSeconds * 1000).rounded(.down)), fractionDigits: 3)
-        json.staticField("msg", "request")
+    func record(_ exchange: HTTPExchangeRecord, auth: String) {
+        // Made before the call: the metadata closure then captures one reference, not the record.
+        guard logger.logLevel <= .info else { return }
+        let fields = AccessLogFields(exchange: exchange, auth: auth)
+        logger.info("request", metadata: ["access": .stringConvertible(fields)], source: "access")
+    }
+}
+
+/// A request's access-log fields, written straight into the log line in a fixed order. It
+/// keeps the exchange record as it is (one copy) and reads it only when written: taking each
+/// field out up front measured twice the instructions.
+final class AccessLogFields: JSONLogFields, @unchecked Sendable {
+    private let exchange: HTTPExchangeRecord
+    private let auth: String
+
+    init(exchange: HTTPExchangeRecord, auth: String) {
+        self.exchange = exchange
+        self.auth = auth
+        super.init()
+    }
+
+    override func writeFields(into json: inout JSONWriter) {
         if let method = exchange.request?.method, let path = exchange.request?.path,
            let client = exchange.request?.context.clientAddress {
             json.staticField("method", method.rawValue)
@@ -26,17 +50,40 @@ struct AccessLog: Sendable {
         if let route = exchange.routePattern { json.staticField("route", route) }
         json.staticField("status", exchange.status.code)
         json.staticField("bytes", exchange.bytesSent)
-        let (seconds, attoseconds) = exchange.duration.components
         json.staticKey("duration_ms")
-        json.fixedPointString(seconds * 1_000_000 + (attoseconds + 500_000_000_000) / 1_000_000_000_000, fractionDigits: 3)
+        json.fixedPointString(durationMicroseconds, fractionDigits: 3)
         json.staticField("auth", auth)
-        if let requestID = exchange.request?.context.requestID ?? exchange.responseHeaders["X-Request-ID"],
-           !requestID.isEmpty {
-            json.staticField("request_id", requestID)
-        }
+        if let requestID { json.staticField("request_id", requestID) }
         if let trace = exchange.request?.context.trace { json.staticField("trace_id", trace.traceID) }
         if let error = exchange.error { json.staticField("error", String(describing: error)) }
-        json.endObject()
-        sink(String(decoding: json.bytes, as: UTF8.self))
+    }
+
+    private var durationMicroseconds: Int64 {
+        let (seconds, attoseconds) = exchange.duration.components
+        return seconds * 1_000_000 + (attoseconds + 500_000_000_000) / 1_000_000_000_000
+    }
+
+    private var requestID: String? {
+        guard let id = exchange.request?.context.requestID ?? exchange.responseHeaders["X-Request-ID"], !id.isEmpty else {
+            return nil
+        }
+        return id
+    }
+
+    /// logfmt, for handlers that print metadata as text.
+    override var description: String {
+        var parts: [String] = []
+        if let request = exchange.request {
+            parts += ["method=\(request.method.rawValue)", "path=\(request.path.utf8.prefix(512))",
+                      "client=\(request.context.clientAddress)"]
+        } else {
+            parts.append("client=\(exchange.remoteAddress?.host ?? "-")")
+        }
+        if let route = exchange.routePattern { parts.append("route=\(route)") }
+        parts += ["status=\(exchange.status.code)", "bytes=\(exchange.bytesSent)",
+                  "duration_ms=\(LogFixedPoint(durationMicroseconds, fractionDigits: 3))", "auth=\(auth)"]
+        if let requestID { parts.append("request_id=\(requestID)") }
+        if let error = exchange.error { parts.append("error=\"\(error)\"") }
+        return parts.joined(separator: " ")
     }
 }

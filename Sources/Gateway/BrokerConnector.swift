@@ -1,4 +1,5 @@
 import HypertableClient
+import Logging
 import Support
 
 /// Opens broker connections for the pool, spreading them over every configured ThriftBroker.
@@ -13,18 +14,25 @@ public final class BrokerConnector: Sendable {
     private struct State {
         var next = 0
         var downUntil: [Deadline?]
+        /// Brokers whose last attempt failed (an outage is logged when it starts and ends).
+        var failing: Set<Int> = []
     }
 
     public let brokers: [GatewayConfiguration.BrokerAddress]
     public let cooldownMilliseconds: Int
     private let connectTo: Connect
     private let state: Locked<State>
+    private let logger: Logger
 
+    /// - Parameter logger: a broker that stops answering (at `warning`, once per outage, with
+    ///   its address and the error), each failed attempt during the outage (`debug`), and its
+    ///   return (`notice`).
     public init(brokers: [GatewayConfiguration.BrokerAddress], cooldownMilliseconds: Int = 2_000,
-                connect: @escaping Connect) {
+                logger: Logger, connect: @escaping Connect) {
         precondition(!brokers.isEmpty, "at least one broker")
         self.brokers = brokers
         self.cooldownMilliseconds = cooldownMilliseconds
+        self.logger = logger
         self.connectTo = connect
         self.state = Locked(State(downUntil: Array(repeating: nil, count: brokers.count)))
     }
@@ -32,8 +40,8 @@ public final class BrokerConnector: Sendable {
     /// A connector over real Thrift connections: `timeoutMilliseconds` bounds the connect and
     /// every call (`HYPERTABLE_TIMEOUT_MSECS`); `maxFrameSize` bounds each reply.
     public static func thrift(brokers: [GatewayConfiguration.BrokerAddress], timeoutMilliseconds: Int,
-                              maxFrameSize: Int = 16 * 1024 * 1024) -> BrokerConnector {
-        BrokerConnector(brokers: brokers) { address in
+                              maxFrameSize: Int = 16 * 1024 * 1024, logger: Logger) -> BrokerConnector {
+        BrokerConnector(brokers: brokers, logger: logger) { address in
             try HypertableConnection.connect(host: address.host, port: address.port, timeout: timeoutMilliseconds,
                                              maxFrameSize: maxFrameSize)
         }
@@ -52,12 +60,26 @@ public final class BrokerConnector: Sendable {
         for index in order {
             do {
                 let connection = try connectTo(brokers[index])
-                state.withLock { $0.downUntil[index] = nil }
+                let recovered = state.withLock { state in
+                    state.downUntil[index] = nil
+                    return state.failing.remove(index) != nil
+                }
+                if recovered {
+                    logger.notice("broker answers again", metadata: ["broker": "\(brokers[index])"])
+                }
                 return connection
             } catch {
                 lastError = error
                 let until = Deadline.after(milliseconds: cooldownMilliseconds)
-                state.withLock { $0.downUntil[index] = until }
+                let outageBegins = state.withLock { state in
+                    state.downUntil[index] = until
+                    return state.failing.insert(index).inserted
+                }
+                // Once per outage at warning: while a broker is down every borrower that
+                // needs a new connection tries it again.
+                logger.log(level: outageBegins ? .warning : .debug, "broker connect failed", metadata: [
+                    "broker": "\(brokers[index])", "error": "\(error)",
+                    "cooldown_ms": "\(cooldownMilliseconds)", "brokers_configured": "\(brokers.count)"])
             }
         }
         throw lastError ?? BrokerCallError.connectionFailed(context: "connecting", reason: "no broker configured")

@@ -38,7 +38,8 @@ struct CellRoutes: Sendable {
                 // Checked before the first read, so a refused upload is never invited (100-continue):
                 // the media type, then the namespace and table with the broker.
                 let format = try CellInput.format(of: request)
-                let upload = CellUpload(pool: pool, namespace: namespace, table: table, encoding: encoding)
+                let upload = CellUpload(pool: pool, namespace: namespace, table: table, encoding: encoding,
+                                        logger: handling.logger)
                 let families = try upload.families()
                 var reader = CellRecordReader(format: format, maxRecordBytes: CellUpload.maxRecordBytes,
                                               readMore: Self.bodyReader(request))

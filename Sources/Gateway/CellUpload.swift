@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import HypertableClient
+import Logging
 
 /// The body of `POST .../cells` written while it arrives: records from a `CellRecordReader`
 /// become cells (`CellInput`), gathered into batches of `batchCells` cells or about
@@ -34,6 +35,7 @@ struct CellUpload {
     let namespace: String
     let table: String
     let encoding: CellEncoding
+    let logger: Logger
 
     /// One batch, and the input failure that ended it early (the batch then is not sent).
     private struct Batch {
@@ -114,7 +116,16 @@ struct CellUpload {
         } catch {
             // The write failed: still close the mutator, unless the transport is gone (the
             // pool then discards the connection, and the broker frees its ids with it).
-            if ConnectionPool.leavesConnectionHealthy(error) { try? service.mutatorClose(mutator) }
+            if ConnectionPool.leavesConnectionHealthy(error) {
+                do {
+                    try service.mutatorClose(mutator)
+                } catch let closeError {
+                    // The upload's own error is what the client hears; this one only explains
+                    // a mutator the broker may still hold until the connection goes.
+                    logger.notice("closing the mutator of a failed upload failed", metadata: [
+                        "table": "\(table)", "error": "\(closeError)", "upload_error": "\(error)"])
+                }
+            }
             throw error
         }
         // Closing flushes what is left; only then is it written.

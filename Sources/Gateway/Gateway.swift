@@ -1,6 +1,8 @@
 import Foundation
 import HTTPServer
 import HypertableClient
+import Logging
+import Prometheus
 import Support
 import Tracing
 
@@ -18,29 +20,35 @@ public final class Gateway: Sendable {
     /// - Parameters:
     ///   - connector: where connections come from; by default Thrift connections to
     ///     `configuration.brokers`.
-    ///   - log: receives one line per request (the access log) and operational messages.
+    ///   - logger: the access log (one `info` record per request, when `configuration.accessLog`)
+    ///     and what every layer could not do; each layer gets it with its own `component`.
+    ///   - registry: where every layer's metrics are recorded and what `/metrics` renders; a
+    ///     fresh one by default (the executable passes the one `MetricsSystem` was bootstrapped with).
     ///   - tracer: receives a span around each broker call; by default the tracer bootstrapped
     ///     in `InstrumentationSystem`, if any (the no-op tracer installs nothing).
     public init(configuration: GatewayConfiguration, connector: BrokerConnector? = nil,
-                log: @escaping @Sendable (String) -> Void = { _ in }, tracer: (any Tracer)? = nil) throws {
+                logger: Logger, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+                tracer: (any Tracer)? = nil) throws {
         self.configuration = configuration
         let connector = connector ?? BrokerConnector.thrift(brokers: configuration.brokers,
                                                             timeoutMilliseconds: configuration.brokerTimeoutMilliseconds,
-                                                            maxFrameSize: configuration.maxFrameBytes)
+                                                            maxFrameSize: configuration.maxFrameBytes,
+                                                            logger: logger.component("broker"))
         self.connector = connector
         let installedTracer = tracer ?? InstrumentationSystem.tracer
         let tracer = installedTracer is NoOpTracer ? nil : installedTracer
+        let metrics = Metrics(registry: registry)
+        self.metrics = metrics
         let pool = ConnectionPool(configuration: configuration.effectivePool,
                                   connect: { try connector.connect() },
                                   close: { service in (service as? HypertableConnection)?.close() },
-                                  instrumentation: tracer.map { BrokerCallTracing(tracer: $0) })
+                                  instrumentation: tracer.map { BrokerCallTracing(tracer: $0) },
+                                  logger: logger.component("pool"), metricsFactory: metrics.factory)
         self.pool = pool
-        let metrics = Metrics()
-        self.metrics = metrics
-        Self.registerGauges(metrics: metrics, pool: pool)
 
-        let handling = RouteHandling(metrics: metrics)
+        let handling = RouteHandling(metrics: metrics, logger: logger.component("gateway"))
         var router = HTTPRouter()
+        router.logger = logger.component("http")
         router.problemResponder = { status, detail, request in
             Problem(status: status.code, title: status.reasonPhrase, detail: detail).response(to: request)
         }
@@ -67,7 +75,7 @@ public final class Gateway: Sendable {
             routes: routes,
             access: access,
             metrics: metrics,
-            accessLog: configuration.accessLog ? AccessLog(sink: log) : nil,
+            accessLog: configuration.accessLog ? AccessLog(logger: logger) : nil,
             trustedProxies: Set(configuration.trustedProxies),
             rateLimits: RequestRateLimits(perAddress: configuration.rateLimitPerAddress,
                                           perToken: configuration.rateLimitPerToken),
@@ -86,37 +94,13 @@ public final class Gateway: Sendable {
         // Behind a proxy every client arrives from the proxy's address.
         serverConfiguration.unlimitedClients = Set(configuration.trustedProxies)
         server = HTTPServer(configuration: serverConfiguration,
+                            logger: logger.component("http"), metricsFactory: metrics.factory,
                             admit: { head in pipeline.admit(&head) },
                             serverProblem: { status, detail, request in
                                 pipeline.serverProblem(status: status, detail: detail, request: request)
                             },
                             onCompletion: { exchange in pipeline.completed(exchange) },
                             handler: { request in pipeline.respond(to: request) })
-    }
-
-    private static func registerGauges(metrics: Metrics, pool: ConnectionPool) {
-        metrics.registerGauge(name: "gateway_pool_connections",
-                              help: "Broker connections by state (in_use, idle, overflow in use).") {
-            let statistics = pool.statistics
-            return [("state=\"in_use\"", Double(statistics.inUse)), ("state=\"idle\"", Double(statistics.idle)),
-                    ("state=\"overflow\"", Double(statistics.overflowInUse))]
-        }
-        metrics.registerGauge(name: "gateway_open_scanners",
-                              help: "Broker scanners held open by responses being streamed.") {
-            [("", Double(ScannerLease.openCount.current))]
-        }
-        metrics.registerGauge(name: "gateway_pool_waiting", help: "Requests waiting for a broker connection.") {
-            [("", Double(pool.statistics.waiting))]
-        }
-        metrics.registerGauge(name: "gateway_pool_events",
-                              help: "Pool events since start (created, closed, discarded, wait timeouts, connect failures).") {
-            let statistics = pool.statistics
-            return [("event=\"created\"", Double(statistics.totalCreated)),
-                    ("event=\"closed\"", Double(statistics.totalClosed)),
-                    ("event=\"discarded\"", Double(statistics.totalDiscarded)),
-                    ("event=\"wait_timeout\"", Double(statistics.waitTimeouts)),
-                    ("event=\"connect_failure\"", Double(statistics.connectFailures))]
-        }
     }
 
     /// Starts listening; `port` tells which port (useful with port 0).
@@ -131,5 +115,14 @@ public final class Gateway: Sendable {
     public func shutdown() {
         server.shutdown(gracePeriod: configuration.gracePeriodSeconds)
         pool.shutdown()
+    }
+}
+
+extension Logger {
+    /// This logger with `component` in its metadata: which layer a record comes from.
+    func component(_ name: String) -> Logger {
+        var logger = self
+        logger[metadataKey: "component"] = .string(name)
+        return logger
     }
 }

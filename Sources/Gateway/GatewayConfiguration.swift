@@ -1,5 +1,6 @@
 import HTTPServer
 import HypertableClient
+import Logging
 import Support
 
 /// Everything the gateway reads from its environment. Names keep flask-hypertable's meaning
@@ -97,6 +98,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var trustedProxies: [String] = []
     /// `GATEWAY_ACCESS_LOG`: one structured line per request on stderr (default on).
     public var accessLog = true
+    /// `GATEWAY_LOG_LEVEL` (`--log-level`): the least severe records written, `trace` to
+    /// `critical` (default `info`; the access log's records are `info`).
+    public var logLevel = Logger.Level.info
     /// `GATEWAY_TLS_CERT` and `GATEWAY_TLS_KEY` (PEM paths, both or neither): serve HTTPS only.
     /// The files are loaded when the gateway starts; unusable ones stop it.
     public var tls: TLSConfiguration?
@@ -172,6 +176,13 @@ public struct GatewayConfiguration: Sendable, Equatable {
             trustedProxies = proxies.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         }
         accessLog = try Self.boolean(environment, "GATEWAY_ACCESS_LOG") ?? accessLog
+        if let text = environment["GATEWAY_LOG_LEVEL"] {
+            guard let level = Self.logLevel(text) else {
+                throw ConfigurationError(variable: "GATEWAY_LOG_LEVEL", value: text,
+                                         expected: Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            logLevel = level
+        }
         tls = try Self.tlsFiles(environment)
         if let path = environment["GATEWAY_TOKENS_FILE"], !path.isEmpty {
             try accessPolicy.load(tokensFile: path)
@@ -221,6 +232,12 @@ public struct GatewayConfiguration: Sendable, Equatable {
 
     /// The shortest `GATEWAY_CURSOR_KEY` accepted.
     public static let minimumCursorKeyBytes = 32
+
+    /// A level by its swift-log name (`trace` … `critical`), any case; `warn` for `warning`.
+    public static func logLevel(_ text: String) -> Logger.Level? {
+        let name = text.trimmingWhitespace().lowercased()
+        return Logger.Level(rawValue: name == "warn" ? "warning" : name)
+    }
 
     static func boolean(_ environment: [String: String], _ name: String) throws -> Bool? {
         guard let text = environment[name] else { return nil }

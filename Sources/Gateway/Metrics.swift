@@ -1,147 +1,138 @@
+import CoreMetrics
+import HTTPServer
+import HypertableClient
+import class Prometheus.PrometheusCollectorRegistry
 import Support
 
-/// The gateway's Prometheus metrics: requests by route and status, latency histograms by
-/// route, broker errors by code, authentication denials by status, rate-limit refusals by limit, and gauges read at scrape time (pool, scanners).
-/// Counters live in shards, one lock each, a thread always recording into the same one (every
-/// worker records every request, and a single lock was where they queued); a scrape copies
-/// every shard out, adds them up and formats outside the locks.
+/// The gateway's own metrics, through swift-metrics into a `PrometheusCollectorRegistry`, and
+/// `/metrics`, which renders that registry (the pool's and the server's metrics included:
+/// those layers record their own through the same factory).
+///
+/// Every handle is made once: the fixed ones here, the ones keyed by route, method and status
+/// on first use, cached per thread (one lock per shard, a thread always using the same one:
+/// with a single lock, every worker queued there). Recording is then an atomic add for a
+/// counter, and for the duration histogram the route's own short lock (a bucket scan), which
+/// only requests of the same route share.
 public final class Metrics: Sendable {
     static let shardCount = 8
+    static let requestsName = "gateway_requests_total"
+    static let requestDurationName = "gateway_request_duration_seconds"
 
-    /// Upper bounds, in seconds, of the latency histogram buckets.
-    public static let latencyBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                                  0.25, 0.5, 1, 2.5, 5, 10]
+    /// Upper bounds of the latency histogram buckets (rendered as today: `le="0.0005"` … `le="10.0"`).
+    public static let latencyBuckets: [Duration] = [500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000,
+                                                    250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000]
+        .map { Duration.microseconds($0) }
 
-    private struct RequestKey: Hashable { let route: String; let method: String; let status: Int }
-    private struct Histogram {
-        var counts = [UInt64](repeating: 0, count: Metrics.latencyBuckets.count)
-        var sum = 0.0
-        var count: UInt64 = 0
+    /// The gateway's metric names and HELP texts.
+    static let descriptions: [String: String] = [
+        requestsName: "HTTP requests answered, by route, method and status.",
+        requestDurationName: "Time from a parsed request to its last byte written.",
+        "gateway_response_bytes_total": "Response bytes written.",
+        "gateway_broker_errors_total": "Errors from the broker, by Hypertable error name.",
+        "gateway_auth_denied_total": "Requests refused by the bearer-token guard, by status.",
+        "gateway_open_scanners": "Broker scanners held open by responses being streamed.",
+        "gateway_rate_limited_total": "Requests refused with 429 by a rate limit, by limit (address, token).",
+    ]
+
+    /// Every layer's metric names and HELP texts: the gateway's, the pool's, the HTTP server's.
+    public static var allDescriptions: [String: String] {
+        descriptions.merging(ConnectionPool.metricDescriptions) { own, _ in own }
+            .merging(HTTPServer.metricDescriptions) { own, _ in own }
     }
-    private struct State {
-        var requests: [RequestKey: UInt64] = [:]
-        var latency: [String: Histogram] = [:]
-        var brokerErrors: [String: UInt64] = [:]
-        var bytesSent: UInt64 = 0
-        var authDenials: [Int: UInt64] = [:]
-        var rateLimited: [String: UInt64] = [:]
+
+    /// Where every metric of this gateway lands; `/metrics` renders it.
+    public let registry: PrometheusCollectorRegistry
+    /// The factory the gateway's layers record through.
+    public let factory: GatewayMetricsFactory
+
+    private struct RequestKey: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+
+        /// Lengths and status, not the text: a few dozen routes differ enough in those, and
+        /// hashing two strings per request was most of a lookup. Equality still compares all.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(route.utf8.count)
+            hasher.combine(method.utf8.count)
+            hasher.combine(status)
+        }
+    }
+    /// A request series' counter and its route's histogram, found with one lookup.
+    private struct Handles {
+        var byRequest: [RequestKey: (requests: Counter, durations: Timer)] = [:]
     }
 
-    private let shards = (0..<Metrics.shardCount).map { _ in Locked(State()) }
-    private var state: Locked<State> { shards[ThreadShard.index(modulo: Self.shardCount)] }
-    private let gauges = Locked<[(name: String, help: String, read: @Sendable () -> [(labels: String, value: Double)])]>([])
+    private let shards = (0..<Metrics.shardCount).map { _ in Locked(Handles()) }
+    private let responseBytes: Counter
+    private let authDenied401: Counter
+    private let authDenied403: Counter
+    private let openScanners: Meter
+    private let brokerErrors = Locked<[String: Counter]>([:])
+    private let rateLimited = Locked<[String: Counter]>([:])
 
-    public init() {}
+    public init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+        let factory = GatewayMetricsFactory(registry: registry)
+        self.factory = factory
+        responseBytes = Counter(label: "gateway_response_bytes_total", dimensions: [], factory: factory)
+        authDenied401 = Counter(label: "gateway_auth_denied_total", dimensions: [("status", "401")], factory: factory)
+        authDenied403 = Counter(label: "gateway_auth_denied_total", dimensions: [("status", "403")], factory: factory)
+        openScanners = Meter(label: "gateway_open_scanners", dimensions: [], factory: factory)
+    }
 
     /// Records one finished request. `route` is the route's pattern (bounded cardinality),
     /// never the raw path.
-    public func recordRequest(route: String, method: String, status: Int, seconds: Double, bytes: Int) {
-        state.withLock { state in
-            state.requests[RequestKey(route: route, method: method, status: status), default: 0] += 1
-            var histogram = state.latency[route] ?? Histogram()
-            if let bucket = Metrics.latencyBuckets.firstIndex(where: { seconds <= $0 }) {
-                histogram.counts[bucket] += 1
-            }
-            histogram.sum += seconds
-            histogram.count += 1
-            state.latency[route] = histogram
-            state.bytesSent += UInt64(max(0, bytes))
+    public func recordRequest(route: String, method: String, status: Int, duration: Duration, bytes: Int) {
+        let key = RequestKey(route: route, method: method, status: status)
+        let (requests, durations) = shards[ThreadShard.index(modulo: Self.shardCount)].withLock { handles in
+            if let found = handles.byRequest[key] { return found }
+            // The factory returns the series already made for these labels (by another shard).
+            let made = (requests: Counter(label: Self.requestsName,
+                                          dimensions: [("route", route), ("method", method), ("status", String(status))],
+                                          factory: factory),
+                        durations: Timer(label: Self.requestDurationName, dimensions: [("route", route)], factory: factory))
+            handles.byRequest[key] = made
+            return made
         }
+        requests.increment()
+        let (seconds, attoseconds) = duration.components
+        durations.recordNanoseconds(seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000)
+        if bytes > 0 { responseBytes.increment(by: bytes) }
     }
 
     /// Counts a `ClientException` (or transport failure) from the broker by its name.
     public func recordBrokerError(_ name: String) {
-        state.withLock { $0.brokerErrors[name, default: 0] += 1 }
+        let counter = brokerErrors.withLock { counters in
+            counters[name] ?? {
+                let counter = Counter(label: "gateway_broker_errors_total", dimensions: [("error", name)], factory: factory)
+                counters[name] = counter
+                return counter
+            }()
+        }
+        counter.increment()
     }
 
     /// Counts a request the authentication guard refused, by status (401 or 403).
     public func recordAuthDenial(status: Int) {
-        state.withLock { $0.authDenials[status, default: 0] += 1 }
+        (status == 401 ? authDenied401 : authDenied403).increment()
     }
 
     /// Counts a request refused by a rate limit, by the limit's name (`address`, `token`).
     public func recordRateLimited(limit: String) {
-        state.withLock { $0.rateLimited[limit, default: 0] += 1 }
-    }
-
-    /// Registers a gauge family read at each scrape (e.g. pool statistics).
-    public func registerGauge(name: String, help: String,
-                              read: @escaping @Sendable () -> [(labels: String, value: Double)]) {
-        gauges.withLock { $0.append((name, help, read)) }
+        let counter = rateLimited.withLock { counters in
+            counters[limit] ?? {
+                let counter = Counter(label: "gateway_rate_limited_total", dimensions: [("limit", limit)], factory: factory)
+                counters[limit] = counter
+                return counter
+            }()
+        }
+        counter.increment()
     }
 
     /// The Prometheus text exposition format, version 0.0.4.
     public func render() -> String {
-        let snapshot = shards.map(\.current).reduce(into: State()) { total, shard in
-            total.requests.merge(shard.requests, uniquingKeysWith: +)
-            total.latency.merge(shard.latency) { a, b in
-                Histogram(counts: zip(a.counts, b.counts).map(+), sum: a.sum + b.sum, count: a.count + b.count)
-            }
-            total.brokerErrors.merge(shard.brokerErrors, uniquingKeysWith: +)
-            total.bytesSent += shard.bytesSent
-            total.authDenials.merge(shard.authDenials, uniquingKeysWith: +)
-            total.rateLimited.merge(shard.rateLimited, uniquingKeysWith: +)
-        }
-        var out = ""
-        out += "# HELP gateway_requests_total HTTP requests answered, by route, method and status.\n"
-        out += "# TYPE gateway_requests_total counter\n"
-        for (key, value) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
-            out += "gateway_requests_total{route=\"\(escape(key.route))\",method=\"\(key.method)\",status=\"\(key.status)\"} \(value)\n"
-        }
-        out += "# HELP gateway_request_duration_seconds Time from a parsed request to its last byte written.\n"
-        out += "# TYPE gateway_request_duration_seconds histogram\n"
-        for (route, histogram) in snapshot.latency.sorted(by: { $0.key < $1.key }) {
-            var cumulative: UInt64 = 0
-            for (index, bound) in Metrics.latencyBuckets.enumerated() {
-                cumulative += histogram.counts[index]
-                out += "gateway_request_duration_seconds_bucket{route=\"\(escape(route))\",le=\"\(bound)\"} \(cumulative)\n"
-            }
-            out += "gateway_request_duration_seconds_bucket{route=\"\(escape(route))\",le=\"+Inf\"} \(histogram.count)\n"
-            out += "gateway_request_duration_seconds_sum{route=\"\(escape(route))\"} \(histogram.sum)\n"
-            out += "gateway_request_duration_seconds_count{route=\"\(escape(route))\"} \(histogram.count)\n"
-        }
-        out += "# HELP gateway_response_bytes_total Response bytes written.\n"
-        out += "# TYPE gateway_response_bytes_total counter\n"
-        out += "gateway_response_bytes_total \(snapshot.bytesSent)\n"
-        out += "# HELP gateway_broker_errors_total Errors from the broker, by Hypertable error name.\n"
-        out += "# TYPE gateway_broker_errors_total counter\n"
-        for (name, value) in snapshot.brokerErrors.sorted(by: { $0.key < $1.key }) {
-            out += "gateway_broker_errors_total{error=\"\(escape(name))\"} \(value)\n"
-        }
-        out += "# HELP gateway_auth_denied_total Requests refused by the bearer-token guard, by status.\n"
-        out += "# TYPE gateway_auth_denied_total counter\n"
-        for (status, value) in snapshot.authDenials.sorted(by: { $0.key < $1.key }) {
-            out += "gateway_auth_denied_total{status=\"\(status)\"} \(value)\n"
-        }
-        out += "# HELP gateway_rate_limited_total Requests refused with 429 by a rate limit, by limit (address, token).\n"
-        out += "# TYPE gateway_rate_limited_total counter\n"
-        for (limit, value) in snapshot.rateLimited.sorted(by: { $0.key < $1.key }) {
-            out += "gateway_rate_limited_total{limit=\"\(limit)\"} \(value)\n"
-        }
-        for gauge in gauges.current {
-            out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n"
-            for sample in gauge.read() {
-                let labels = sample.labels.isEmpty ? "" : "{\(sample.labels)}"
-                out += "\(gauge.name)\(labels) \(formatValue(sample.value))\n"
-            }
-        }
-        return out
-    }
-
-    private func formatValue(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-    }
-
-    private func escape(_ label: String) -> String {
-        var out = ""
-        for char in label {
-            switch char {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(char)
-            }
-        }
-        return out
+        openScanners.set(ScannerLease.openCount.current)
+        return registry.emitToString()
     }
 }

@@ -1,5 +1,6 @@
 import HTTPServer
 import HypertableClient
+import Logging
 
 /// `DELETE /ns/{ns}/tables/{table}/cells?start_row=a&end_row=m&columns=cf&start_time=..&end_time=..`:
 /// deletes every cell the same query would read from `GET .../cells` (the parameters are the
@@ -37,7 +38,8 @@ struct RangeDeleteRoutes: Sendable {
                 spec.keysOnly = spec.valueRegexp == nil
                 let deleted = try pool.withConnection { connection in
                     try connection.withNamespace(namespace) { id in
-                        try Self.delete(connection.service, id, table, spec: spec, wholeCells: wholeCells)
+                        try Self.delete(connection.service, id, table, spec: spec, wholeCells: wholeCells,
+                                        logger: handling.logger)
                     }
                 }
                 var json = JSONWriter()
@@ -50,13 +52,23 @@ struct RangeDeleteRoutes: Sendable {
     }
 
     static func delete(_ service: any HypertableService, _ namespace: Int64, _ table: String,
-                       spec: ScanSpec, wholeCells: Bool) throws -> Int {
+                       spec: ScanSpec, wholeCells: Bool, logger: Logger) throws -> Int {
+        // Cleanup after a failure: the failure is what the client hears; a close that fails
+        // too is logged (the broker frees what is left with the connection).
+        func cleanUp(_ what: String, _ close: () throws -> Void) {
+            do {
+                try close()
+            } catch {
+                logger.notice("range delete: closing the \(what) after a failure failed", metadata: [
+                    "table": "\(table)", "error": "\(error)"])
+            }
+        }
         let scanner = try service.scannerOpen(namespace, table, scanSpec: spec)
         var scannerOpen = true
-        defer { if scannerOpen { try? service.scannerClose(scanner) } }
+        defer { if scannerOpen { cleanUp("scanner") { try service.scannerClose(scanner) } } }
         let mutator = try service.mutatorOpen(namespace, table, flags: 0, flushInterval: 0)
         var mutatorOpen = true
-        defer { if mutatorOpen { try? service.mutatorClose(mutator) } }
+        defer { if mutatorOpen { cleanUp("mutator") { try service.mutatorClose(mutator) } } }
         var count = 0
         do {
             while true {
@@ -74,8 +86,14 @@ struct RangeDeleteRoutes: Sendable {
         } catch let failure as ClientException {
             // The broker answered, so the connection is in step: what it accepted is flushed
             // and counted, as a failed upload says what it wrote.
-            if (try? service.mutatorFlush(mutator)) != nil { throw PartialRangeDelete(failure: failure, deleted: count) }
-            throw failure
+            do {
+                try service.mutatorFlush(mutator)
+            } catch {
+                logger.notice("range delete: flushing what was deleted before a broker error failed", metadata: [
+                    "table": "\(table)", "error": "\(error)", "first_error": "\(failure)"])
+                throw failure
+            }
+            throw PartialRangeDelete(failure: failure, deleted: count)
         }
         mutatorOpen = false
         try service.mutatorClose(mutator)

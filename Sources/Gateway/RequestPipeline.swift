@@ -127,15 +127,12 @@ struct RequestPipeline: Sendable {
     }
 
     func completed(_ exchange: HTTPExchangeRecord) {
-        let (seconds, attoseconds) = exchange.duration.components
         metrics.recordRequest(route: exchange.routePattern ?? "unmatched", method: exchange.request?.method.rawValue ?? "-",
-                              status: exchange.status.code, seconds: Double(seconds) + Double(attoseconds) / 1e18,
-                              bytes: exchange.bytesSent)
+                              status: exchange.status.code, duration: exchange.duration, bytes: exchange.bytesSent)
         // A limited grant's statement is refused by the query route, where the statement is
         // parsed: a denial all the same.
         let deniedStatement = exchange.request.map { !$0.context.mayWrite } == true && exchange.status.code == 403
         if deniedStatement { metrics.recordAuthDenial(status: 403) }
-        accessLog?.record(exchange, auth: deniedStatement ? "denied" : exchange.request?.context.principal ?? "none",
-                          wallClockSeconds: Date().timeIntervalSince1970)
+        accessLog?.record(exchange, auth: deniedStatement ? "denied" : exchange.request?.context.principal ?? "none")
     }
 }

@@ -1,10 +1,12 @@
 import HTTPServer
 import HypertableClient
+import Logging
 
 /// Shared plumbing for every route: turns thrown errors into problem responses (through
 /// `ErrorMapping`, the one place that picks statuses) and counts broker errors.
 struct RouteHandling: Sendable {
     let metrics: Metrics
+    let logger: Logger
 
     /// Runs `body`; any error it throws becomes the mapped problem response.
     func respond(_ request: HTTPRequest, _ body: () throws -> HTTPResponse) -> HTTPResponse {
@@ -17,6 +19,16 @@ struct RouteHandling: Sendable {
 
     func problemResponse(for error: any Error, request: HTTPRequest) -> HTTPResponse {
         let problem = ErrorMapping.problem(for: error)
+        if problem.status == 500 {
+            // Not a mapped failure: a bug or a case ErrorMapping does not know yet.
+            logger.error("request failed with an unmapped error", metadata: [
+                "error": "\(error)", "path": "\(request.path)", "request_id": "\(request.context.requestID)"])
+        } else if problem.status >= 500 {
+            // The broker unreachable, slow or the pool full: the connector and pool log the cause
+            // once; the access log has each request's status.
+            logger.debug("request failed at the broker", metadata: [
+                "error": "\(error)", "status": "\(problem.status)", "request_id": "\(request.context.requestID)"])
+        }
         if let name = problem.hypertableName ?? problem.hypertableCode.map({ String($0) }) {
             metrics.recordBrokerError(name)
         } else if problem.status == 502 || problem.status == 504 {

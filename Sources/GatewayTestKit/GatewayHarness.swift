@@ -1,5 +1,7 @@
 import Gateway
 import HypertableEmulator
+import Logging
+import Prometheus
 import Tracing
 
 /// The whole stack on loopback, as `hypertable-gateway --embedded` runs it: an in-memory
@@ -14,11 +16,14 @@ public final class GatewayHarness {
     ///   - nextCellsThreshold: cell bytes per `next_cells` batch (small values give many chunks).
     ///   - configure: adjusts the gateway's configuration (pool size, limits, ...); the listen
     ///     address and broker are set by the harness.
-    ///   - log: receives the gateway's log lines (access log on when configured).
+    ///   - logger: the gateway's logger (access log on when configured); `Logger.json(into:)`
+    ///     collects the lines the executable would write.
+    ///   - registry: where the gateway's metrics go (a fresh one: tests never share counts).
     ///   - tracer: receives the gateway's spans (a `TestTracer`); none by default.
     public init(nextCellsThreshold: Int = 512 * 1024,
                 configure: (inout GatewayConfiguration) -> Void = { _ in },
-                log: @escaping @Sendable (String) -> Void = { _ in },
+                logger: Logger = .discarding,
+                registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
                 tracer: (any Tracer)? = nil) throws {
         broker = EmulatedBroker(nextCellsThreshold: nextCellsThreshold)
         emulator = EmulatorServer(broker: broker, host: "127.0.0.1", port: 0)
@@ -34,7 +39,7 @@ public final class GatewayHarness {
         configuration.listenPort = 0
         configuration.brokers = [GatewayConfiguration.BrokerAddress(host: "127.0.0.1", port: emulator.port)]
         do {
-            gateway = try Gateway(configuration: configuration, log: log, tracer: tracer)
+            gateway = try Gateway(configuration: configuration, logger: logger, registry: registry, tracer: tracer)
             try gateway.start()
         } catch {
             emulator.stop()

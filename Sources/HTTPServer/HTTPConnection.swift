@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 @preconcurrency import Dispatch
+import Logging
 import Sockets
 
 /// One client connection: the I/O shell around an `HTTPConnectionStateMachine`. Reads happen
@@ -80,6 +81,9 @@ final class HTTPConnection: @unchecked Sendable {
                     return (outcome, lock.withLock { machine.received(bytes, now: now) })
                 }
             } catch {
+                // A reset or a broken TLS record: the client's side, routine on the internet.
+                server.logger.debug("connection read failed; closing", metadata: [
+                    "client": "\(client)", "error": "\(error)"])
                 return close()
             }
             switch result {
@@ -136,7 +140,13 @@ final class HTTPConnection: @unchecked Sendable {
                 guard let next = dispatch(request) else { return }
                 action = next
             case .sendContinue:
-                _ = try? transport.writeAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), deadline: .after(seconds: 1))
+                do {
+                    try transport.writeAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), deadline: .after(seconds: 1))
+                } catch {
+                    // The body read that follows meets the same broken connection and ends it.
+                    server.logger.debug("sending 100 Continue failed", metadata: [
+                        "client": "\(client)", "error": "\(error)"])
+                }
                 action = .read
             case .reply(let response, let request, let error, let close):
                 server.respondImmediately(response, to: request, on: transport, peer: peer, error: error, keepAlive: !close)
@@ -152,10 +162,11 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     /// Runs `parsed` inline and returns what follows, or hands it to a worker and returns nil.
-    private func dispatch(_ parsed: HTTPRequest) -> HTTPConnectionStateMachine.Action? {
+    private func dispatch(_ parsed: consuming HTTPRequest) -> HTTPConnectionStateMachine.Action? {
+        // Moved, not copied: a copy retains every field of the request.
         var request = parsed
         request.remoteAddress = peer
-        let stream: RequestBodyStream? = parsed.streamedBody.map { head in
+        let stream: RequestBodyStream? = request.streamedBody.map { head in
             // The worker reads the rest of the body itself; what the parser holds is its start.
             let configuration = server.configuration
             return RequestBodyStream(transport: transport, head: head,

@@ -317,12 +317,12 @@ public struct HTTPRequestParser: Sendable {
         body = []
         switch framing {
         case .none:
-            admitted = head
+            admitted = consume head
             return .request(complete())
         case .chunked where streams:
             return .request(completeStreamed(head, .chunked))
         case .chunked:
-            admitted = head
+            admitted = consume head
             chunkedBody = Self.chunkedBodyDecoder(limits)
             phase = .chunkedBody
             continuePending = expectsContinue
@@ -336,7 +336,7 @@ public struct HTTPRequestParser: Sendable {
             guard length <= limits.maxBodySize else {
                 throw HTTPParseError(.bodyTooLarge, "Content-Length \(length) exceeds \(limits.maxBodySize) bytes")
             }
-            admitted = head
+            admitted = consume head
             if length == 0 { return .request(complete()) }
             remaining = length
             body.reserveCapacity(length)
@@ -409,7 +409,8 @@ public struct HTTPRequestParser: Sendable {
     }
 
     private mutating func complete() -> HTTPRequest {
-        var request = admitted ?? HTTPRequest(method: method, target: target, version: version, headers: headers)
+        // Taken, not copied: a request's copy retains every field of it.
+        var request = admitted.take() ?? HTTPRequest(method: method, target: target, version: version, headers: headers)
         request.body = body
         reset()
         return request

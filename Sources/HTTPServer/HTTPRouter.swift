@@ -1,3 +1,4 @@
+import Logging
 import Support
 
 /// Routes requests by method and path pattern.
@@ -67,6 +68,9 @@ public struct HTTPRouter: Sendable {
     public var problemResponder: @Sendable (HTTPStatus, String, HTTPRequest) -> HTTPResponse = { status, detail, _ in
         HTTPResponse.problem(status, detail: detail)
     }
+
+    /// Where a handler's error that is no HTTP answer (a 500) is logged; nil: nowhere.
+    public var logger: Logger?
 
     public init() {}
 
@@ -192,6 +196,8 @@ public struct HTTPRouter: Sendable {
             } catch let error as any HTTPResponseConvertible {
                 response = error.httpResponse
             } catch {
+                logger?.error("the request handler failed", metadata: [
+                    "error": "\(error)", "route": "\(match.pattern)", "request_id": "\(request.context.requestID)"])
                 response = problemResponder(.internalServerError, "the request handler failed", request)
             }
             if response.routePattern == nil { response.routePattern = match.pattern }

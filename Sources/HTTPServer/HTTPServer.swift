@@ -3,7 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CoreMetrics
 @preconcurrency import Dispatch
+import Logging
 import Sockets
 
 /// An HTTP/1.1 server on Dispatch and non-blocking POSIX sockets.
@@ -25,6 +27,9 @@ public final class HTTPServer: @unchecked Sendable {
     let serverProblem: @Sendable (HTTPStatus, String, HTTPRequest?) -> HTTPResponse
     let onCompletion: (@Sendable (HTTPExchangeRecord) -> Void)?
     let workers: WorkerPool
+    /// Accept failures, refused and failed connections, handler errors (with the request).
+    let logger: Logger
+    private let metrics: HTTPServerMetrics
     /// Milliseconds between deadline checks.
     let timerTick: Int
 
@@ -65,7 +70,12 @@ public final class HTTPServer: @unchecked Sendable {
     ///     queue when `context.runsInline`); may block unless inline.
     ///   - onCompletion: called after each response (or server-made reply) was written: access
     ///     logs and metrics. Keep it quick.
+    ///   - logger: what the server could not do for a client (accept, TLS, a handler that threw)
+    ///     and why; per-connection events at `debug`, so that a flood of them floods nothing.
+    ///   - metricsFactory: makes the server's connection gauges and counters (`HTTPServerMetrics`).
     public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
+                logger: Logger,
+                metricsFactory: any MetricsFactory = MetricsSystem.factory,
                 admit: HTTPRequestParser.Admission? = nil,
                 serverProblem: @escaping @Sendable (HTTPStatus, String, HTTPRequest?) -> HTTPResponse = { status, detail, _ in
                     .problem(status, detail: detail)
@@ -77,6 +87,8 @@ public final class HTTPServer: @unchecked Sendable {
         self.admit = admit
         self.serverProblem = serverProblem
         self.onCompletion = onCompletion
+        self.logger = logger
+        self.metrics = HTTPServerMetrics(factory: metricsFactory)
         self.workers = WorkerPool(threadCount: configuration.workerCount, capacity: configuration.workerQueueCapacity)
         let shortest = min(configuration.headerReadTimeout, configuration.idleTimeout, configuration.bodyReadTimeout)
         self.timerTick = Int(max(5, min(1000, shortest * 1000 / 4)))
@@ -85,9 +97,11 @@ public final class HTTPServer: @unchecked Sendable {
     /// A server whose handler is `router`: each head is matched once, and its route decides
     /// streaming and inline answering.
     public convenience init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
+                            logger: Logger,
+                            metricsFactory: any MetricsFactory = MetricsSystem.factory,
                             router: HTTPRouter,
                             onCompletion: (@Sendable (HTTPExchangeRecord) -> Void)? = nil) {
-        self.init(configuration: configuration, admit: { head in
+        self.init(configuration: configuration, logger: logger, metricsFactory: metricsFactory, admit: { head in
             router.admit(&head)
         }, onCompletion: onCompletion) { request in
             router.handle(request)
@@ -129,7 +143,14 @@ public final class HTTPServer: @unchecked Sendable {
         } catch let error as SocketError {
             throw HTTPServerError.listenFailed(error)
         }
-        let port = (try? listener.localPort()) ?? configuration.port
+        let port: Int
+        do {
+            port = try listener.localPort()
+        } catch {
+            port = configuration.port
+            logger.warning("could not read the listening socket's port", metadata: [
+                "error": "\(error)", "configured_port": "\(configuration.port)"])
+        }
         try state.withLock { state in
             guard state.phase == .created else {
                 listener.close()
@@ -271,8 +292,13 @@ public final class HTTPServer: @unchecked Sendable {
                 // Out of descriptors: the pending connection would make the listener readable
                 // forever and this loop spin. Answer it with the spare descriptor, then rest.
                 return shedWithSpareDescriptor(listener)
+            } catch SocketError.system(_, let code) where code == ECONNABORTED || code == EPROTO {
+                // Gone while it waited in the backlog: the client's doing, the next event brings the rest.
+                logger.debug("a queued connection was gone before it was accepted", metadata: ["errno": "\(code)"])
+                return
             } catch {
-                return  // a connection that failed while queued: the next event brings the rest
+                logger.warning("accepting a connection failed", metadata: ["error": "\(error)"])
+                return
             }
             guard let (socket, peer) = accepted else { return }
             admit(socket, peer: peer, tlsContext: tlsContext)
@@ -283,6 +309,7 @@ public final class HTTPServer: @unchecked Sendable {
         let transport: any ConnectionTransport
         if let tlsContext {
             guard let tls = TLSTransport(socket: socket, context: tlsContext) else {
+                logger.warning("could not set up TLS for a connection", metadata: ["client": "\(peer.host)"])
                 socket.close()
                 return
             }
@@ -306,12 +333,18 @@ public final class HTTPServer: @unchecked Sendable {
             }
             state.connections[ObjectIdentifier(connection)] = connection
             state.connectionsPerClient[client, default: 0] += 1
+            // Under the lock: the gauge's last write is the latest count.
+            metrics.open.set(state.connections.count)
             return true
         }
         for idle in evicted { idle.closeIfIdle() }
+        metrics.evicted.increment(by: evicted.count)
         if admitted {
+            metrics.accepted.increment()
             connection.start()
         } else {
+            metrics.refused.increment()
+            logger.debug("connection refused at a connection limit", metadata: ["client": "\(client)"])
             refuse(socket, tls: tlsContext != nil)
         }
     }
@@ -320,11 +353,16 @@ public final class HTTPServer: @unchecked Sendable {
     /// work the limit is there to refuse; a plain client gets one non-blocking attempt at a 503.
     private func refuse(_ socket: Socket, tls: Bool) {
         // Consume what the client already sent: closing with unread bytes would reset the
-        // connection, and a reset can destroy the 503 before the client reads it.
-        _ = try? withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 16) { try socket.read(into: $0) }
-        if !tls {
-            let bytes = Array(Self.overloadedResponse.utf8)
-            _ = try? bytes.withUnsafeBytes { try socket.write($0) }
+        // connection, and a reset can destroy the 503 before the client reads it. Failures are
+        // the refused client's (gone, or slow): one attempt each, noted at debug.
+        do {
+            _ = try withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 16) { try socket.read(into: $0) }
+            if !tls {
+                let bytes = Array(Self.overloadedResponse.utf8)
+                _ = try bytes.withUnsafeBytes { try socket.write($0) }
+            }
+        } catch {
+            logger.debug("the refused connection's 503 was not delivered", metadata: ["error": "\(error)"])
         }
         socket.shutdown(reading: false, writing: true)
         socket.close()
@@ -335,9 +373,15 @@ public final class HTTPServer: @unchecked Sendable {
     /// clients hear "busy" at once and the process does not spin on a listener that stays
     /// readable.
     private func shedWithSpareDescriptor(_ listener: Socket) {
-        let tls = state.withLock { state -> Bool in
+        let (tls, pauses) = state.withLock { state -> (Bool, Int) in
             state.acceptPauses += 1
-            return state.tlsContext != nil
+            return (state.tlsContext != nil, state.acceptPauses)
+        }
+        metrics.acceptPauses.increment()
+        // Once, then every hundredth pause: under a flood each pause is 50 ms apart.
+        if pauses == 1 || pauses % 100 == 0 {
+            logger.error("out of file descriptors: refusing new connections with 503 and pausing accept", metadata: [
+                "pause_ms": "\(Self.acceptPauseMilliseconds)", "pauses_so_far": "\(pauses)"])
         }
         for _ in 0..<64 {
             let spare = state.withLock { state -> Int32 in
@@ -346,7 +390,13 @@ public final class HTTPServer: @unchecked Sendable {
             }
             guard spare >= 0 else { break }
             close(spare)
-            let pending = try? listener.accept()
+            let pending: (socket: Socket, peer: SocketAddress)?
+            do {
+                pending = try listener.accept()
+            } catch {
+                logger.debug("accepting with the spare descriptor failed", metadata: ["error": "\(error)"])
+                pending = nil
+            }
             if let (socket, _) = pending { refuse(socket, tls: tls) }
             let reopened = open("/dev/null", O_RDONLY)
             state.withLock { $0.spareDescriptor = reopened }
@@ -380,6 +430,7 @@ public final class HTTPServer: @unchecked Sendable {
     func connectionClosed(_ connection: HTTPConnection) {
         state.withLock { state in
             guard state.connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
+            metrics.open.set(state.connections.count)
             let remaining = state.connectionsPerClient[connection.client, default: 1] - 1
             state.connectionsPerClient[connection.client] = remaining > 0 ? remaining : nil
         }
@@ -396,6 +447,9 @@ public final class HTTPServer: @unchecked Sendable {
         } catch let error as any HTTPResponseConvertible {
             response = error.httpResponse
         } catch {
+            logger.error("the request handler failed", metadata: [
+                "error": "\(error)", "method": "\(request.method.rawValue)", "path": "\(request.path)",
+                "request_id": "\(request.context.requestID)"])
             response = .problem(.internalServerError, detail: "the request handler failed")
         }
         if let stream = request.bodyStream,

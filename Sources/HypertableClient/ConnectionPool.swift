@@ -3,8 +3,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CoreMetrics
 import DequeModule
 import Dispatch
+import Logging
 import Support
 import Synchronization
 
@@ -37,17 +39,47 @@ public final class ConnectionPool: Sendable {
     private let closer: Closer
     private let instrumentation: (any BrokerCallInstrumentation)?
     private let state = Locked(State())
+    private let logger: Logger
+    private let metrics: ConnectionPoolMetrics
 
     /// - Parameters:
     ///   - connect: opens a new connection; its error is wrapped in `.connectFailed`.
     ///   - close: closes a connection's transport (called after its namespaces are closed).
     ///   - instrumentation: wraps each borrowing's work (a tracing span); none by default.
+    ///   - logger: connect failures, reads run again, connections that could not be closed cleanly.
+    ///   - metricsFactory: makes the pool's gauges (`gateway_pool_connections`, `_waiting`, `_events`).
     public init(configuration: PoolConfiguration, connect: @escaping Connector,
-                close: @escaping Closer, instrumentation: (any BrokerCallInstrumentation)? = nil) {
+                close: @escaping Closer, instrumentation: (any BrokerCallInstrumentation)? = nil, logger: Logger,
+                metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.configuration = configuration
         self.connector = connect
         self.closer = close
         self.instrumentation = instrumentation
+        self.logger = logger
+        self.metrics = ConnectionPoolMetrics(factory: metricsFactory)
+        state.withLock { publishGauges(&$0) }
+    }
+
+    /// Writes the gauges whose values changed; called with the lock held, at the end of every
+    /// section that changes counts.
+    private func publishGauges(_ state: inout State) {
+        metrics.publish(.inUse, state.inUse, into: &state.published)
+        metrics.publish(.idle, state.idle.count, into: &state.published)
+        metrics.publish(.overflow, max(0, state.open - configuration.size), into: &state.published)
+        metrics.publish(.waiting, state.waiters.count, into: &state.published)
+        metrics.publish(.created, state.totalCreated, into: &state.published)
+        metrics.publish(.closed, state.totalClosed, into: &state.published)
+        metrics.publish(.discarded, state.totalDiscarded, into: &state.published)
+        metrics.publish(.waitTimeouts, state.waitTimeouts, into: &state.published)
+        metrics.publish(.connectFailures, state.connectFailures, into: &state.published)
+    }
+
+    /// `state.withLock` for a section that changes counts: the gauges follow.
+    private func mutate<T>(_ body: (inout State) throws -> T) rethrows -> T {
+        try state.withLock { state in
+            defer { publishGauges(&state) }
+            return try body(&state)
+        }
     }
 
     deinit {
@@ -97,6 +129,8 @@ public final class ConnectionPool: Sendable {
                 checkin(connection, broken: !Self.leavesConnectionHealthy(error))
                 guard attemptsLeft > 0, Self.mayRetryRead(after: error) else { throw error }
                 retriedReads.wrappingAdd(1, ordering: .relaxed)
+                logger.info("a read's broker connection broke; running it again on a fresh one", metadata: [
+                    "connection_id": "\(connection.id)", "error": "\(error)"])
             }
         }
     }
@@ -131,7 +165,7 @@ public final class ConnectionPool: Sendable {
         let deadline = deadline ?? Deadline(nanoseconds: start.nanoseconds
             &+ UInt64(configuration.waitTimeoutMilliseconds) &* 1_000_000)
         var expired: [PooledConnection] = []
-        let decision: CheckoutDecision = state.withLock { state in
+        let decision: CheckoutDecision = mutate { state in
             if state.isShutDown { return .fail(.poolClosed) }
             expired = expireIdle(&state, now: start.nanoseconds)
             if let connection = state.idle.popLast() {
@@ -182,7 +216,7 @@ public final class ConnectionPool: Sendable {
     public func checkin(_ connection: PooledConnection, broken: Bool = false) {
         let now = Deadline.now().nanoseconds
         var wake: Waiter?
-        let action: CheckinAction = state.withLock { state in
+        let action: CheckinAction = mutate { state in
             guard state.borrowed.remove(connection.id) != nil else { return .ignore }
             if broken {
                 state.closing += 1
@@ -241,7 +275,7 @@ public final class ConnectionPool: Sendable {
     /// borrower fail at once with `.poolClosed`, and closes borrowed connections as they come
     /// back. Later checkouts fail with `.poolClosed`. Calling it again does nothing more.
     public func shutdown() {
-        let (idle, waiters): ([PooledConnection], Deque<Waiter>) = state.withLock { state in
+        let (idle, waiters): ([PooledConnection], Deque<Waiter>) = mutate { state in
             state.isShutDown = true
             let idle = state.idle
             state.idle.removeAll()
@@ -263,7 +297,7 @@ public final class ConnectionPool: Sendable {
         _ = waiter.semaphore.wait(timeout: timeout)
         // Whether or not the wait timed out, a grant may have arrived just before we took the
         // lock; a granted waiter has already been removed from the queue.
-        let grant: Grant? = state.withLock { state in
+        let grant: Grant? = mutate { state in
             if let grant = waiter.grant { return grant }
             state.waiters.removeAll { $0 === waiter }
             state.waitTimeouts += 1
@@ -289,16 +323,19 @@ public final class ConnectionPool: Sendable {
         do {
             service = try connector()
         } catch {
-            let wake: Waiter? = state.withLock { state in
+            let wake: Waiter? = mutate { state in
                 state.open -= 1
                 state.connecting -= 1
                 state.connectFailures += 1
                 return grantFreedSlot(&state)
             }
             wake?.semaphore.signal()
+            // The connector logs which broker failed and how; this says what it cost.
+            logger.debug("the pool could not open a connection; the borrower gets the error", metadata: [
+                "error": "\(error)"])
             throw .connectFailed(underlying: error)
         }
-        let (connection, isShutDown): (PooledConnection, Bool) = state.withLock { state in
+        let (connection, isShutDown): (PooledConnection, Bool) = mutate { state in
             state.connecting -= 1
             state.totalCreated += 1
             state.nextID += 1
@@ -362,11 +399,13 @@ public final class ConnectionPool: Sendable {
                 try connection.closeAllNamespaces()
             } catch {
                 // The transport failed while closing: nothing more can be said over it.
+                logger.notice("closing a retired connection's namespaces failed; closing the connection anyway", metadata: [
+                    "connection_id": "\(connection.id)", "error": "\(error)"])
                 connection.forgetAllNamespaces()
             }
         }
         closer(connection.service)
-        let wake: Waiter? = state.withLock { state in
+        let wake: Waiter? = mutate { state in
             state.closing -= 1
             state.open -= 1
             state.totalClosed += 1
@@ -405,6 +444,8 @@ extension ConnectionPool {
         var connectFailures = 0
         /// When a borrower last gave a connection back without a transport error.
         var lastHealthyCheckin: UInt64?
+        /// The gauge values last written.
+        var published = ConnectionPoolMetrics.Published()
 
         var inUse: Int { borrowed.count + connecting }
     }

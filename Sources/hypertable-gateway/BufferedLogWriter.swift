@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import Support
 
 /// Log lines to standard error, batched: the access log writes a line per request, and a
@@ -11,7 +12,7 @@ import Support
 /// using the same one: with one buffer the lock was the request path's busiest wait. Lines of
 /// one thread stay in order; lines of different threads may interleave differently from the
 /// order they were finished in (each carries its own timestamp).
-final class BufferedLogWriter: Sendable {
+final class BufferedLogWriter: LogLineSink {
     static let flushBytes = 32 * 1024
     static let flushDelayMilliseconds = 100
     static let shardCount = 8
@@ -32,10 +33,10 @@ final class BufferedLogWriter: Sendable {
     }
 
     /// Adds one line (a newline is appended).
-    func append(_ line: String) {
+    func append(_ line: [UInt8]) {
         let shard = shards[ThreadShard.index(modulo: Self.shardCount)]
         let (full, schedule): ([UInt8]?, Bool) = shard.withLock { state in
-            state.pending.append(contentsOf: line.utf8)
+            state.pending.append(contentsOf: line)
             state.pending.append(0x0A)
             if state.pending.count >= Self.flushBytes {
                 defer { state.pending = []; state.pending.reserveCapacity(Self.flushBytes + 1024) }
@@ -54,7 +55,7 @@ final class BufferedLogWriter: Sendable {
     }
 
     /// Adds one line and writes everything waiting now.
-    func appendNow(_ line: String) {
+    func appendNow(_ line: [UInt8]) {
         append(line)
         flush()
     }
@@ -85,7 +86,8 @@ final class BufferedLogWriter: Sendable {
                 } else if written < 0 && errno == EINTR {
                     continue
                 } else {
-                    return  // stderr gone: logs are lost, serving goes on
+                    // stderr gone: logs are lost, serving goes on (there is nowhere to say so).
+                    return
                 }
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HypertableEmulator
+import Logging
 
 struct EmulatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,15 +14,17 @@ struct EmulatorCommand: ParsableCommand {
     @Option(name: .long, help: "Thrift port (the ThriftBroker's default is 15867; 0 picks a free one).")
     var port = 15867
 
+    @Option(name: .long, help: "Least severe log records written: trace, debug, info, notice, warning, error, critical (GATEWAY_LOG_LEVEL, default info).")
+    var logLevel: String?
+
     func run() throws {
         let signals = ProcessSignals.start()
+        let logger = try Observability(level: resolveLogLevel(logLevel)).logger
         signal(SIGPIPE, SIG_IGN)
         let server = EmulatorServer(broker: EmulatedBroker(), host: host, port: port)
         try server.start()
-        logLine("""
-        {"msg":"EMBEDDED BROKER: data lives in memory only and is lost when the process exits",\
-        "thrift_address":"\(host):\(server.port)"}
-        """)
+        logger.warning("EMBEDDED BROKER: data lives in memory only and is lost when the process exits",
+                       metadata: ["thrift_address": "\(host):\(server.port)"])
         signals.waitForStop()
         server.stop()
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Gateway
 import HypertableEmulator
+import Logging
 
 @main
 struct ServeCommand: ParsableCommand {
@@ -17,7 +18,7 @@ struct ServeCommand: ParsableCommand {
         GATEWAY_METRICS_PUBLIC, GATEWAY_JWT_SECRET, GATEWAY_JWT_SECRET_FILE, GATEWAY_JWT_KEYS_FILE, \
         GATEWAY_JWT_AUDIENCE, GATEWAY_JWT_SCOPE_CLAIM, GATEWAY_JWT_NAMESPACES_CLAIM, GATEWAY_JWT_LEEWAY, \
         GATEWAY_CORS_ORIGINS, GATEWAY_CORS_ORIGINS_FILE, GATEWAY_INSECURE_NO_AUTH, GATEWAY_CURSOR_KEY, \
-        GATEWAY_CURSOR_LIFETIME); a flag given on the \
+        GATEWAY_CURSOR_LIFETIME, GATEWAY_LOG_LEVEL); a flag given on the \
         command line wins.
 
         Authentication is off unless tokens or JWT keys are configured: then every request but the \
@@ -87,6 +88,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Token bucket per bearer token, RATE/s,BURST (e.g. 50/s,100); over it 429 (GATEWAY_RATE_LIMIT_PER_TOKEN, default none).")
     var rateLimitPerToken: String?
 
+    @Option(name: .long, help: "Least severe log records written: trace, debug, info, notice, warning, error, critical (GATEWAY_LOG_LEVEL, default info; the access log is info).")
+    var logLevel: String?
+
     @Flag(name: .long, help: "Without tokens, serve on an address that is not loopback anyway: anyone who can reach it may read, write and drop every table (GATEWAY_INSECURE_NO_AUTH=1).")
     var insecureNoAuth = false
 
@@ -97,6 +101,9 @@ struct ServeCommand: ParsableCommand {
     var embeddedThriftPort: Int?
 
     func validate() throws {
+        if let logLevel, GatewayConfiguration.logLevel(logLevel) == nil {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
         if embeddedThriftPort != nil && !embedded {
             throw ValidationError("--embedded-thrift-port serves the embedded broker: it needs --embedded")
         }
@@ -121,6 +128,7 @@ struct ServeCommand: ParsableCommand {
         if insecureNoAuth { environment["GATEWAY_INSECURE_NO_AUTH"] = "1" }
         if let rateLimitPerAddress { environment["GATEWAY_RATE_LIMIT_PER_ADDRESS"] = rateLimitPerAddress }
         if let rateLimitPerToken { environment["GATEWAY_RATE_LIMIT_PER_TOKEN"] = rateLimitPerToken }
+        if let logLevel { environment["GATEWAY_LOG_LEVEL"] = logLevel }
         let configuration: GatewayConfiguration
         do {
             configuration = try GatewayConfiguration(environment: environment)
@@ -130,4 +138,13 @@ struct ServeCommand: ParsableCommand {
         try serve(configuration: configuration, environment: environment, embedded: embedded,
                   embeddedThriftPort: embeddedThriftPort)
     }
+}
+
+/// `--log-level`, else `GATEWAY_LOG_LEVEL`, else `info`.
+func resolveLogLevel(_ option: String?) throws -> Logger.Level {
+    guard let text = option ?? ProcessInfo.processInfo.environment["GATEWAY_LOG_LEVEL"] else { return .info }
+    guard let level = GatewayConfiguration.logLevel(text) else {
+        throw ValidationError("log level \"\(text)\": expected trace, debug, info, notice, warning, error or critical")
+    }
+    return level
 }

@@ -1,10 +1,25 @@
 import Foundation
 import Gateway
 import HypertableEmulator
+import Logging
+import Metrics
+import Prometheus
 
-/// Writes one line to stderr (logs never go to stdout).
-@Sendable func logLine(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+/// The process's logging and metrics, set up once before anything logs or counts:
+/// `LoggingSystem` writes JSON lines through the batched standard-error writer at `level`, and
+/// `MetricsSystem` records into `registry` (so a library that uses the global factory lands in
+/// `/metrics` too). Made after `ProcessSignals.start()`: the writer's queue starts threads.
+struct Observability {
+    let registry = PrometheusCollectorRegistry()
+    let output = BufferedLogWriter()
+    let logger: Logger
+
+    init(level: Logger.Level) {
+        let output = output
+        LoggingSystem.bootstrap { _ in JSONLogHandler(sink: output, level: level) }
+        MetricsSystem.bootstrap(GatewayMetricsFactory(registry: registry))
+        logger = Logger(label: "hypertable-gateway")
+    }
 }
 
 /// Wires the gateway (and, with `embedded`, the in-process broker), serves until SIGTERM or
@@ -14,6 +29,9 @@ func serve(configuration: GatewayConfiguration, environment: [String: String], e
            embeddedThriftPort: Int?) throws {
     // Before any thread starts: every thread must inherit the blocked signals.
     let signals = ProcessSignals.start()
+    let observability = Observability(level: configuration.logLevel)
+    let logger = observability.logger
+    defer { observability.output.flush() }
     // Before anything listens: an open gateway on a reachable address is refused outright.
     try configuration.checkExposure()
     signal(SIGPIPE, SIG_IGN)
@@ -22,45 +40,42 @@ func serve(configuration: GatewayConfiguration, environment: [String: String], e
     var emulator: EmulatorServer?
     if embedded {
         let broker = EmulatedBroker()
-        connector = EmbeddedBroker.connector(broker)
+        connector = EmbeddedBroker.connector(broker, logger: logger)
         configuration.brokers = [EmbeddedBroker.address]
-        logLine("""
-        {"msg":"EMBEDDED BROKER: data lives in memory only and is lost when the process exits",\
-        "broker":"in-process"}
-        """)
+        logger.warning("EMBEDDED BROKER: data lives in memory only and is lost when the process exits",
+                       metadata: ["broker": "in-process"])
         if let embeddedThriftPort {
             let server = EmulatorServer(broker: broker, host: "127.0.0.1", port: embeddedThriftPort)
             try server.start()
             emulator = server
-            logLine("""
-            {"msg":"EMBEDDED BROKER THRIFT PORT IS UNAUTHENTICATED: any local process can read, write and drop \
-            every table through it, whatever the gateway's tokens","thrift_address":"127.0.0.1:\(server.port)"}
-            """)
+            logger.warning("""
+                EMBEDDED BROKER THRIFT PORT IS UNAUTHENTICATED: any local process can read, write and drop \
+                every table through it, whatever the gateway's tokens
+                """, metadata: ["thrift_address": "127.0.0.1:\(server.port)"])
         }
     }
-    let accessLog = BufferedLogWriter()
-    let gateway = try Gateway(configuration: configuration, connector: connector, log: { accessLog.append($0) })
+    let gateway = try Gateway(configuration: configuration, connector: connector, logger: logger,
+                              registry: observability.registry)
     try gateway.start()
-    signals.onReload { reload(gateway, environment: environment) }
-    logLine("""
-    {"msg":"listening","address":"\(configuration.listenHost):\(gateway.port)",\
-    "scheme":"\(configuration.tls == nil ? "http" : "https")",\
-    "auth":"\(authSummary(configuration))",\
-    "brokers":"\(configuration.brokers.map(\.description).joined(separator: ","))",\
-    "pool_size":\(configuration.poolSize),"max_overflow":\(configuration.maxOverflow),\
-    "rate_limit_per_address":"\(configuration.rateLimitPerAddress?.description ?? "off")",\
-    "rate_limit_per_token":"\(configuration.rateLimitPerToken?.description ?? "off")"}
-    """)
+    signals.onReload { reload(gateway, environment: environment, logger: logger) }
+    logger.notice("listening", metadata: [
+        "address": "\(configuration.listenHost):\(gateway.port)",
+        "scheme": "\(configuration.tls == nil ? "http" : "https")",
+        "auth": "\(authSummary(configuration))",
+        "brokers": "\(configuration.brokers.map(\.description).joined(separator: ","))",
+        "pool_size": .stringConvertible(configuration.poolSize),
+        "max_overflow": .stringConvertible(configuration.maxOverflow),
+        "rate_limit_per_address": "\(configuration.rateLimitPerAddress?.description ?? "off")",
+        "rate_limit_per_token": "\(configuration.rateLimitPerToken?.description ?? "off")",
+        "log_level": "\(configuration.logLevel)"])
     if configuration.rateLimitPerToken != nil && !configuration.accessPolicy.isEnabled {
-        logLine(#"{"msg":"GATEWAY_RATE_LIMIT_PER_TOKEN has no effect: no tokens are configured"}"#)
+        logger.warning("GATEWAY_RATE_LIMIT_PER_TOKEN has no effect: no tokens are configured")
     }
     signals.waitForStop()
-    accessLog.flush()
-    logLine("{\"msg\":\"shutting down\",\"grace_seconds\":\(configuration.gracePeriodSeconds)}")
+    logger.notice("shutting down", metadata: ["grace_seconds": .stringConvertible(configuration.gracePeriodSeconds)])
     gateway.shutdown()
     emulator?.stop()
-    accessLog.flush()
-    logLine("{\"msg\":\"stopped\"}")
+    logger.notice("stopped")
 }
 
 private func authSummary(_ configuration: GatewayConfiguration) -> String {
@@ -79,7 +94,7 @@ enum EmbeddedBroker {
 
     /// Each pooled connection is a session of its own, as each Thrift client connection would
     /// be; a session the pool drops closes its scanners and mutators when it is freed.
-    static func connector(_ broker: EmulatedBroker) -> BrokerConnector {
-        BrokerConnector(brokers: [address]) { _ in broker.makeSession() }
+    static func connector(_ broker: EmulatedBroker, logger: Logger) -> BrokerConnector {
+        BrokerConnector(brokers: [address], logger: logger) { _ in broker.makeSession() }
     }
 }

@@ -78,8 +78,8 @@ final class BrokerFailureTests: XCTestCase {
         configuration.poolTimeoutMilliseconds = 100
         configuration.accessLog = false
         configuration.gracePeriodSeconds = 1
-        let connector = BrokerConnector(brokers: [.init(host: "fake", port: 1)]) { _ in fake }
-        let gateway = try Gateway(configuration: configuration, connector: connector)
+        let connector = BrokerConnector(brokers: [.init(host: "fake", port: 1)], logger: .discarding) { _ in fake }
+        let gateway = try Gateway(configuration: configuration, connector: connector, logger: .discarding)
         try gateway.start()
         defer { gateway.shutdown() }
         XCTAssertEqual(try HTTPTestClient(port: gateway.port).request("GET", "/health/ready").status, 200)
@@ -160,7 +160,7 @@ final class BrokerFailureTests: XCTestCase {
         configuration.maxOverflow = 4
         configuration.accessLog = false
         configuration.gracePeriodSeconds = 1
-        let gateway = try Gateway(configuration: configuration)
+        let gateway = try Gateway(configuration: configuration, logger: .discarding)
         try gateway.start()
         defer { gateway.shutdown() }
         let client = try HTTPTestClient(port: gateway.port)
@@ -244,7 +244,7 @@ final class BrokerFailureTests: XCTestCase {
         configuration.gracePeriodSeconds = 1
         configuration.accessLog = false
         configure(&configuration)
-        let gateway = try Gateway(configuration: configuration)
+        let gateway = try Gateway(configuration: configuration, logger: .discarding)
         try gateway.start()
         return gateway
     }

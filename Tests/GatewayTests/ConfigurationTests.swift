@@ -236,7 +236,7 @@ final class BrokerConnectorTests: XCTestCase {
     func testSpreadsConnectionsAndSkipsADownBroker() throws {
         let brokers: [GatewayConfiguration.BrokerAddress] = [.init(host: "a", port: 1), .init(host: "b", port: 2)]
         let attempts = LockedLog()
-        let connector = BrokerConnector(brokers: brokers, cooldownMilliseconds: 60_000) { address in
+        let connector = BrokerConnector(brokers: brokers, cooldownMilliseconds: 60_000, logger: .discarding) { address in
             attempts.append(address.host)
             if address.host == "a" { throw Refused() }
             return FakeServiceForConnector()
@@ -249,7 +249,7 @@ final class BrokerConnectorTests: XCTestCase {
     }
 
     func testAllDownThrowsTheLastError() {
-        let connector = BrokerConnector(brokers: [.init(host: "a", port: 1)]) { _ in throw Refused() }
+        let connector = BrokerConnector(brokers: [.init(host: "a", port: 1)], logger: .discarding) { _ in throw Refused() }
         XCTAssertThrowsError(try connector.connect()) { XCTAssertTrue($0 is Refused) }
         // Even while cooling down, a lone broker is still tried (it may be back).
         XCTAssertThrowsError(try connector.connect())

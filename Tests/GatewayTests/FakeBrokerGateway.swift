@@ -20,8 +20,8 @@ final class FakeBrokerGateway {
         configuration.accessLog = false
         configuration.gracePeriodSeconds = 1
         let fake = self.fake
-        let connector = BrokerConnector(brokers: [.init(host: "fake", port: 1)]) { _ in fake }
-        gateway = try Gateway(configuration: configuration, connector: connector)
+        let connector = BrokerConnector(brokers: [.init(host: "fake", port: 1)], logger: .discarding) { _ in fake }
+        gateway = try Gateway(configuration: configuration, connector: connector, logger: .discarding)
         try gateway.start()
     }
 

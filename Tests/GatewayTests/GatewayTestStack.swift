@@ -3,6 +3,7 @@ import Gateway
 import GatewayTestKit
 import HypertableClient
 import HypertableEmulator
+import Logging
 import Support
 import Tracing
 import XCTest
@@ -11,19 +12,19 @@ import XCTest
 /// and a one-line HQL helper.
 final class GatewayTestStack {
     let harness: GatewayHarness
-    let logLines = LogCollector()
+    let logLines = LogLineCollector()
     var broker: EmulatedBroker { harness.broker }
     var emulator: EmulatorServer { harness.emulator }
     var gateway: Gateway { harness.gateway }
 
-    init(tracer: (any Tracer)? = nil, configure: (inout GatewayConfiguration) -> Void = { _ in }) throws {
-        let lines = logLines
+    init(logLevel: Logger.Level = .info, tracer: (any Tracer)? = nil,
+         configure: (inout GatewayConfiguration) -> Void = { _ in }) throws {
         harness = try GatewayHarness(configure: { configuration in
             configuration.accessLog = true
             configuration.poolSize = 5
             configuration.maxOverflow = 10
             configure(&configuration)
-        }, log: { lines.append($0) }, tracer: tracer)
+        }, logger: .json(into: logLines, level: logLevel), tracer: tracer)
     }
 
     deinit { harness.stop() }
@@ -39,13 +40,6 @@ final class GatewayTestStack {
         XCTAssertEqual(response.status, status, "\(statement) -> \(response.bodyText)", file: file, line: line)
         return response
     }
-}
-
-/// Collects log lines from several threads.
-final class LogCollector: Sendable {
-    private let lines = Locked<[String]>([])
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-    var all: [String] { lines.current }
 }
 
 /// Decodes a JSON body into Foundation objects for assertions.

@@ -33,7 +33,7 @@ final class HealthDetailTests: XCTestCase {
         configuration.gracePeriodSeconds = 1
         configuration.accessLog = false
         if tokens { configuration.accessPolicy = try Self.policy() }
-        let gateway = try Gateway(configuration: configuration)
+        let gateway = try Gateway(configuration: configuration, logger: .discarding)
         try gateway.start()
         return gateway
     }

@@ -18,10 +18,10 @@ final class MidStreamErrorTests: XCTestCase {
         configuration.listenPort = 0
         configuration.accessLog = false
         configuration.poolSize = 2
-        let connector = BrokerConnector(brokers: [.init(host: "in-process", port: 1)]) { _ in
+        let connector = BrokerConnector(brokers: [.init(host: "in-process", port: 1)], logger: .discarding) { _ in
             FailingScanService(inner: broker.makeSession(), failAfterBatches: 3)
         }
-        gateway = try Gateway(configuration: configuration, connector: connector)
+        gateway = try Gateway(configuration: configuration, connector: connector, logger: .discarding)
         try gateway.start()
         let session = broker.makeSession()
         defer { session.close() }

@@ -14,10 +14,10 @@ final class RangeDeleteFailureTests: XCTestCase {
         configuration.listenPort = 0
         configuration.accessLog = false
         configuration.poolSize = 2
-        let connector = BrokerConnector(brokers: [.init(host: "in-process", port: 1)]) { _ in
+        let connector = BrokerConnector(brokers: [.init(host: "in-process", port: 1)], logger: .discarding) { _ in
             FailingScanService(inner: broker.makeSession(), failAfterBatches: 3)
         }
-        let gateway = try Gateway(configuration: configuration, connector: connector)
+        let gateway = try Gateway(configuration: configuration, connector: connector, logger: .discarding)
         try gateway.start()
         defer { gateway.shutdown() }
         let session = broker.makeSession()

@@ -22,7 +22,7 @@ final class ReadRetryTests: XCTestCase {
         configuration.workers = 8
         configuration.accessLog = false
         configuration.gracePeriodSeconds = 1
-        let gateway = try Gateway(configuration: configuration)
+        let gateway = try Gateway(configuration: configuration, logger: .discarding)
         try gateway.start()
         defer { gateway.shutdown() }
 

@@ -83,7 +83,8 @@ final class RowBatchRouteTests: RESTTestCase {
         configuration.accessLog = false
         configuration.gracePeriodSeconds = 1
         let gateway = try Gateway(configuration: configuration,
-                                  connector: BrokerConnector(brokers: [.init(host: "fake", port: 1)]) { _ in fake })
+                                  connector: BrokerConnector(brokers: [.init(host: "fake", port: 1)], logger: .discarding) { _ in fake },
+                                  logger: .discarding)
         try gateway.start()
         defer { gateway.shutdown() }
         let client = try HTTPTestClient(port: gateway.port)
@@ -111,9 +112,10 @@ final class RowBatchRouteTests: RESTTestCase {
         configuration.accessLog = false
         configuration.gracePeriodSeconds = 1
         let gateway = try Gateway(configuration: configuration,
-                                  connector: BrokerConnector(brokers: [.init(host: "fake", port: 1)]) { _ in
+                                  connector: BrokerConnector(brokers: [.init(host: "fake", port: 1)], logger: .discarding) { _ in
                                       try factory.connect()
-                                  })
+                                  },
+                                  logger: .discarding)
         try gateway.start()
         defer { gateway.shutdown() }
         let response = try HTTPTestClient(port: gateway.port)

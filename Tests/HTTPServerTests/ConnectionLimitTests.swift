@@ -15,7 +15,7 @@ final class ConnectionLimitTests: XCTestCase {
     private func startServer(_ configure: (inout HTTPServerConfiguration) -> Void) throws -> HTTPServer {
         var configuration = HTTPServerConfiguration(port: 0, workerCount: 2)
         configure(&configuration)
-        let server = HTTPServer(configuration: configuration) { request in .text("hello \(request.path)") }
+        let server = HTTPServer(configuration: configuration, logger: .discarding) { request in .text("hello \(request.path)") }
         try server.start()
         addTeardownBlock { server.shutdown(gracePeriod: 1) }
         return server
@@ -134,7 +134,7 @@ final class ConnectionLimitTests: XCTestCase {
                 return .text("too slow", status: .requestTimeout)
             }
         }
-        let server = HTTPServer(configuration: configuration, router: router)
+        let server = HTTPServer(configuration: configuration, logger: .discarding, router: router)
         try server.start()
         defer { server.shutdown(gracePeriod: 1) }
         let client = try HTTPTestClient(port: server.port)

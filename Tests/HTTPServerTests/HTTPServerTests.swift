@@ -16,7 +16,7 @@ final class HTTPServerTests: XCTestCase {
                              handler: @escaping HTTPHandler) throws -> HTTPServer {
         var configuration = HTTPServerConfiguration(port: 0, workerCount: 4)
         configure(&configuration)
-        let server = HTTPServer(configuration: configuration, onCompletion: onCompletion, handler: handler)
+        let server = HTTPServer(configuration: configuration, logger: .discarding, onCompletion: onCompletion, handler: handler)
         try server.start()
         addTeardownBlock { server.shutdown(gracePeriod: 1) }
         return server
@@ -224,7 +224,7 @@ final class HTTPServerTests: XCTestCase {
         let entered = DispatchSemaphore(value: 0)
         var configuration = HTTPServerConfiguration(port: 0, workerCount: 2)
         configuration.idleTimeout = 30
-        let server = HTTPServer(configuration: configuration) { _ in
+        let server = HTTPServer(configuration: configuration, logger: .discarding) { _ in
             entered.signal()
             usleep(200_000)
             events.withLock { $0.append("handler finished") }
@@ -285,7 +285,7 @@ final class HTTPServerTests: XCTestCase {
     func testHeadGetsHeadersOnly() throws {
         var router = HTTPRouter()
         router.get("/doc") { _, _ in .text("twelve bytes") }
-        let server = HTTPServer(configuration: HTTPServerConfiguration(port: 0, workerCount: 2), router: router)
+        let server = HTTPServer(configuration: HTTPServerConfiguration(port: 0, workerCount: 2), logger: .discarding, router: router)
         try server.start()
         addTeardownBlock { server.shutdown(gracePeriod: 1) }
         let client = try client(server)

@@ -52,7 +52,7 @@ final class RequestBodyStreamTests: XCTestCase {
         var configuration = HTTPServerConfiguration(port: 0, limits: HTTPParserLimits(maxBodySize: Self.bufferedLimit),
                                                     workerCount: 4, tls: tls)
         configure(&configuration)
-        let server = HTTPServer(configuration: configuration, router: Self.router())
+        let server = HTTPServer(configuration: configuration, logger: .discarding, router: Self.router())
         try server.start()
         addTeardownBlock { server.shutdown(gracePeriod: 1) }
         return server

@@ -17,7 +17,7 @@ final class TLSConfigurationTests: XCTestCase {
                             file: StaticString = #filePath, line: UInt = #line) -> TLSConfigurationError? {
         var configuration = HTTPServerConfiguration(port: 0, workerCount: 1)
         configuration.tls = TLSConfiguration(certificateChainPath: certificatePath, privateKeyPath: keyPath)
-        let server = HTTPServer(configuration: configuration) { _ in .text("never") }
+        let server = HTTPServer(configuration: configuration, logger: .discarding) { _ in .text("never") }
         defer { server.shutdown(gracePeriod: 0) }
         do {
             try server.start()
@@ -86,7 +86,7 @@ final class TLSConfigurationTests: XCTestCase {
         var configuration = HTTPServerConfiguration(port: 0, workerCount: 1)
         configuration.tls = TLSConfiguration(certificateChainPath: certificate.certificatePath,
                                              privateKeyPath: certificate.privateKeyPath)
-        let server = HTTPServer(configuration: configuration) { _ in .text("ok") }
+        let server = HTTPServer(configuration: configuration, logger: .discarding) { _ in .text("ok") }
         try server.start()
         defer { server.shutdown(gracePeriod: 0) }
         XCTAssertGreaterThan(server.port, 0)

@@ -29,7 +29,7 @@ final class TLSServerTests: XCTestCase {
         configuration.tls = TLSConfiguration(certificateChainPath: certificate.certificatePath,
                                              privateKeyPath: certificate.privateKeyPath)
         configure(&configuration)
-        let server = HTTPServer(configuration: configuration, handler: handler)
+        let server = HTTPServer(configuration: configuration, logger: .discarding, handler: handler)
         try server.start()
         addTeardownBlock { server.shutdown(gracePeriod: 1) }
         return server

@@ -125,7 +125,7 @@ final class InteropTests: XCTestCase {
         configuration.brokers = [.init(host: "127.0.0.1", port: port)]
         configuration.accessLog = false
         configuration.gracePeriodSeconds = 1
-        let gateway = try Gateway(configuration: configuration)
+        let gateway = try Gateway(configuration: configuration, logger: .discarding)
         try gateway.start()
         defer { gateway.shutdown() }
         let client = try HTTPTestClient(port: gateway.port, timeout: 10)
@@ -180,7 +180,7 @@ final class InteropTests: XCTestCase {
         configuration.brokers = [.init(host: "127.0.0.1", port: port)]
         configuration.accessLog = false
         configuration.gracePeriodSeconds = 1
-        let gateway = try Gateway(configuration: configuration)
+        let gateway = try Gateway(configuration: configuration, logger: .discarding)
         try gateway.start()
         defer { gateway.shutdown() }
         let client = try HTTPTestClient(port: gateway.port, timeout: 10)
@@ -228,6 +228,71 @@ final class InteropTests: XCTestCase {
         XCTAssertEqual(families["added"]?["max_versions"] as? Int, 2)
         (status, _) = try send("PATCH", "/ns/demo/tables/t", #"{"drop_column_families": ["cf"]}"#)
         XCTAssertEqual(status, 404, "the broker kept the altered schema")
+    }
+
+    // MARK: /metrics through a real Prometheus text parser
+
+    /// prometheus_client's parser (Tests/Interop/prometheus_text_check.py) reads `/metrics`
+    /// after traffic that fills every family: today's names, types and HELP texts, every
+    /// layer's (the pool's and the HTTP server's), counts that match the traffic.
+    func testMetricsParseWithPrometheusClientParser() throws {
+        let python = try python()
+        let policy = try AccessPolicy(tokens: [("metrics-test-token-0123456789", .readWrite)])
+        let harness = try GatewayHarness(configure: { $0.accessPolicy = policy })
+        defer { harness.stop() }
+        let client = try harness.client()
+        let token = [("Authorization", "Bearer metrics-test-token-0123456789")]
+        XCTAssertEqual(try client.request("POST", "/ns/sys/query", headers: token, body: "SHOW TABLES").status, 200)
+        XCTAssertEqual(try client.request("POST", "/ns/sys/query", headers: token, body: "SELECT * FROM missing").status, 404)
+        XCTAssertEqual(try client.request("GET", "/ns", headers: [("Authorization", "Bearer wrong")]).status, 401)
+        let metrics = try client.request("GET", "/metrics", headers: token)
+        XCTAssertEqual(metrics.status, 200)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString).txt")
+        try Data(metrics.body).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+
+        let (status, output) = try run(python, [Self.interopDirectory.appendingPathComponent("prometheus_text_check.py").path,
+                                                file.path], timeout: 60)
+        XCTAssertEqual(status, 0, "the parser refused /metrics: \(output)\n\(metrics.bodyText)")
+        let families = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [String: Any]],
+                                     output)
+        // The parser names a counter's family without `_total`.
+        let expected: [(family: String, type: String, help: String)] = [
+            ("gateway_requests", "counter", "HTTP requests answered, by route, method and status."),
+            ("gateway_request_duration_seconds", "histogram", "Time from a parsed request to its last byte written."),
+            ("gateway_response_bytes", "counter", "Response bytes written."),
+            ("gateway_broker_errors", "counter", "Errors from the broker, by Hypertable error name."),
+            ("gateway_auth_denied", "counter", "Requests refused by the bearer-token guard, by status."),
+            ("gateway_open_scanners", "gauge", "Broker scanners held open by responses being streamed."),
+            ("gateway_pool_connections", "gauge", "Broker connections by state (in_use, idle, overflow in use)."),
+            ("gateway_pool_waiting", "gauge", "Requests waiting for a broker connection."),
+            ("gateway_pool_events", "gauge",
+             "Pool events since start (created, closed, discarded, wait timeouts, connect failures)."),
+            ("gateway_http_connections_open", "gauge", "Open client connections."),
+            ("gateway_http_connections", "counter",
+             "Client connections, by outcome (accepted, refused at a limit, evicted idle to make room)."),
+        ]
+        for (name, type, help) in expected {
+            let family = try XCTUnwrap(families[name], "no family \(name) in \(families.keys.sorted())")
+            XCTAssertEqual(family["type"] as? String, type, name)
+            XCTAssertEqual(family["help"] as? String, help, name)
+        }
+        func sample(_ name: String, _ labels: [String: String]) -> Double? {
+            families.values.lazy.compactMap { $0["samples"] as? [[Any]] }.joined()
+                .first { ($0[0] as? String) == name && ($0[1] as? [String: String]) == labels }
+                .flatMap { $0[2] as? Double }
+        }
+        XCTAssertEqual(sample("gateway_requests_total", ["route": "/ns/{ns...}/query", "method": "POST", "status": "200"]), 1)
+        XCTAssertEqual(sample("gateway_requests_total", ["route": "/ns/{ns...}/query", "method": "POST", "status": "404"]), 1)
+        XCTAssertEqual(sample("gateway_broker_errors_total", ["error": "TABLE_NOT_FOUND"]), 1)
+        XCTAssertEqual(sample("gateway_auth_denied_total", ["status": "401"]), 1)
+        XCTAssertEqual(sample("gateway_request_duration_seconds_count", ["route": "/ns/{ns...}/query"]), 2)
+        XCTAssertEqual(sample("gateway_request_duration_seconds_bucket", ["route": "/ns/{ns...}/query", "le": "+Inf"]), 2)
+        XCTAssertNotNil(sample("gateway_request_duration_seconds_bucket", ["route": "/ns/{ns...}/query", "le": "0.0005"]))
+        XCTAssertEqual(sample("gateway_pool_connections", ["state": "idle"]), 1)
+        XCTAssertEqual(sample("gateway_pool_events", ["event": "created"]), 1)
+        XCTAssertEqual(sample("gateway_http_connections_total", ["outcome": "accepted"]), 1)
+        XCTAssertEqual(sample("gateway_http_connections_open", [:]), 1)
     }
 
     // MARK: helpers
