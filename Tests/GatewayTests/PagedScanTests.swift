@@ -341,7 +341,7 @@ final class PagedScanInstanceTests: RESTTestCase {
         configuration.listenPort = 0
         configuration.brokers = [GatewayConfiguration.BrokerAddress(host: "127.0.0.1", port: harness.emulator.port)]
         configuration.cursorKey = cursorKey
-        let gateway = try Gateway(configuration: configuration)
+        let gateway = try Gateway(configuration: configuration, logger: .discarding)
         try gateway.start()
         others.append(gateway)
         return try HTTPTestClient(port: gateway.port)

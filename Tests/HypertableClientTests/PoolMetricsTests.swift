@@ -1,4 +1,5 @@
-import GatewayTestKit
+import BrokerTestKit
+import TestSupport
 import HypertableClient
 import Prometheus
 import XCTest
@@ -25,7 +26,7 @@ final class PoolMetricsTests: XCTestCase {
         pool.checkin(second)
         XCTAssertEqual(line(#"gateway_pool_connections{state="in_use"}"#), #"gateway_pool_connections{state="in_use"} 0.0"#)
         XCTAssertEqual(line(#"gateway_pool_connections{state="idle"}"#), #"gateway_pool_connections{state="idle"} 1.0"#)
-        XCTAssertTrue(poolEventually { line(#"gateway_pool_events{event="closed"}"#) == #"gateway_pool_events{event="closed"} 1.0"# },
+        XCTAssertTrue(eventually { line(#"gateway_pool_events{event="closed"}"#) == #"gateway_pool_events{event="closed"} 1.0"# },
                       "the overflow connection is closed when it comes back")
     }
 
