@@ -32,7 +32,7 @@ final class ObservabilityTests: XCTestCase {
         // Today's fields, with today's types: numbers as numbers, ts and duration as
         // fixed-point strings (milliseconds), plus the record's level.
         XCTAssertEqual(Set(query.keys), ["ts", "level", "msg", "method", "path", "client", "route", "status", "bytes",
-                                         "duration_ms", "auth", "request_id"])
+                                         "duration_ms", "auth", "request_id", "trace_id"])
         XCTAssertEqual(query["msg"] as? String, "request")
         XCTAssertEqual(query["level"] as? String, "info")
         XCTAssertEqual(query["method"] as? String, "POST")
