@@ -37,13 +37,16 @@ final class AccessLogFields: JSONLogFields, @unchecked Sendable {
     }
 
     override func writeFields(into json: inout JSONWriter) {
-        if let method = exchange.request?.method, let path = exchange.request?.path,
-           let client = exchange.request?.context.clientAddress {
-            json.staticField("method", method.rawValue)
+        // One copy of the request, read field by field: each `exchange.request?.…` on a stored
+        // record copies the whole request (measured five copies, 4,000 instructions).
+        let request = exchange.request
+        if let request {
+            json.staticField("method", request.method.rawValue)
             // The raw target, bounded: paths may carry row keys of any length. Request-targets
             // are ASCII (the parser refuses other bytes), so a byte prefix cuts no character.
+            let path = request.path
             json.staticField("path", path.utf8.count <= 512 ? path : String(decoding: path.utf8.prefix(512), as: UTF8.self))
-            json.staticField("client", client)
+            json.staticField("client", request.context.clientAddress)
         } else {
             json.staticField("client", exchange.remoteAddress?.host ?? "-")
         }
@@ -53,8 +56,8 @@ final class AccessLogFields: JSONLogFields, @unchecked Sendable {
         json.staticKey("duration_ms")
         json.fixedPointString(durationMicroseconds, fractionDigits: 3)
         json.staticField("auth", auth)
-        if let requestID { json.staticField("request_id", requestID) }
-        if let trace = exchange.request?.context.trace { json.staticField("trace_id", trace.traceID) }
+        if let requestID = Self.requestID(request, exchange) { json.staticField("request_id", requestID) }
+        if let trace = request?.context.trace { json.staticField("trace_id", trace.traceID) }
         if let error = exchange.error { json.staticField("error", String(describing: error)) }
     }
 
@@ -63,8 +66,8 @@ final class AccessLogFields: JSONLogFields, @unchecked Sendable {
         return seconds * 1_000_000 + (attoseconds + 500_000_000_000) / 1_000_000_000_000
     }
 
-    private var requestID: String? {
-        guard let id = exchange.request?.context.requestID ?? exchange.responseHeaders["X-Request-ID"], !id.isEmpty else {
+    private static func requestID(_ request: HTTPRequest?, _ exchange: HTTPExchangeRecord) -> String? {
+        guard let id = request?.context.requestID ?? exchange.responseHeaders["X-Request-ID"], !id.isEmpty else {
             return nil
         }
         return id
@@ -82,7 +85,7 @@ final class AccessLogFields: JSONLogFields, @unchecked Sendable {
         if let route = exchange.routePattern { parts.append("route=\(route)") }
         parts += ["status=\(exchange.status.code)", "bytes=\(exchange.bytesSent)",
                   "duration_ms=\(LogFixedPoint(durationMicroseconds, fractionDigits: 3))", "auth=\(auth)"]
-        if let requestID { parts.append("request_id=\(requestID)") }
+        if let requestID = Self.requestID(exchange.request, exchange) { parts.append("request_id=\(requestID)") }
         if let error = exchange.error { parts.append("error=\"\(error)\"") }
         return parts.joined(separator: " ")
     }
