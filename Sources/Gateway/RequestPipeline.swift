@@ -14,7 +14,10 @@ import Tracing
 ///
 /// Everything decided in step 1 travels in the request's `HTTPRequestContext`; no later step
 /// matches, parses or authenticates again.
-struct RequestPipeline: Sendable {
+///
+/// A class: the server calls its steps through closures, and a struct would be copied into each
+/// call with every field it holds.
+final class RequestPipeline: Sendable {
     let routes: HTTPRouter
     /// Tokens, JWT keys and CORS origins, as the last reload left them.
     let access: AccessControl
@@ -25,6 +28,17 @@ struct RequestPipeline: Sendable {
     let rateLimits: RequestRateLimits?
     /// Nil unless a tracer is installed (one that is not the no-op tracer).
     let tracer: (any Tracer)?
+
+    init(routes: HTTPRouter, access: AccessControl, metrics: Metrics, accessLog: AccessLog?,
+         trustedProxies: Set<String>, rateLimits: RequestRateLimits?, tracer: (any Tracer)?) {
+        self.routes = routes
+        self.access = access
+        self.metrics = metrics
+        self.accessLog = accessLog
+        self.trustedProxies = trustedProxies
+        self.rateLimits = rateLimits
+        self.tracer = tracer
+    }
 
     func admit(_ head: inout HTTPRequest) -> HTTPRequestParser.HeadDecision {
         let route = routes.resolve(method: head.method, path: head.path)

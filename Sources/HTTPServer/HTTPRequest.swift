@@ -10,44 +10,127 @@ public struct HTTPRequest: Sendable {
         case asterisk
     }
 
-    public var method: HTTPMethod
+    /// The request's fields live in one reference, copied only when a shared copy is changed:
+    /// a request passes through the parser, the state machine, the worker, the handler and the
+    /// exchange record, and copying its fields (strings, headers, body, context: some 400
+    /// bytes with a retain each) at every step cost more than the rest of a health probe.
+    private final class Storage: @unchecked Sendable {
+        var method: HTTPMethod
+        var target: String
+        var targetForm: TargetForm
+        var path: String
+        var query: String?
+        var version: HTTPVersion
+        var headers: HTTPHeaders
+        var body: [UInt8]
+        var bodyStream: RequestBodyStream?
+        var remoteAddress: SocketAddress?
+        var context = HTTPRequestContext()
+        var streamedBody: StreamedBodyHead?
+
+        init(method: HTTPMethod, target: String, targetForm: TargetForm, path: String, query: String?,
+             version: HTTPVersion, headers: HTTPHeaders, body: [UInt8], remoteAddress: SocketAddress?) {
+            self.method = method
+            self.target = target
+            self.targetForm = targetForm
+            self.path = path
+            self.query = query
+            self.version = version
+            self.headers = headers
+            self.body = body
+            self.remoteAddress = remoteAddress
+        }
+
+        func copy() -> Storage {
+            let copy = Storage(method: method, target: target, targetForm: targetForm, path: path, query: query,
+                               version: version, headers: headers, body: body, remoteAddress: remoteAddress)
+            copy.bodyStream = bodyStream
+            copy.context = context
+            copy.streamedBody = streamedBody
+            return copy
+        }
+    }
+
+    private var storage: Storage
+
+    /// The storage to change: this request's own (a copy first when another request shares it).
+    private var unique: Storage {
+        mutating get {
+            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+            return storage
+        }
+    }
+
+    public var method: HTTPMethod {
+        get { storage.method }
+        set { unique.method = newValue }
+    }
     /// The request-target exactly as received.
-    public var target: String
-    public var targetForm: TargetForm
+    public var target: String {
+        get { storage.target }
+        set { unique.target = newValue }
+    }
+    public var targetForm: TargetForm {
+        get { storage.targetForm }
+        set { unique.targetForm = newValue }
+    }
     /// The raw (still percent-encoded) path: `/ns/a%2Fb` (for absolute-form, the path part;
     /// `*` for asterisk-form; the authority for authority-form).
-    public var path: String
+    public var path: String {
+        get { storage.path }
+        set { unique.path = newValue }
+    }
     /// The raw query after `?`, without it; nil when the target has no `?`.
-    public var query: String?
-    public var version: HTTPVersion
-    public var headers: HTTPHeaders
+    public var query: String? {
+        get { storage.query }
+        set { unique.query = newValue }
+    }
+    public var version: HTTPVersion {
+        get { storage.version }
+        set { unique.version = newValue }
+    }
+    public var headers: HTTPHeaders {
+        get { storage.headers }
+        _modify { yield &unique.headers }
+        set { unique.headers = newValue }
+    }
     /// The whole body; empty when the route streams it (`bodyStream`).
-    public var body: [UInt8]
+    public var body: [UInt8] {
+        get { storage.body }
+        _modify { yield &unique.body }
+        set { unique.body = newValue }
+    }
     /// The body still on the wire, for a route registered with `streamingBody: true` and a
     /// request with `Content-Length` or `Transfer-Encoding`: read it with `read(max:)` before
     /// the handler returns (what is left unread then is drained or the connection closed; a
     /// response streamer cannot read it). nil for every other request (the body, if any, is
     /// in `body`).
-    public var bodyStream: RequestBodyStream?
-    public var remoteAddress: SocketAddress?
+    public var bodyStream: RequestBodyStream? {
+        get { storage.bodyStream }
+        set { unique.bodyStream = newValue }
+    }
+    public var remoteAddress: SocketAddress? {
+        get { storage.remoteAddress }
+        set { unique.remoteAddress = newValue }
+    }
     /// Decided once when the head was complete (route, id, client, principal).
-    public var context = HTTPRequestContext()
+    public var context: HTTPRequestContext {
+        get { storage.context }
+        _modify { yield &unique.context }
+        set { unique.context = newValue }
+    }
     /// Set by the parser for a streamed body, until the connection makes `bodyStream` from it.
-    var streamedBody: StreamedBodyHead?
+    var streamedBody: StreamedBodyHead? {
+        get { storage.streamedBody }
+        set { unique.streamedBody = newValue }
+    }
 
     public init(method: HTTPMethod, target: String, version: HTTPVersion = .http1_1,
                 headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],
                 remoteAddress: SocketAddress? = nil) {
-        self.method = method
-        self.target = target
-        self.version = version
-        self.headers = headers
-        self.body = body
-        self.remoteAddress = remoteAddress
         let parts = HTTPRequest.splitTarget(target, method: method)
-        self.targetForm = parts.form
-        self.path = parts.path
-        self.query = parts.query
+        storage = Storage(method: method, target: target, targetForm: parts.form, path: parts.path, query: parts.query,
+                          version: version, headers: headers, body: body, remoteAddress: remoteAddress)
     }
 
     /// Decoded path segments, or nil when the path has a malformed `%` escape
