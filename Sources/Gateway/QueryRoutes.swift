@@ -143,13 +143,13 @@ struct QueryRoutes: Sendable {
         } catch BrokerCallError.replyTooLarge {
             return nil
         }
-        var encoder = CellBodyEncoder(format: CellOutputFormat.negotiate(request), encoding: encoding,
+        let format = CellOutputFormat.negotiate(request)
+        var encoder = CellBodyEncoder(format: format, encoding: encoding,
                                       withResults: true, capacity: 256 + (result.cells?.count ?? 0) * 96)
         encoder.begin()
         encoder.append(result.cells ?? [])
         encoder.end(results: result.results ?? [])
-        return HTTPResponse(headers: ["Content-Type": CellOutputFormat.negotiate(request).contentType],
-                            body: encoder.take())
+        return HTTPResponse(headers: ["Content-Type": format.contentType], body: encoder.take())
     }
 
     /// A SELECT goes through `hql_exec(unbuffered: true)`: the broker answers a scanner id and
@@ -274,10 +274,17 @@ struct QueryRoutes: Sendable {
         } else {
             throw Problem.unsupportedMediaType("send the statement as text/plain or as JSON {\"hql\": ...}")
         }
-        guard text.contains(where: { !$0.isWhitespace }) else {
+        guard containsNonWhitespace(text) else {
             throw Problem.badRequest("the request body holds no HQL statement")
         }
         return text
+    }
+
+    /// Whether `text` holds anything but whitespace (`Character.isWhitespace`): an ASCII byte
+    /// outside HT, LF, VT, FF, CR and space answers at once, without reading characters.
+    static func containsNonWhitespace(_ text: String) -> Bool {
+        if text.utf8.contains(where: { $0 < 0x80 && !($0 >= 0x09 && $0 <= 0x0D) && $0 != 0x20 }) { return true }
+        return text.contains(where: { !$0.isWhitespace })
     }
 
     static func hqlFromJSON(_ body: [UInt8]) throws -> String {

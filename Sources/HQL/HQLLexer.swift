@@ -29,6 +29,7 @@ public struct HQLLexer {
     public static func tokenize(_ text: String, placeholders: Bool = false) throws(HQLError) -> [HQLToken] {
         var lexer = HQLLexer(text, placeholders: placeholders)
         var tokens: [HQLToken] = []
+        tokens.reserveCapacity(16)
         while true {
             let token = try lexer.next()
             tokens.append(token)
@@ -131,21 +132,41 @@ public struct HQLLexer {
             }
             return HQLToken(.regex(String(decoding: out, as: UTF8.self)), at: start)
         }
-        let two: [String] = ["<=", ">=", "!=", "=^", "=~", "=="]
-        if let d = peek(1) {
-            let pair = String(decoding: [c, d], as: UTF8.self)
-            if two.contains(pair) {
-                advance(); advance()
-                return HQLToken(.symbol(pair == "==" ? "=" : pair), at: start)
-            }
+        if let d = peek(1), let pair = Self.pairSymbol(c, d) {
+            advance(); advance()
+            return HQLToken(.symbol(pair), at: start)
         }
-        let singles = Array("=<>(),;:*^./+-[]".utf8)
-        if singles.contains(c) || (placeholders && c == UInt8(ascii: "?")) {
+        if Self.isSingleSymbol(c) || (placeholders && c == UInt8(ascii: "?")) {
             advance()
-            return HQLToken(.symbol(String(decoding: [c], as: UTF8.self)), at: start)
+            return HQLToken(.symbol(String(UnicodeScalar(c))), at: start)
         }
         let shown = c >= 0x20 && c < 0x7F ? "'\(String(decoding: [c], as: UTF8.self))'" : "byte 0x\(String(c, radix: 16))"
         throw HQLError(.unexpectedCharacter, at: start, "Unexpected character \(shown)")
+    }
+
+    /// `<= >= != =^ =~`, and `==` read as `=`; checked on every symbol, so no table is built.
+    private static func pairSymbol(_ c: UInt8, _ d: UInt8) -> String? {
+        switch (c, d) {
+        case (UInt8(ascii: "<"), UInt8(ascii: "=")): return "<="
+        case (UInt8(ascii: ">"), UInt8(ascii: "=")): return ">="
+        case (UInt8(ascii: "!"), UInt8(ascii: "=")): return "!="
+        case (UInt8(ascii: "="), UInt8(ascii: "^")): return "=^"
+        case (UInt8(ascii: "="), UInt8(ascii: "~")): return "=~"
+        case (UInt8(ascii: "="), UInt8(ascii: "=")): return "="
+        default: return nil
+        }
+    }
+
+    private static func isSingleSymbol(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "="), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("), UInt8(ascii: ")"),
+             UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "*"), UInt8(ascii: "^"),
+             UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "["),
+             UInt8(ascii: "]"):
+            return true
+        default:
+            return false
+        }
     }
 
     private mutating func quoted(_ quote: UInt8, start: HQLPosition) throws(HQLError) -> String {

@@ -13,7 +13,10 @@ public struct HQLParser {
     /// Parses exactly one statement (a trailing `;` is allowed).
     /// A statement the grammar cannot match is worded as Hypertable words it
     /// (`parse error at: ...`, the parser's own account in `HQLError.detail`).
+    /// The commonest point SELECT is read by `HQLPointSelect` without tokens; it answers
+    /// what the full parse would.
     public static func parse(_ text: String) throws(HQLError) -> HQLStatement {
+        if let statement = HQLPointSelect.recognize(text) { return statement }
         let statements: [HQLStatement]
         do { statements = try parseScript(text) } catch { throw error.wordedAsHypertable(in: text) }
         guard statements.count == 1, let first = statements.first else {

@@ -112,6 +112,8 @@ HQL_STATEMENTS = [
     "USE test; SELECT * FROM t LIMIT 3; INSERT INTO t VALUES ('r', 'f', 'v')",
     "2008-06-28 01:00:01.5",
     "12345",
+    "SELECT * FROM t WHERE ROW = 'r1'",
+    "select*from T_1\twhere row=\"a b\";",
 ]
 
 

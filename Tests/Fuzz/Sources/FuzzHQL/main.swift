@@ -3,6 +3,7 @@
 // - tokens move forward through the text and end with `.end`; error positions lie in the text;
 // - `parse` accepts exactly the scripts `parseScript` reads as one statement, with the same
 //   result, and the classifier agrees with the statements' kinds;
+// - the point SELECT shortcut (`HQLPointSelect`) declines or answers what `parseScript` does;
 // - a script that parsed gives the same statements with `;` appended on a new line;
 // - a timestamp that parses formats back to text that parses to the same instant.
 import FuzzSupport
@@ -37,10 +38,14 @@ func checkParser(_ text: String) {
         invariant(error.position.offset >= 0 && error.position.offset <= count,
                   "parser error at \(error.position) in \(count) bytes")
         invariant((try? HQLParser.parse(text)) == nil, "parse accepts what parseScript refuses")
+        invariant(HQLPointSelect.recognize(text) == nil, "the point SELECT shortcut accepts what the parser refuses")
         invariant((try? HQLClassifier.classifyScript(text)) == nil, "classifyScript accepts what parseScript refuses")
         return
     }
     invariant(!script.isEmpty, "parseScript returned no statement without an error")
+    if let fast = HQLPointSelect.recognize(text) {
+        invariant(script == [fast], "the point SELECT shortcut disagrees with the parser")
+    }
     let single = try? HQLParser.parse(text)
     if script.count == 1 {
         invariant(single == script[0], "parse and parseScript disagree")
