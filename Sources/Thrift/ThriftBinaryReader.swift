@@ -100,7 +100,9 @@ public struct ThriftBinaryReader: Sendable {
 
     /// Reads one struct: calls `field` for each field header, which reads the value and
     /// returns true, or returns false to have the field skipped (unknown ids). Counts one
-    /// nesting level.
+    /// nesting level. Inlinable, so that each caller's `field` closure is inlined into its loop
+    /// instead of being called once per field across the module boundary.
+    @inlinable
     public mutating func readStruct(
         _ field: (inout ThriftBinaryReader, ThriftFieldHeader) throws -> Bool
     ) throws {
@@ -112,7 +114,7 @@ public struct ThriftBinaryReader: Sendable {
                 try skip(header.type)
             }
         }
-        depth -= 1
+        leave()
     }
 
     /// Enters one nesting level (struct or container); throws past `maxDepth`.

@@ -67,10 +67,12 @@ public struct ThriftBinary: ThriftCodable, Sendable, Hashable {
     public func write(to writer: inout ThriftBinaryWriter) { writer.writeBinary(bytes) }
 }
 
-/// `list<T>`.
+/// `list<T>`. Reading is inlinable so that a caller's list is read with its element type
+/// known (no generic dispatch per element).
 extension Array: ThriftCodable where Element: ThriftCodable {
     public static var thriftType: ThriftType { .list }
 
+    @inlinable
     public static func read(from reader: inout ThriftBinaryReader) throws -> [Element] {
         let (elementType, count) = try reader.readListBegin()
         guard elementType == Element.thriftType || count == 0 else {
@@ -92,7 +94,8 @@ extension Array: ThriftCodable where Element: ThriftCodable {
 
 extension ThriftBinaryReader {
     /// Reads a field's value after checking that the wire type is the one the IDL declares.
-    /// (`structName` is only evaluated for the error.)
+    /// (`structName` is only evaluated for the error.) Inlinable, to be specialised for `T`.
+    @inlinable
     public mutating func read<T: ThriftCodable>(
         _: T.Type, for field: ThriftFieldHeader, in structName: @autoclosure () -> String
     ) throws -> T {
@@ -104,6 +107,7 @@ extension ThriftBinaryReader {
     }
 
     /// Reads a `binary` (or bytes-carrying `string`) field after checking its wire type.
+    @inlinable
     public mutating func readBinary(for field: ThriftFieldHeader, in structName: @autoclosure () -> String) throws -> [UInt8] {
         guard field.type == .string else {
             throw ThriftError.wrongFieldType(structName: structName(), fieldID: field.id,
