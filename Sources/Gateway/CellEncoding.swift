@@ -10,17 +10,21 @@ public struct CellEncoding: Sendable {
 
     public init(forceBase64: Bool = false) { self.forceBase64 = forceBase64 }
 
-    /// Writes one cell as a JSON object.
+    /// Writes one cell as a JSON object. Names are static (written as they are, not scanned
+    /// for escapes) and the timestamp's digits go straight into the buffer.
     public func write(_ cell: Cell, into json: inout JSONWriter) {
         json.beginObject()
         writeBytes("row", cell.key.row, into: &json)
-        json.field("column_family", cell.key.columnFamily)
+        json.staticKey("column_family")
+        json.string(cell.key.columnFamily)
         writeBytes("column_qualifier", cell.key.columnQualifier, into: &json)
         if let timestamp = cell.key.timestamp {
-            json.field("timestamp", String(timestamp))
+            json.staticKey("timestamp")
+            json.decimalString(timestamp)
         }
         if cell.key.flag != .insert {
-            json.field("flag", Self.flagName(cell.key.flag))
+            json.staticKey("flag")
+            json.string(Self.flagName(cell.key.flag))
         }
         // The broker leaves an empty value unset (ThriftBroker `convert_cell`): Hypertable has
         // no difference between the two, so both are "".
@@ -37,6 +41,16 @@ public struct CellEncoding: Sendable {
             json.key(name)
             json.string(utf8: Base64Text.encode(bytes))
             json.field(name + "_encoding", "base64")
+        }
+    }
+
+    /// `writeBytes` for a cell's own field names (`row`, `column_qualifier`, `value`).
+    func writeBytes(_ name: StaticString, _ bytes: Bytes, into json: inout JSONWriter) {
+        if !forceBase64 && isValidUTF8(bytes) {
+            json.staticField(name, utf8: bytes)
+        } else {
+            json.staticField(name, utf8: Base64Text.encode(bytes))
+            json.field("\(name)_encoding", "base64")
         }
     }
 

@@ -81,6 +81,12 @@ struct CellBodyEncoder {
         return bytes
     }
 
+    /// All the bytes encoded, for a body encoded at once (`begin`, `append`, `end`): the
+    /// buffer itself, neither copied nor replaced by an empty one of the same capacity.
+    mutating func finish() -> [UInt8] {
+        json.takeBytes()
+    }
+
     var isEmpty: Bool { json.bytes.isEmpty }
 
     mutating func begin() {

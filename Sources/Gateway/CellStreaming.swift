@@ -139,6 +139,6 @@ struct CellStreaming: Sendable {
         encoder.begin()
         encoder.append(cells)
         encoder.end()
-        return HTTPResponse(headers: ["Content-Type": format.contentType], body: encoder.take())
+        return HTTPResponse(headers: ["Content-Type": format.contentType], body: encoder.finish())
     }
 }

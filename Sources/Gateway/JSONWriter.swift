@@ -46,6 +46,14 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// `"name":` and a value of bytes known to be valid UTF-8: a cell's fields, without
+    /// scanning the name for escapes.
+    public mutating func staticField(_ name: StaticString, utf8 value: some Collection<UInt8>) {
+        staticKey(name)
+        appendQuoted(utf8: value)
+        needsComma = true
+    }
+
     public mutating func staticField(_ name: StaticString, _ value: String) { staticKey(name); string(value) }
     public mutating func staticField(_ name: StaticString, _ value: Int) { staticKey(name); int(value) }
 
@@ -69,6 +77,16 @@ public struct JSONWriter: Sendable {
         } else {
             bytes.append(contentsOf: String(value).utf8)
         }
+        needsComma = true
+    }
+
+    /// An integer as a JSON string of its decimal digits (`"1764170000123456789"`): values
+    /// above 2^53 that JavaScript would round as numbers. No `String` in between.
+    public mutating func decimalString(_ value: Int64) {
+        separator()
+        bytes.append(UInt8(ascii: "\""))
+        appendDecimal(value)
+        bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
@@ -145,6 +163,19 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ name: String, _ value: String) { key(name); string(value) }
     public mutating func field(_ name: String, _ value: Int) { key(name); int(value) }
     public mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
+
+    /// Hands the bytes over and leaves the writer empty, without keeping (or copying) the
+    /// buffer: for a body written once.
+    public mutating func takeBytes() -> [UInt8] {
+        defer { needsComma = false }
+        return Self.exchange(&bytes)
+    }
+
+    private static func exchange(_ bytes: inout [UInt8]) -> [UInt8] {
+        let taken = bytes
+        bytes = []
+        return taken
+    }
 
     /// Removes everything written so far but keeps the buffer's capacity (for streaming).
     public mutating func reset() {

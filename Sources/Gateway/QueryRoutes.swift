@@ -149,7 +149,7 @@ struct QueryRoutes: Sendable {
         encoder.begin()
         encoder.append(result.cells ?? [])
         encoder.end(results: result.results ?? [])
-        return HTTPResponse(headers: ["Content-Type": format.contentType], body: encoder.take())
+        return HTTPResponse(headers: ["Content-Type": format.contentType], body: encoder.finish())
     }
 
     /// A SELECT goes through `hql_exec(unbuffered: true)`: the broker answers a scanner id and
