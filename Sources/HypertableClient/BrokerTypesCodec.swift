@@ -30,21 +30,24 @@ extension Key: ThriftStruct {
         writer.writeFieldStop()
     }
 
+    /// Fields go into locals and the key is built once at the end (every reply cell has one).
     public static func read(from reader: inout ThriftBinaryReader) throws -> Key {
-        var key = Key(row: [])
+        var row: Bytes = [], columnFamily = "", columnQualifier: Bytes = []
+        var timestamp: Int64?, revision: Int64?, flag = KeyFlag.insert
         try reader.readStruct { reader, field in
             switch field.id {
-            case 1: key.row = try reader.readBinary(for: field, in: "Key")
-            case 2: key.columnFamily = try reader.read(String.self, for: field, in: "Key")
-            case 3: key.columnQualifier = try reader.readBinary(for: field, in: "Key")
-            case 4: key.timestamp = try reader.read(Int64.self, for: field, in: "Key")
-            case 5: key.revision = try reader.read(Int64.self, for: field, in: "Key")
-            case 6: key.flag = try KeyFlag.decode(try reader.read(Int32.self, for: field, in: "Key"))
+            case 1: row = try reader.readBinary(for: field, in: "Key")
+            case 2: columnFamily = try reader.read(String.self, for: field, in: "Key")
+            case 3: columnQualifier = try reader.readBinary(for: field, in: "Key")
+            case 4: timestamp = try reader.read(Int64.self, for: field, in: "Key")
+            case 5: revision = try reader.read(Int64.self, for: field, in: "Key")
+            case 6: flag = try KeyFlag.decode(try reader.read(Int32.self, for: field, in: "Key"))
             default: return false
             }
             return true
         }
-        return key
+        return Key(row: row, columnFamily: columnFamily, columnQualifier: columnQualifier,
+                   timestamp: timestamp, revision: revision, flag: flag)
     }
 }
 
@@ -56,16 +59,16 @@ extension Cell: ThriftStruct {
     }
 
     public static func read(from reader: inout ThriftBinaryReader) throws -> Cell {
-        var cell = Cell(key: Key(row: []))
+        var key: Key?, value: Bytes?
         try reader.readStruct { reader, field in
             switch field.id {
-            case 1: cell.key = try reader.read(Key.self, for: field, in: "Cell")
-            case 2: cell.value = try reader.readBinary(for: field, in: "Cell")
+            case 1: key = try reader.read(Key.self, for: field, in: "Cell")
+            case 2: value = try reader.readBinary(for: field, in: "Cell")
             default: return false
             }
             return true
         }
-        return cell
+        return Cell(key: key ?? Key(row: []), value: value)
     }
 }
 
