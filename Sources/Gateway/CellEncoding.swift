@@ -14,10 +14,10 @@ public struct CellEncoding: Sendable {
     /// for escapes) and the timestamp's digits go straight into the buffer.
     public func write(_ cell: Cell, into json: inout JSONWriter) {
         json.beginObject()
-        writeBytes("row", cell.key.row, into: &json)
+        writeCellBytes("row", cell.key.row, into: &json)
         json.staticKey("column_family")
         json.string(cell.key.columnFamily)
-        writeBytes("column_qualifier", cell.key.columnQualifier, into: &json)
+        writeCellBytes("column_qualifier", cell.key.columnQualifier, into: &json)
         if let timestamp = cell.key.timestamp {
             json.staticKey("timestamp")
             json.decimalString(timestamp)
@@ -28,7 +28,7 @@ public struct CellEncoding: Sendable {
         }
         // The broker leaves an empty value unset (ThriftBroker `convert_cell`): Hypertable has
         // no difference between the two, so both are "".
-        writeBytes("value", cell.value ?? [], into: &json)
+        writeCellBytes("value", cell.value ?? [], into: &json)
         json.endObject()
     }
 
@@ -45,7 +45,7 @@ public struct CellEncoding: Sendable {
     }
 
     /// `writeBytes` for a cell's own field names (`row`, `column_qualifier`, `value`).
-    func writeBytes(_ name: StaticString, _ bytes: Bytes, into json: inout JSONWriter) {
+    func writeCellBytes(_ name: StaticString, _ bytes: Bytes, into json: inout JSONWriter) {
         if !forceBase64 && isValidUTF8(bytes) {
             json.staticField(name, utf8: bytes)
         } else {
