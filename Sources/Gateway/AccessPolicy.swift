@@ -23,9 +23,9 @@ public struct AccessPolicy: Sendable, Equatable, CustomStringConvertible {
 
     /// What a bearer credential turned out to be.
     public enum Verdict: Sendable, Equatable {
-        /// A configured token (with its position, which per-token rate limits key by) or a JWT
-        /// that verifies (`tokenIndex` nil).
-        case granted(AccessGrant, tokenIndex: Int?)
+        /// A configured token or a JWT that verifies, with the key per-credential state (the
+        /// per-token rate limit) is kept under.
+        case granted(AccessGrant, credential: CredentialKey)
         /// Not accepted; `reason` is safe to send as RFC 6750's `error_description` (no quote,
         /// no backslash, nothing from the token).
         case rejected(reason: String)
@@ -97,7 +97,10 @@ public struct AccessPolicy: Sendable, Equatable, CustomStringConvertible {
     /// configured tokens (what per-token state is keyed by, so that no token is stored), or
     /// nil for an unknown token. Constant time as `grant(forToken:)`.
     public func entry(forToken candidate: [UInt8]) -> (index: Int, grant: AccessGrant)? {
-        let digest = SHA256.hash(candidate)
+        entry(forDigest: SHA256.hash(candidate))
+    }
+
+    private func entry(forDigest digest: [UInt8]) -> (index: Int, grant: AccessGrant)? {
         var found: (index: Int, grant: AccessGrant)?
         for (index, entry) in entries.enumerated() where SHA256.constantTimeEqual(entry.digest, digest) {
             found = (index, entry.grant)
@@ -108,10 +111,13 @@ public struct AccessPolicy: Sendable, Equatable, CustomStringConvertible {
     /// A bearer credential's verdict: a configured token first (a digest comparison), then,
     /// when JWT is on and the credential has a JWS compact form's two dots, a signed token.
     public func verdict(forBearer candidate: [UInt8], now: Double) -> Verdict {
-        if let entry = entry(forToken: candidate) { return .granted(entry.grant, tokenIndex: entry.index) }
+        let digest = SHA256.hash(candidate)
+        if let entry = entry(forDigest: digest) {
+            return .granted(entry.grant, credential: CredentialKey(digest: digest, isSigned: false))
+        }
         if let jwt, candidate.lazy.filter({ $0 == UInt8(ascii: ".") }).count == 2 {
             switch jwt.verify(candidate, now: now) {
-            case .success(let grant): return .granted(grant, tokenIndex: nil)
+            case .success(let grant): return .granted(grant, credential: CredentialKey(digest: digest, isSigned: true))
             case .failure(let error): return .rejected(reason: error.description)
             }
         }

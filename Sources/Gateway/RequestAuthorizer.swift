@@ -25,16 +25,15 @@ struct RequestAuthorizer: Sendable {
         case absent
         /// `Bearer` with a credential that is malformed, not configured or does not verify.
         case invalid(reason: String)
-        /// A configured token (with its index in the policy: per-token rate limits key by it)
-        /// or a signed token (index nil).
-        case valid(AccessGrant, tokenIndex: Int?)
+        /// A configured token or a signed token, with its key (per-token rate limits key by it).
+        case valid(AccessGrant, credential: CredentialKey)
     }
 
     enum Decision {
         /// Let it through; `principal` is the access log's `auth` class, `grant` what the
-        /// credential may do (nil without one: an open route), `tokenIndex` the configured
-        /// token presented, if any (for its rate limit).
-        case allow(principal: String, grant: AccessGrant?, tokenIndex: Int?)
+        /// credential may do (nil without one: an open route), `credential` the token
+        /// presented, if any (for its rate limit).
+        case allow(principal: String, grant: AccessGrant?, credential: CredentialKey?)
         /// Refused by the policy: 401 (who are you?) or 403 (not with this credential).
         case deny(Problem)
     }
@@ -54,10 +53,10 @@ struct RequestAuthorizer: Sendable {
         let pattern = Self.pattern(of: route)
         let credential = credential(of: request, now: now)
         if isOpen(request, pattern: pattern, routeForGet: routeForGet) || cors.isAllowedPreflight(request) {
-            if case .valid(let grant, let index) = credential {
-                return .allow(principal: Self.principal(grant, viaJWT: index == nil), grant: grant, tokenIndex: index)
+            if case .valid(let grant, let key) = credential {
+                return .allow(principal: Self.principal(grant, viaJWT: key.isSigned), grant: grant, credential: key)
             }
-            return .allow(principal: "none", grant: nil, tokenIndex: nil)
+            return .allow(principal: "none", grant: nil, credential: nil)
         }
         switch credential {
         case .absent:
@@ -65,11 +64,11 @@ struct RequestAuthorizer: Sendable {
                                            detail: "this gateway needs a bearer token: send \"Authorization: Bearer <token>\""))
         case .invalid(let reason):
             return .deny(Self.unauthorized(error: reason, detail: reason))
-        case .valid(let grant, let index):
+        case .valid(let grant, let key):
             if let refusal = refusal(request, pattern: pattern, route: route, grant: grant) {
                 return .deny(refusal)
             }
-            return .allow(principal: Self.principal(grant, viaJWT: index == nil), grant: grant, tokenIndex: index)
+            return .allow(principal: Self.principal(grant, viaJWT: key.isSigned), grant: grant, credential: key)
         }
     }
 
@@ -124,7 +123,7 @@ struct RequestAuthorizer: Sendable {
         let token = Array(bytes.dropFirst(scheme.count).drop { $0 == UInt8(ascii: " ") })
         guard fields.count == 1, AccessPolicy.isBearerTokenSyntax(token) else { return .invalid(reason: Self.notValid) }
         switch policy.verdict(forBearer: token, now: now) {
-        case .granted(let grant, let index): return .valid(grant, tokenIndex: index)
+        case .granted(let grant, let key): return .valid(grant, credential: key)
         case .rejected(let reason): return .invalid(reason: reason)
         }
     }

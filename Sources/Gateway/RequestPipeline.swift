@@ -71,12 +71,12 @@ final class RequestPipeline: Sendable {
         }
         let path = head.path
         switch authorizer.decide(head, route: route, routeForGet: { routes.resolve(method: .get, path: path) }) {
-        case .allow(let principal, let grant, let tokenIndex):
+        case .allow(let principal, let grant, let credential):
             head.context.principal = principal
             head.context.grant = grant
             // A handler whose effect depends on the body (a statement) checks the grant there.
             head.context.mayWrite = grant?.isUnrestricted ?? true
-            if let tokenIndex, let exceeded = limited?.checkToken(tokenIndex) {
+            if let credential, let exceeded = limited?.checkToken(credential) {
                 return refuse(head, ErrorMapping.problem(for: exceeded), limit: exceeded.policy, cors: cors)
             }
             return .proceed(streamBody: streamsBody)

@@ -8,7 +8,7 @@ import HTTPServer
 /// `/openapi.yaml` count like any route (they cost a render or a large body).
 struct RequestRateLimits: Sendable {
     let perAddress: RateLimiter<String>?
-    let perToken: RateLimiter<Int>?
+    let perToken: RateLimiter<CredentialKey>?
 
     static let exemptPatterns: Set<String> = ["/health/live", "/health/ready", "/health"]
 
@@ -30,10 +30,10 @@ struct RequestRateLimits: Sendable {
         return Self.exceeded(perAddress.take(address), policy: "address", limit: perAddress.limit)
     }
 
-    /// Nil when the token at `index` may go on.
-    func checkToken(_ index: Int) -> RateLimitExceeded? {
+    /// Nil when the bearer credential `key` (a configured token or a JWT) may go on.
+    func checkToken(_ key: CredentialKey) -> RateLimitExceeded? {
         guard let perToken else { return nil }
-        return Self.exceeded(perToken.take(index), policy: "token", limit: perToken.limit)
+        return Self.exceeded(perToken.take(key), policy: "token", limit: perToken.limit)
     }
 
     private static func exceeded(_ outcome: TokenBucket.Outcome, policy: String, limit: RateLimit) -> RateLimitExceeded? {

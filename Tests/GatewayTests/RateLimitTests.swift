@@ -144,6 +144,58 @@ final class RateLimitTests: XCTestCase {
         XCTAssertEqual(stack.gateway.metrics.render().contains("gateway_rate_limited_total{limit=\"token\"} 1\n"), true)
     }
 
+    /// An HS256 JWT over `claims`, signed with `secret`.
+    private static func jwt(_ claims: String, secret: [UInt8]) -> String {
+        let signingInput = Base64URL.encode(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8)) + "."
+            + Base64URL.encode(Array(claims.utf8))
+        return signingInput + "." + Base64URL.encode(HMACSHA256.mac(key: secret, message: Array(signingInput.utf8)))
+    }
+
+    func testSignedTokensAreLimitedEachByItsOwnBucket() throws {
+        let secret = Array("a shared secret of at least thirty-two bytes".utf8)
+        var settings = JWTVerifier.Settings()
+        settings.secret = secret
+        var policy = try AccessPolicy(tokens: [(Self.tokenA, .readWrite)])
+        policy.jwt = JWTVerifier(settings: settings)
+        stack = try GatewayTestStack {
+            $0.accessPolicy = policy
+            $0.rateLimitPerToken = RateLimit(rate: Self.slow, burst: 2)
+        }
+        let alice = Self.jwt(#"{"sub":"alice","scope":"read"}"#, secret: secret)
+        let bob = Self.jwt(#"{"sub":"bob","scope":"read"}"#, secret: secret)
+        XCTAssertEqual(try get("/ns", token: alice).status, 200)
+        XCTAssertEqual(try get("/ns", token: alice).status, 200)
+        try assertRateLimited(try get("/ns", token: alice), policy: "token", quota: 2, window: 2000)
+        // Another signed token, and a configured one, each have their own bucket.
+        XCTAssertEqual(try get("/ns", token: bob).status, 200)
+        XCTAssertEqual(try get("/ns", token: Self.tokenA).status, 200)
+        // A signature that does not verify is the guard's 401, not a rate limit's.
+        XCTAssertEqual(try get("/ns", token: Self.jwt(#"{"sub":"alice","scope":"read"}"#,
+                                                        secret: Array("another secret, also thirty-two bytes".utf8))).status, 401)
+    }
+
+    func testAConfiguredTokenKeepsItsBucketWhenAReloadReordersTheFile() throws {
+        let directory = NSTemporaryDirectory() + "ratelimit-reload-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/tokens"
+        try "\(Self.tokenA) rw\n\(Self.tokenB) rw\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let environment = ["GATEWAY_TOKENS_FILE": file]
+        stack = try GatewayTestStack {
+            $0.accessPolicy = try! GatewayConfiguration(environment: environment).accessPolicy
+            $0.rateLimitPerToken = RateLimit(rate: Self.slow, burst: 2)
+        }
+        XCTAssertEqual(try get("/ns", token: Self.tokenA).status, 200)
+        XCTAssertEqual(try get("/ns", token: Self.tokenA).status, 200)
+        try assertRateLimited(try get("/ns", token: Self.tokenA), policy: "token", quota: 2, window: 2000)
+
+        // B first now: a bucket keyed by position would hand A's empty bucket to B.
+        try "\(Self.tokenB) rw\n\(Self.tokenA) rw\n".write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try stack.gateway.reload(environment: environment)
+        try assertRateLimited(try get("/ns", token: Self.tokenA), policy: "token", quota: 2, window: 2000)
+        XCTAssertEqual(try get("/ns", token: Self.tokenB).status, 200)
+    }
+
     func testSettingsFromTheEnvironment() throws {
         let configuration = try GatewayConfiguration(environment: [
             "GATEWAY_RATE_LIMIT_PER_ADDRESS": "10/s,20", "GATEWAY_RATE_LIMIT_PER_TOKEN": "120/m,5",
