@@ -246,24 +246,7 @@ struct HQLLoadData {
     }
 
     private func unescape(_ bytes: Bytes) -> Bytes {
-        guard !noEscape, bytes.contains(0x5C) else { return bytes }
-        var out: Bytes = []
-        out.reserveCapacity(bytes.count)
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 0x5C, i + 1 < bytes.count {
-                switch bytes[i + 1] {
-                case 0x74: out.append(0x09); i += 2; continue
-                case 0x6E: out.append(0x0A); i += 2; continue
-                case 0x5C: out.append(0x5C); i += 2; continue
-                case 0x30: out.append(0); i += 2; continue
-                default: break
-                }
-            }
-            out.append(bytes[i])
-            i += 1
-        }
-        return out
+        noEscape ? bytes : LoadDataEscape.unescape(bytes[...])
     }
 
     /// A load file's timestamp: nanoseconds as digits, or `YYYY-MM-DD HH:MM:SS[.fraction]`

@@ -265,21 +265,7 @@ public final class HQLScriptRunner {
     /// The shell's `LoadDataEscape`: backslash, newline, tab and NUL written as `\\`, `\n`,
     /// `\t`, `\0`, so a cell stays on one line.
     static func escape(_ bytes: Bytes) -> String {
-        guard bytes.contains(where: { $0 == 0x5C || $0 == 0x0A || $0 == 0x09 || $0 == 0 }) else {
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        var out: Bytes = []
-        out.reserveCapacity(bytes.count + 8)
-        for b in bytes {
-            switch b {
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, 0x6E]
-            case 0x09: out += [0x5C, 0x74]
-            case 0: out += [0x5C, 0x30]
-            default: out.append(b)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: LoadDataEscape.escape(bytes), as: UTF8.self)
     }
 
     // MARK: statements the emulator does not run

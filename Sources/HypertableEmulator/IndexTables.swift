@@ -43,11 +43,12 @@ enum IndexTables {
                     timestamp: Int64, revision: Int64, to table: TableState) {
         let id = Array(String(family.id).utf8) + [0x2C]
         if family.valueIndex, let index = table.valueIndex {
-            let key = id + escape(value) + [0x09] + escape(qualifier) + [0x09] + escape(row)
+            let key = id + LoadDataEscape.escape(value) + [0x09] + LoadDataEscape.escape(qualifier) + [0x09]
+                + LoadDataEscape.escape(row)
             index.store.insert(row: key, entry(timestamp: timestamp, revision: revision))
         }
         if family.qualifierIndex, let index = table.qualifierIndex {
-            let key = id + escape(qualifier) + [0x09] + escape(row)
+            let key = id + LoadDataEscape.escape(qualifier) + [0x09] + LoadDataEscape.escape(row)
             index.store.insert(row: key, entry(timestamp: timestamp, revision: revision))
         }
     }
@@ -55,46 +56,6 @@ enum IndexTables {
     private static func entry(timestamp: Int64, revision: Int64) -> StoredCell {
         // Family v1 (id 1), no qualifier, no value.
         StoredCell(familyID: 1, qualifier: [], timestamp: timestamp, revision: revision, value: [])
-    }
-
-    /// `LoadDataEscape::escape` with a tab separator.
-    static func escape(_ bytes: Bytes) -> Bytes {
-        guard bytes.contains(where: { $0 == 0x5C || $0 == 0x0A || $0 == 0x09 || $0 == 0 }) else { return bytes }
-        var out: Bytes = []
-        out.reserveCapacity(bytes.count + 8)
-        for b in bytes {
-            switch b {
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, 0x6E]
-            case 0x09: out += [0x5C, 0x74]
-            case 0: out += [0x5C, 0x30]
-            default: out.append(b)
-            }
-        }
-        return out
-    }
-
-    /// `LoadDataEscape::unescape`: `\\` `\n` `\t` `\0` back to their bytes, any other
-    /// backslash kept.
-    static func unescape(_ bytes: ArraySlice<UInt8>) -> Bytes {
-        guard bytes.contains(0x5C) else { return Array(bytes) }
-        var out: Bytes = []
-        out.reserveCapacity(bytes.count)
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            if bytes[i] == 0x5C, i + 1 < bytes.endIndex {
-                switch bytes[i + 1] {
-                case 0x5C: out.append(0x5C); i += 2; continue
-                case 0x6E: out.append(0x0A); i += 2; continue
-                case 0x74: out.append(0x09); i += 2; continue
-                case 0x30: out.append(0); i += 2; continue
-                default: break
-                }
-            }
-            out.append(bytes[i])
-            i += 1
-        }
-        return out
     }
 
     /// One index entry split into its parts (`IndexScannerCallback::collect_indices`); nil
@@ -108,16 +69,16 @@ enum IndexTables {
 
     static func parse(_ key: Bytes, qualifierIndex: Bool) -> Entry? {
         guard let rowTab = key.lastIndex(of: 0x09) else { return nil }
-        let row = unescape(key[(rowTab + 1)...])
+        let row = LoadDataEscape.unescape(key[(rowTab + 1)...])
         // The family id is at most three digits, then a comma.
         guard let comma = key.prefix(5).firstIndex(of: 0x2C), comma < rowTab,
               let id = Int32(String(decoding: key[..<comma], as: UTF8.self)), id > 0 else { return nil }
         let middle = key[(comma + 1)..<rowTab]
         if qualifierIndex {
-            return Entry(familyID: id, row: row, qualifier: unescape(middle), value: [])
+            return Entry(familyID: id, row: row, qualifier: LoadDataEscape.unescape(middle), value: [])
         }
         guard let valueTab = middle.firstIndex(of: 0x09) else { return nil }
-        return Entry(familyID: id, row: row, qualifier: unescape(middle[(valueTab + 1)...]),
-                     value: unescape(middle[..<valueTab]))
+        return Entry(familyID: id, row: row, qualifier: LoadDataEscape.unescape(middle[(valueTab + 1)...]),
+                     value: LoadDataEscape.unescape(middle[..<valueTab]))
     }
 }
