@@ -15,7 +15,8 @@ public protocol LogLineSink: Sendable {
 
 /// swift-log records as JSON, one object per line: `ts` (seconds since the epoch, to the
 /// millisecond, as a string), `level`, `msg`, `error` when the record carries one, then the
-/// logger's and the record's metadata (the record's win on a clash), in no fixed order.
+/// logger's and the record's metadata (the record's win on a clash), sorted by key, so that
+/// a line reads the same every time (a dictionary's order changes from run to run).
 ///
 /// A metadata value of type `JSONLogFields` (`.stringConvertible`) writes its own fields into
 /// the line, in place of its key: a record with many fields (the access log) made per request
@@ -72,14 +73,23 @@ public struct JSONLogHandler: LogHandler {
     }
 
     private static func write(_ metadata: Logger.Metadata, into json: inout JSONWriter) {
-        for (key, value) in metadata {
-            if case .stringConvertible(let convertible) = value, let fields = convertible as? JSONLogFields {
-                fields.writeFields(into: &json)
-                continue
-            }
-            json.key(key)
-            write(value, into: &json)
+        // One entry (the access log's fields) needs no sorting.
+        if metadata.count == 1, let (key, value) = metadata.first {
+            write(key, value, into: &json)
+            return
         }
+        for key in metadata.keys.sorted() {
+            if let value = metadata[key] { write(key, value, into: &json) }
+        }
+    }
+
+    private static func write(_ key: String, _ value: Logger.Metadata.Value, into json: inout JSONWriter) {
+        if case .stringConvertible(let convertible) = value, let fields = convertible as? JSONLogFields {
+            fields.writeFields(into: &json)
+            return
+        }
+        json.key(key)
+        write(value, into: &json)
     }
 
     private static func write(_ value: Logger.Metadata.Value, into json: inout JSONWriter) {

@@ -69,6 +69,12 @@ final class ObservabilityTests: XCTestCase {
         XCTAssertEqual(record["fixed"] as? String, "-1.234")
         XCTAssertEqual((record["nested"] as? [String: String])?["inner"], "x")
         XCTAssertEqual(record["list"] as? [String], ["a", "b"])
+        // Fields follow the fixed ones sorted by key, the same way on every line.
+        let keys = ["count", "fixed", "flag", "list", "nested", "text"]
+        let offsets = keys.compactMap { line.range(of: "\"\($0)\":")?.lowerBound }
+        XCTAssertEqual(offsets.count, keys.count, line)
+        XCTAssertEqual(offsets, offsets.sorted(), line)
+        XCTAssertLessThan(try XCTUnwrap(line.range(of: "\"msg\":")).lowerBound, try XCTUnwrap(offsets.first), line)
     }
 
     // MARK: level

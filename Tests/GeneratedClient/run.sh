@@ -27,7 +27,7 @@ trap 'kill "$gateway" 2>/dev/null; wait "$gateway" 2>/dev/null || true; rm -f "$
 address=""
 i=0
 while [ -z "$address" ]; do
-    address=$(sed -n 's/.*"msg":"listening","address":"\([^"]*\)".*/\1/p' "$log")
+    address=$(sed -n 's/.*"msg":"listening".*"address":"\([^"]*\)".*/\1/p' "$log")
     i=$((i + 1))
     if [ "$i" -gt 100 ]; then echo "the gateway did not start; log:" >&2; cat "$log" >&2; exit 1; fi
     [ -n "$address" ] || sleep 0.1
