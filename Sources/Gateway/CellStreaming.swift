@@ -58,14 +58,15 @@ final class ScannerLease: Sendable {
             return held
         }) else { return }
         Self.openCount.withLock { $0 -= 1 }
-        var broken = broken
         if !broken {
             do {
                 try borrowed.service.scannerClose(scanner)
             } catch is ClientException {
                 // The broker no longer knows the scanner: nothing left to close.
             } catch {
-                broken = true
+                // The connection can no longer be trusted: discarded, and the pool says why.
+                pool.checkin(borrowed, broken: true, because: error)
+                return
             }
         }
         pool.checkin(borrowed, broken: broken)

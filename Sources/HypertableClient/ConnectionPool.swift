@@ -212,8 +212,14 @@ public final class ConnectionPool: Sendable {
     /// it) the connection is closed and its slot freed; otherwise it goes to the longest
     /// waiting borrower, or back to the idle list, or, if that would keep more than `size`
     /// open (an overflow connection) or the pool is shut down, it is closed.
-    /// A connection given back twice is ignored the second time.
-    public func checkin(_ connection: PooledConnection, broken: Bool = false) {
+    /// A connection given back twice is ignored the second time. `failure`, with `broken`, is
+    /// what broke it, logged at `notice` (for a borrower that has no other place to say so).
+    public func checkin(_ connection: PooledConnection, broken: Bool = false, because failure: (any Error)? = nil) {
+        if broken, let failure {
+            logger.notice("a broker connection is discarded after a failed call", metadata: [
+                "connection": "\(connection.id)", "error": "\(failure)",
+            ])
+        }
         let now = Deadline.now().nanoseconds
         var wake: Waiter?
         let action: CheckinAction = mutate { state in

@@ -43,4 +43,19 @@ final class PoolMetricsTests: XCTestCase {
         let record = try XCTUnwrap(records.all.first, "nothing logged")
         XCTAssertTrue(record.metadata["error"]?.contains("Refused") == true, "\(record)")
     }
+
+    func testAConnectionGivenBackBrokenWithItsFailureIsLogged() throws {
+        let records = LogRecords()
+        let factory = FakeHypertableFactory()
+        let pool = factory.makePool(PoolConfiguration(size: 1, maxOverflow: 0), logger: .recording(into: records))
+        defer { pool.shutdown() }
+        pool.checkin(try pool.checkout(), broken: true)
+        XCTAssertTrue(records.all.isEmpty, "a broken connection without a failure to report: \(records.all)")
+        pool.checkin(try pool.checkout(), broken: true,
+                     because: BrokerCallError.connectionFailed(context: "scanner_close", reason: "reset"))
+        let record = try XCTUnwrap(records.all.first, "nothing logged")
+        XCTAssertEqual(record.level, .notice)
+        XCTAssertTrue(record.metadata["error"]?.contains("scanner_close") == true, "\(record)")
+        XCTAssertEqual(pool.statistics.totalDiscarded, 2)
+    }
 }
