@@ -164,7 +164,7 @@ check "chunked upload over 8 MiB" 'curl -fs -H "$auth" -H "Content-Type: applica
 # the broker scanner. The scan (10 MB) is read at 20 KB/s and abandoned after 2 s.
 open_scanners() { local total=0 n
   for port in "$g1" "$g2"; do
-    n=$(curl -fs -H "$auth" "http://127.0.0.1:$port/metrics" | awk '/^gateway_open_scanners/ {print $2}')
+    n=$(curl -fs -H "$auth" "http://127.0.0.1:$port/metrics" | awk '/^gateway_open_scanners/ {print int($2)}')
     total=$((total + ${n:-0}))
   done; echo "$total"; }
 curl -s -H "$auth" -H "Accept: application/x-ndjson" --limit-rate 20k --max-time 2 \
