@@ -4,21 +4,9 @@ import XCTest
 
 /// Whatever a client sends, the gateway answers or closes, and keeps serving others.
 final class HostileClientTests: XCTestCase {
-    /// A small deterministic generator, so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     func testRandomBytesAndMangledRequestsNeverTakeTheGatewayDown() throws {
         let stack = try GatewayTestStack { $0.accessLog = false }
-        var generator = SplitMix(state: 20_261_126)
+        var generator = SeededGenerator(seed: 20_261_126)
         let valid = Array("POST /ns/sys/query HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nSHOW TABLES".utf8)
         for round in 0..<90 {
             var bytes: [UInt8]

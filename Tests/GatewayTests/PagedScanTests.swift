@@ -4,19 +4,6 @@ import GatewayTestKit
 import HypertableClient
 import XCTest
 
-/// A seeded generator (SplitMix64), so a failing run can be replayed with its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// What the paging tests read back: each page's cell lines and its cursor.
 struct FetchedPage {
     var lines: [[UInt8]]
@@ -89,7 +76,7 @@ final class PagedScanTests: RESTTestCase {
     func testConcatenatedPagesAreTheUnpagedScanForRandomTablesAndPageSizes() throws {
         let seed = ProcessInfo.processInfo.environment["PAGING_SEED"].flatMap(UInt64.init)
             ?? UInt64.random(in: 0...UInt64.max)
-        var random = SplitMix64(seed: seed)
+        var random = SeededGenerator(seed: seed)
         XCTAssertEqual(try send("PUT", "/ns/p").status, 201)
         let rows: [[UInt8]] = ["a", "ab", "b", "ba", "c", "row"].map { Array($0.utf8) } + [[0x62, 0x01], [0xFF], [0xFF, 0x01]]
         let qualifiers: [[UInt8]] = [[], Array("q".utf8), Array("q2".utf8), [0xFE]]

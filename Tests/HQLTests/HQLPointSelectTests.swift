@@ -1,4 +1,5 @@
 import HQL
+import TestSupport
 import XCTest
 
 /// `HQLPointSelect` may only ever decline or agree with the full parser (`parseScript` does
