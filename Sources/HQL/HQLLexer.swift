@@ -37,6 +37,26 @@ public struct HQLLexer {
         }
     }
 
+    /// The tokens before the first lexical error, ending with an `.end` token where that error
+    /// stands, and the error (nil when the whole input lexed). A parser reads these to find
+    /// how much of a statement was whole before the bad token, as Hypertable's single-pass
+    /// parser does.
+    static func tokenizeUpToError(_ text: String) -> (tokens: [HQLToken], error: HQLError?) {
+        var lexer = HQLLexer(text)
+        var tokens: [HQLToken] = []
+        tokens.reserveCapacity(16)
+        while true {
+            do {
+                let token = try lexer.next()
+                tokens.append(token)
+                if token.kind == .end { return (tokens, nil) }
+            } catch {
+                tokens.append(HQLToken(.end, at: error.position))
+                return (tokens, error)
+            }
+        }
+    }
+
     private var position: HQLPosition {
         HQLPosition(line: line, column: index - lineStart + 1, offset: index)
     }

@@ -49,7 +49,9 @@ public struct HQLBindingError: Error, Sendable, Hashable, CustomStringConvertibl
 /// after `REGEXP`, inside the value lists of
 /// `INSERT ... VALUES (...)`, and (integers only) after `LIMIT`, `ROW_LIMIT`, `OFFSET`,
 /// `CELL_OFFSET`, `CELL_LIMIT`, `CELL_LIMIT_PER_FAMILY`, `REVS`, `REVISIONS`,
-/// `MAX_REVISIONS` and `MAX_VERSIONS`.
+/// `MAX_REVISIONS` and `MAX_VERSIONS`. An INSERT's column and value lose every quote
+/// character at their ends in Hypertable's parser, so a value for one of them that begins or
+/// ends with `'` or `"` is refused: it could not read back as given.
 public enum HQLParameterBinder {
     static let comparisons: Set<String> = ["=", "!=", "<", "<=", ">", ">=", "=^"]
     static let countKeywords: Set<String> = [
@@ -71,6 +73,12 @@ public enum HQLParameterBinder {
         for (place, parameter) in zip(places, parameters).reversed() {
             let (text, kind) = try literal(parameter, countOnly: place.countOnly,
                                            at: tokens[place.index].position)
+            let isQuote: (UInt8) -> Bool = { $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") }
+            if place.quotesTrimmed, case .string(let value) = kind, let first = value.utf8.first,
+               let last = value.utf8.last, isQuote(first) || isQuote(last) {
+                throw HQLBindingError(.badValue, "the parameter at \(tokens[place.index].position) begins or ends with a quote "
+                                      + "character, which Hypertable trims from an INSERT's column and value")
+            }
             let offset = tokens[place.index].position.offset
             bytes.replaceSubrange(offset..<(offset + 1), with: Array(text.utf8))
             literals.insert(kind, at: 0)
@@ -158,6 +166,9 @@ public enum HQLParameterBinder {
     struct Place {
         var index: Int
         var countOnly: Bool
+        /// An INSERT tuple's column or value (its last two fields), which Hypertable reads
+        /// with every quote character trimmed from both ends.
+        var quotesTrimmed = false
     }
 
     /// Every `?` token and whether only a count may go there; refuses a `?` anywhere else.
@@ -165,11 +176,23 @@ public enum HQLParameterBinder {
         var places: [Place] = []
         var inValues = false
         var depth = 0
+        // The places in the INSERT tuple being read, with their field numbers.
+        var tuple: [(place: Int, field: Int)] = []
+        var field = 0
         for (index, token) in tokens.enumerated() {
             if case .word(let word) = token.kind, word.uppercased() == "VALUES" { inValues = true }
             if case .symbol(let symbol) = token.kind {
-                if symbol == "(" { depth += 1 }
-                if symbol == ")" { depth -= 1 }
+                if symbol == "(" {
+                    depth += 1
+                    if inValues && depth == 1 { tuple = []; field = 0 }
+                }
+                if symbol == "," && inValues && depth == 1 { field += 1 }
+                if symbol == ")" {
+                    if inValues && depth == 1 {
+                        for (place, f) in tuple where f >= field - 1 { places[place].quotesTrimmed = true }
+                    }
+                    depth -= 1
+                }
             }
             guard token.kind == .symbol("?") else { continue }
             let previous = index > 0 ? tokens[index - 1].kind : .end
@@ -177,6 +200,7 @@ public enum HQLParameterBinder {
             case .symbol(let symbol) where comparisons.contains(symbol):
                 places.append(Place(index: index, countOnly: false))
             case .symbol(let symbol) where inValues && depth == 1 && (symbol == "(" || symbol == ","):
+                tuple.append((places.count, field))
                 places.append(Place(index: index, countOnly: false))
             case .word(let word) where word.uppercased() == "REGEXP":
                 places.append(Place(index: index, countOnly: false))

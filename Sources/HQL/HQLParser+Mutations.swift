@@ -28,21 +28,38 @@ extension HQLParser {
                 timestamp = ts
                 fields.removeFirst()
             }
+            // Hypertable's grammar matches no other tuple, so these are grammar errors.
             guard fields.count == 3 else {
-                throw HQLError(.invalidStatement, at: open,
+                throw HQLError(.unexpectedToken, at: open,
                                "INSERT tuple needs (row, column, value) or (timestamp, row, column, value)")
             }
-            guard case .literal(let column) = fields[1].0 else {
-                throw HQLError(.invalidStatement, at: fields[1].1, "Column cannot be GUID()")
+            guard case .literal(let quotedColumn) = fields[1].0 else {
+                throw HQLError(.unexpectedToken, at: fields[1].1, "Column cannot be GUID()")
             }
-            let (family, qualifier) = Self.splitColumn(column)
+            let (family, qualifier) = Self.splitColumn(Self.trimmingQuotes(quotedColumn))
             guard !family.isEmpty else {
                 throw HQLError(.invalidStatement, at: fields[1].1, "Empty column family")
             }
+            var value = fields[2].0
+            if case .literal(let quotedValue) = value { value = .literal(Self.trimmingQuotes(quotedValue)) }
             cells.append(HQLInsertCell(timestamp: timestamp, row: fields[0].0, columnFamily: family,
-                                       columnQualifier: qualifier, value: fields[2].0))
+                                       columnQualifier: qualifier, value: value))
+            statementMayEndHere()
         } while acceptSymbol(",")
         return .insert(HQLInsert(table: table, cells: cells))
+    }
+
+    /// An INSERT's column and value as Hypertable's parser takes them: every `'` and `"` at
+    /// either end trimmed (`set_insert_columnkey`, `set_insert_value`: `trim_if` with
+    /// `is_any_of("'\"")`), so `'"x"'` is `x` and `"it's'"` is `it's`. The row and the
+    /// timestamp lose only their own quotes there (`strip_quotes`), as the lexer's strings do.
+    static func trimmingQuotes(_ text: String) -> String {
+        let bytes = text.utf8
+        let isQuote: (UInt8) -> Bool = { $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") }
+        guard let first = bytes.firstIndex(where: { !isQuote($0) }) else { return "" }
+        guard let last = bytes.lastIndex(where: { !isQuote($0) }) else { return "" }
+        if first == bytes.startIndex && last == bytes.index(before: bytes.endIndex) { return text }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
     /// `family[:qualifier]`.
@@ -71,6 +88,7 @@ extension HQLParser {
         try expectWord("ROW")
         try expectSymbol("=")
         let row = try literal("a row key")
+        statementMayEndHere()
         var statement = HQLDelete(columns: columns, table: table, row: row)
         if acceptWord("TIMESTAMP") {
             statement.timestamp = try timestamp()

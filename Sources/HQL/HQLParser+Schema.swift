@@ -13,6 +13,7 @@ extension HQLParser {
         (table.columnFamilies, table.accessGroups) = try definitions()
         try expectSymbol(")")
         while !atEnd && !isSymbol(";") {
+            statementMayEndHere()
             if try columnFamilyOption(&table.columnFamilyDefaults, of: nil) { continue }
             if try accessGroupOption(&table.accessGroupDefaults) { continue }
             if acceptWord("GROUP_COMMIT_INTERVAL") {
@@ -221,6 +222,7 @@ extension HQLParser {
         let tableName = try path("table name")
         var actions: [HQLAlterTable.Action] = []
         while !atEnd && !isSymbol(";") {
+            if !actions.isEmpty { statementMayEndHere() }
             if acceptWord("ADD") {
                 try expectSymbol("(")
                 let (families, groups) = try definitions()

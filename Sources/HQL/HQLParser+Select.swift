@@ -35,8 +35,12 @@ extension HQLParser {
         }
         try expectWord("FROM")
         query.table = try path("table name")
+        statementMayEndHere()
         if acceptWord("WHERE") {
-            repeat { try wherePredicate(&query) } while acceptWord("AND")
+            repeat {
+                try wherePredicate(&query)
+                statementMayEndHere()
+            } while acceptWord("AND")
         }
         try selectOptions(&query)
         return query
@@ -94,9 +98,11 @@ extension HQLParser {
             // them (`and_column_predicates`).
             if !query.valuePredicates.isEmpty { query.andValuePredicates = true }
             query.valuePredicates.append(try columnMatch())
+            statementMayEndHere()
             while acceptWord("OR") {
                 query.andValuePredicates = false
                 query.valuePredicates.append(try columnMatch())
+                statementMayEndHere()
             }
             return
         }
@@ -373,6 +379,7 @@ extension HQLParser {
             } else {
                 throw unexpected("a SELECT option")
             }
+            statementMayEndHere()
         }
     }
 

@@ -5,6 +5,10 @@
 public struct HQLParser {
     var tokens: [HQLToken]
     var index = 0
+    /// The token index after the last point where the statement being read was whole; a
+    /// grammar error after it lies in an optional part (`!where_clause`, `*(option_spec)`,
+    /// another value or table option), which Hypertable's parser backs out of and stops at.
+    var wholeUpTo: Int?
 
     init(tokens: [HQLToken]) {
         self.tokens = tokens
@@ -27,18 +31,36 @@ public struct HQLParser {
     }
 
     /// Parses `;`-separated statements; empty statements are skipped, but an input without
-    /// any statement is an error.
+    /// any statement is an error. A grammar error records where the parse stopped as
+    /// Hypertable's does (`HQLError.statementEnd`): after the last point where the statement
+    /// was whole, or at its start. A lexical error is placed the same way, by parsing the
+    /// tokens before it.
     public static func parseScript(_ text: String) throws(HQLError) -> [HQLStatement] {
-        var parser = HQLParser(tokens: try HQLLexer.tokenize(text))
+        let (tokens, lexical) = HQLLexer.tokenizeUpToError(text)
+        var parser = HQLParser(tokens: tokens)
         var statements: [HQLStatement] = []
         while !parser.atEnd {
             if parser.acceptSymbol(";") { continue }
-            statements.append(try parser.statement())
+            parser.wholeUpTo = nil
+            do {
+                statements.append(try parser.statement())
+            } catch {
+                // Out of tokens where the bad one stood: the lexical error is the cause.
+                var stopped = error
+                if let lexical, error.kind == .unexpectedEnd, parser.atEnd { stopped = lexical }
+                stopped.statementEnd = parser.wholeUpTo.map { parser.tokens[$0].position.offset }
+                throw stopped
+            }
             if !parser.atEnd && !parser.acceptSymbol(";") {
                 var error = parser.unexpected("';' or the end of the statement")
                 error.statementEnd = parser.current.position.offset
                 throw error
             }
+        }
+        if var lexical {
+            // Every statement before the bad token was whole: the parse stopped at it.
+            lexical.statementEnd = lexical.position.offset
+            throw lexical
         }
         if statements.isEmpty {
             throw HQLError(.emptyInput, at: parser.current.position, "Empty HQL statement")
@@ -50,6 +72,9 @@ public struct HQLParser {
 
     var current: HQLToken { tokens[min(index, tokens.count - 1)] }
     var atEnd: Bool { current.kind == .end }
+
+    /// Marks the statement read so far as whole (see `wholeUpTo`).
+    mutating func statementMayEndHere() { wholeUpTo = index }
 
     func token(at offset: Int) -> HQLToken { tokens[min(index + offset, tokens.count - 1)] }
 
@@ -163,6 +188,7 @@ public struct HQLParser {
                 // Hypertable takes IF NOT EXISTS before or after the name.
                 var ifNotExists = try ifNotExistsClause()
                 let name = try path("namespace name")
+                statementMayEndHere()
                 if try ifNotExistsClause() { ifNotExists = true }
                 return .createNamespace(name: name, ifNotExists: ifNotExists)
             }

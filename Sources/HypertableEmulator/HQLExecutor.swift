@@ -30,7 +30,13 @@ struct HQLExecutor {
         case .alterTable(let alter):
             try broker.alterSchema(namespace, alter.name) { (schema) throws(ClientException) in
                 try Self.checkModifiedGroupsOnce(alter.actions)
+                let before = schema
                 for action in Self.mergingAdds(alter.actions) { try Self.apply(action, to: &schema) }
+                for case .modify(_, let groups) in alter.actions {
+                    for g in groups where !g.columnFamilies.isEmpty {
+                        schema.orderFamilies(ofModifiedGroup: g.name, members: g.columnFamilies.map(\.name), before: before)
+                    }
+                }
             }
         case .renameTable(let from, let to):
             try broker.renameTable(namespace, from, to: to)

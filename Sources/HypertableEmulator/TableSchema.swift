@@ -136,6 +136,28 @@ struct TableSchema: Sendable, Hashable {
         }
     }
 
+    /// Hypertable builds a modified access group anew from its member list
+    /// (`finish_alter_table_statement`): the members in the order listed, then the families
+    /// this ALTER adds to the group, then the group's other families (dropped ones) in their
+    /// old order. A group lists its families in that order from then on (DESCRIBE TABLE, SHOW
+    /// CREATE TABLE), so a family dropped earlier can come after one listed.
+    /// - Parameter before: the schema before the ALTER, which says what a member name meant.
+    mutating func orderFamilies(ofModifiedGroup group: String, members: [String], before: TableSchema) {
+        let slots = families.indices.filter { families[$0].accessGroup == group }
+        let current = slots.map { families[$0] }
+        let existed = Set(before.families.map(\.id))
+        var ordered: [FamilyDefinition] = []
+        var placed: Set<Int32> = []
+        for name in members {
+            guard let id = before.family(named: name)?.id, let f = current.first(where: { $0.id == id }),
+                  placed.insert(id).inserted else { continue }
+            ordered.append(f)
+        }
+        for f in current where !existed.contains(f.id) && placed.insert(f.id).inserted { ordered.append(f) }
+        for f in current where placed.insert(f.id).inserted { ordered.append(f) }
+        for (slot, f) in zip(slots, ordered) { families[slot] = f }
+    }
+
     init() {}
 
     init(_ create: HQLCreateTable) throws(ClientException) {

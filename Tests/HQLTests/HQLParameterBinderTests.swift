@@ -58,6 +58,15 @@ final class HQLParameterBinderTests: XCTestCase {
         XCTAssertEqual(kind("SELECT * FROM t WHERE TIMESTAMP > ?", [.timestamp("yesterday")]), .badValue)
         XCTAssertEqual(kind("SELECT * FROM t WHERE ROW = ? AND", [.string("a")]), .invalidStatement)
         XCTAssertEqual(kind("SELECT * FROM t WHERE ROW = 'unterminated ?", []), .invalidStatement)
+        // An INSERT's column and value lose quote characters at their ends in Hypertable.
+        let quoted: HQLParameter = .string("'x")
+        XCTAssertEqual(kind("INSERT INTO t VALUES (?, ?, ?)", [.string("r"), quoted, .string("v")]), .badValue, "a column")
+        XCTAssertEqual(kind("INSERT INTO t VALUES (?, 'a', ?)", [.string("r"), quoted]), .badValue, "a value")
+        XCTAssertEqual(kind("INSERT INTO t VALUES ('2026-01-01 00:00:00', ?, 'a', GUID()), ('r', 'a', ?)",
+                            [.string("r"), quoted]), .badValue, "the value of a second tuple")
+        XCTAssertNil(kind("INSERT INTO t VALUES (?, 'a', 'v')", [quoted]), "a row keeps its quotes")
+        XCTAssertNil(kind("INSERT INTO t VALUES ('2026-01-01 00:00:00', ?, 'a', GUID())", [quoted]), "a row after a timestamp")
+        XCTAssertNil(kind("INSERT INTO t VALUES (?, 'a', ?)", [.string("r"), .string("x'y")]), "a quote inside")
     }
 
     /// No parameter value changes the statement's shape: random strings (quotes, backslashes,
@@ -123,6 +132,14 @@ final class HQLParameterBinderTests: XCTestCase {
             }
             XCTAssertEqual(HQLStatement.select(parsed), harmlessSelect, boundSelect)
 
+            // Hypertable trims quote characters from the ends of an INSERT's value (not its row).
+            if let first = text.first, let last = text.last, "'\"".contains(first) || "'\"".contains(last) {
+                XCTAssertThrowsError(try HQLParameterBinder.bind(insert, [parameter, parameter]), text) {
+                    XCTAssertEqual(($0 as? HQLBindingError)?.kind, .badValue)
+                }
+                XCTAssertNoThrow(try HQLParameterBinder.bind(insert, [parameter, .string("x")]), text)
+                continue
+            }
             let boundInsert = try HQLParameterBinder.bind(insert, [parameter, parameter])
             XCTAssertEqual(try shape(boundInsert), insertShape, boundInsert)
             guard case .insert(var written) = try HQLParser.parse(boundInsert) else { return XCTFail(boundInsert) }

@@ -72,6 +72,24 @@ final class HQLParserTests: XCTestCase {
         XCTAssertEqual(ins.cells[2].value, .guid)
     }
 
+    /// Hypertable trims every quote character from both ends of an INSERT's column and value
+    /// (`trim_if(..., is_any_of("'\""))`); its row and timestamp lose only their own quotes.
+    func testInsertTrimsEveryQuoteFromTheEndsOfColumnAndValue() {
+        guard case .insert(let ins) = parse("""
+            INSERT INTO t VALUES ("'r'", '"a":"q"', '"x"'), ('r', "'b'", "it's'"), ('r', 'c', '""'), ('r', 'd', "a'b"),
+              ('r', 'e', GUID()), ("2007-12-02 08:00:00", '"r"', 'f', '"v"')
+            """) else { return XCTFail("not an insert") }
+        XCTAssertEqual(ins.cells.map(\.row), [.literal("'r'"), .literal("r"), .literal("r"), .literal("r"), .literal("r"),
+                                              .literal("\"r\"")])
+        XCTAssertEqual(ins.cells.map(\.columnFamily), ["a\"", "b", "c", "d", "e", "f"])
+        XCTAssertEqual(ins.cells[0].columnQualifier, "\"q")
+        XCTAssertEqual(ins.cells.map(\.value), [.literal("x"), .literal("it's"), .literal(""), .literal("a'b"), .guid,
+                                                .literal("v")])
+        XCTAssertEqual(ins.cells[5].timestamp, 1_196_582_400_000_000_000)
+        // Quoted inside its quotes, a timestamp is no timestamp (Hypertable: strip_quotes only).
+        XCTAssertEqual(parseError("INSERT INTO t VALUES (\"'2007-12-02 08:00:00'\", 'r', 'c', 'v')")?.kind, .badTimestamp)
+    }
+
     func testSelectPredicatesAndOptions() {
         guard case .select(let q) = parse("""
             SELECT a, b:q, c:^pre, d:/^x.*$/ FROM t WHERE 'a' <= ROW < 'b' AND TIMESTAMP < '2008-06-28 01:00:01'
@@ -332,11 +350,47 @@ final class HQLParseErrorWordingTests: XCTestCase {
                        + "(CREATE TABLE timeorder_test (cf1 TIME_ORDER, cf2, cf3))")
         // A whole statement matched, then tokens followed: the parse stopped at them.
         XCTAssertEqual(error("DROP TABLE t garbage")?.message, "parse error at: garbage (DROP TABLE t garbage)")
-        // Lexical failures too.
+        // Lexical failures too: in a mandatory part at the start, in an optional part where
+        // that part begins (Hypertable's parser backs out of `!where_clause`).
+        XCTAssertEqual(error("SELECT 'open FROM t")?.message, "parse error at: SELECT 'open FROM t (SELECT 'open FROM t)")
         XCTAssertEqual(error("SELECT * FROM t WHERE ROW = 'open")?.message,
-                       "parse error at: SELECT * FROM t WHERE ROW = 'open (SELECT * FROM t WHERE ROW = 'open)")
+                       "parse error at: WHERE ROW = 'open (SELECT * FROM t WHERE ROW = 'open)")
+        XCTAssertEqual(error("SELECT * FROM t LIMIT 1 !")?.message, "parse error at: ! (SELECT * FROM t LIMIT 1 !)")
         // What Hypertable's parser words itself keeps its words.
         XCTAssertEqual(error("SELECT * FROM t LIMIT 1 LIMIT 2")?.message, "SELECT LIMIT predicate multiply defined.")
         XCTAssertNil(error("SELECT * FROM t LIMIT 1 LIMIT 2")?.detail)
+    }
+
+    /// Hypertable's parser stops after the last point where the statement was whole: a
+    /// `SELECT`, `INSERT` or `CREATE TABLE` that matched up to an optional part (a WHERE
+    /// clause, another predicate, option or value) and went on with tokens it cannot match
+    /// names those tokens, not the statement's start.
+    func testAnOptionalPartThatDoesNotMatchIsWhereTheParseStopped() {
+        let cases: [(String, String)] = [
+            ("SELECT * FROM t WHERE ROW = 'a' junk", "junk"),
+            ("SELECT * FROM t WHERE junk", "WHERE junk"),
+            ("SELECT * FROM t LIMIT", "LIMIT"),
+            ("SELECT * FROM t LIMIT 5 OFFSET x", "OFFSET x"),
+            ("SELECT * FROM t WHERE ROW = 'a' AND", "AND"),
+            ("SELECT * FROM t WHERE ROW = 'a' AND junk = 'x' MAX_VERSIONS", "MAX_VERSIONS"),
+            ("SELECT a FROM t WHERE a = 'x' OR junk", "OR junk"),
+            ("SELECT * FROM t WHERE ROW = 'a' OR ROW = 'b'", "OR ROW = 'b'"),
+            ("SELECT CELLS a:q, b FROM t KEYS_ONLY DISPLAY_TIMESTAMPS whatever", "whatever"),
+            ("INSERT INTO t VALUES ('r', 'a', 'v') junk", "junk"),
+            ("INSERT INTO t VALUES ('r', 'a', 'v'), ('x')", ", ('x')"),
+            ("INSERT INTO t VALUES ('r', 'a', 'v'), ('r2', 'a', 'v2'),", ","),
+            ("CREATE TABLE t (a) MAX_VERSIONS junk", "MAX_VERSIONS junk"),
+            ("CREATE TABLE t (a, b) BLOCKSIZE 100 COUNTER junk", "junk"),
+            ("CREATE TABLE t (a) 'open", "'open"),
+        ]
+        for (statement, rest) in cases {
+            XCTAssertEqual(error(statement)?.message, "parse error at: \(rest) (\(statement))",
+                           statement)
+        }
+        // A mandatory part that does not match: the parse stopped at the start.
+        for statement in ["SELECT * FRM t", "INSERT INTO t VALUES junk", "INSERT INTO t VALUES ('r', 'a')",
+                          "CREATE TABLE t (a junk)", "SELECT a, FROM t"] {
+            XCTAssertEqual(error(statement)?.message, "parse error at: \(statement) (\(statement))", statement)
+        }
     }
 }

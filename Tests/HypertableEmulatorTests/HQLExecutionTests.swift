@@ -230,4 +230,13 @@ final class HQLHostileInputTests: XCTestCase {
         }
         XCTAssertEqual(f.broker.openScannerCount, 0)
     }
+
+    /// An INSERT's column and value lose every quote character at their ends, as in
+    /// Hypertable's parser; the row only its own quotes.
+    func testInsertStoresColumnAndValueWithoutTheirQuotes() throws {
+        let f = try Fixture()
+        try f.hql("CREATE TABLE t (a)")
+        try f.hql("INSERT INTO t VALUES ('\"r\"', \"'a:q'\", '\"x\"'), ('r2', 'a', \"'it''\")")
+        XCTAssertEqual(try f.lines("SELECT * FROM t"), ["\"r\"\ta:q\tx", "r2\ta\tit"])
+    }
 }
