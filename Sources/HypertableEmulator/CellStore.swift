@@ -43,12 +43,12 @@ struct StoredRow: Sendable {
     var deletes: [DeleteMarker] = []
 
     /// Adds a version in order; one with the same family, qualifier and timestamp replaces
-    /// the older one. True when the row gained a cell.
-    mutating func insert(_ cell: StoredCell) -> Bool {
+    /// the older one, which is answered (nil when the row gained a cell).
+    mutating func insert(_ cell: StoredCell) -> StoredCell? {
         // Appending in key order is the common case (a row written front to back).
         if let last = cells.last, CellStore.precedes(last, cell) {
             cells.append(cell)
-            return true
+            return nil
         }
         var low = 0, high = cells.count
         while low < high {
@@ -59,11 +59,11 @@ struct StoredRow: Sendable {
             let existing = cells[low]
             if existing.familyID == cell.familyID && existing.timestamp == cell.timestamp && existing.qualifier == cell.qualifier {
                 cells[low] = cell
-                return false
+                return existing
             }
         }
         cells.insert(cell, at: low)
-        return true
+        return nil
     }
 }
 
@@ -80,7 +80,7 @@ func compareBytes(_ a: Bytes, _ b: Bytes) -> Int {
 }
 
 /// Where a row sits in a `CellStore`: chunk, then index in the chunk. `chunk == chunkCount`
-/// is the end. Valid until the store's `layoutVersion` changes (a row was added).
+/// is the end. Valid until the store's `layoutVersion` changes (a row was added or removed).
 struct RowPosition: Sendable, Equatable {
     var chunk: Int
     var index: Int
@@ -96,7 +96,7 @@ struct CellStore: Sendable {
     private var chunks: [[StoredRow]] = []
     private(set) var rowCount = 0
     private(set) var cellCount = 0
-    /// Bumped whenever a row is added (positions move); edits inside a row keep it.
+    /// Bumped whenever a row is added or removed (positions move); edits inside a row keep it.
     private(set) var layoutVersion: UInt64 = 0
 
     var endPosition: RowPosition { RowPosition(chunk: chunks.count, index: 0) }
@@ -167,22 +167,51 @@ struct CellStore: Sendable {
         return p
     }
 
+    /// The row whose key is `key`, if there is one.
+    func row(_ key: Bytes) -> StoredRow? {
+        guard let row = row(at: firstRow(atOrAfter: key)), row.key == key else { return nil }
+        return row
+    }
+
     /// Adds a version; a version with the same family, qualifier and timestamp replaces the
-    /// older one (Hypertable keeps the newest revision of identical keys).
-    mutating func insert(row: Bytes, _ cell: StoredCell) {
+    /// older one (Hypertable keeps the newest revision of identical keys), which is answered.
+    @discardableResult
+    mutating func insert(row: Bytes, _ cell: StoredCell) -> StoredCell? {
         let p = rowPosition(creating: row)
-        let inserted = chunks[p.chunk][p.index].insert(cell)
-        if inserted { cellCount += 1 }
+        let replaced = chunks[p.chunk][p.index].insert(cell)
+        if replaced == nil { cellCount += 1 }
+        return replaced
     }
 
     /// Records a delete marker and drops the versions it hides now (later inserts with older
-    /// timestamps stay hidden by the marker).
-    mutating func delete(row: Bytes, _ marker: DeleteMarker) {
+    /// timestamps stay hidden by the marker); answers the versions dropped.
+    @discardableResult
+    mutating func delete(row: Bytes, _ marker: DeleteMarker) -> [StoredCell] {
         let p = rowPosition(creating: row)
-        let before = chunks[p.chunk][p.index].cells.count
-        chunks[p.chunk][p.index].cells.removeAll { marker.hides($0) }
-        cellCount -= before - chunks[p.chunk][p.index].cells.count
+        let dropped = chunks[p.chunk][p.index].cells.filter { marker.hides($0) }
+        if !dropped.isEmpty {
+            chunks[p.chunk][p.index].cells.removeAll { marker.hides($0) }
+            cellCount -= dropped.count
+        }
         chunks[p.chunk][p.index].deletes.append(marker)
+        return dropped
+    }
+
+    /// Removes the version of row `key` with this family, qualifier and timestamp, if stored;
+    /// a row left with no cell and no delete marker goes too (what a compaction leaves of it).
+    mutating func removeVersion(row key: Bytes, familyID: Int32, qualifier: Bytes, timestamp: Int64) {
+        let p = firstRow(atOrAfter: key)
+        guard p.chunk < chunks.count, chunks[p.chunk][p.index].key == key else { return }
+        let before = chunks[p.chunk][p.index].cells.count
+        chunks[p.chunk][p.index].cells.removeAll {
+            $0.familyID == familyID && $0.timestamp == timestamp && $0.qualifier == qualifier
+        }
+        cellCount -= before - chunks[p.chunk][p.index].cells.count
+        guard chunks[p.chunk][p.index].cells.isEmpty, chunks[p.chunk][p.index].deletes.isEmpty else { return }
+        chunks[p.chunk].remove(at: p.index)
+        if chunks[p.chunk].isEmpty { chunks.remove(at: p.chunk) }
+        rowCount -= 1
+        layoutVersion &+= 1
     }
 
     /// Drops every version of a family (ALTER TABLE ... DROP).

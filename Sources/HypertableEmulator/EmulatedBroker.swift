@@ -268,6 +268,8 @@ public final class EmulatedBroker: Sendable {
 
     static func apply(_ cells: [Cell], to table: TableState, state s: inout State,
                       ignoreUnknownFamilies: Bool = false) throws(ClientException) {
+        // The time TTL counts from, for keeping the index tables in step.
+        let indexClock = table.valueIndex != nil || table.qualifierIndex != nil ? now(s) : 0
         for cell in cells {
             let key = cell.key
             guard let familyID = try validate(cell, schema: table.schema, ignoreUnknownFamilies: ignoreUnknownFamilies) else {
@@ -278,17 +280,17 @@ public final class EmulatedBroker: Sendable {
             if key.flag == .insert {
                 let family = table.schema.family(id: familyID)
                 let chronological = family?.options.timeOrderDesc ?? false
-                table.store.insert(row: key.row, StoredCell(familyID: familyID, qualifier: key.columnQualifier,
-                                                            timestamp: timestamp, revision: revision, value: cell.value ?? [],
-                                                            chronological: chronological))
+                let stored = StoredCell(familyID: familyID, qualifier: key.columnQualifier, timestamp: timestamp,
+                                        revision: revision, value: cell.value ?? [], chronological: chronological)
+                let replaced = table.store.insert(row: key.row, stored)
                 if let family, family.valueIndex || family.qualifierIndex {
-                    IndexTables.add(row: key.row, family: family, qualifier: key.columnQualifier, value: cell.value ?? [],
-                                    timestamp: timestamp, revision: revision, to: table)
+                    IndexTables.inserted(stored, replacing: replaced, row: key.row, family: family, table: table, now: indexClock)
                 }
             } else {
-                table.store.delete(row: key.row, DeleteMarker(flag: key.flag, familyID: familyID,
-                                                              qualifier: key.columnQualifier, timestamp: timestamp,
-                                                              revision: revision))
+                let dropped = table.store.delete(row: key.row, DeleteMarker(flag: key.flag, familyID: familyID,
+                                                                            qualifier: key.columnQualifier, timestamp: timestamp,
+                                                                            revision: revision))
+                IndexTables.deleted(dropped, row: key.row, table: table, now: indexClock)
             }
         }
     }
@@ -319,11 +321,11 @@ public final class EmulatedBroker: Sendable {
     /// predicates go through the table's index when Hypertable's would (`IndexedScan`).
     func openScan(_ namespace: String, _ name: String,
                   _ makePlan: (TableSchema, String) throws(ClientException) -> ScanPlan) throws(ClientException) -> ScanCursor {
-        try withTable(namespace, name) { (_, table) throws(ClientException) in
+        try withTable(namespace, name) { (s, table) throws(ClientException) in
             // Errors name the table as the range server does: its path without the leading slash.
             let (ns, leaf) = Self.locate(namespace, name)
             var plan = try makePlan(table.schema, ns.isEmpty ? leaf : ns + "/" + leaf)
-            if let indexed = try IndexedScan.plan(plan, table: table) {
+            if let indexed = try IndexedScan.plan(plan, table: table, now: Self.now(s)) {
                 plan = indexed
             } else {
                 try plan.checkSelectedColumnsReferenced(schema: table.schema)
@@ -400,9 +402,19 @@ public final class EmulatedBroker: Sendable {
                 table.qualifierIndex = Self.createIndexTable(&s, ns, leaf, qualifier: true)
             }
             let schema = table.schema
+            let now = Self.now(s)
             for row in table.store.rows {
-                for cell in row.cells where !row.deletes.contains(where: { $0.hides(cell) }) {
+                // The cells a scan of the table reads: deletes, TTL and MAX_VERSIONS applied.
+                var column: (Int32, Bytes)?
+                var inView: Int32 = 0
+                for cell in row.cells {
                     guard var family = schema.family(id: cell.familyID), !family.deleted else { continue }
+                    if column?.0 != cell.familyID || column?.1 != cell.qualifier {
+                        column = (cell.familyID, cell.qualifier)
+                        inView = 0
+                    }
+                    guard IndexTables.visibility(of: cell, in: row, options: schema.effectiveOptions(family), now: now,
+                                                 versionsBefore: &inView) == .inView else { continue }
                     family.valueIndex = family.valueIndex && value
                     family.qualifierIndex = family.qualifierIndex && qualifier
                     if !family.valueIndex && !family.qualifierIndex { continue }

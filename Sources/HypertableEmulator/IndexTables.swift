@@ -9,9 +9,17 @@ import HypertableClient
 /// - qualifier index row: `<family id>,<qualifier>\t<row>`
 ///
 /// value, qualifier and row escaped as `LoadDataEscape` does (`\` `\n` `\t` NUL written as
-/// `\\` `\n` `\t` `\0`), so the tabs that separate them are the only ones. Deletes leave the
-/// index alone: Hypertable purges entries only when a compaction drops the cell, which an
-/// in-memory store never does, so a lookup reads stale entries and checks the primary table.
+/// `\\` `\n` `\t` `\0`), so the tabs that separate them are the only ones.
+///
+/// An entry lives as long as the cell it stands for is one a reader can see. Hypertable purges
+/// the entries of the cells a compaction drops (overwritten, expired, beyond MAX_VERSIONS,
+/// deleted); here that happens when the cell goes: an overwrite removes the old cell's entries
+/// at once, an insert those of the versions it pushes beyond MAX_VERSIONS (a delete gives back
+/// those of the versions it brings back into view), and a lookup drops the expired ones it
+/// meets (`IndexLookup`), checking every entry against the primary table, so no row is found
+/// through a stale entry. A deleted cell's entry stays while its delete marker does, as until
+/// Hypertable's compaction purges both: it finds the row only for a scan that returns
+/// delete markers (`RETURN_DELETES`), as in Hypertable's `indices_test`.
 enum IndexTables {
     static func valueIndexName(_ table: String) -> String { "^" + table }
     static func qualifierIndexName(_ table: String) -> String { "^^" + table }
@@ -38,19 +46,133 @@ enum IndexTables {
         schema.families.contains { $0.qualifierIndex && !$0.deleted }
     }
 
-    /// Adds the index entries of one inserted cell (`IndexTables::add`).
+    /// `<family id>,`: where every entry of a family starts.
+    static func familyPrefix(_ familyID: Int32) -> Bytes {
+        Array(String(familyID).utf8) + [0x2C]
+    }
+
+    static func valueKey(familyID: Int32, value: Bytes, qualifier: Bytes, row: Bytes) -> Bytes {
+        familyPrefix(familyID) + LoadDataEscape.escape(value) + [0x09] + LoadDataEscape.escape(qualifier) + [0x09]
+            + LoadDataEscape.escape(row)
+    }
+
+    static func qualifierKey(familyID: Int32, qualifier: Bytes, row: Bytes) -> Bytes {
+        familyPrefix(familyID) + LoadDataEscape.escape(qualifier) + [0x09] + LoadDataEscape.escape(row)
+    }
+
+    /// Adds the index entries of one inserted cell (`IndexTables::add`); adding them again
+    /// changes nothing.
     static func add(row: Bytes, family: FamilyDefinition, qualifier: Bytes, value: Bytes,
                     timestamp: Int64, revision: Int64, to table: TableState) {
-        let id = Array(String(family.id).utf8) + [0x2C]
         if family.valueIndex, let index = table.valueIndex {
-            let key = id + LoadDataEscape.escape(value) + [0x09] + LoadDataEscape.escape(qualifier) + [0x09]
-                + LoadDataEscape.escape(row)
-            index.store.insert(row: key, entry(timestamp: timestamp, revision: revision))
+            index.store.insert(row: valueKey(familyID: family.id, value: value, qualifier: qualifier, row: row),
+                               entry(timestamp: timestamp, revision: revision))
         }
         if family.qualifierIndex, let index = table.qualifierIndex {
-            let key = id + LoadDataEscape.escape(qualifier) + [0x09] + LoadDataEscape.escape(row)
-            index.store.insert(row: key, entry(timestamp: timestamp, revision: revision))
+            index.store.insert(row: qualifierKey(familyID: family.id, qualifier: qualifier, row: row),
+                               entry(timestamp: timestamp, revision: revision))
         }
+    }
+
+    /// Removes the index entries of one stored cell (of a family with an index), as a
+    /// compaction that drops the cell purges them.
+    static func remove(row: Bytes, familyID: Int32, cell: StoredCell, from table: TableState) {
+        if let index = table.valueIndex {
+            index.store.removeVersion(row: valueKey(familyID: familyID, value: cell.value, qualifier: cell.qualifier, row: row),
+                                      familyID: 1, qualifier: [], timestamp: cell.timestamp)
+        }
+        if let index = table.qualifierIndex {
+            index.store.removeVersion(row: qualifierKey(familyID: familyID, qualifier: cell.qualifier, row: row),
+                                      familyID: 1, qualifier: [], timestamp: cell.timestamp)
+        }
+    }
+
+    /// Brings the entries of `row`'s cells that `include` picks (in indexed families) in line
+    /// with what a reader of the primary table can see: an entry for every version in view or
+    /// deleted, none for one expired or beyond its family's MAX_VERSIONS (counted as
+    /// `ScanCursor` counts them; a version comes back into view when a newer one is deleted).
+    /// With `limit`, a column's versions after its `limit + 1`th counted one are left as they
+    /// are (an insert moves only that one beyond MAX_VERSIONS).
+    static func sync(row: StoredRow, table: TableState, now: Int64, limit: Int32? = nil,
+                     including include: (StoredCell) -> Bool) {
+        let schema = table.schema
+        var column: (Int32, Bytes)?
+        var family: FamilyDefinition?
+        var options = ColumnFamilyOptions()
+        var inView: Int32 = 0
+        for cell in row.cells where include(cell) {
+            if family?.id != cell.familyID {
+                family = schema.family(id: cell.familyID)
+                options = family.map { schema.effectiveOptions($0) } ?? ColumnFamilyOptions()
+            }
+            guard let f = family, !f.deleted, f.valueIndex || f.qualifierIndex else { continue }
+            if column?.0 != cell.familyID || column?.1 != cell.qualifier {
+                column = (cell.familyID, cell.qualifier)
+                inView = 0
+            }
+            if let limit, inView > limit { continue }
+            if visibility(of: cell, in: row, options: options, now: now, versionsBefore: &inView) == .gone {
+                remove(row: row.key, familyID: f.id, cell: cell, from: table)
+            } else {
+                add(row: row.key, family: f, qualifier: cell.qualifier, value: cell.value, timestamp: cell.timestamp,
+                    revision: cell.revision, to: table)
+            }
+        }
+    }
+
+    /// Keeps the index in step with an insert into an indexed family: the entries of the
+    /// version it overwrote go, its own come, and the version it pushes beyond MAX_VERSIONS
+    /// loses its (expired ones are left to lookups).
+    static func inserted(_ cell: StoredCell, replacing old: StoredCell?, row: Bytes, family: FamilyDefinition,
+                         table: TableState, now: Int64) {
+        if let old { remove(row: row, familyID: family.id, cell: old, from: table) }
+        let maxVersions = table.schema.effectiveOptions(family).maxVersions ?? 0
+        if maxVersions > 0, let stored = table.store.row(row) {
+            sync(row: stored, table: table, now: now, limit: maxVersions) {
+                $0.familyID == family.id && $0.qualifier == cell.qualifier
+            }
+        } else {
+            add(row: row, family: family, qualifier: cell.qualifier, value: cell.value, timestamp: cell.timestamp,
+                revision: cell.revision, to: table)
+        }
+    }
+
+    /// Keeps the index in step with a delete: the entries of the versions it dropped stay
+    /// with its marker, and in a family with MAX_VERSIONS the versions it brings back into view
+    /// get theirs again.
+    static func deleted(_ dropped: [StoredCell], row: Bytes, table: TableState, now: Int64) {
+        guard table.valueIndex != nil || table.qualifierIndex != nil, !dropped.isEmpty else { return }
+        let schema = table.schema
+        var limited: Set<Int32> = []
+        for cell in dropped {
+            guard let family = schema.family(id: cell.familyID), family.valueIndex || family.qualifierIndex,
+                  (schema.effectiveOptions(family).maxVersions ?? 0) > 0 else { continue }
+            limited.insert(family.id)
+        }
+        guard !limited.isEmpty, let stored = table.store.row(row) else { return }
+        sync(row: stored, table: table, now: now) { limited.contains($0.familyID) }
+    }
+
+    /// What a reader of the primary table can see of a stored version.
+    enum Visibility {
+        /// In view.
+        case inView
+        /// Hidden by a delete marker, which a scan with `RETURN_DELETES` returns.
+        case deleted
+        /// Expired, or beyond MAX_VERSIONS: what a compaction drops without a trace.
+        case gone
+    }
+
+    /// What a reader sees of `cell`, the next version of its column after `versionsBefore`
+    /// versions in view (counted up when it is one), as `ScanCursor` decides it: deletes,
+    /// then TTL, then MAX_VERSIONS.
+    static func visibility(of cell: StoredCell, in row: StoredRow, options: ColumnFamilyOptions, now: Int64,
+                           versionsBefore: inout Int32) -> Visibility {
+        if !row.deletes.isEmpty && row.deletes.contains(where: { $0.hides(cell) }) { return .deleted }
+        if let ttl = options.ttl, cell.timestamp < now - Int64(ttl) * 1_000_000_000 { return .gone }
+        versionsBefore += 1
+        if let n = options.maxVersions, n > 0, versionsBefore > n { return .gone }
+        return .inView
     }
 
     private static func entry(timestamp: Int64, revision: Int64) -> StoredCell {

@@ -5,7 +5,7 @@ import HypertableClient
 /// with a matching cell, and the answer is those rows read from the primary table, restricted
 /// to the selected columns, versions, time interval, `KEYS_ONLY`, `RETURN_DELETES` and
 /// `ROW REGEXP`, with no column predicate (so every selected cell of a matching row, of any
-/// value, and a row whose index entry is stale but which still exists). `LIMIT`, `OFFSET`,
+/// value). Only entries whose cells a reader still sees count (`IndexLookup`). `LIMIT`, `OFFSET`,
 /// `CELL_LIMIT`, `CELL_OFFSET` and `CELL_LIMIT_PER_FAMILY` apply across those rows as
 /// `IndexScannerCallback::track_predicates` counts them (`IndexLimitTracker`).
 ///
@@ -16,7 +16,8 @@ import HypertableClient
 /// filters cells, as a range server does.
 enum IndexedScan {
     /// The plan that reads the matching rows, or nil when the index does not apply.
-    static func plan(_ plan: ScanPlan, table: TableState) throws(ClientException) -> ScanPlan? {
+    /// - Parameter now: the time TTL counts from, to tell live index entries from stale ones.
+    static func plan(_ plan: ScanPlan, table: TableState, now: Int64) throws(ClientException) -> ScanPlan? {
         guard !plan.valueFilters.isEmpty, table.valueIndex != nil || table.qualifierIndex != nil else { return nil }
         let schema = table.schema
         var valueMatch = false
@@ -36,11 +37,11 @@ enum IndexedScan {
                 if valueMatch { return nil }
             }
             if op.contains(.regexMatch) {
-                guard hasLiteralPrefix(f.value ?? []) else { return nil }
+                guard IndexLookup.literalPrefix(f.value ?? []) != nil else { return nil }
             } else if !op.isDisjoint(with: [.exactMatch, .prefixMatch]) {
                 continue
             } else if op.contains(.qualifierRegexMatch) {
-                guard hasLiteralPrefix(f.qualifier ?? []) else { return nil }
+                guard IndexLookup.literalPrefix(f.qualifier ?? []) != nil else { return nil }
             } else if op.isDisjoint(with: [.qualifierExactMatch, .qualifierPrefixMatch]) {
                 return nil
             }
@@ -53,9 +54,9 @@ enum IndexedScan {
         let rowRanges = plan.rowFilter ?? plan.rowRanges
         let all: UInt64 = count >= 64 ? .max : (1 << UInt64(count)) - 1
         var masks: [Bytes: UInt64] = [:]
-        for indexRow in index.store.rows where !indexRow.cells.isEmpty {
-            guard let entry = IndexTables.parse(indexRow.key, qualifierIndex: qualifierMatchOnly),
-                  let family = schema.family(id: entry.familyID), family.valueIndex || family.qualifierIndex else { continue }
+        for entry in IndexLookup.entries(of: index, for: plan.valueFilters, qualifierIndex: qualifierMatchOnly,
+                                         withDeleted: plan.returnDeletes, table: table, now: now) {
+            guard let family = schema.family(id: entry.familyID), family.valueIndex || family.qualifierIndex else { continue }
             if !rowRanges.isEmpty && !rowRanges.contains(where: { $0.admits(entry.row) }) { continue }
             if !plan.cellRanges.isEmpty && !cellIntervalsMatch(plan.cellRanges, row: entry.row, column: family.name, schema: schema) {
                 continue
@@ -85,25 +86,6 @@ enum IndexedScan {
         primary.cellOffset = 0
         primary.cellLimitPerFamily = 0
         return primary
-    }
-
-    /// `Regex::extract_prefix`: the regex starts with `^` and a literal of at least one byte.
-    static func hasLiteralPrefix(_ regex: Bytes) -> Bool {
-        guard regex.first == UInt8(ascii: "^") else { return false }
-        var length = 0
-        for b in regex.dropFirst() {
-            switch b {
-            case UInt8(ascii: "."), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "{"), UInt8(ascii: "\\"),
-                 UInt8(ascii: "+"), UInt8(ascii: "$"):
-                return length > 0
-            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "|"):
-                // The byte before a quantifier is not part of the literal.
-                return length > 1
-            default:
-                length += 1
-            }
-        }
-        return length > 0
     }
 
     /// `IndexScannerCallback::cell_intervals_match`, on row and family name.

@@ -10,6 +10,9 @@ final class TableState {
     /// The index tables (`^name`, `^^name`), which also sit in the namespace under those names.
     var valueIndex: TableState?
     var qualifierIndex: TableState?
+    /// For an index table: how many of its rows the last lookup through it read
+    /// (`IndexLookup`), which tests use to see that a lookup reads only its key range.
+    var indexRowsRead = 0
 
     init(name: String, id: String = "", schema: TableSchema) {
         self.name = name

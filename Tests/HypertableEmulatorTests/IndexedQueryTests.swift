@@ -46,7 +46,7 @@ final class IndexedQueryTests: XCTestCase {
         XCTAssertEqual(value.map(\.key.columnFamily), ["v1"])
         XCTAssertEqual(try f.session.getCells(f.ns, "^^t", scanSpec: ScanSpec()).map { String(decoding: $0.key.row, as: UTF8.self) },
                        ["1,q\\\\x\tr\\t1"])
-        // Deletes leave the index alone (only a compaction would purge it).
+        // A deleted cell's entry stays with its delete marker (a compaction would purge both).
         try f.session.setCell(f.ns, "t", cell: cell("r\t1", "", "", "", flag: .deleteRow))
         XCTAssertEqual(try f.session.getCells(f.ns, "^t", scanSpec: ScanSpec()).count, 1)
 
@@ -60,7 +60,7 @@ final class IndexedQueryTests: XCTestCase {
     }
 
     /// An indexed family: the whole row (its selected columns, every version) of each row the
-    /// index finds, stale entries included where the row still has cells.
+    /// index finds.
     func testValuePredicatesOnAnIndexedFamilyReturnTheSelectedColumnsOfMatchingRows() throws {
         let f = try Fixture()
         try f.hql("CREATE TABLE u (name, INDEX name, age, address)")
@@ -72,7 +72,8 @@ final class IndexedQueryTests: XCTestCase {
         XCTAssertEqual(try f.lines("SELECT age FROM u WHERE name = 'Doug'"), ["1\tage\t45", "3\tage\t12"])
         XCTAssertEqual(try f.lines("SELECT * FROM u WHERE name =^ 'Do'"),
                        ["1\tname\tDoug", "1\tage\t45", "1\taddress\tCanyon Rd.", "3\tname\tDoug", "3\tage\t12"])
-        // Row 4 was Dana, then Eve: its stale entry still finds it, with both versions.
+        // Row 4 was Dana, then Eve: both versions are in view (no MAX_VERSIONS), so Dana's entry
+        // finds the row, with both.
         XCTAssertEqual(try f.lines("SELECT name FROM u WHERE name = 'Dana'"), ["4\tname\tEve", "4\tname\tDana"])
         XCTAssertEqual(try f.lines("SELECT name FROM u WHERE name = 'Dana' MAX_VERSIONS 1"), ["4\tname\tEve"])
         XCTAssertEqual(try f.lines("SELECT name FROM u WHERE name =~ /^Do.g/"), ["1\tname\tDoug", "3\tname\tDoug"])
