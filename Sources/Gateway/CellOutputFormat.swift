@@ -87,7 +87,7 @@ struct CellBodyEncoder {
         json.takeBytes()
     }
 
-    var isEmpty: Bool { json.bytes.isEmpty }
+    var isEmpty: Bool { json.count == 0 }
 
     mutating func begin() {
         if format == .json {

@@ -22,12 +22,16 @@ public final class Gateway: Sendable {
     ///     `configuration.brokers`.
     ///   - logger: the access log (one `info` record per request, when `configuration.accessLog`)
     ///     and what every layer could not do; each layer gets it with its own `component`.
+    ///   - accessLogLines: when given, access records are written straight to it as the JSON
+    ///     lines `JSONLogHandler` makes (the executable passes the sink its handler writes to),
+    ///     at the logger's level, instead of through `logger` (see `AccessLog`).
     ///   - registry: where every layer's metrics are recorded and what `/metrics` renders; a
     ///     fresh one by default (the executable passes the one `MetricsSystem` was bootstrapped with).
     ///   - tracer: receives a span around each broker call; by default the tracer bootstrapped
     ///     in `InstrumentationSystem`, if any (the no-op tracer installs nothing).
     public init(configuration: GatewayConfiguration, connector: BrokerConnector? = nil,
-                logger: Logger, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+                logger: Logger, accessLogLines: (any LogLineSink)? = nil,
+                registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
                 tracer: (any Tracer)? = nil) throws {
         self.configuration = configuration
         let connector = connector ?? BrokerConnector.thrift(brokers: configuration.brokers,
@@ -75,7 +79,8 @@ public final class Gateway: Sendable {
             routes: routes,
             access: access,
             metrics: metrics,
-            accessLog: configuration.accessLog ? AccessLog(logger: logger) : nil,
+            accessLog: !configuration.accessLog ? nil
+                : accessLogLines.map { AccessLog(lines: $0, level: logger.logLevel) } ?? AccessLog(logger: logger),
             trustedProxies: Set(configuration.trustedProxies),
             rateLimits: RequestRateLimits(perAddress: configuration.rateLimitPerAddress,
                                           perToken: configuration.rateLimitPerToken),

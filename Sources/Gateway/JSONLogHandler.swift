@@ -46,12 +46,7 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var json = JSONWriter(capacity: 512)
-        json.beginObject()
-        json.staticKey("ts")
-        json.fixedPointString(Self.wallClockMilliseconds(), fractionDigits: 3)
-        json.staticKey("level")
-        json.rawStatic(Self.quotedName(event.level))
-        json.staticField("msg", event.message.description)
+        Self.beginLine(&json, level: event.level, message: event.message.description)
         if let error = event.error { json.staticField("error", String(describing: error)) }
         // The common case (the access log) has no handler metadata: the record's own
         // dictionary is written as it is, never merged into a copy.
@@ -70,6 +65,17 @@ public struct JSONLogHandler: LogHandler {
         } else {
             sink.append(json.bytes)
         }
+    }
+
+    /// Opens a line's object and writes `ts`, `level` and `msg`: every line starts so (the
+    /// access log's direct lines too).
+    static func beginLine(_ json: inout JSONWriter, level: Logger.Level, message: String) {
+        json.beginObject()
+        json.staticKey("ts")
+        json.fixedPointString(Self.wallClockMilliseconds(), fractionDigits: 3)
+        json.staticKey("level")
+        json.rawStatic(Self.quotedName(level))
+        json.staticField("msg", message)
     }
 
     private static func write(_ metadata: Logger.Metadata, into json: inout JSONWriter) {

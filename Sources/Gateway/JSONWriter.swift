@@ -4,60 +4,67 @@
 /// and never emit commas themselves. It does not validate nesting: callers are the gateway's
 /// own encoders, each a few lines long.
 public struct JSONWriter: Sendable {
-    public private(set) var bytes: [UInt8]
+    /// Shared between copies of a writer until one of them writes (copy on write).
+    private var storage: JSONByteBuffer
     private var needsComma = false
 
     public init(capacity: Int = 256) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        storage = JSONByteBuffer(capacity: capacity)
     }
 
-    public mutating func beginObject() { separator(); bytes.append(UInt8(ascii: "{")); needsComma = false }
-    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma = true }
-    public mutating func beginArray() { separator(); bytes.append(UInt8(ascii: "[")); needsComma = false }
-    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma = true }
+    /// What was written so far (a copy).
+    public var bytes: [UInt8] { storage.array }
+
+    /// How many bytes were written so far.
+    public var count: Int { storage.count }
+
+    /// Makes the buffer this writer's own before it writes: every public writing method
+    /// starts here (the private helpers they call write to `storage` directly).
+    @inline(__always)
+    private mutating func unique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    public mutating func beginObject() { unique(); separator(); storage.append(UInt8(ascii: "{")); needsComma = false }
+    public mutating func endObject() { unique(); storage.append(UInt8(ascii: "}")); needsComma = true }
+    public mutating func beginArray() { unique(); separator(); storage.append(UInt8(ascii: "[")); needsComma = false }
+    public mutating func endArray() { unique(); storage.append(UInt8(ascii: "]")); needsComma = true }
 
     /// Writes `"name":`; the next value call writes the value without a separator.
     public mutating func key(_ name: String) {
+        unique()
         separator()
         appendQuoted(utf8: name.utf8)
-        bytes.append(UInt8(ascii: ":"))
+        storage.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     /// `"name":` for a name known at compile time to need no escape (the access log's keys):
     /// copied as it is, not scanned byte by byte.
     public mutating func staticKey(_ name: StaticString) {
-        // Comma, quotes, name and colon assembled on the stack and appended at once: one
-        // capacity check instead of five (the access log writes a dozen keys per request).
-        let comma = needsComma
-        name.withUTF8Buffer { name in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: name.count + 4) { key in
-                var index = 0
-                if comma { key[0] = UInt8(ascii: ","); index = 1 }
-                key[index] = UInt8(ascii: "\"")
-                _ = UnsafeMutableBufferPointer(rebasing: key[(index + 1)...]).initialize(from: name)
-                index += name.count + 1
-                key[index] = UInt8(ascii: "\"")
-                key[index + 1] = UInt8(ascii: ":")
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: key[..<(index + 2)]))
-            }
-        }
+        unique()
+        if needsComma { storage.append(UInt8(ascii: ",")) }
+        storage.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { storage.append($0) }
+        storage.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     /// `"name":` and a value of bytes known to be valid UTF-8: a cell's fields, without
     /// scanning the name for escapes.
     public mutating func staticField(_ name: StaticString, utf8 value: some Collection<UInt8>) {
+        unique()
         staticKey(name)
         appendQuoted(utf8: value)
         needsComma = true
     }
 
-    public mutating func staticField(_ name: StaticString, _ value: String) { staticKey(name); string(value) }
-    public mutating func staticField(_ name: StaticString, _ value: Int) { staticKey(name); int(value) }
+    public mutating func staticField(_ name: StaticString, _ value: String) { unique(); staticKey(name); string(value) }
+    public mutating func staticField(_ name: StaticString, _ value: Int) { unique(); staticKey(name); int(value) }
 
     public mutating func string(_ value: String) {
+        unique()
         separator()
         appendQuoted(utf8: value.utf8)
         needsComma = true
@@ -65,17 +72,19 @@ public struct JSONWriter: Sendable {
 
     /// Writes bytes that are known to be valid UTF-8 as a JSON string.
     public mutating func string(utf8 value: some Collection<UInt8>) {
+        unique()
         separator()
         appendQuoted(utf8: value)
         needsComma = true
     }
 
     public mutating func int(_ value: some BinaryInteger) {
+        unique()
         separator()
         if let small = Int64(exactly: value) {
             appendDecimal(small)
         } else {
-            bytes.append(contentsOf: String(value).utf8)
+            storage.append(String(value))
         }
         needsComma = true
     }
@@ -83,50 +92,53 @@ public struct JSONWriter: Sendable {
     /// An integer as a JSON string of its decimal digits (`"1764170000123456789"`): values
     /// above 2^53 that JavaScript would round as numbers. No `String` in between.
     public mutating func decimalString(_ value: Int64) {
+        unique()
         separator()
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
         appendDecimal(value)
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
     public mutating func bool(_ value: Bool) {
+        unique()
         separator()
-        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
+        storage.append(value ? "true" : "false" as StaticString)
         needsComma = true
     }
 
     /// Writes `value / 10^fractionDigits` as a JSON string with exactly that many decimals
     /// (`"1764170000.123"`): timestamps and durations in logs, without floating point.
     public mutating func fixedPointString(_ value: Int64, fractionDigits: Int) {
+        unique()
         separator()
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
         var divisor: Int64 = 1
         for _ in 0..<fractionDigits { divisor *= 10 }
         let magnitude = value.magnitude
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { storage.append(UInt8(ascii: "-")) }
         appendDecimal(Int64(magnitude / UInt64(divisor)))
         if fractionDigits > 0 {
-            bytes.append(UInt8(ascii: "."))
+            storage.append(UInt8(ascii: "."))
             var fraction = magnitude % UInt64(divisor)
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: fractionDigits) { digits in
                 for index in stride(from: fractionDigits - 1, through: 0, by: -1) {
                     digits[index] = UInt8(ascii: "0") + UInt8(fraction % 10)
                     fraction /= 10
                 }
-                bytes.append(contentsOf: digits)
+                storage.append(UnsafeBufferPointer(digits))
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
     /// Decimal digits without a `String` in between.
     private mutating func appendDecimal(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { storage.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         if magnitude < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude))
+            storage.append(UInt8(ascii: "0") + UInt8(magnitude))
             return
         }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
@@ -136,78 +148,79 @@ public struct JSONWriter: Sendable {
                 buffer[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<20]))
+            storage.append(UnsafeBufferPointer(rebasing: buffer[start..<20]))
         }
     }
 
     /// Writes a JSON value known at compile time (a quoted name) as it is.
     public mutating func rawStatic(_ value: StaticString) {
+        unique()
         separator()
-        value.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        storage.append(value)
         needsComma = true
     }
 
     /// Writes text that is already a JSON value (a number's digits) as it is.
     public mutating func rawNumber(_ value: String) {
+        unique()
         separator()
-        bytes.append(contentsOf: value.utf8)
+        storage.append(value)
         needsComma = true
     }
 
     public mutating func null() {
+        unique()
         separator()
-        bytes.append(contentsOf: "null".utf8)
+        storage.append("null" as StaticString)
         needsComma = true
     }
 
-    public mutating func field(_ name: String, _ value: String) { key(name); string(value) }
-    public mutating func field(_ name: String, _ value: Int) { key(name); int(value) }
-    public mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
+    public mutating func field(_ name: String, _ value: String) { unique(); key(name); string(value) }
+    public mutating func field(_ name: String, _ value: Int) { unique(); key(name); int(value) }
+    public mutating func field(_ name: String, _ value: Bool) { unique(); key(name); bool(value) }
 
     /// Hands the bytes over and leaves the writer empty, without keeping (or copying) the
     /// buffer: for a body written once.
     public mutating func takeBytes() -> [UInt8] {
         defer { needsComma = false }
-        return Self.exchange(&bytes)
-    }
-
-    private static func exchange(_ bytes: inout [UInt8]) -> [UInt8] {
-        let taken = bytes
-        bytes = []
+        let taken = storage.array
+        storage = JSONByteBuffer(capacity: 0)
         return taken
     }
 
     /// Removes everything written so far but keeps the buffer's capacity (for streaming).
     public mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
+        unique()
+        storage.removeAll()
         needsComma = false
     }
 
     /// Appends a raw byte (e.g. a newline between NDJSON records); resets the separator state.
     public mutating func rawByte(_ byte: UInt8) {
-        bytes.append(byte)
+        unique()
+        storage.append(byte)
         needsComma = false
     }
 
     /// Marks that the next value continues a list (between streamed array elements).
-    public mutating func expectSeparator() { needsComma = true }
+    public mutating func expectSeparator() { unique(); needsComma = true }
 
     private mutating func separator() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { storage.append(UInt8(ascii: ",")) }
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// RFC 8259 §7: quote, reverse solidus and control characters must be escaped.
     private mutating func appendQuoted(utf8: some Collection<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
         // Most text needs no escape: copy runs of plain bytes at once (native strings and
         // arrays are contiguous; anything else goes byte by byte).
         let copied: Void? = utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
         if copied == nil {
             for byte in utf8 { appendEscaped(byte) }
         }
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
     }
 
     private mutating func appendEscaped(_ buffer: UnsafeBufferPointer<UInt8>) {
@@ -215,24 +228,87 @@ public struct JSONWriter: Sendable {
         for index in 0..<buffer.count {
             let byte = buffer[index]
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<index]))
+            storage.append(UnsafeBufferPointer(rebasing: buffer[runStart..<index]))
             appendEscaped(byte)
             runStart = index + 1
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart...]))
+        storage.append(UnsafeBufferPointer(rebasing: buffer[runStart...]))
     }
 
     private mutating func appendEscaped(_ byte: UInt8) {
         switch byte {
-        case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
-        case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
-        case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""): storage.append(UInt8(ascii: "\\")); storage.append(byte)
+        case UInt8(ascii: "\\"): storage.append(UInt8(ascii: "\\")); storage.append(byte)
+        case 0x0A: storage.append(UInt8(ascii: "\\")); storage.append(UInt8(ascii: "n"))
+        case 0x0D: storage.append(UInt8(ascii: "\\")); storage.append(UInt8(ascii: "r"))
+        case 0x09: storage.append(UInt8(ascii: "\\")); storage.append(UInt8(ascii: "t"))
         case 0..<0x20:
-            bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                      JSONWriter.hex[Int(byte >> 4)], JSONWriter.hex[Int(byte & 0xF)]])
-        default: bytes.append(byte)
+            storage.append("\\u00" as StaticString)
+            storage.append(JSONWriter.hex[Int(byte >> 4)])
+            storage.append(JSONWriter.hex[Int(byte & 0xF)])
+        default: storage.append(byte)
         }
+    }
+}
+
+/// A `JSONWriter`'s bytes, written through a pointer and grown by doubling: an `Array`'s
+/// `append` cost a hundred instructions or more per call (uniqueness, capacity and the generic
+/// path), and the writer makes a dozen such calls per cell and per log line.
+final class JSONByteBuffer: @unchecked Sendable {
+    // Unchecked: only its one writer touches it (`JSONWriter.unique()`), and a dynamic
+    // exclusivity check per access cost more than the write itself.
+    @exclusivity(unchecked) private var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = Swift.max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    func copy() -> JSONByteBuffer {
+        let copy = JSONByteBuffer(capacity: capacity)
+        copy.base.initialize(from: base, count: count)
+        copy.count = count
+        return copy
+    }
+
+    var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        if count == capacity { grow(minimum: count + 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        if count + bytes.count > capacity { grow(minimum: count + bytes.count) }
+        (base + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    func append(_ text: StaticString) {
+        text.withUTF8Buffer { append($0) }
+    }
+
+    func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
+    }
+
+    func removeAll() { count = 0 }
+
+    private func grow(minimum: Int) {
+        let newCapacity = Swift.max(minimum, capacity * 2)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
     }
 }

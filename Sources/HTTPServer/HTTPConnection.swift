@@ -165,7 +165,9 @@ final class HTTPConnection: @unchecked Sendable {
     private func dispatch(_ parsed: consuming HTTPRequest) -> HTTPConnectionStateMachine.Action? {
         // Moved, not copied: a copy retains every field of the request.
         var request = parsed
-        request.remoteAddress = peer
+        // Each change below copies the request's storage when the action still shares it:
+        // made only when needed (the admission already set the address).
+        if request.remoteAddress == nil { request.remoteAddress = peer }
         let stream: RequestBodyStream? = request.streamedBody.map { head in
             // The worker reads the rest of the body itself; what the parser holds is its start.
             let configuration = server.configuration
@@ -176,8 +178,10 @@ final class HTTPConnection: @unchecked Sendable {
                                      minimumRate: configuration.bodyMinimumRate,
                                      gracePeriod: configuration.bodyGracePeriod)
         }
-        request.bodyStream = stream
-        request.streamedBody = nil
+        if stream != nil {
+            request.bodyStream = stream
+            request.streamedBody = nil
+        }
         let keepAlive = request.keepAlive && !server.isDraining && !lock.withLock { machine.draining }
         let arrival = ContinuousClock.now
         if request.context.runsInline && stream == nil && !exclusiveReads {

@@ -222,9 +222,13 @@ public struct HTTPRequestParser: Sendable {
 
     private mutating func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTPParseError) {
         // request-line = method SP request-target SP HTTP-version (RFC 9112 §3)
-        let parts = line.split(separator: 0x20, maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw HTTPParseError(.badRequestLine, "expected method, target and version") }
-        let methodBytes = parts[0], targetBytes = parts[1], versionBytes = parts[2]
+        // Split at the first two spaces by index: `split` built an array of three slices.
+        guard let firstSpace = line.firstIndex(of: 0x20),
+              let secondSpace = line[(firstSpace + 1)...].firstIndex(of: 0x20) else {
+            throw HTTPParseError(.badRequestLine, "expected method, target and version")
+        }
+        let methodBytes = line[..<firstSpace], targetBytes = line[(firstSpace + 1)..<secondSpace]
+        let versionBytes = line[(secondSpace + 1)...]
         guard !methodBytes.isEmpty, methodBytes.allSatisfy(isTokenByte) else {
             throw HTTPParseError(.badRequestLine, "method is not a token")
         }
@@ -245,18 +249,20 @@ public struct HTTPRequestParser: Sendable {
                 throw HTTPParseError(.badRequestLine, "request-target must be origin-form or absolute-form")
             }
         }
-        headers = HTTPHeaders()
+        headers = HTTPHeaders(capacity: 8)
         headerBytes = 0
     }
 
     private func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPVersion {
         // HTTP-version = "HTTP/" DIGIT "." DIGIT (case-sensitive, RFC 9112 §2.3)
-        let text = Array(bytes)
-        guard text.count == 8, text[0...4].elementsEqual("HTTP/".utf8), text[6] == UInt8(ascii: "."),
-              isDigit(text[5]), isDigit(text[7]) else {
+        let start = bytes.startIndex
+        guard bytes.count == 8, bytes[start] == UInt8(ascii: "H"), bytes[start + 1] == UInt8(ascii: "T"),
+              bytes[start + 2] == UInt8(ascii: "T"), bytes[start + 3] == UInt8(ascii: "P"),
+              bytes[start + 4] == UInt8(ascii: "/"), bytes[start + 6] == UInt8(ascii: "."),
+              isDigit(bytes[start + 5]), isDigit(bytes[start + 7]) else {
             throw HTTPParseError(.badRequestLine, "malformed HTTP-version")
         }
-        let major = Int(text[5] - 0x30), minor = Int(text[7] - 0x30)
+        let major = Int(bytes[start + 5] - 0x30), minor = Int(bytes[start + 7] - 0x30)
         guard major == 1 else {
             throw HTTPParseError(.unsupportedVersion, "HTTP/\(major).\(minor) is not supported")
         }
@@ -291,9 +297,9 @@ public struct HTTPRequestParser: Sendable {
     /// Decides the body's framing (RFC 9112 §6.3) and asks `admit`; returns the request when
     /// it has no body or streams it, or the refusal.
     private mutating func finishHead() throws(HTTPParseError) -> Event? {
-        let hosts = headers.values(for: "Host")
-        if hosts.count > 1 { throw HTTPParseError(.multipleHosts, "more than one Host field") }
-        if hosts.isEmpty && version == .http1_1 {
+        let hosts = headers.count(of: "Host")
+        if hosts > 1 { throw HTTPParseError(.multipleHosts, "more than one Host field") }
+        if hosts == 0 && version == .http1_1 {
             throw HTTPParseError(.missingHost, "HTTP/1.1 request without Host")
         }
         let framing = try bodyFraming()
@@ -393,19 +399,19 @@ public struct HTTPRequestParser: Sendable {
     /// accept a list or repeated field of identical values; we refuse them, as a proxy
     /// in front may pick a different value or reject where we accept (see the type's comment).
     private func contentLength() throws(HTTPParseError) -> Int {
-        let fields = headers.values(for: "Content-Length")
-        guard fields.count == 1, let field = fields.first else {
+        guard headers.count(of: "Content-Length") == 1, let field = headers["Content-Length"] else {
             throw HTTPParseError(.multipleContentLength, "Content-Length appears more than once")
         }
-        guard !field.contains(",") else {
+        let digits = field.utf8
+        guard !digits.contains(UInt8(ascii: ",")) else {
             throw HTTPParseError(.multipleContentLength, "Content-Length is a list")
         }
-        let digits = field.utf8
         guard !digits.isEmpty, digits.allSatisfy(isDigit) else {
             throw HTTPParseError(.badContentLength, "Content-Length is not a number")
         }
         // More than 18 digits cannot fit the limit anyway; avoid overflow.
-        return digits.count > 18 ? Int.max : Int(field) ?? Int.max
+        guard digits.count <= 18 else { return Int.max }
+        return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
     }
 
     private mutating func complete() -> HTTPRequest {

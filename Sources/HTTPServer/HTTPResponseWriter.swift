@@ -12,6 +12,7 @@ import Sockets
 struct HTTPResponseWriter {
     struct Outcome {
         var status: HTTPStatus
+        /// The handler's fields as sent (sanitized, the writer's own framing fields aside).
         var headers: HTTPHeaders
         var bodyBytesSent = 0
         /// Whether the connection must close after this response.
@@ -25,12 +26,9 @@ struct HTTPResponseWriter {
     /// Writes `response` to `request` (nil for a parse-error reply). `keepAlive` is the
     /// connection's own decision; the response may still ask to close.
     func write(_ response: HTTPResponse, to request: HTTPRequest?, keepAlive: Bool) -> Outcome {
-        var headers = HTTPHeaders()
-        for field in response.headers where !Self.isManaged(field.name) {
-            headers.add(Self.sanitized(field.name), Self.sanitized(field.value))
-        }
+        var headers = Self.handlerFields(response.headers)
         var close = !keepAlive || response.closeConnection
-            || response.headers.containsToken("close", in: "Connection")
+            || (headers.contains("Connection") && headers.containsToken("close", in: "Connection"))
         let isHead = request?.method == .head
         let status = response.status
         let version = request?.version ?? .http1_1
@@ -50,11 +48,13 @@ struct HTTPResponseWriter {
                     headers.add("Content-Encoding", "gzip")
                 }
             }
-            if status.allowsBody { headers.add("Content-Length", String(body.count)) }
-            addConnectionHeader(&headers, close: close, version: version)
             let sendBody = !isHead && status.allowsBody
-            // Head and body leave in one send, from one buffer sized for both.
-            var bytes = serializeHead(status: status, headers: headers, reservingBody: sendBody ? body.count : 0)
+            // Head and body leave in one send, from one buffer sized for both; the framing
+            // fields are written straight into it, not added to a copy of the handler's fields.
+            var bytes = serializeHead(status: status, headers: headers,
+                                      contentLength: status.allowsBody ? body.count : nil,
+                                      connection: connectionField(close: close, version: version),
+                                      reservingBody: sendBody ? body.count : 0)
             if sendBody { bytes.append(contentsOf: body) }
             var outcome = Outcome(status: status, headers: headers, close: close)
             do {
@@ -68,9 +68,11 @@ struct HTTPResponseWriter {
 
         case .stream(let streamer):
             if isHead || !status.allowsBody {
-                addConnectionHeader(&headers, close: close, version: version)
                 var outcome = Outcome(status: status, headers: headers, close: close)
-                do { try send(serializeHead(status: status, headers: headers)) } catch {
+                do {
+                    try send(serializeHead(status: status, headers: headers,
+                                           connection: connectionField(close: close, version: version)))
+                } catch {
                     outcome.error = error
                     outcome.close = true
                 }
@@ -88,12 +90,12 @@ struct HTTPResponseWriter {
                     headers.add("Content-Encoding", "gzip")
                 }
             }
-            if chunked { headers.add("Transfer-Encoding", "chunked") }
-            addConnectionHeader(&headers, close: close, version: version)
             var outcome = Outcome(status: status, headers: headers, close: close)
+            if chunked { headers.add("Transfer-Encoding", "chunked") }
             let bodyWriter = StreamingBodyWriter(writer: self, chunked: chunked, deflater: deflater)
             do {
-                try send(serializeHead(status: status, headers: headers))
+                try send(serializeHead(status: status, headers: headers,
+                                       connection: connectionField(close: close, version: version)))
                 try streamer(bodyWriter)
                 try bodyWriter.finish()
             } catch {
@@ -129,56 +131,129 @@ struct HTTPResponseWriter {
         }
     }
 
-    private func addConnectionHeader(_ headers: inout HTTPHeaders, close: Bool, version: HTTPVersion) {
-        if close {
-            headers.add("Connection", "close")
-        } else if version == .http1_0 {
-            headers.add("Connection", "keep-alive")
+    /// The `Connection` field's value, when one is needed.
+    private func connectionField(close: Bool, version: HTTPVersion) -> StaticString? {
+        if close { return "close" }
+        return version == .http1_0 ? "keep-alive" : nil
+    }
+
+    /// The handler's fields minus those the writer owns, with CR, LF and NUL made spaces. The
+    /// common response has neither, and its fields are used as they are (no copy).
+    static func handlerFields(_ fields: HTTPHeaders) -> HTTPHeaders {
+        guard fields.contains(where: { isManaged($0.name) || needsSanitizing($0.name) || needsSanitizing($0.value) })
+        else { return fields }
+        var headers = HTTPHeaders()
+        for field in fields where !isManaged(field.name) {
+            headers.add(sanitized(field.name), sanitized(field.value))
         }
+        return headers
     }
 
     /// Header fields the writer owns; a handler's values for them are dropped.
     static let managedHeaderNames = ["content-length", "transfer-encoding", "connection", "date", "keep-alive"]
 
-    /// Compared without lower-casing a copy of every name of every response.
+    /// Compared without lower-casing a copy of every name of every response; a name of
+    /// another length is none of them.
     static func isManaged(_ name: String) -> Bool {
-        managedHeaderNames.contains { HTTPHeaders.equalNames($0, name) }
+        switch name.utf8.count {
+        case 4, 10, 14, 17: return managedHeaderNames.contains { HTTPHeaders.equalNames($0, name) }
+        default: return false
+        }
+    }
+
+    private static func needsSanitizing(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.contains { $0 <= 0x0D && ($0 == 0x0D || $0 == 0x0A || $0 == 0) }
+        }
     }
 
     /// CR and LF in a field would split the response (header injection): make them spaces.
     static func sanitized(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else { return text }
+        guard needsSanitizing(text) else { return text }
         return String(decoding: text.utf8.map { $0 == 0x0D || $0 == 0x0A || $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
     }
 }
 
-/// Serializes a status line and header fields with `Date` and the blank line, in a buffer
-/// with room for `reservingBody` more bytes.
-func serializeHead(status: HTTPStatus, headers: HTTPHeaders, reservingBody: Int = 0) -> [UInt8] {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(192 + headers.count * 48 + reservingBody)
-    appendUTF8("HTTP/1.1 ", to: &bytes)
-    appendUTF8(String(status.code), to: &bytes)
-    bytes.append(0x20)
-    appendUTF8(status.reasonPhrase, to: &bytes)
-    appendUTF8("\r\nDate: ", to: &bytes)
-    appendUTF8(HTTPDate.now(), to: &bytes)
-    for field in headers {
-        appendUTF8("\r\n", to: &bytes)
-        appendUTF8(field.name, to: &bytes)
-        appendUTF8(": ", to: &bytes)
-        appendUTF8(field.value, to: &bytes)
+/// Serializes a status line, `Date`, the header fields, `Content-Length` and `Connection`
+/// when given, and the blank line, in a buffer with room for `reservingBody` more bytes.
+/// Measured first and written once into a buffer of exactly that size: a dozen growing
+/// appends cost three times as much.
+func serializeHead(status: HTTPStatus, headers: HTTPHeaders, contentLength: Int? = nil,
+                   connection: StaticString? = nil, reservingBody: Int = 0) -> [UInt8] {
+    let date = HTTPDate.now()
+    var length = 9 + decimalDigitCount(status.code) + 1 + status.reasonPhrase.utf8.count
+        + 8 + date.utf8.count + 4
+    for field in headers { length += 4 + field.name.utf8.count + field.value.utf8.count }
+    if let contentLength { length += 18 + decimalDigitCount(contentLength) }
+    if let connection { length += 14 + connection.utf8CodeUnitCount }
+    return [UInt8](unsafeUninitializedCapacity: length + reservingBody) { buffer, count in
+        var out = ByteCursor(buffer)
+        out.put("HTTP/1.1 ")
+        out.putDecimal(status.code)
+        out.put(" ")
+        out.put(status.reasonPhrase)
+        out.put("\r\nDate: ")
+        out.put(date)
+        for field in headers {
+            out.put("\r\n")
+            out.put(field.name)
+            out.put(": ")
+            out.put(field.value)
+        }
+        if let contentLength {
+            out.put("\r\nContent-Length: ")
+            out.putDecimal(contentLength)
+        }
+        if let connection {
+            out.put("\r\nConnection: ")
+            out.put(connection)
+        }
+        out.put("\r\n\r\n")
+        precondition(out.offset == length, "the response head's measured length is wrong")
+        count = out.offset
     }
-    appendUTF8("\r\n\r\n", to: &bytes)
-    return bytes
 }
 
-/// Appends a string's UTF-8 with one copy (a native string is contiguous; the generic
-/// `append(contentsOf: text.utf8)` walks it element by element).
-@inline(__always)
-func appendUTF8(_ text: String, to bytes: inout [UInt8]) {
-    var text = text
-    text.withUTF8 { bytes.append(contentsOf: $0) }
+/// Writes into uninitialized memory measured beforehand (`serializeHead`).
+private struct ByteCursor {
+    let buffer: UnsafeMutableBufferPointer<UInt8>
+    var offset = 0
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+
+    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        precondition(offset + bytes.count <= buffer.count)
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        (buffer.baseAddress! + offset).initialize(from: source, count: bytes.count)
+        offset += bytes.count
+    }
+
+    mutating func put(_ text: StaticString) { text.withUTF8Buffer { put($0) } }
+
+    mutating func put(_ text: String) {
+        var text = text
+        text.withUTF8 { put($0) }
+    }
+
+    mutating func putDecimal(_ value: Int) {
+        precondition(value >= 0 && offset + decimalDigitCount(value) <= buffer.count)
+        var rest = value
+        var index = offset + decimalDigitCount(value)
+        let end = index
+        repeat {
+            index -= 1
+            buffer[index] = 0x30 + UInt8(rest % 10)
+            rest /= 10
+        } while rest > 0
+        offset = end
+    }
+}
+
+private func decimalDigitCount(_ value: Int) -> Int {
+    var count = 1, rest = value
+    while rest >= 10 { rest /= 10; count += 1 }
+    return count
 }
 
 /// The `ResponseBodyWriter` a streaming handler gets: every write goes out at once.

@@ -55,7 +55,7 @@ func serve(configuration: GatewayConfiguration, environment: [String: String], e
         }
     }
     let gateway = try Gateway(configuration: configuration, connector: connector, logger: logger,
-                              registry: observability.registry)
+                              accessLogLines: observability.output, registry: observability.registry)
     try gateway.start()
     signals.onReload { reload(gateway, environment: environment, logger: logger) }
     logger.notice("listening", metadata: [

@@ -1,0 +1,80 @@
+@testable import Gateway
+@testable import HTTPServer
+import GatewayTestKit
+import Logging
+import Sockets
+import XCTest
+
+/// `JSONWriter` writes through its own growable buffer (`JSONByteBuffer`): value semantics
+/// (copy on write), growth past any initial capacity, and every escape.
+final class JSONWriterTests: XCTestCase {
+    func testACopyKeepsWhatWasWrittenWhenEitherWritesOn() {
+        var first = JSONWriter(capacity: 4)
+        first.beginObject()
+        first.staticField("a", 1)
+        var second = first
+        second.staticField("b", "two")
+        second.endObject()
+        first.staticKey("c")
+        first.bool(true)
+        first.endObject()
+        XCTAssertEqual(String(decoding: first.bytes, as: UTF8.self), #"{"a":1,"c":true}"#)
+        XCTAssertEqual(String(decoding: second.bytes, as: UTF8.self), #"{"a":1,"b":"two"}"#)
+    }
+
+    func testGrowsFarPastItsInitialCapacity() {
+        var json = JSONWriter(capacity: 1)
+        json.beginArray()
+        for index in 0..<10_000 { json.string("value \(index)") }
+        json.endArray()
+        let decoded = try? JSONSerialization.jsonObject(with: Data(json.bytes)) as? [String]
+        XCTAssertEqual(decoded?.count, 10_000)
+        XCTAssertEqual(decoded?.last, "value 9999")
+        XCTAssertEqual(json.count, json.bytes.count)
+    }
+
+    func testEscapesEveryControlByteQuoteAndBackslash() {
+        var text = ""
+        for scalar in 0..<0x20 { text.unicodeScalars.append(Unicode.Scalar(UInt8(scalar))) }
+        text += "\"\\/é☃"
+        var json = JSONWriter()
+        json.string(text)
+        let decoded = try? JSONSerialization.jsonObject(with: Data(json.bytes), options: .fragmentsAllowed) as? String
+        XCTAssertEqual(decoded, text)
+        XCTAssertTrue(String(decoding: json.bytes, as: UTF8.self).hasPrefix(#""\u0000\u0001"#))
+    }
+
+    func testTakeAndResetLeaveAnEmptyWriterThatWritesAgain() {
+        var json = JSONWriter()
+        json.beginArray(); json.int(1); json.endArray()
+        XCTAssertEqual(json.takeBytes(), Array("[1]".utf8))
+        XCTAssertEqual(json.count, 0)
+        json.beginArray(); json.int(2); json.endArray()
+        json.reset()
+        json.null()
+        XCTAssertEqual(json.bytes, Array("null".utf8))
+    }
+
+    /// The executable writes access records straight to its log sink; tests and library users
+    /// go through swift-log. Both must make the same line.
+    func testAccessRecordsWrittenStraightToTheSinkMatchTheSwiftLogLine() throws {
+        var request = HTTPRequest(method: .post, target: "/ns/a%20b/query?x=1", headers: ["Host": "h"])
+        request.context.requestID = "id-\"1\""
+        request.context.clientAddress = "192.0.2.7"
+        request.context.trace = W3CTraceContext(traceIDHigh: 1, traceIDLow: 2, parentSpanID: nil, spanID: 3, flags: 1)
+        let exchange = HTTPExchangeRecord(
+            request: request, status: HTTPStatus(code: 201), responseHeaders: HTTPHeaders(), bytesSent: 42,
+            duration: .microseconds(1_234_567), remoteAddress: nil, routePattern: "/ns/{ns...}/query",
+            error: nil)
+        let viaLogger = LogLineCollector(), direct = LogLineCollector(), quiet = LogLineCollector()
+        AccessLog(logger: Logger.json(into: viaLogger)).record(exchange, auth: "rw")
+        AccessLog(lines: direct, level: .info).record(exchange, auth: "rw")
+        AccessLog(lines: quiet, level: .notice).record(exchange, auth: "rw")
+        let withoutTime = { (line: String) in line.replacing(/"ts":"[0-9.]+"/, with: #""ts":"T""#) }
+        XCTAssertEqual(direct.all.map(withoutTime), viaLogger.all.map(withoutTime))
+        XCTAssertEqual(direct.all.count, 1)
+        XCTAssertTrue(direct.all[0].contains(#""request_id":"id-\"1\"""#), direct.all[0])
+        XCTAssertTrue(direct.all[0].contains(#""duration_ms":"1234.567""#), direct.all[0])
+        XCTAssertEqual(quiet.all, [], "a level above info writes no access record")
+    }
+}
