@@ -282,8 +282,7 @@ public final class HTTPServer: @unchecked Sendable {
     // MARK: accepting
 
     private func acceptConnections() {
-        let (listener, tlsContext) = state.withLock { ($0.listener, $0.tlsContext) }
-        guard let listener else { return }
+        guard let listener = state.withLock({ $0.listener }) else { return }
         for _ in 0..<64 {
             let accepted: (socket: Socket, peer: SocketAddress)?
             do {
@@ -301,7 +300,9 @@ public final class HTTPServer: @unchecked Sendable {
                 return
             }
             guard let (socket, peer) = accepted else { return }
-            admit(socket, peer: peer, tlsContext: tlsContext)
+            // Read for each connection, not once per batch: a connection accepted after a
+            // reload (`replaceTLSIdentity`) must get the new identity even in the same batch.
+            admit(socket, peer: peer, tlsContext: state.withLock { $0.tlsContext })
         }
     }
 
