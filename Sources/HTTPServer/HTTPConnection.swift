@@ -29,11 +29,12 @@ final class HTTPConnection: @unchecked Sendable {
     private let exclusiveReads: Bool
 
     private let lock = Mutex()
-    // Guarded by `lock`.
-    private var machine: HTTPConnectionStateMachine
-    private var readSource: (any DispatchSourceRead)?
-    private var readSuspended = false
-    private var closed = false
+    // Guarded by `lock` (which is why the dynamic exclusivity checks, some 150 instructions
+    // per access, are off).
+    @exclusivity(unchecked) private var machine: HTTPConnectionStateMachine
+    @exclusivity(unchecked) private var readSource: (any DispatchSourceRead)?
+    @exclusivity(unchecked) private var readSuspended = false
+    @exclusivity(unchecked) private var closed = false
     /// Armed only while a TLS read waits for the socket to become writable (queue-confined).
     private var writeSource: (any DispatchSourceWrite)?
     private var writeSourceArmed = false

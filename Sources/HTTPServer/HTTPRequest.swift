@@ -16,18 +16,21 @@ public struct HTTPRequest: Sendable {
     /// bytes with a retain each) at every step cost more than the rest of a health probe.
     @usableFromInline
     final class Storage: @unchecked Sendable {
-        var method: HTTPMethod
-        var target: String
-        var targetForm: TargetForm
-        var path: String
-        var query: String?
-        var version: HTTPVersion
-        var headers: HTTPHeaders
-        var body: [UInt8]
-        var bodyStream: RequestBodyStream?
-        var remoteAddress: SocketAddress?
-        @usableFromInline var context = HTTPRequestContext()
-        var streamedBody: StreamedBodyHead?
+        // Changed only through a uniquely referenced request (`unique`), so a change never
+        // overlaps another access: the dynamic exclusivity checks (some 150 instructions per
+        // access) are off.
+        @exclusivity(unchecked) var method: HTTPMethod
+        @exclusivity(unchecked) var target: String
+        @exclusivity(unchecked) var targetForm: TargetForm
+        @exclusivity(unchecked) var path: String
+        @exclusivity(unchecked) var query: String?
+        @exclusivity(unchecked) var version: HTTPVersion
+        @exclusivity(unchecked) var headers: HTTPHeaders
+        @exclusivity(unchecked) var body: [UInt8]
+        @exclusivity(unchecked) var bodyStream: RequestBodyStream?
+        @exclusivity(unchecked) var remoteAddress: SocketAddress?
+        @exclusivity(unchecked) @usableFromInline var context = HTTPRequestContext()
+        @exclusivity(unchecked) var streamedBody: StreamedBodyHead?
 
         init(method: HTTPMethod, target: String, targetForm: TargetForm, path: String, query: String?,
              version: HTTPVersion, headers: HTTPHeaders, body: [UInt8], remoteAddress: SocketAddress?) {
