@@ -214,6 +214,22 @@ struct CellStore: Sendable {
         layoutVersion &+= 1
     }
 
+    /// Lets `body` edit the row at `position` in place, dropping versions (a compaction's
+    /// work) but adding none; the row stays, even empty, so no position moves.
+    mutating func compactRow<T>(at position: RowPosition, _ body: (inout StoredRow) -> T) -> T {
+        let before = chunks[position.chunk][position.index].cells.count
+        let result = body(&chunks[position.chunk][position.index])
+        cellCount -= before - chunks[position.chunk][position.index].cells.count
+        return result
+    }
+
+    /// The position of row `key`, nil when there is none.
+    func position(of key: Bytes) -> RowPosition? {
+        let p = firstRow(atOrAfter: key)
+        guard p.chunk < chunks.count, chunks[p.chunk][p.index].key == key else { return nil }
+        return p
+    }
+
     /// Drops every version of a family (ALTER TABLE ... DROP).
     mutating func purge(familyID: Int32) {
         for c in chunks.indices {

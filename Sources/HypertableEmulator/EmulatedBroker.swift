@@ -268,8 +268,10 @@ public final class EmulatedBroker: Sendable {
 
     static func apply(_ cells: [Cell], to table: TableState, state s: inout State,
                       ignoreUnknownFamilies: Bool = false) throws(ClientException) {
-        // The time TTL counts from, for keeping the index tables in step.
-        let indexClock = table.valueIndex != nil || table.qualifierIndex != nil ? now(s) : 0
+        // The time TTL counts from, for keeping the index tables in step and dropping
+        // expired versions.
+        let clock = now(s)
+        let cutoffs = CellCompaction.ttlCutoffs(table.schema, now: clock)
         for cell in cells {
             let key = cell.key
             guard let familyID = try validate(cell, schema: table.schema, ignoreUnknownFamilies: ignoreUnknownFamilies) else {
@@ -283,14 +285,30 @@ public final class EmulatedBroker: Sendable {
                 let stored = StoredCell(familyID: familyID, qualifier: key.columnQualifier, timestamp: timestamp,
                                         revision: revision, value: cell.value ?? [], chronological: chronological)
                 let replaced = table.store.insert(row: key.row, stored)
-                if let family, family.valueIndex || family.qualifierIndex {
-                    IndexTables.inserted(stored, replacing: replaced, row: key.row, family: family, table: table, now: indexClock)
+                guard let family else { continue }
+                let indexed = family.valueIndex || family.qualifierIndex
+                if indexed {
+                    IndexTables.inserted(stored, replacing: replaced, row: key.row, family: family, table: table, now: clock)
+                }
+                let options = table.schema.effectiveOptions(family)
+                guard options.ttl != nil || (options.maxVersions ?? 0) > 0,
+                      let position = table.store.position(of: key.row) else { continue }
+                let dropped = table.store.compactRow(at: position) {
+                    CellCompaction.compactColumn(&$0, familyID: familyID, qualifier: key.columnQualifier, options: options,
+                                                 now: clock)
+                }
+                if indexed {
+                    IndexTables.discarded(dropped.gone, row: key.row, table: table)
                 }
             } else {
                 let dropped = table.store.delete(row: key.row, DeleteMarker(flag: key.flag, familyID: familyID,
                                                                             qualifier: key.columnQualifier, timestamp: timestamp,
                                                                             revision: revision))
-                IndexTables.deleted(dropped, row: key.row, table: table, now: indexClock)
+                IndexTables.deleted(dropped, row: key.row, table: table, now: clock)
+                if let cutoffs, let position = table.store.position(of: key.row) {
+                    let expired = table.store.compactRow(at: position) { CellCompaction.expire(&$0, cutoffs: cutoffs) }
+                    IndexTables.discarded(expired, row: key.row, table: table)
+                }
             }
         }
     }

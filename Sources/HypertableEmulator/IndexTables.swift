@@ -87,6 +87,19 @@ enum IndexTables {
         }
     }
 
+    /// Removes the entries of versions dropped as expired or beyond MAX_VERSIONS
+    /// (`CellCompaction`), for those of
+    /// families with an index.
+    static func discarded(_ cells: [StoredCell], row: Bytes, table: TableState) {
+        guard table.valueIndex != nil || table.qualifierIndex != nil, !cells.isEmpty else { return }
+        for cell in cells {
+            guard let family = table.schema.family(id: cell.familyID), family.valueIndex || family.qualifierIndex else {
+                continue
+            }
+            remove(row: row, familyID: family.id, cell: cell, from: table)
+        }
+    }
+
     /// Brings the entries of `row`'s cells that `include` picks (in indexed families) in line
     /// with what a reader of the primary table can see: an entry for every version in view or
     /// deleted, none for one expired or beyond its family's MAX_VERSIONS (counted as

@@ -123,17 +123,19 @@ struct ScanCursor {
             let limitReached = (plan.rowLimit > 0 && rowsSeen >= plan.rowLimit)
                 || (plan.cellLimit > 0 && cellsSeen >= plan.cellLimit)
             if !limitReached {
-                // A local reference to the store (nothing writes while the lock is held).
-                let store = table.store
-                var position = resumePosition(range, store)
-                while let row = store.row(at: position) {
+                // The store is read through the table: a copy held here would be copied
+                // again when `discardExpired` edits a row.
+                var position = resumePosition(range, table.store)
+                while let row = table.store.row(at: position) {
                     if range.isPastEnd(row.key) { break }
+                    let rowPosition = position
                     lastRow = row.key
-                    position = store.position(after: position)
-                    nextPosition = (position, store.layoutVersion)
+                    position = table.store.position(after: position)
+                    nextPosition = (position, table.store.layoutVersion)
                     guard range.admits(row.key) else { continue }
                     if let filter = plan.rowFilter, !filter.contains(where: { $0.admits(row.key) }) { continue }
                     var cells = visibleCells(of: row, now: now)
+                    discardExpired(of: row, at: rowPosition, now: now)
                     if cells.isEmpty { continue }
                     if indexLimits != nil {
                         cells = indexLimits?.admit(cells) ?? []
@@ -175,6 +177,18 @@ struct ScanCursor {
         }
         isDone = true
         return false
+    }
+
+    /// Drops the row's expired versions from the store once a scan has read it (what a
+    /// compaction drops, done lazily), and their index entries with them.
+    private mutating func discardExpired(of row: StoredRow, at position: RowPosition, now: Int64) {
+        guard schemaView.hasTTL else { return }
+        let cutoffs = schemaView.ttlSeconds.map { ttl in ttl.map { now - Int64($0) * 1_000_000_000 } }
+        guard row.cells.contains(where: { cell in
+            cell.familyID >= 0 && Int(cell.familyID) < cutoffs.count && cutoffs[Int(cell.familyID)].map { cell.timestamp < $0 } == true
+        }) else { return }
+        let gone = table.store.compactRow(at: position) { CellCompaction.expire(&$0, cutoffs: cutoffs) }
+        IndexTables.discarded(gone, row: row.key, table: table)
     }
 
     /// Where to go on: the remembered position while no row was added since, else a binary
@@ -399,6 +413,8 @@ struct SchemaView {
     var maxVersions: [Int32] = []
     var ttlSeconds: [Int32?] = []
     var counterIDs: Set<Int32> = []
+    /// Some family has a TTL.
+    var hasTTL = false
 
     init() {}
 
@@ -413,6 +429,7 @@ struct SchemaView {
             families[Int(f.id)] = f
             maxVersions[Int(f.id)] = options.maxVersions ?? 0
             ttlSeconds[Int(f.id)] = options.ttl
+            if options.ttl != nil && !f.deleted { hasTTL = true }
             if options.counter == true { counterIDs.insert(f.id) }
         }
     }

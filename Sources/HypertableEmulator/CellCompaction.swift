@@ -1,0 +1,123 @@
+import HypertableClient
+
+/// What Hypertable's compactions drop from a range, dropped here as the store is written and
+/// read, so that rewriting a cell does not grow memory without bound:
+///
+/// - versions past their family's TTL: when an insert touches their column, and when a scan
+///   or a delete reads their row (`expire`);
+/// - versions beyond MAX_VERSIONS, and versions a delete marker hides: when a column of a
+///   family with MAX_VERSIONS holds more than `compactionThreshold` of them (`compactColumn`). Hypertable keeps every
+///   version in its cell cache until a compaction, and until then a version beyond
+///   MAX_VERSIONS comes back into view when a newer one is deleted; the threshold keeps that
+///   true for the last few writes, as a compaction that has not run yet does.
+///
+/// A version a reader could still see is never dropped, so no query answers differently;
+/// delete markers all stay (a `RETURN_DELETES` scan shows them). The index entries of a
+/// version dropped as expired or beyond MAX_VERSIONS go with it; those of a hidden version
+/// stay with the marker that hides it, as a delete leaves them (`IndexTables`).
+enum CellCompaction {
+    /// How many versions one column holds before the ones no reader sees are dropped: a
+    /// family's MAX_VERSIONS plus as many again (at least 16), so the work is done once per
+    /// that many writes.
+    static func compactionThreshold(maxVersions: Int32) -> Int {
+        Int(maxVersions) + max(Int(maxVersions), 16)
+    }
+
+    /// The versions one compaction pass dropped: `gone` no reader can see any more (expired,
+    /// beyond MAX_VERSIONS), `hidden` a delete marker hides.
+    struct Dropped {
+        var gone: [StoredCell] = []
+        var hidden: [StoredCell] = []
+        var isEmpty: Bool { gone.isEmpty && hidden.isEmpty }
+    }
+
+    /// The index range of one column's versions within `row.cells` (they are contiguous:
+    /// cells sort by family id, then qualifier).
+    static func columnRange(_ row: StoredRow, familyID: Int32, qualifier: Bytes) -> Range<Int> {
+        func before(_ cell: StoredCell, orEqual: Bool) -> Bool {
+            if cell.familyID != familyID { return cell.familyID < familyID }
+            let q = compareBytes(cell.qualifier, qualifier)
+            return q < 0 || (orEqual && q == 0)
+        }
+        func bound(orEqual: Bool) -> Int {
+            var low = 0, high = row.cells.count
+            while low < high {
+                let mid = (low + high) / 2
+                if before(row.cells[mid], orEqual: orEqual) { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+        return bound(orEqual: false)..<bound(orEqual: true)
+    }
+
+    /// After an insert into one column: drops its expired versions, and when it holds more
+    /// than `compactionThreshold` versions, those hidden by a delete marker and those beyond
+    /// MAX_VERSIONS (counted as `ScanCursor` counts them: in stored order, hidden and expired
+    /// ones skipped). A COUNTER column is read as the sum of its versions, so only the
+    /// expired and hidden ones go.
+    static func compactColumn(_ row: inout StoredRow, familyID: Int32, qualifier: Bytes,
+                              options: ColumnFamilyOptions, now: Int64) -> Dropped {
+        let range = columnRange(row, familyID: familyID, qualifier: qualifier)
+        let cutoff = options.ttl.map { now - Int64($0) * 1_000_000_000 }
+        let maxVersions = options.counter == true ? 0 : max(0, options.maxVersions ?? 0)
+        var dropped = Dropped()
+        // A column without MAX_VERSIONS keeps every version a reader sees, so a pass would
+        // find little to drop and cost as much the next time.
+        if maxVersions > 0 && range.count > compactionThreshold(maxVersions: maxVersions) {
+            var kept: [StoredCell] = []
+            var inView: Int32 = 0
+            for cell in row.cells[range] {
+                if !row.deletes.isEmpty && row.deletes.contains(where: { $0.hides(cell) }) {
+                    dropped.hidden.append(cell)
+                } else if let cutoff, cell.timestamp < cutoff {
+                    dropped.gone.append(cell)
+                } else {
+                    inView += 1
+                    if maxVersions > 0 && inView > maxVersions { dropped.gone.append(cell) } else { kept.append(cell) }
+                }
+            }
+            if !dropped.isEmpty { row.cells.replaceSubrange(range, with: kept) }
+            return dropped
+        }
+        guard let cutoff, !range.isEmpty else { return dropped }
+        // Timestamps are in order within the column, so the expired versions are at its old
+        // end: the back (newest first) or the front (TIME_ORDER DESC).
+        if row.cells[range.lowerBound].chronological {
+            var end = range.lowerBound
+            while end < range.upperBound && row.cells[end].timestamp < cutoff { end += 1 }
+            dropped.gone = Array(row.cells[range.lowerBound..<end])
+            row.cells.removeSubrange(range.lowerBound..<end)
+        } else {
+            var start = range.upperBound
+            while start > range.lowerBound && row.cells[start - 1].timestamp < cutoff { start -= 1 }
+            dropped.gone = Array(row.cells[start..<range.upperBound])
+            row.cells.removeSubrange(start..<range.upperBound)
+        }
+        return dropped
+    }
+
+    /// Drops every expired version of the row; `cutoffs[id]` is the oldest timestamp family
+    /// `id` keeps (nil: no TTL, or no such family). Answers what went.
+    static func expire(_ row: inout StoredRow, cutoffs: [Int64?]) -> [StoredCell] {
+        var gone: [StoredCell] = []
+        row.cells.removeAll { cell in
+            let id = Int(cell.familyID)
+            guard id >= 0, id < cutoffs.count, let cutoff = cutoffs[id], cell.timestamp < cutoff else { return false }
+            gone.append(cell)
+            return true
+        }
+        return gone
+    }
+
+    /// The TTL cutoffs of a schema's families at `now`, indexed by family id; nil when no
+    /// family has a TTL.
+    static func ttlCutoffs(_ schema: TableSchema, now: Int64) -> [Int64?]? {
+        var cutoffs: [Int64?] = []
+        for f in schema.families where !f.deleted && f.id >= 0 {
+            guard let ttl = schema.effectiveOptions(f).ttl else { continue }
+            if cutoffs.count <= Int(f.id) { cutoffs += Array(repeating: nil, count: Int(f.id) + 1 - cutoffs.count) }
+            cutoffs[Int(f.id)] = now - Int64(ttl) * 1_000_000_000
+        }
+        return cutoffs.isEmpty ? nil : cutoffs
+    }
+}
