@@ -197,11 +197,11 @@ public struct HQLParser {
         }
         if acceptWord("DROP") {
             if acceptWord("NAMESPACE") || acceptWord("DATABASE") {
-                let ifExists = try ifExistsClause()
+                let ifExists = ifExistsClause()
                 return .dropNamespace(name: try path("namespace name"), ifExists: ifExists)
             }
             if acceptWord("TABLE") {
-                let ifExists = try ifExistsClause()
+                let ifExists = ifExistsClause()
                 return .dropTable(name: try path("table name"), ifExists: ifExists)
             }
             throw unexpected("NAMESPACE or TABLE")
@@ -264,9 +264,13 @@ public struct HQLParser {
         return true
     }
 
-    mutating func ifExistsClause() throws(HQLError) -> Bool {
-        guard acceptWord("IF") else { return false }
-        try expectWord("EXISTS")
+    /// `!(IF >> EXISTS)`, as Hypertable's grammar reads it: taken whole or not at all, so
+    /// `DROP TABLE IF` drops a table called `IF` (IF is no keyword of Hypertable's), and
+    /// `DROP TABLE IF EXISTS` with no name fails.
+    mutating func ifExistsClause() -> Bool {
+        guard isWord("IF") && isWord("EXISTS", at: 1) else { return false }
+        advance()
+        advance()
         return true
     }
 }

@@ -349,13 +349,13 @@ final class HQLParseErrorWordingTests: XCTestCase {
                        "parse error at: CREATE TABLE timeorder_test (cf1 TIME_ORDER, cf2, cf3) "
                        + "(CREATE TABLE timeorder_test (cf1 TIME_ORDER, cf2, cf3))")
         // A whole statement matched, then tokens followed: the parse stopped at them.
-        XCTAssertEqual(error("DROP TABLE t garbage")?.message, "parse error at: garbage (DROP TABLE t garbage)")
+        XCTAssertEqual(error("DROP TABLE t garbage")?.message, "parse error at:  garbage (DROP TABLE t garbage)")
         // Lexical failures too: in a mandatory part at the start, in an optional part where
         // that part begins (Hypertable's parser backs out of `!where_clause`).
         XCTAssertEqual(error("SELECT 'open FROM t")?.message, "parse error at: SELECT 'open FROM t (SELECT 'open FROM t)")
         XCTAssertEqual(error("SELECT * FROM t WHERE ROW = 'open")?.message,
-                       "parse error at: WHERE ROW = 'open (SELECT * FROM t WHERE ROW = 'open)")
-        XCTAssertEqual(error("SELECT * FROM t LIMIT 1 !")?.message, "parse error at: ! (SELECT * FROM t LIMIT 1 !)")
+                       "parse error at:  WHERE ROW = 'open (SELECT * FROM t WHERE ROW = 'open)")
+        XCTAssertEqual(error("SELECT * FROM t LIMIT 1 !")?.message, "parse error at:  ! (SELECT * FROM t LIMIT 1 !)")
         // What Hypertable's parser words itself keeps its words.
         XCTAssertEqual(error("SELECT * FROM t LIMIT 1 LIMIT 2")?.message, "SELECT LIMIT predicate multiply defined.")
         XCTAssertNil(error("SELECT * FROM t LIMIT 1 LIMIT 2")?.detail)
@@ -367,20 +367,20 @@ final class HQLParseErrorWordingTests: XCTestCase {
     /// names those tokens, not the statement's start.
     func testAnOptionalPartThatDoesNotMatchIsWhereTheParseStopped() {
         let cases: [(String, String)] = [
-            ("SELECT * FROM t WHERE ROW = 'a' junk", "junk"),
-            ("SELECT * FROM t WHERE junk", "WHERE junk"),
-            ("SELECT * FROM t LIMIT", "LIMIT"),
-            ("SELECT * FROM t LIMIT 5 OFFSET x", "OFFSET x"),
-            ("SELECT * FROM t WHERE ROW = 'a' AND", "AND"),
-            ("SELECT * FROM t WHERE ROW = 'a' AND junk = 'x' MAX_VERSIONS", "MAX_VERSIONS"),
-            ("SELECT a FROM t WHERE a = 'x' OR junk", "OR junk"),
-            ("SELECT * FROM t WHERE ROW = 'a' OR ROW = 'b'", "OR ROW = 'b'"),
-            ("SELECT CELLS a:q, b FROM t KEYS_ONLY DISPLAY_TIMESTAMPS whatever", "whatever"),
+            ("SELECT * FROM t WHERE ROW = 'a' junk", " junk"),
+            ("SELECT * FROM t WHERE junk", " WHERE junk"),
+            ("SELECT * FROM t LIMIT", " LIMIT"),
+            ("SELECT * FROM t LIMIT 5 OFFSET x", " OFFSET x"),
+            ("SELECT * FROM t WHERE ROW = 'a' AND", " AND"),
+            ("SELECT * FROM t WHERE ROW = 'a' AND junk = 'x' MAX_VERSIONS", " MAX_VERSIONS"),
+            ("SELECT a FROM t WHERE a = 'x' OR junk", " OR junk"),
+            ("SELECT * FROM t WHERE ROW = 'a' OR ROW = 'b'", " OR ROW = 'b'"),
+            ("SELECT CELLS a:q, b FROM t KEYS_ONLY DISPLAY_TIMESTAMPS whatever", " whatever"),
             ("INSERT INTO t VALUES ('r', 'a', 'v') junk", "junk"),
             ("INSERT INTO t VALUES ('r', 'a', 'v'), ('x')", ", ('x')"),
             ("INSERT INTO t VALUES ('r', 'a', 'v'), ('r2', 'a', 'v2'),", ","),
             ("CREATE TABLE t (a) MAX_VERSIONS junk", "MAX_VERSIONS junk"),
-            ("CREATE TABLE t (a, b) BLOCKSIZE 100 COUNTER junk", "junk"),
+            ("CREATE TABLE t (a, b) BLOCKSIZE 100 COUNTER junk", " junk"),
             ("CREATE TABLE t (a) 'open", "'open"),
         ]
         for (statement, rest) in cases {
@@ -391,6 +391,46 @@ final class HQLParseErrorWordingTests: XCTestCase {
         for statement in ["SELECT * FRM t", "INSERT INTO t VALUES junk", "INSERT INTO t VALUES ('r', 'a')",
                           "CREATE TABLE t (a junk)", "SELECT a, FROM t"] {
             XCTAssertEqual(error(statement)?.message, "parse error at: \(statement) (\(statement))", statement)
+        }
+    }
+
+    /// An optional part before a required one (`DESCRIBE TABLE !(WITH >> IDS) name`, `DROP
+    /// TABLE !(IF >> EXISTS) name`) is taken whole or not at all, as Spirit's `!` takes it:
+    /// with no name after it the statement fails, and a lone `WITH` or `IF` is the name (they
+    /// are no keywords of Hypertable's).
+    func testAnOptionalPartBeforeARequiredOneIsTakenWholeOrNotAtAll() throws {
+        for statement in ["DESCRIBE TABLE WITH IDS", "DROP TABLE IF EXISTS", "DROP NAMESPACE IF EXISTS",
+                          "drop database if exists", "DESCRIBE TABLE WITH IDS ;"] {
+            let trimmed = statement.hasSuffix(" ;") ? String(statement.dropLast(2)) : statement
+            XCTAssertEqual(error(trimmed)?.message, "parse error at: \(trimmed) (\(trimmed))", statement)
+        }
+        XCTAssertEqual(try HQLParser.parse("DESCRIBE TABLE WITH"), .describeTable(name: "WITH", withIDs: false))
+        XCTAssertEqual(try HQLParser.parse("DESCRIBE TABLE WITH IDS t"), .describeTable(name: "t", withIDs: true))
+        XCTAssertEqual(try HQLParser.parse("DROP TABLE IF"), .dropTable(name: "IF", ifExists: false))
+        XCTAssertEqual(try HQLParser.parse("DROP TABLE IF EXISTS t"), .dropTable(name: "t", ifExists: true))
+        XCTAssertEqual(try HQLParser.parse("DROP NAMESPACE if"), .dropNamespace(name: "if", ifExists: false))
+        // The lone word was the name, so the parse stopped after it.
+        XCTAssertEqual(error("DESCRIBE TABLE WITH t")?.message, "parse error at:  t (DESCRIBE TABLE WITH t)")
+        XCTAssertEqual(error("DROP TABLE IF t")?.message, "parse error at:  t (DROP TABLE IF t)")
+        XCTAssertEqual(error("DROP NAMESPACE IF NOT EXISTS x")?.message,
+                       "parse error at:  NOT EXISTS x (DROP NAMESPACE IF NOT EXISTS x)")
+    }
+
+    /// When no statement matches, Hypertable's parse stops where its last alternative,
+    /// `REBUILD >> *(VALUE | QUALIFIER) >> INDICES >> user_identifier`, failed: its keywords
+    /// advance a character at a time, so a statement that begins like REBUILD names the rest.
+    func testAStatementNoAlternativeMatchesStopsWhereRebuildIndicesFailed() {
+        let cases: [(String, String)] = [
+            ("RENAME TABLE a", "NAME TABLE a"),
+            ("rename table a to", "name table a to"),
+            ("REBUILD INDEX t", "EX t"),
+            ("REBUILD VALUE INDICE t", " t"),
+            ("REBUILD INDICES", ""),
+            ("Rebuild Qualifier Indices 'open", "'open"),
+            ("DROP TABLE", "DROP TABLE"),
+        ]
+        for (statement, rest) in cases {
+            XCTAssertEqual(error(statement)?.message, "parse error at: \(rest) (\(statement))", statement)
         }
     }
 }
