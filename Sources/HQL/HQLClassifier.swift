@@ -34,7 +34,7 @@ extension HQLStatement {
             return [.namespace(name)]
         case .createTable(let create):
             return [.table(create.name)]
-        case .createTableLike(let name, let like, _):
+        case .createTableLike(let name, let like):
             return [.table(name), .table(like)]
         case .dropTable(let name, _), .showCreateTable(let name), .describeTable(let name, _), .existsTable(let name):
             return [.table(name)]

@@ -47,7 +47,8 @@ public struct HQLBindingError: Error, Sendable, Hashable, CustomStringConvertibl
 ///
 /// Where a literal goes: right after a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`, `=^`),
 /// after `REGEXP`, inside the value lists of
-/// `INSERT ... VALUES (...)`, and (integers only) after `LIMIT`, `ROW_LIMIT`, `OFFSET`,
+/// `INSERT ... VALUES (...)` (an integer quoted there: the grammar takes strings only), and
+/// (integers only) after `LIMIT`, `ROW_LIMIT`, `OFFSET`,
 /// `CELL_OFFSET`, `CELL_LIMIT`, `CELL_LIMIT_PER_FAMILY`, `REVS`, `REVISIONS`,
 /// `MAX_REVISIONS` and `MAX_VERSIONS`. An INSERT's column and value lose every quote
 /// character at their ends in Hypertable's parser, so a value for one of them that begins or
@@ -71,8 +72,12 @@ public enum HQLParameterBinder {
         var literals: [HQLToken.Kind] = []
         // From the last placeholder back, so earlier offsets stay valid.
         for (place, parameter) in zip(places, parameters).reversed() {
-            let (text, kind) = try literal(parameter, countOnly: place.countOnly,
+            var (text, kind) = try literal(parameter, countOnly: place.countOnly,
                                            at: tokens[place.index].position)
+            // An INSERT field is a string literal in Hypertable's grammar, never a number.
+            if place.inInsertTuple, case .number(let digits) = kind {
+                (text, kind) = ("'" + digits + "'", .string(digits))
+            }
             let isQuote: (UInt8) -> Bool = { $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") }
             if place.quotesTrimmed, case .string(let value) = kind, let first = value.utf8.first,
                let last = value.utf8.last, isQuote(first) || isQuote(last) {
@@ -169,6 +174,8 @@ public enum HQLParameterBinder {
         /// An INSERT tuple's column or value (its last two fields), which Hypertable reads
         /// with every quote character trimmed from both ends.
         var quotesTrimmed = false
+        /// A field of an INSERT tuple: an integer goes there quoted.
+        var inInsertTuple = false
     }
 
     /// Every `?` token and whether only a count may go there; refuses a `?` anywhere else.
@@ -201,7 +208,7 @@ public enum HQLParameterBinder {
                 places.append(Place(index: index, countOnly: false))
             case .symbol(let symbol) where inValues && depth == 1 && (symbol == "(" || symbol == ","):
                 tuple.append((places.count, field))
-                places.append(Place(index: index, countOnly: false))
+                places.append(Place(index: index, countOnly: false, inInsertTuple: true))
             case .word(let word) where word.uppercased() == "REGEXP":
                 places.append(Place(index: index, countOnly: false))
             case .word(let word) where countKeywords.contains(word.uppercased()):

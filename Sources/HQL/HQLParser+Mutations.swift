@@ -10,20 +10,33 @@ extension HQLParser {
             try expectSymbol("(")
             let open = current.position
             var fields: [(HQLValue, HQLPosition)] = []
+            // Every field is a string literal; a row or value may also be a call
+            // (`identifier()`). Bare words and numbers are no values in Hypertable's grammar.
             repeat {
                 let position = current.position
-                if isWord("GUID") && isSymbol("(", at: 1) && isSymbol(")", at: 2) {
+                switch current.kind {
+                case .string(let text):
+                    advance()
+                    fields.append((.literal(text), position))
+                case .word(let name) where isSymbol("(", at: 1) && isSymbol(")", at: 2):
+                    // `ParserState::validate_function`: GUID is the one function there is.
+                    guard name.equalsKeyword("GUID") else {
+                        throw HQLError(.invalidStatement, at: position, "Unknown function identifier '\(name.lowercased())()'")
+                    }
                     advance(); advance(); advance()
                     fields.append((.guid, position))
-                } else {
-                    fields.append((.literal(try literal("a value")), position))
+                default:
+                    throw unexpected("a quoted string or GUID()")
                 }
             } while acceptSymbol(",")
             try expectSymbol(")")
             var timestamp: Int64?
             if fields.count == 4 {
-                guard case .literal(let text) = fields[0].0, let ts = HQLTimestamp.parse(text) else {
-                    throw HQLError(.badTimestamp, at: fields[0].1, "Bad timestamp in INSERT")
+                guard case .literal(let text) = fields[0].0 else {
+                    throw HQLError(.unexpectedToken, at: fields[0].1, "An INSERT timestamp cannot be GUID()")
+                }
+                guard let ts = HQLTimestamp.parse(text) else {
+                    throw HQLError(.badTimestamp, at: fields[0].1, "Unable to parse INSERT timestamp - '\(text)'")
                 }
                 timestamp = ts
                 fields.removeFirst()

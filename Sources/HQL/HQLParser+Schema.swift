@@ -3,12 +3,11 @@
 /// and ALTER TABLE).
 extension HQLParser {
     mutating func createTable() throws(HQLError) -> HQLStatement {
-        let ifNotExists = try ifNotExistsClause()
         let tableName = try path("table name")
         if acceptWord("LIKE") {
-            return .createTableLike(name: tableName, like: try path("table name"), ifNotExists: ifNotExists)
+            return .createTableLike(name: tableName, like: try path("table name"))
         }
-        var table = HQLCreateTable(name: tableName, ifNotExists: ifNotExists)
+        var table = HQLCreateTable(name: tableName)
         try expectSymbol("(")
         (table.columnFamilies, table.accessGroups) = try definitions()
         try expectSymbol(")")
@@ -92,20 +91,22 @@ extension HQLParser {
         return definition
     }
 
+    /// `ACCESS GROUP name '(' [family, ...] ')' [options]` (`access_group_definition`): the
+    /// member list is required and holds names only; options follow it.
     mutating func accessGroup() throws(HQLError) -> HQLAccessGroupDefinition {
         var group = HQLAccessGroupDefinition(name: try name("access group name"))
-        while true {
-            if try accessGroupOption(&group.options) { continue }
-            if try columnFamilyOption(&group.columnFamilyDefaults, of: .accessGroup(group.name)) { continue }
-            break
+        try expectSymbol("(")
+        if !isSymbol(")") {
+            repeat {
+                let position = current.position
+                let familyName = try name("column family")
+                guard !familyName.contains(":") else {
+                    throw HQLError(.invalidStatement, at: position, "Invalid column name \(familyName)")
+                }
+                group.columnFamilies.append(HQLColumnFamilyDefinition(name: familyName))
+            } while acceptSymbol(",")
         }
-        if acceptSymbol("(") {
-            if !isSymbol(")") {
-                repeat { group.columnFamilies.append(try columnFamily()) } while acceptSymbol(",")
-            }
-            try expectSymbol(")")
-        }
-        // Options may also follow the member list: `ACCESS GROUP g (a, b) BLOCKSIZE 1024`.
+        try expectSymbol(")")
         while true {
             if try accessGroupOption(&group.options) { continue }
             if try columnFamilyOption(&group.columnFamilyDefaults, of: .accessGroup(group.name)) { continue }

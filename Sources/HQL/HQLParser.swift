@@ -185,12 +185,11 @@ public struct HQLParser {
         let start = current
         if acceptWord("CREATE") {
             if acceptWord("NAMESPACE") || acceptWord("DATABASE") {
-                // Hypertable takes IF NOT EXISTS before or after the name.
-                var ifNotExists = try ifNotExistsClause()
+                // `name !(IF NOT EXISTS)`: Hypertable's grammar takes it after the name only
+                // (before it, IF is read as the name).
                 let name = try path("namespace name")
                 statementMayEndHere()
-                if try ifNotExistsClause() { ifNotExists = true }
-                return .createNamespace(name: name, ifNotExists: ifNotExists)
+                return .createNamespace(name: name, ifNotExists: try ifNotExistsClause())
             }
             if acceptWord("TABLE") { return try createTable() }
             throw unexpected("NAMESPACE or TABLE")

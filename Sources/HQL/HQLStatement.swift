@@ -14,7 +14,7 @@ public enum HQLStatement: Sendable, Hashable {
     case dropNamespace(name: String, ifExists: Bool)
     case use(namespace: String)
     case createTable(HQLCreateTable)
-    case createTableLike(name: String, like: String, ifNotExists: Bool)
+    case createTableLike(name: String, like: String)
     case dropTable(name: String, ifExists: Bool)
     case alterTable(HQLAlterTable)
     case renameTable(from: String, to: String)
@@ -120,10 +120,10 @@ public struct HQLAccessGroupDefinition: Sendable, Hashable {
     }
 }
 
-/// `CREATE TABLE [IF NOT EXISTS] name (definitions) [table options]`.
+/// `CREATE TABLE name (definitions) [table options]` (Hypertable's grammar has no IF NOT
+/// EXISTS for tables).
 public struct HQLCreateTable: Sendable, Hashable {
     public var name: String
-    public var ifNotExists: Bool
     /// Column families declared outside any access group, in order.
     public var columnFamilies: [HQLColumnFamilyDefinition]
     public var accessGroups: [HQLAccessGroupDefinition]
@@ -131,11 +131,10 @@ public struct HQLCreateTable: Sendable, Hashable {
     public var columnFamilyDefaults: HQLColumnFamilyOptions
     public var groupCommitInterval: Int32?
 
-    public init(name: String, ifNotExists: Bool = false, columnFamilies: [HQLColumnFamilyDefinition] = [],
+    public init(name: String, columnFamilies: [HQLColumnFamilyDefinition] = [],
                 accessGroups: [HQLAccessGroupDefinition] = [], accessGroupDefaults: HQLAccessGroupOptions = .init(),
                 columnFamilyDefaults: HQLColumnFamilyOptions = .init(), groupCommitInterval: Int32? = nil) {
         self.name = name
-        self.ifNotExists = ifNotExists
         self.columnFamilies = columnFamilies
         self.accessGroups = accessGroups
         self.accessGroupDefaults = accessGroupDefaults

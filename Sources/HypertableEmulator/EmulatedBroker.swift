@@ -176,7 +176,7 @@ public final class EmulatedBroker: Sendable {
         if base.hasPrefix("^") { throw ClientException(.syntaxError, "Invalid table name character '^'") }
     }
 
-    func createTable(_ namespace: String, _ name: String, schema: TableSchema, ifNotExists: Bool = false) throws(ClientException) {
+    func createTable(_ namespace: String, _ name: String, schema: TableSchema) throws(ClientException) {
         try Self.checkNotIndexName(name)
         try locked { (s) throws(ClientException) in
             let (ns, leaf) = Self.locate(namespace, name)
@@ -185,7 +185,6 @@ public final class EmulatedBroker: Sendable {
                 throw ClientException(.namespaceDoesNotExist, "Client operation create_table('\(ns)/\(leaf)') failed")
             }
             if s.namespaces[ns]?[leaf] != nil || s.namespaces[ns.isEmpty ? leaf : ns + "/" + leaf] != nil {
-                if ifNotExists { return }
                 throw ClientException(.nameAlreadyInUse, "Table \(ns)/\(leaf) exists")
             }
             // Hypertable's OperationCreateTable makes the index tables first, so they take

@@ -20,11 +20,11 @@ struct HQLExecutor {
             let path = NamespacePath.resolve(name, relativeTo: namespace)
             guard broker.namespaceExists(path) else { throw ClientException(.namespaceDoesNotExist, path) }
         case .createTable(let create):
-            try broker.createTable(namespace, create.name, schema: try TableSchema(create), ifNotExists: create.ifNotExists)
-        case .createTableLike(let name, let like, let ifNotExists):
+            try broker.createTable(namespace, create.name, schema: try TableSchema(create))
+        case .createTableLike(let name, let like):
             var schema = try broker.schema(namespace, like)
             schema.generation = 1
-            try broker.createTable(namespace, name, schema: schema, ifNotExists: ifNotExists)
+            try broker.createTable(namespace, name, schema: schema)
         case .dropTable(let name, let ifExists):
             try broker.dropTable(namespace, name, ifExists: ifExists)
         case .alterTable(let alter):

@@ -24,7 +24,7 @@ final class HQLParserTests: XCTestCase {
 
     func testNamespaceStatements() {
         XCTAssertEqual(parse("CREATE NAMESPACE \"/test\""), .createNamespace(name: "/test", ifNotExists: false))
-        XCTAssertEqual(parse("create namespace if not exists demo;"), .createNamespace(name: "demo", ifNotExists: true))
+        XCTAssertEqual(parse("create namespace demo if not exists;"), .createNamespace(name: "demo", ifNotExists: true))
         XCTAssertEqual(parse("DROP NAMESPACE IF EXISTS app/prod"), .dropNamespace(name: "app/prod", ifExists: true))
         XCTAssertEqual(parse("USE '/test/subtest'"), .use(namespace: "/test/subtest"))
         XCTAssertEqual(parse("GET LISTING"), .getListing)
@@ -35,7 +35,7 @@ final class HQLParserTests: XCTestCase {
     func testCreateTable() throws {
         let statement = parse("""
             create table Pages ("refer_url", "http_code" MAX_VERSIONS=3 TTL 2 DAYS, timestamp, rowkey COUNTER,
-              ACCESS GROUP default ("refer_url", "http_code"), ACCESS GROUP misc IN_MEMORY BLOCKSIZE 65536 (timestamp, rowkey))
+              ACCESS GROUP default ("refer_url", "http_code"), ACCESS GROUP misc (timestamp, rowkey) IN_MEMORY BLOCKSIZE 65536)
               REPLICATION 2 MAX_VERSIONS 5
             """)
         guard case .createTable(let t) = statement else { return XCTFail("not create table: \(String(describing: statement))") }
@@ -52,7 +52,7 @@ final class HQLParserTests: XCTestCase {
         XCTAssertEqual(parse("CREATE TABLE foo('test')"),
                        .createTable(HQLCreateTable(name: "foo", columnFamilies: [HQLColumnFamilyDefinition(name: "test")])))
         XCTAssertEqual(parse("CREATE TABLE Pages_clone LIKE Pages"),
-                       .createTableLike(name: "Pages_clone", like: "Pages", ifNotExists: false))
+                       .createTableLike(name: "Pages_clone", like: "Pages"))
         XCTAssertEqual(parse("DROP TABLE IF EXISTS hypertable"), .dropTable(name: "hypertable", ifExists: true))
     }
 
@@ -224,7 +224,7 @@ final class HQLParserTests: XCTestCase {
             ("CREATE TABLE t (a TTL 1 DAY TTL 2)", "Multiple specifications of TTL option for column 'a'"),
             ("CREATE TABLE t (a COUNTER COUNTER false)", "Multiple specifications of COUNTER option for column 'a'"),
             ("CREATE TABLE t (a TIME_ORDER DESC TIME_ORDER ASC)", "Multiple specifications of TIME_ORDER option for column 'a'"),
-            ("CREATE TABLE t (ACCESS GROUP g MAX_VERSIONS 1 (a) MAX_VERSIONS 2)",
+            ("CREATE TABLE t (ACCESS GROUP g (a) MAX_VERSIONS 1 MAX_VERSIONS 2)",
              "Multiple specifications of MAX_VERSIONS option for access group 'g'"),
             ("CREATE TABLE t (a) GROUP_COMMIT_INTERVAL 100 GROUP_COMMIT_INTERVAL 200", "GROUP_COMMIT_INTERVAL multiply defined"),
         ]
@@ -233,7 +233,7 @@ final class HQLParserTests: XCTestCase {
         }
         let accepted = [
             "SELECT * FROM t LIMIT 0 LIMIT 2", "SELECT * FROM t LIMIT 1 CELL_LIMIT 2 OFFSET 3 MAX_VERSIONS 4",
-            "CREATE TABLE t (a MAX_VERSIONS 1, ACCESS GROUP g MAX_VERSIONS 2 (b MAX_VERSIONS 3))",
+            "CREATE TABLE t (a MAX_VERSIONS 1, b MAX_VERSIONS 3, ACCESS GROUP g (b) MAX_VERSIONS 2)",
             "CREATE TABLE t (a) MAX_VERSIONS 1 MAX_VERSIONS 2",
         ]
         for text in accepted { XCTAssertNil(parseError(text), text) }
@@ -414,6 +414,46 @@ final class HQLParseErrorWordingTests: XCTestCase {
         XCTAssertEqual(error("DROP TABLE IF t")?.message, "parse error at:  t (DROP TABLE IF t)")
         XCTAssertEqual(error("DROP NAMESPACE IF NOT EXISTS x")?.message,
                        "parse error at:  NOT EXISTS x (DROP NAMESPACE IF NOT EXISTS x)")
+    }
+
+    /// What Hypertable's grammar refuses is refused in its words: INSERT fields that are not
+    /// string literals (bare words, numbers; `GUID()` is the one call), `CREATE TABLE IF NOT
+    /// EXISTS` (the grammar has none: IF is read as the name), IF NOT EXISTS before a
+    /// namespace's name, an access group without its member list or with options on a member.
+    func testWhatHypertablesGrammarRefusesIsRefused() {
+        let atStart = [
+            "INSERT INTO t VALUES (r, 'a', 'v')",
+            "INSERT INTO t VALUES ('r', 'a', v)",
+            "INSERT INTO t VALUES ('r', a, 'v')",
+            "INSERT INTO t VALUES ('r', 'a', 5)",
+            "INSERT INTO t VALUES (1, 'r', 'a', 'v')",
+            "INSERT INTO t VALUES (GUID(), 'r', 'a', 'v')",
+            "CREATE TABLE IF NOT EXISTS t (a)",
+            "CREATE TABLE t (a, ACCESS GROUP g)",
+            "CREATE TABLE t (a, ACCESS GROUP g IN_MEMORY (a))",
+            "CREATE TABLE t (ACCESS GROUP g (a MAX_VERSIONS 1))",
+        ]
+        for statement in atStart {
+            XCTAssertEqual(error(statement)?.message, "parse error at: \(statement) (\(statement))", statement)
+        }
+        let cases: [(String, String)] = [
+            ("INSERT INTO t VALUES ('r', 'a', 'v'), ('r', 'a', v)", ", ('r', 'a', v)"),
+            ("CREATE NAMESPACE IF NOT EXISTS n", " NOT EXISTS n"),
+            ("ALTER TABLE t ADD (b) ADD (ACCESS GROUP g)", "ADD (ACCESS GROUP g)"),
+        ]
+        for (statement, rest) in cases {
+            XCTAssertEqual(error(statement)?.message, "parse error at: \(rest) (\(statement))", statement)
+        }
+        XCTAssertEqual(error("INSERT INTO t VALUES (now(), 'a', 'v')")?.message, "Unknown function identifier 'now()'")
+        XCTAssertEqual(error("INSERT INTO t VALUES ('yesterday', 'r', 'a', 'v')")?.message,
+                       "Unable to parse INSERT timestamp - 'yesterday'")
+        guard case .insert(let insert)? = try? HQLParser.parse("INSERT INTO t VALUES ('5', GUID(), 'a', guid())") else {
+            return XCTFail("not an insert")
+        }
+        XCTAssertEqual(insert.cells.first?.timestamp, 5)
+        XCTAssertEqual(insert.cells.first?.row, .guid)
+        XCTAssertEqual(insert.cells.first?.value, .guid)
+        XCTAssertEqual(try? HQLParser.parse("CREATE NAMESPACE n IF NOT EXISTS"), .createNamespace(name: "n", ifNotExists: true))
     }
 
     /// When no statement matches, Hypertable's parse stops where its last alternative,

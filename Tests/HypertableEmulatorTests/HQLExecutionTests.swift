@@ -14,7 +14,7 @@ final class HQLExecutionTests: XCTestCase {
         XCTAssertTrue(try f.session.namespaceExists("test//subtest"))
         assertClientError(.namespaceDoesNotExist) { try f.hql("USE \"/test/subtest/subsubtest\"") }
         assertClientError(.namespaceExists) { try f.hql("CREATE NAMESPACE subtest") }
-        try f.hql("CREATE NAMESPACE IF NOT EXISTS subtest")
+        try f.hql("CREATE NAMESPACE subtest IF NOT EXISTS")
         assertClientError(.hyperspaceDirNotEmpty) { try f.session.namespaceDrop("/test", ifExists: false) }
         try f.hql("DROP NAMESPACE subtest")
         try f.hql("DROP NAMESPACE IF EXISTS subtest")

@@ -123,32 +123,32 @@ final class HQLScriptRunnerTests: XCTestCase {
         let lines = transcript("""
         CREATE NAMESPACE m; USE m;
         CREATE TABLE t (a MAX_VERSIONS 2, ACCESS GROUP g (a));
-        ALTER TABLE t MODIFY (ACCESS GROUP g IN_MEMORY);
-        ALTER TABLE t MODIFY (ACCESS GROUP g COMPRESSOR "lzo");
-        ALTER TABLE t MODIFY (ACCESS GROUP g REPLICATION 2);
-        ALTER TABLE t MODIFY (ACCESS GROUP g BLOCKSIZE 1000) MODIFY (ACCESS GROUP g BLOCKSIZE 2000);
-        ALTER TABLE t MODIFY (ACCESS GROUP h BLOCKSIZE 1000);
+        ALTER TABLE t MODIFY (ACCESS GROUP g (a) IN_MEMORY);
+        ALTER TABLE t MODIFY (ACCESS GROUP g (a) COMPRESSOR "lzo");
+        ALTER TABLE t MODIFY (ACCESS GROUP g (a) REPLICATION 2);
+        ALTER TABLE t MODIFY (ACCESS GROUP g (a) BLOCKSIZE 1000) MODIFY (ACCESS GROUP g (a) BLOCKSIZE 2000);
+        ALTER TABLE t MODIFY (ACCESS GROUP h () BLOCKSIZE 1000);
         ALTER TABLE t MODIFY (b TTL 60);
-        ALTER TABLE t MODIFY (ACCESS GROUP g BLOCKSIZE 1000, a TTL 60);
+        ALTER TABLE t MODIFY (ACCESS GROUP g (a) BLOCKSIZE 1000, a TTL 60);
         SHOW CREATE TABLE t;
 
         """)
         XCTAssertEqual(lines, [
             "CREATE NAMESPACE m; USE m;",
             "CREATE TABLE t (a MAX_VERSIONS 2, ACCESS GROUP g (a));",
-            "ALTER TABLE t MODIFY (ACCESS GROUP g IN_MEMORY);",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g (a) IN_MEMORY);",
             "Hypertable CRITICAL - HQL bad command (Modification of IN_MEMORY attribute for access group 'g' is not supported)",
-            "ALTER TABLE t MODIFY (ACCESS GROUP g COMPRESSOR \"lzo\");",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g (a) COMPRESSOR \"lzo\");",
             "Hypertable CRITICAL - HQL bad command (Modification of COMPRESSOR attribute for access group 'g' is not supported)",
-            "ALTER TABLE t MODIFY (ACCESS GROUP g REPLICATION 2);",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g (a) REPLICATION 2);",
             "Hypertable CRITICAL - HQL bad command (Modification of REPLICATION attribute for access group 'g' is not supported)",
-            "ALTER TABLE t MODIFY (ACCESS GROUP g BLOCKSIZE 1000) MODIFY (ACCESS GROUP g BLOCKSIZE 2000);",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g (a) BLOCKSIZE 1000) MODIFY (ACCESS GROUP g (a) BLOCKSIZE 2000);",
             "Hypertable CRITICAL - HQL bad command (Attempt to modify access group 'g' twice in the same command)",
-            "ALTER TABLE t MODIFY (ACCESS GROUP h BLOCKSIZE 1000);",
+            "ALTER TABLE t MODIFY (ACCESS GROUP h () BLOCKSIZE 1000);",
             "Hypertable CRITICAL - HQL bad command (Attempt to modify access group 'h' which does not exist)",
             "ALTER TABLE t MODIFY (b TTL 60);",
             "Hypertable CRITICAL - HQL bad command (Attempt to modify column 'b' which does not exist)",
-            "ALTER TABLE t MODIFY (ACCESS GROUP g BLOCKSIZE 1000, a TTL 60);",
+            "ALTER TABLE t MODIFY (ACCESS GROUP g (a) BLOCKSIZE 1000, a TTL 60);",
             "SHOW CREATE TABLE t;",
             "CREATE TABLE t (", "  a TTL 60,", "  ACCESS GROUP g (a) BLOCKSIZE 1000", ");", "",
         ])
@@ -185,17 +185,17 @@ final class HQLScriptRunnerTests: XCTestCase {
     func testCompressorAndBloomFilterSpecsAreChecked() {
         let valid = [
             #"CREATE TABLE ok1 (a) COMPRESSOR "zlib --best";"#,
-            #"CREATE TABLE ok2 (ACCESS GROUP g COMPRESSOR "bmz --fp-len 20 --offset=2" (a));"#,
-            #"CREATE TABLE ok3 (ACCESS GROUP g COMPRESSOR "zlib -9" BLOOMFILTER "rows+cols --false-positive 0.02 --num-hashes 3 --bits-per-item 9.5 --max-approx-items 500" (a));"#,
-            #"CREATE TABLE ok4 (ACCESS GROUP g BLOOMFILTER "none" (a));"#,
+            #"CREATE TABLE ok2 (ACCESS GROUP g (a) COMPRESSOR "bmz --fp-len 20 --offset=2");"#,
+            #"CREATE TABLE ok3 (ACCESS GROUP g (a) COMPRESSOR "zlib -9" BLOOMFILTER "rows+cols --false-positive 0.02 --num-hashes 3 --bits-per-item 9.5 --max-approx-items 500");"#,
+            #"CREATE TABLE ok4 (ACCESS GROUP g (a) BLOOMFILTER "none");"#,
         ]
         let invalid: [(String, String)] = [
             (#"CREATE TABLE no1 (a) COMPRESSOR "zlib --bets";"#, "Invalid compressor spec - zlib --bets"),
-            (#"CREATE TABLE no2 (ACCESS GROUP g COMPRESSOR "zlib --best --best" (a));"#, "Invalid compressor spec - zlib --best --best"),
-            (#"CREATE TABLE no3 (ACCESS GROUP g COMPRESSOR "bmz --fp-len x" (a));"#, "Invalid compressor spec - bmz --fp-len x"),
-            (#"CREATE TABLE no4 (ACCESS GROUP g COMPRESSOR "lzo zlib" (a));"#, "Invalid compressor spec - lzo zlib"),
-            (#"CREATE TABLE no5 (ACCESS GROUP g BLOOMFILTER "rows --false-positive" (a));"#, "Invalid bloom filter spec - rows --false-positive"),
-            (#"CREATE TABLE no6 (ACCESS GROUP g BLOOMFILTER "rows --best" (a));"#, "Invalid bloom filter spec - rows --best"),
+            (#"CREATE TABLE no2 (ACCESS GROUP g (a) COMPRESSOR "zlib --best --best");"#, "Invalid compressor spec - zlib --best --best"),
+            (#"CREATE TABLE no3 (ACCESS GROUP g (a) COMPRESSOR "bmz --fp-len x");"#, "Invalid compressor spec - bmz --fp-len x"),
+            (#"CREATE TABLE no4 (ACCESS GROUP g (a) COMPRESSOR "lzo zlib");"#, "Invalid compressor spec - lzo zlib"),
+            (#"CREATE TABLE no5 (ACCESS GROUP g (a) BLOOMFILTER "rows --false-positive");"#, "Invalid bloom filter spec - rows --false-positive"),
+            (#"CREATE TABLE no6 (ACCESS GROUP g (a) BLOOMFILTER "rows --best");"#, "Invalid bloom filter spec - rows --best"),
         ]
         let script = "CREATE NAMESPACE z; USE z;\n" + (valid + invalid.map(\.0)).joined(separator: "\n") + "\nSHOW TABLES;\n"
         let steps = HQLScriptRunner().run(script)

@@ -176,8 +176,8 @@ enum HQLTimestampTestSupport {
     func testTimeOrderDescKeepsTheOldestVersionFirst() throws {
         let f = try Fixture()
         try f.hql("CREATE TABLE t (asc MAX_VERSIONS 2, desc TIME_ORDER DESC MAX_VERSIONS 2)")
-        try f.hql("INSERT INTO t VALUES (1, 'r', 'asc', 'one'), (2, 'r', 'asc', 'two'), (3, 'r', 'asc', 'three'),"
-                    + " (1, 'r', 'desc', 'one'), (2, 'r', 'desc', 'two'), (3, 'r', 'desc', 'three')")
+        try f.hql("INSERT INTO t VALUES ('1', 'r', 'asc', 'one'), ('2', 'r', 'asc', 'two'), ('3', 'r', 'asc', 'three'),"
+                    + " ('1', 'r', 'desc', 'one'), ('2', 'r', 'desc', 'two'), ('3', 'r', 'desc', 'three')")
         XCTAssertEqual(try f.lines("SELECT * FROM t"),
                        ["r\tasc\tthree", "r\tasc\ttwo", "r\tdesc\tone", "r\tdesc\ttwo"])
         XCTAssertEqual(try f.lines("SELECT desc FROM t MAX_VERSIONS 1"), ["r\tdesc\tone"])

@@ -252,7 +252,7 @@ def hql(c, root):
     r = c.hql_query(ns, "CREATE TABLE h (c1, c2 MAX_VERSIONS 2)")
     check("create result", (r.results, r.cells, r.scanner, r.mutator), (None, None, None, None))
     check("show tables", c.hql_query(ns, "SHOW TABLES").results, ["h"])
-    r = c.hql_exec(ns, "INSERT INTO h VALUES (1, 'r1', 'c1:x', 'one'), (2, 'r2', 'c2', 'two')", False, False)
+    r = c.hql_exec(ns, "INSERT INTO h VALUES ('1', 'r1', 'c1:x', 'one'), ('2', 'r2', 'c2', 'two')", False, False)
     check("insert result", (r.results, r.cells, r.scanner, r.mutator), (None, None, None, None))
     r = c.hql_query(ns, "SELECT * FROM h")
     check("buffered select", tuples(r.cells), [("r1", "c1", "x", 1, "one"), ("r2", "c2", None, 2, "two")])
