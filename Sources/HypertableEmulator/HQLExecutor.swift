@@ -32,6 +32,7 @@ struct HQLExecutor {
                 try Self.checkModifiedGroupsOnce(alter.actions)
                 let before = schema
                 for action in Self.mergingAdds(alter.actions) { try Self.apply(action, to: &schema) }
+                try Self.checkModifiedGroupMembers(alter.actions, before: before, after: schema)
                 for case .modify(_, let groups) in alter.actions {
                     for g in groups where !g.columnFamilies.isEmpty {
                         schema.orderFamilies(ofModifiedGroup: g.name, members: g.columnFamilies.map(\.name), before: before)
@@ -135,6 +136,29 @@ struct HQLExecutor {
         }
     }
 
+    /// What Hypertable's `finish_alter_table_statement` checks of a modified access group once
+    /// every action is read: the group is made anew from its member list, so each family it
+    /// had that is still live must be listed ("Missing column ..."), and a listed name that
+    /// was no family of the table becomes a new family added to the group twice (by the list,
+    /// then as a new family), which `Schema::validate` refuses as a family in two groups.
+    static func checkModifiedGroupMembers(_ actions: [HQLAlterTable.Action], before: TableSchema,
+                                          after: TableSchema) throws(ClientException) {
+        var modified: [HQLAccessGroupDefinition] = []
+        for case .modify(_, let groups) in actions { modified += groups }
+        for g in modified {
+            let listed = Set(g.columnFamilies.map(\.name))
+            for f in before.families where f.accessGroup == g.name && !f.deleted && !listed.contains(f.name) {
+                guard after.family(id: f.id)?.deleted == false else { continue }
+                throw ClientException(.hqlBadCommand, "Missing column '\(f.name)' from modified access group '\(g.name)'")
+            }
+        }
+        for g in modified {
+            for member in g.columnFamilies where !before.families.contains(where: { $0.name == member.name && $0.accessGroup == g.name }) {
+                throw TableSchema.badSchema("Column '\(member.name)' assigned to two access groups (\(g.name) & \(g.name))")
+            }
+        }
+    }
+
     static func apply(_ action: HQLAlterTable.Action, to schema: inout TableSchema) throws(ClientException) {
         switch action {
         case .add(let families, let groups):
@@ -165,6 +189,19 @@ struct HQLExecutor {
             for g in groups {
                 guard let i = schema.accessGroups.firstIndex(where: { $0.name == g.name }) else {
                     throw ClientException(.hqlBadCommand, "Attempt to modify access group '\(g.name)' which does not exist")
+                }
+                // Each member is taken out of the table's schema as it is read
+                // (`access_group_add_column_family`): once only, and only from this group.
+                var listed: Set<String> = []
+                for member in g.columnFamilies {
+                    guard listed.insert(member.name).inserted else {
+                        throw ClientException(.hqlBadCommand, "Bad modify command - attempt to add column '\(member.name)' to "
+                                              + "access group '\(g.name)' twice")
+                    }
+                    if let f = schema.family(named: member.name), f.accessGroup != g.name {
+                        throw ClientException(.hqlBadCommand, "Bad modify command - moving column '\(member.name)' from access "
+                                              + "group '\(f.accessGroup)' to '\(g.name)' is not supported")
+                    }
                 }
                 // Hypertable builds a modified group from scratch and refuses to set these
                 // three there: an existing group's storage cannot change them in place.
