@@ -230,6 +230,33 @@ struct CellStore: Sendable {
         return p
     }
 
+    /// Removes every row whose key starts with `prefix` (one family's entries in an index
+    /// table); answers how many went.
+    @discardableResult
+    mutating func removeRows(withPrefix prefix: Bytes) -> Int {
+        var p = firstRow(atOrAfter: prefix)
+        var removed = 0
+        while p.chunk < chunks.count {
+            let count = chunks[p.chunk].count
+            var end = p.index
+            while end < count && chunks[p.chunk][end].key.starts(with: prefix) {
+                cellCount -= chunks[p.chunk][end].cells.count
+                end += 1
+            }
+            chunks[p.chunk].removeSubrange(p.index..<end)
+            removed += end - p.index
+            if end < count { break }
+            // The chunk's rows matched to its end: go on with the next chunk.
+            if chunks[p.chunk].isEmpty { chunks.remove(at: p.chunk) } else { p.chunk += 1 }
+            p.index = 0
+        }
+        if removed > 0 {
+            rowCount -= removed
+            layoutVersion &+= 1
+        }
+        return removed
+    }
+
     /// Drops every version of a family (ALTER TABLE ... DROP).
     mutating func purge(familyID: Int32) {
         for c in chunks.indices {

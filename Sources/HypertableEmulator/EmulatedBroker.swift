@@ -381,8 +381,11 @@ public final class EmulatedBroker: Sendable {
             try change(&schema)
             for f in schema.families where f.deleted && !(table.schema.family(id: f.id)?.deleted ?? true) {
                 table.store.purge(familyID: f.id)
+                IndexTables.removeEntries(ofFamily: f.id, from: table)
             }
+            let old = table.schema
             table.schema = schema
+            IndexTables.followChangedOptions(of: table, from: old, now: Self.now(s))
             // An index added by ALTER TABLE gets its table now, filled by new inserts (and by
             // REBUILD INDICES with the cells already there), as in Hypertable.
             let (ns, leaf) = Self.locate(namespace, name)

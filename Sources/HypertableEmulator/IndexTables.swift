@@ -87,6 +87,34 @@ enum IndexTables {
         }
     }
 
+    /// Removes every entry of a family (dropped by ALTER TABLE, its cells purged with it).
+    static func removeEntries(ofFamily familyID: Int32, from table: TableState) {
+        for index in [table.valueIndex, table.qualifierIndex] {
+            index?.store.removeRows(withPrefix: familyPrefix(familyID))
+        }
+    }
+
+    /// After ALTER TABLE changed an indexed family's MAX_VERSIONS or TTL (its own, its
+    /// group's or the table's), brings the family's entries in line with what the table now
+    /// shows: versions that left the view lose theirs, versions back in view (still stored,
+    /// as before a compaction) get theirs again. A family whose indices this ALTER changed is
+    /// left as it is: a new index is filled by REBUILD INDICES, as in Hypertable.
+    static func followChangedOptions(of table: TableState, from old: TableSchema, now: Int64) {
+        guard table.valueIndex != nil || table.qualifierIndex != nil else { return }
+        let schema = table.schema
+        var changed: Set<Int32> = []
+        for f in schema.families where !f.deleted && (f.valueIndex || f.qualifierIndex) {
+            guard let before = old.family(id: f.id), !before.deleted, before.valueIndex == f.valueIndex,
+                  before.qualifierIndex == f.qualifierIndex else { continue }
+            let (was, becomes) = (old.effectiveOptions(before), schema.effectiveOptions(f))
+            if was.maxVersions != becomes.maxVersions || was.ttl != becomes.ttl { changed.insert(f.id) }
+        }
+        guard !changed.isEmpty else { return }
+        for row in table.store.rows where row.cells.contains(where: { changed.contains($0.familyID) }) {
+            sync(row: row, table: table, now: now) { changed.contains($0.familyID) }
+        }
+    }
+
     /// Removes the entries of versions dropped as expired or beyond MAX_VERSIONS
     /// (`CellCompaction`), for those of
     /// families with an index.

@@ -47,6 +47,30 @@ final class CellStoreTests: XCTestCase {
         XCTAssertNil(store.row(at: store.firstRow(atOrAfter: key(count))))
     }
 
+    func testRemovingRowsByPrefixAcrossChunksKeepsTheRestInOrder() {
+        var store = CellStore()
+        let count = CellStore.maxChunkRows * 5
+        var generator = SystemRandomNumberGenerator()
+        for prefix in ["a", "b", "c"] {
+            for i in (0..<count).shuffled(using: &generator) { store.insert(row: Array(prefix.utf8) + key(i), stored("v")) }
+        }
+        XCTAssertEqual(store.removeRows(withPrefix: Array("b".utf8)), count)
+        XCTAssertEqual(store.rowCount, 2 * count)
+        XCTAssertEqual(store.cellCount, 2 * count)
+        let expected = ["a", "c"].flatMap { p in (0..<count).map { Array(p.utf8) + key($0) } }
+        XCTAssertEqual(store.rows.map(\.key), expected)
+        var walked: [Bytes] = []
+        var position = store.firstRow(atOrAfter: [])
+        while let row = store.row(at: position) {
+            walked.append(row.key)
+            position = store.position(after: position)
+        }
+        XCTAssertEqual(walked, expected)
+        XCTAssertEqual(store.removeRows(withPrefix: Array("c".utf8)), count)
+        XCTAssertEqual(store.removeRows(withPrefix: Array("b".utf8)), 0)
+        XCTAssertEqual(store.rows.map(\.key), Array(expected.prefix(count)))
+    }
+
     func testVersionsWithinARowStayNewestFirstWhateverTheOrder() {
         var store = CellStore()
         for t in [5, 1, 9, 3, 7] as [Int64] { store.insert(row: Array("r".utf8), stored("v\(t)", timestamp: t)) }

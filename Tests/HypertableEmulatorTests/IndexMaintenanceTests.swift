@@ -137,4 +137,60 @@ final class IndexMaintenanceTests: XCTestCase {
         XCTAssertEqual(IndexLookup.prefixes(filters, qualifierIndex: false).map { String(decoding: $0, as: UTF8.self) },
                        ["1,v", "1,w"], "a prefix another covers is read once")
     }
+
+    /// The entries a family's cells in view should have: `1,<value>\t<qualifier>\t<row>`.
+    private func entriesShown(_ f: Fixture, _ family: String, id: Int) throws -> [String] {
+        try f.hql("SELECT \(family) FROM t").cells?.map { c in
+            "\(id),\(String(decoding: c.value ?? [], as: UTF8.self))\t\(String(decoding: c.key.columnQualifier, as: UTF8.self))"
+                + "\t\(String(decoding: c.key.row, as: UTF8.self))"
+        }.sorted() ?? []
+    }
+
+    func testADroppedFamilyTakesItsEntriesWithIt() throws {
+        let f = try Fixture()
+        try f.hql("CREATE TABLE t (a, INDEX a, QUALIFIER INDEX a, b, INDEX b)")
+        for i in 0..<300 { try f.hql("INSERT INTO t VALUES ('r\(i)', 'a:q', 'x\(i)'), ('r\(i)', 'b', 'y\(i)')") }
+        try f.hql("ALTER TABLE t DROP (a)")
+        XCTAssertEqual(try entries(f, "^t"), try entriesShown(f, "b", id: 2))
+        XCTAssertEqual(try entries(f, "^t").count, 300)
+        XCTAssertEqual(try f.hql("SHOW TABLES").results, ["^t", "t"], "the qualifier index went with its last family")
+        XCTAssertEqual(try f.lines("SELECT b FROM t WHERE b = 'y7'"), ["r7\tb\ty7"])
+    }
+
+    func testEntriesFollowAChangedMaxVersions() throws {
+        let f = try Fixture()
+        try f.hql("CREATE TABLE t (a MAX_VERSIONS 3, INDEX a)")
+        try f.hql("INSERT INTO t VALUES ('1', 'r', 'a', 'v1'), ('2', 'r', 'a', 'v2'), ('3', 'r', 'a', 'v3')")
+        XCTAssertEqual(try entries(f, "^t").count, 3)
+        try f.hql("ALTER TABLE t MODIFY (a MAX_VERSIONS 1)")
+        XCTAssertEqual(try entries(f, "^t"), ["1,v3\t\tr"])
+        XCTAssertEqual(try entries(f, "^t"), try entriesShown(f, "a", id: 1))
+        XCTAssertEqual(try f.lines("SELECT a FROM t WHERE a = 'v1'"), [])
+        // Back up: the versions are still stored (no compaction dropped them), so they and
+        // their entries come back.
+        try f.hql("ALTER TABLE t MODIFY (a MAX_VERSIONS 2)")
+        XCTAssertEqual(try entries(f, "^t"), ["1,v2\t\tr", "1,v3\t\tr"])
+        XCTAssertEqual(try entries(f, "^t"), try entriesShown(f, "a", id: 1))
+        XCTAssertEqual(try f.lines("SELECT a FROM t WHERE a = 'v2'"), ["r\ta\tv3", "r\ta\tv2"])
+    }
+
+    func testEntriesFollowAChangedTTLOfTheFamilyOrItsGroup() throws {
+        let f = try Fixture()
+        try f.hql("CREATE TABLE t (a, INDEX a, b, ACCESS GROUP g (a, b))")
+        try f.hql("INSERT INTO t VALUES ('r1', 'a', 'old'), ('r1', 'b', 'keep')")
+        f.broker.advanceClock(nanoseconds: 120_000_000_000)
+        try f.hql("INSERT INTO t VALUES ('r2', 'a', 'new')")
+        try f.hql("ALTER TABLE t MODIFY (a TTL 60)")
+        XCTAssertEqual(try entries(f, "^t"), ["1,new\t\tr2"])
+        XCTAssertEqual(try entries(f, "^t"), try entriesShown(f, "a", id: 1))
+
+        let g = try Fixture()
+        try g.hql("CREATE TABLE t (a, INDEX a, b, ACCESS GROUP g (a, b))")
+        try g.hql("INSERT INTO t VALUES ('r1', 'a', 'old')")
+        g.broker.advanceClock(nanoseconds: 120_000_000_000)
+        try g.hql("INSERT INTO t VALUES ('r2', 'a', 'new')")
+        try g.hql("ALTER TABLE t MODIFY (ACCESS GROUP g (a, b) TTL 60)")
+        XCTAssertEqual(try entries(g, "^t"), ["1,new\t\tr2"])
+        XCTAssertEqual(try entries(g, "^t"), try entriesShown(g, "a", id: 1))
+    }
 }
