@@ -115,10 +115,25 @@ public struct HQLParser {
         guard acceptSymbol(symbol) else { throw unexpected("'\(symbol)'") }
     }
 
-    /// A name: a bare word or a quoted string.
+    /// The words Hypertable's grammar takes for no name (its `keywords`, spelt as listed there:
+    /// case matters, and `WAITfor` is one word, its list missing a comma after `WAIT`). Its
+    /// `identifier` is any other word; a keyword can be a name only quoted.
+    static let reservedWords: Set<String> = [
+        "access", "ACCESS", "Access", "GROUP", "group", "Group", "from", "FROM", "From",
+        "start_time", "START_TIME", "Start_Time", "Start_time", "end_time", "END_TIME", "End_Time", "End_time",
+        "into", "INTO", "Into", "table", "TABLE", "Table", "NAMESPACE", "Namespace", "cells", "CELLS",
+        "value", "VALUE", "regexp", "REGEXP", "wait", "WAITfor", "FOR", "maintenance", "MAINTENANCE",
+        "index", "INDEX", "qualifier", "QUALIFIER",
+    ]
+
+    /// A name: a bare word that is no keyword of Hypertable's (`reservedWords`), or a quoted
+    /// string.
     mutating func name(_ what: String) throws(HQLError) -> String {
         switch current.kind {
-        case .word(let w): advance(); return w
+        case .word(let w):
+            guard !Self.reservedWords.contains(w) else { throw unexpected(what) }
+            advance()
+            return w
         case .string(let s):
             guard !s.isEmpty else {
                 throw HQLError(.invalidStatement, at: current.position, "Empty \(what)")

@@ -21,7 +21,8 @@ public enum HQLPointSelect {
             return nil
         }
         _ = scanner.symbol(UInt8(ascii: ";"))
-        guard scanner.atEnd else { return nil }
+        // A keyword is no table name: the full parser refuses it.
+        guard scanner.atEnd, !HQLParser.reservedWords.contains(table) else { return nil }
         var select = HQLSelect()
         select.table = table
         select.rowIntervals = [HQLRowInterval(start: HQLBound(key, inclusive: true), end: HQLBound(key, inclusive: true))]

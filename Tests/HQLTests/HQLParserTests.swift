@@ -456,6 +456,22 @@ final class HQLParseErrorWordingTests: XCTestCase {
         XCTAssertEqual(try? HQLParser.parse("CREATE NAMESPACE n IF NOT EXISTS"), .createNamespace(name: "n", ifNotExists: true))
     }
 
+    /// Hypertable's `identifier` is any word but its grammar's keywords, spelt as its list
+    /// spells them (case matters); a keyword is a name only quoted.
+    func testAKeywordIsNoNameUnlessQuoted() {
+        for statement in ["DROP TABLE table", "CREATE TABLE t (a, value)", "CREATE TABLE t (a, ACCESS GROUP group (a))",
+                          "SELECT * FROM Table WHERE ROW = 'r'", "SELECT INDEX FROM t", "USE NAMESPACE",
+                          "CREATE TABLE t (WAITfor)"] {
+            XCTAssertEqual(error(statement)?.message, "parse error at: \(statement) (\(statement))", statement)
+        }
+        XCTAssertEqual(error("SELECT * FROM t WHERE value = 'x'")?.message,
+                       "parse error at:  WHERE value = 'x' (SELECT * FROM t WHERE value = 'x')")
+        XCTAssertEqual(try? HQLParser.parse("DROP TABLE 'table'"), .dropTable(name: "table", ifExists: false))
+        for name in ["Value", "tAble", "WAIT", "tables", "grouping", "NameSpace"] {
+            XCTAssertEqual(try? HQLParser.parse("DROP TABLE \(name)"), .dropTable(name: name, ifExists: false), name)
+        }
+    }
+
     /// When no statement matches, Hypertable's parse stops where its last alternative,
     /// `REBUILD >> *(VALUE | QUALIFIER) >> INDICES >> user_identifier`, failed: its keywords
     /// advance a character at a time, so a statement that begins like REBUILD names the rest.
