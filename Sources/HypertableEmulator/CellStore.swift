@@ -177,10 +177,15 @@ struct CellStore: Sendable {
     /// older one (Hypertable keeps the newest revision of identical keys), which is answered.
     @discardableResult
     mutating func insert(row: Bytes, _ cell: StoredCell) -> StoredCell? {
+        insertReturningPosition(row: row, cell).replaced
+    }
+
+    /// `insert`, also answering where the row now stands (for `compactRow`).
+    mutating func insertReturningPosition(row: Bytes, _ cell: StoredCell) -> (replaced: StoredCell?, position: RowPosition) {
         let p = rowPosition(creating: row)
         let replaced = chunks[p.chunk][p.index].insert(cell)
         if replaced == nil { cellCount += 1 }
-        return replaced
+        return (replaced, p)
     }
 
     /// Records a delete marker and drops the versions it hides now (later inserts with older

@@ -271,6 +271,8 @@ public final class EmulatedBroker: Sendable {
         // expired versions.
         let clock = now(s)
         let cutoffs = CellCompaction.ttlCutoffs(table.schema, now: clock)
+        // Each family's effective MAX_VERSIONS and TTL, looked up once per batch.
+        let view = SchemaView(table.schema)
         for cell in cells {
             let key = cell.key
             guard let familyID = try validate(cell, schema: table.schema, ignoreUnknownFamilies: ignoreUnknownFamilies) else {
@@ -283,15 +285,16 @@ public final class EmulatedBroker: Sendable {
                 let chronological = family?.options.timeOrderDesc ?? false
                 let stored = StoredCell(familyID: familyID, qualifier: key.columnQualifier, timestamp: timestamp,
                                         revision: revision, value: cell.value ?? [], chronological: chronological)
-                let replaced = table.store.insert(row: key.row, stored)
+                let (replaced, position) = table.store.insertReturningPosition(row: key.row, stored)
                 guard let family else { continue }
                 let indexed = family.valueIndex || family.qualifierIndex
                 if indexed {
+                    // Only the index tables' stores change here: `position` stays valid.
                     IndexTables.inserted(stored, replacing: replaced, row: key.row, family: family, table: table, now: clock)
                 }
-                let options = table.schema.effectiveOptions(family)
-                guard options.ttl != nil || (options.maxVersions ?? 0) > 0,
-                      let position = table.store.position(of: key.row) else { continue }
+                let options = ColumnFamilyOptions(maxVersions: view.maxVersions[Int(familyID)], ttl: view.ttlSeconds[Int(familyID)],
+                                                  counter: view.counterIDs.contains(familyID))
+                guard options.ttl != nil || (options.maxVersions ?? 0) > 0 else { continue }
                 let dropped = table.store.compactRow(at: position) {
                     CellCompaction.compactColumn(&$0, familyID: familyID, qualifier: key.columnQualifier, options: options,
                                                  now: clock)
