@@ -46,11 +46,10 @@ public struct HQLBindingError: Error, Sendable, Hashable, CustomStringConvertibl
 /// change the statement's shape.
 ///
 /// Where a literal goes: right after a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`, `=^`),
-/// after `REGEXP`, inside the value lists of
-/// `INSERT ... VALUES (...)` (an integer quoted there: the grammar takes strings only), and
-/// (integers only) after `LIMIT`, `ROW_LIMIT`, `OFFSET`,
-/// `CELL_OFFSET`, `CELL_LIMIT`, `CELL_LIMIT_PER_FAMILY`, `REVS`, `REVISIONS`,
-/// `MAX_REVISIONS` and `MAX_VERSIONS`. An INSERT's column and value lose every quote
+/// after `REGEXP`, inside the value lists of `INSERT ... VALUES (...)` (an integer is bound
+/// quoted in all these: Hypertable's grammar takes a string literal there), and (integers
+/// only, as numbers) after `LIMIT`, `ROW_LIMIT`, `OFFSET`, `CELL_OFFSET`, `CELL_LIMIT`,
+/// `CELL_LIMIT_PER_FAMILY`, `REVS`, `REVISIONS`, `MAX_REVISIONS` and `MAX_VERSIONS`. An INSERT's column and value lose every quote
 /// character at their ends in Hypertable's parser, so a value for one of them that begins or
 /// ends with `'` or `"` is refused: it could not read back as given.
 public enum HQLParameterBinder {
@@ -74,8 +73,8 @@ public enum HQLParameterBinder {
         for (place, parameter) in zip(places, parameters).reversed() {
             var (text, kind) = try literal(parameter, countOnly: place.countOnly,
                                            at: tokens[place.index].position)
-            // An INSERT field is a string literal in Hypertable's grammar, never a number.
-            if place.inInsertTuple, case .number(let digits) = kind {
+            // Where a value goes, Hypertable's grammar takes a string literal, never a number.
+            if !place.countOnly, case .number(let digits) = kind {
                 (text, kind) = ("'" + digits + "'", .string(digits))
             }
             let isQuote: (UInt8) -> Bool = { $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") }
@@ -174,8 +173,6 @@ public enum HQLParameterBinder {
         /// An INSERT tuple's column or value (its last two fields), which Hypertable reads
         /// with every quote character trimmed from both ends.
         var quotesTrimmed = false
-        /// A field of an INSERT tuple: an integer goes there quoted.
-        var inInsertTuple = false
     }
 
     /// Every `?` token and whether only a count may go there; refuses a `?` anywhere else.
@@ -208,7 +205,7 @@ public enum HQLParameterBinder {
                 places.append(Place(index: index, countOnly: false))
             case .symbol(let symbol) where inValues && depth == 1 && (symbol == "(" || symbol == ","):
                 tuple.append((places.count, field))
-                places.append(Place(index: index, countOnly: false, inInsertTuple: true))
+                places.append(Place(index: index, countOnly: false))
             case .word(let word) where word.uppercased() == "REGEXP":
                 places.append(Place(index: index, countOnly: false))
             case .word(let word) where countKeywords.contains(word.uppercased()):

@@ -17,14 +17,14 @@ extension HQLParser {
         let family = try name("column")
         guard acceptSymbol(":") else { return .family(family) }
         if acceptSymbol("^") {
-            return .qualifierPrefix(family: family, prefix: try literal("a qualifier prefix"))
+            return .qualifierPrefix(family: family, prefix: try qualifier())
         }
         if case .regex(let r) = current.kind {
             advance()
             return .qualifierRegex(family: family, regex: r)
         }
         if acceptSymbol("*") { return .family(family) }
-        return .cell(family: family, qualifier: try literal("a column qualifier"))
+        return .cell(family: family, qualifier: try qualifier())
     }
 
     mutating func select() throws(HQLError) -> HQLSelect {
@@ -160,7 +160,7 @@ extension HQLParser {
             return (family, .regex(r))
         }
         if acceptSymbol("*") { return (family, .any) }
-        return (family, .exact(try literal("a column qualifier")))
+        return (family, .exact(try qualifier()))
     }
 
     func add(rows: [HQLRowInterval], cells: [HQLCellInterval], to query: inout HQLSelect,

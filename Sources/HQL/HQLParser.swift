@@ -156,11 +156,21 @@ public struct HQLParser {
         return out
     }
 
-    /// A literal value: string, number or bare word.
+    /// A literal value: a quoted string, as Hypertable's grammar takes every value, key,
+    /// timestamp and pattern (`string_literal`); a bare word or number there is a parse error.
     mutating func literal(_ what: String) throws(HQLError) -> String {
+        guard case .string(let s) = current.kind else { throw unexpected("\(what) (a quoted string)") }
+        advance()
+        return s
+    }
+
+    /// A column qualifier (`user_identifier`): a bare word that is no keyword, or a quoted
+    /// string (which may be empty).
+    mutating func qualifier() throws(HQLError) -> String {
         switch current.kind {
-        case .string(let s), .number(let s), .word(let s): advance(); return s
-        default: throw unexpected(what)
+        case .word(let w) where !Self.reservedWords.contains(w): advance(); return w
+        case .string(let s): advance(); return s
+        default: throw unexpected("a column qualifier")
         }
     }
 
@@ -184,8 +194,8 @@ public struct HQLParser {
         let position = current.position
         let text: String
         switch current.kind {
-        case .string(let s), .number(let s): text = s
-        default: throw unexpected("a timestamp")
+        case .string(let s): text = s
+        default: throw unexpected("a timestamp (a quoted string)")
         }
         guard let value = HQLTimestamp.parse(text) else {
             throw HQLError(.badTimestamp, at: position, "Bad timestamp '\(text.prefix(40))'")

@@ -14,9 +14,12 @@ final class HQLParameterBinderTests: XCTestCase {
         XCTAssertEqual(select.limit, 10)
         XCTAssertEqual(try HQLParameterBinder.bind("INSERT INTO t VALUES (?, 'a:q', ?)", [.bytes(Array("r\n".utf8)), .string("v")]),
                        "INSERT INTO t VALUES ('r\n', 'a:q', 'v')")
-        // An INSERT field is a string in Hypertable's grammar: an integer goes there quoted.
+        // A value is a string in Hypertable's grammar: an integer goes there quoted, and as a
+        // number only where a count goes.
         XCTAssertEqual(try HQLParameterBinder.bind("INSERT INTO t VALUES (?, ?, 'a', ?)", [.integer(5), .integer(6), .integer(7)]),
                        "INSERT INTO t VALUES ('5', '6', 'a', '7')")
+        XCTAssertEqual(try HQLParameterBinder.bind("SELECT * FROM t WHERE ROW = ? AND a = ? LIMIT ?", [.integer(5), .integer(6), .integer(7)]),
+                       "SELECT * FROM t WHERE ROW = '5' AND a = '6' LIMIT 7")
         XCTAssertEqual(try HQLParameterBinder.bind("SELECT * FROM t WHERE ROW >= ? AND ROW < ?", [.string("a"), .string("b")]),
                        "SELECT * FROM t WHERE ROW >= 'a' AND ROW < 'b'")
         XCTAssertEqual(try HQLParameterBinder.bind("SELECT * FROM t WHERE ROW REGEXP ?", [.string("^a.*'")]),
