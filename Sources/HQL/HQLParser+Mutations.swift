@@ -84,15 +84,20 @@ extension HQLParser {
 
 
     mutating func delete() throws(HQLError) -> HQLDelete {
+        // `column_name`: a bare family name, or a quoted `family` or `family:qualifier`
+        // (Hypertable's grammar has no bare `family:qualifier` here).
         var columns: [HQLColumnSelector] = []
         if !acceptSymbol("*") {
             repeat {
                 let position = current.position
-                let selector = try columnSelector()
-                switch selector {
-                case .family, .cell: columns.append(selector)
-                default: throw HQLError(.invalidStatement, at: position, "DELETE takes family or family:qualifier")
+                guard case .string(let column) = current.kind else {
+                    columns.append(.family(try name("a column")))
+                    continue
                 }
+                advance()
+                let (family, qualifier) = Self.splitColumn(column)
+                guard !family.isEmpty else { throw HQLError(.invalidStatement, at: position, "Empty column family") }
+                columns.append(qualifier.map { .cell(family: family, qualifier: $0) } ?? .family(family))
             } while acceptSymbol(",")
         }
         try expectWord("FROM")

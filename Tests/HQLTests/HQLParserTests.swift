@@ -125,7 +125,7 @@ final class HQLParserTests: XCTestCase {
                        .delete(HQLDelete(columns: [.cell(family: "apple", qualifier: "1")], table: "hypertable", row: "foo",
                                          timestamp: HQLTimestamp.parse("2007-12-02 08:00:01"))))
         XCTAssertEqual(parse("DELETE * FROM t WHERE ROW = 'x'"), .delete(HQLDelete(columns: [], table: "t", row: "x")))
-        XCTAssertEqual(parse("DELETE a, b:c FROM t WHERE ROW = 'x' VERSION '5'"),
+        XCTAssertEqual(parse("DELETE a, 'b:c' FROM t WHERE ROW = 'x' VERSION '5'"),
                        .delete(HQLDelete(columns: [.family("a"), .cell(family: "b", qualifier: "c")], table: "t", row: "x", version: 5)))
     }
 
@@ -450,10 +450,13 @@ final class HQLParseErrorWordingTests: XCTestCase {
                                   ("SELECT * FROM t WHERE TIMESTAMP > 5", " WHERE TIMESTAMP > 5"),
                                   ("SELECT * FROM t WHERE a = v", " WHERE a = v"),
                                   ("DELETE * FROM t WHERE ROW = r", "DELETE * FROM t WHERE ROW = r"),
+                                  ("DELETE a:q FROM t WHERE ROW = 'r'", "DELETE a:q FROM t WHERE ROW = 'r'"),
                                   ("DELETE * FROM t WHERE ROW = 'r' VERSION 5", " VERSION 5")] {
             XCTAssertEqual(error(statement)?.message, "parse error at: \(rest) (\(statement))", statement)
         }
         XCTAssertNotNil(try? HQLParser.parse("SELECT a:q, b:^p FROM t WHERE EXISTS(a:q) AND b:'' = 'v'"), "a qualifier may be a bare word")
+        XCTAssertEqual(try? HQLParser.parse("DELETE 'a:q', b FROM t WHERE ROW = 'r'"),
+                       .delete(HQLDelete(columns: [.cell(family: "a", qualifier: "q"), .family("b")], table: "t", row: "r")))
         XCTAssertEqual(error("INSERT INTO t VALUES (now(), 'a', 'v')")?.message, "Unknown function identifier 'now()'")
         XCTAssertEqual(error("INSERT INTO t VALUES ('yesterday', 'r', 'a', 'v')")?.message,
                        "Unable to parse INSERT timestamp - 'yesterday'")

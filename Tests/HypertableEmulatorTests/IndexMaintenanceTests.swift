@@ -25,7 +25,7 @@ final class IndexMaintenanceTests: XCTestCase {
         XCTAssertEqual(try f.lines("SELECT b FROM t WHERE a = 'v998'"), [])
         XCTAssertEqual(try f.lines("SELECT b FROM t WHERE a =^ 'v'"), ["r\tb\tother"])
 
-        try f.hql("DELETE a:q FROM t WHERE ROW = 'r'")
+        try f.hql("DELETE 'a:q' FROM t WHERE ROW = 'r'")
         XCTAssertEqual(try f.lines("SELECT b FROM t WHERE a = 'v999'"), [], "the row is not found through a deleted cell")
         XCTAssertEqual(try f.lines("SELECT b FROM t WHERE EXISTS(a:q)"), [])
         // The entry stays with the delete marker, which a scan returning deletes sees (as
