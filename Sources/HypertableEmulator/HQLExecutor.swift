@@ -30,6 +30,7 @@ struct HQLExecutor {
         case .alterTable(let alter):
             try broker.alterSchema(namespace, alter.name) { (schema) throws(ClientException) in
                 try Self.checkModifiedGroupsOnce(alter.actions)
+                try Self.checkNewFamiliesJoinOneGroup(alter.actions, schema: schema)
                 let before = schema
                 for action in Self.mergingAdds(alter.actions) { try Self.apply(action, to: &schema) }
                 try Self.checkModifiedGroupMembers(alter.actions, before: before, after: schema)
@@ -132,6 +133,29 @@ struct HQLExecutor {
         for case .modify(_, let groups) in actions {
             for g in groups where !seen.insert(g.name).inserted {
                 throw ClientException(.hqlBadCommand, "Attempt to modify access group '\(g.name)' twice in the same command")
+            }
+        }
+    }
+
+    /// A family this ALTER makes (a name the table has no live family of) joins the first
+    /// group that lists it; another group listing it too is refused, in textual order, as
+    /// Hypertable's `access_group_add_column_family` refuses it.
+    static func checkNewFamiliesJoinOneGroup(_ actions: [HQLAlterTable.Action], schema: TableSchema) throws(ClientException) {
+        var joined: [String: String] = [:]
+        for action in actions {
+            let groups: [HQLAccessGroupDefinition]
+            switch action {
+            case .add(_, let g), .modify(_, let g): groups = g
+            default: continue
+            }
+            for g in groups {
+                for member in g.columnFamilies where schema.family(named: member.name) == nil {
+                    if let owner = joined[member.name], owner != g.name {
+                        throw ClientException(.hqlBadCommand, "Attempt to add column '\(member.name)' to access group '\(g.name)' "
+                                              + "when it already belongs to access group '\(owner)'")
+                    }
+                    joined[member.name] = g.name
+                }
             }
         }
     }

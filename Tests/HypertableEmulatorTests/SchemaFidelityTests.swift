@@ -121,6 +121,10 @@ final class SchemaFidelityTests: XCTestCase {
              "Column 'x' assigned to two access groups (g & g)"),
             ("ALTER TABLE t ADD (x) MODIFY (ACCESS GROUP g (a, b, x))", .badSchema,
              "Column 'x' assigned to two access groups (g & g)"),
+            ("ALTER TABLE t ADD (ACCESS GROUP k (x)) MODIFY (ACCESS GROUP g (a, b, x))", .hqlBadCommand,
+             "Attempt to add column 'x' to access group 'g' when it already belongs to access group 'k'"),
+            ("ALTER TABLE t MODIFY (ACCESS GROUP g (a, b, x)) ADD (ACCESS GROUP k (x))", .hqlBadCommand,
+             "Attempt to add column 'x' to access group 'k' when it already belongs to access group 'g'"),
             // The member checks come before the group's options are read.
             ("ALTER TABLE t MODIFY (ACCESS GROUP g (a, b, c) IN_MEMORY)", .hqlBadCommand,
              "Bad modify command - moving column 'c' from access group 'h' to 'g' is not supported"),
