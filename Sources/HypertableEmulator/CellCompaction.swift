@@ -11,8 +11,14 @@ import HypertableClient
 ///   MAX_VERSIONS comes back into view when a newer one is deleted; the threshold keeps that
 ///   true for the last few writes, as a compaction that has not run yet does.
 ///
-/// A version a reader could still see is never dropped, so no query answers differently;
-/// delete markers all stay (a `RETURN_DELETES` scan shows them). The index entries of a
+/// - delete markers another marker of the row covers (one as new or newer, for the same
+///   cell, its family, or the row), once a row holds `markerCompactionThreshold` markers, and
+///   again each time their number doubles (`compactMarkers`).
+///
+/// A version a reader could still see is never dropped, and a version a dropped marker hid
+/// stays hidden by the one covering it, so no query answers differently; a `RETURN_DELETES`
+/// scan shows the markers that are left, the newest of each kind (Hypertable shows every
+/// marker until a major compaction, and none after it). The index entries of a
 /// version dropped as expired or beyond MAX_VERSIONS go with it; those of a hidden version
 /// stay with the marker that hides it, as a delete leaves them (`IndexTables`).
 enum CellCompaction {
@@ -94,6 +100,62 @@ enum CellCompaction {
             row.cells.removeSubrange(start..<range.upperBound)
         }
         return dropped
+    }
+
+    /// How many delete markers a row holds before the covered ones are dropped.
+    static let markerCompactionThreshold = 32
+
+    /// The markers no other marker covers, in their order: a row delete as new or newer
+    /// covers every marker; a family delete one of its family's; a cell delete one of its
+    /// cell's. Of markers alike (same kind and column), the newest is kept (the latest
+    /// revision among equal timestamps); version deletes of one version are alike.
+    static func compactMarkers(_ markers: [DeleteMarker]) -> [DeleteMarker] {
+        struct Column: Hashable {
+            var familyID: Int32
+            var qualifier: Bytes
+            var timestamp: Int64 = 0
+        }
+        func newer(_ a: DeleteMarker, than b: DeleteMarker) -> Bool {
+            a.timestamp != b.timestamp ? a.timestamp > b.timestamp : a.revision > b.revision
+        }
+        var row: Int?
+        var family: [Int32: Int] = [:]
+        var cell: [Column: Int] = [:]
+        var version: [Column: Int] = [:]
+        for (i, m) in markers.enumerated() {
+            switch m.flag {
+            case .deleteRow: if row.map({ newer(m, than: markers[$0]) }) ?? true { row = i }
+            case .deleteColumnFamily:
+                if family[m.familyID].map({ newer(m, than: markers[$0]) }) ?? true { family[m.familyID] = i }
+            case .deleteCell:
+                let c = Column(familyID: m.familyID, qualifier: m.qualifier)
+                if cell[c].map({ newer(m, than: markers[$0]) }) ?? true { cell[c] = i }
+            case .deleteCellVersion:
+                let v = Column(familyID: m.familyID, qualifier: m.qualifier, timestamp: m.timestamp)
+                if version[v].map({ newer(m, than: markers[$0]) }) ?? true { version[v] = i }
+            case .insert: break
+            }
+        }
+        let rowTimestamp = row.map { markers[$0].timestamp } ?? .min
+        var kept: [DeleteMarker] = []
+        for (i, m) in markers.enumerated() {
+            let familyTimestamp = family[m.familyID].map { markers[$0].timestamp } ?? .min
+            let cellTimestamp = cell[Column(familyID: m.familyID, qualifier: m.qualifier)].map { markers[$0].timestamp } ?? .min
+            let keep: Bool
+            switch m.flag {
+            case .deleteRow: keep = i == row
+            case .deleteColumnFamily: keep = i == family[m.familyID] && m.timestamp > rowTimestamp
+            case .deleteCell:
+                keep = i == cell[Column(familyID: m.familyID, qualifier: m.qualifier)]
+                    && m.timestamp > max(rowTimestamp, familyTimestamp)
+            case .deleteCellVersion:
+                keep = i == version[Column(familyID: m.familyID, qualifier: m.qualifier, timestamp: m.timestamp)]
+                    && m.timestamp > max(rowTimestamp, familyTimestamp, cellTimestamp)
+            case .insert: keep = true
+            }
+            if keep { kept.append(m) }
+        }
+        return kept
     }
 
     /// Drops every expired version of the row; `cutoffs[id]` is the oldest timestamp family

@@ -199,6 +199,10 @@ struct CellStore: Sendable {
             cellCount -= dropped.count
         }
         chunks[p.chunk][p.index].deletes.append(marker)
+        let count = chunks[p.chunk][p.index].deletes.count
+        if count >= CellCompaction.markerCompactionThreshold && count & (count - 1) == 0 {
+            chunks[p.chunk][p.index].deletes = CellCompaction.compactMarkers(chunks[p.chunk][p.index].deletes)
+        }
         return dropped
     }
 
