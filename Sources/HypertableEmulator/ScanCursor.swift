@@ -43,6 +43,9 @@ struct ScanCursor {
     private var cellsSkipped: Int32 = 0
     private(set) var isDone = false
     private var schemaView = SchemaView()
+    /// The oldest timestamp each family keeps at `now`, for `discardExpired`; made again when
+    /// the time or the schema changes.
+    private var ttlCutoffs: (now: Int64, generation: Int64, cutoffs: [Int64?])?
     private var indexLimits: IndexLimitTracker?
 
     init(table: TableState, plan: ScanPlan) throws(ClientException) {
@@ -183,7 +186,10 @@ struct ScanCursor {
     /// compaction drops, done lazily), and their index entries with them.
     private mutating func discardExpired(of row: StoredRow, at position: RowPosition, now: Int64) {
         guard schemaView.hasTTL else { return }
-        let cutoffs = schemaView.ttlSeconds.map { ttl in ttl.map { now - Int64($0) * 1_000_000_000 } }
+        if ttlCutoffs?.now != now || ttlCutoffs?.generation != schemaView.generation {
+            ttlCutoffs = (now, schemaView.generation, schemaView.ttlSeconds.map { ttl in ttl.map { now - Int64($0) * 1_000_000_000 } })
+        }
+        let cutoffs = ttlCutoffs?.cutoffs ?? []
         guard row.cells.contains(where: { cell in
             cell.familyID >= 0 && Int(cell.familyID) < cutoffs.count && cutoffs[Int(cell.familyID)].map { cell.timestamp < $0 } == true
         }) else { return }
