@@ -1,26 +1,24 @@
 import HypertableClient
 
 /// What Hypertable's compactions drop from a range, dropped here as the store is written and
-/// read, so that rewriting a cell does not grow memory without bound:
+/// read, so that rewriting or deleting a cell does not grow memory without bound:
 ///
 /// - versions past their family's TTL: when an insert touches their column, and when a scan
 ///   or a delete reads their row (`expire`);
 /// - versions beyond MAX_VERSIONS, and versions a delete marker hides: when a column of a
-///   family with MAX_VERSIONS holds more than `compactionThreshold` of them (`compactColumn`). Hypertable keeps every
-///   version in its cell cache until a compaction, and until then a version beyond
-///   MAX_VERSIONS comes back into view when a newer one is deleted; the threshold keeps that
-///   true for the last few writes, as a compaction that has not run yet does.
-///
+///   family with MAX_VERSIONS holds more than `compactionThreshold` of them
+///   (`compactColumn`). Until a compaction Hypertable keeps every version, and a version
+///   beyond MAX_VERSIONS comes back into view when a newer one is deleted; the threshold
+///   keeps that true for the last few writes, as a compaction that has not run yet does;
 /// - delete markers another marker of the row covers (one as new or newer, for the same
 ///   cell, its family, or the row), once a row holds `markerCompactionThreshold` markers, and
 ///   again each time their number doubles (`compactMarkers`).
 ///
-/// A version a reader could still see is never dropped, and a version a dropped marker hid
-/// stays hidden by the one covering it, so no query answers differently; a `RETURN_DELETES`
-/// scan shows the markers that are left, the newest of each kind (Hypertable shows every
-/// marker until a major compaction, and none after it). The index entries of a
-/// version dropped as expired or beyond MAX_VERSIONS go with it; those of a hidden version
-/// stay with the marker that hides it, as a delete leaves them (`IndexTables`).
+/// Nothing a reader sees now is dropped, and what a dropped marker hid stays hidden by the
+/// one covering it; a `RETURN_DELETES` scan shows the markers left, the newest of each kind
+/// (Hypertable shows every marker until a major compaction, and none after it). The index
+/// entries of a version dropped as expired or beyond MAX_VERSIONS go with it; those of a
+/// hidden version stay with the marker that hides it, as a delete leaves them (`IndexTables`).
 enum CellCompaction {
     /// How many versions one column holds before the ones no reader sees are dropped: a
     /// family's MAX_VERSIONS plus as many again (at least 16), so the work is done once per
