@@ -126,12 +126,17 @@ public struct HQLParser {
         "index", "INDEX", "qualifier", "QUALIFIER",
     ]
 
-    /// A name: a bare word that is no keyword of Hypertable's (`reservedWords`), or a quoted
-    /// string.
+    /// Whether a bare word can be a name: Hypertable's `identifier` is a letter, then letters,
+    /// digits and `_`, and no keyword (`reservedWords`).
+    static func isIdentifier(_ word: String) -> Bool {
+        word.utf8.first != UInt8(ascii: "_") && !reservedWords.contains(word)
+    }
+
+    /// A name: a bare word that is an identifier (`isIdentifier`), or a quoted string.
     mutating func name(_ what: String) throws(HQLError) -> String {
         switch current.kind {
         case .word(let w):
-            guard !Self.reservedWords.contains(w) else { throw unexpected(what) }
+            guard Self.isIdentifier(w) else { throw unexpected(what) }
             advance()
             return w
         case .string(let s):
@@ -168,7 +173,7 @@ public struct HQLParser {
     /// string (which may be empty).
     mutating func qualifier() throws(HQLError) -> String {
         switch current.kind {
-        case .word(let w) where !Self.reservedWords.contains(w): advance(); return w
+        case .word(let w) where Self.isIdentifier(w): advance(); return w
         case .string(let s): advance(); return s
         default: throw unexpected("a column qualifier")
         }

@@ -21,8 +21,8 @@ public enum HQLPointSelect {
             return nil
         }
         _ = scanner.symbol(UInt8(ascii: ";"))
-        // A keyword is no table name: the full parser refuses it.
-        guard scanner.atEnd, !HQLParser.reservedWords.contains(table) else { return nil }
+        // A keyword or a word starting with `_` is no table name: the full parser refuses it.
+        guard scanner.atEnd, HQLParser.isIdentifier(table) else { return nil }
         var select = HQLSelect()
         select.table = table
         select.rowIntervals = [HQLRowInterval(start: HQLBound(key, inclusive: true), end: HQLBound(key, inclusive: true))]

@@ -469,12 +469,12 @@ final class HQLParseErrorWordingTests: XCTestCase {
         XCTAssertEqual(try? HQLParser.parse("CREATE NAMESPACE n IF NOT EXISTS"), .createNamespace(name: "n", ifNotExists: true))
     }
 
-    /// Hypertable's `identifier` is any word but its grammar's keywords, spelt as its list
-    /// spells them (case matters); a keyword is a name only quoted.
+    /// Hypertable's `identifier` is a word starting with a letter, and none of its grammar's
+    /// keywords, spelt as its list spells them (case matters); other names must be quoted.
     func testAKeywordIsNoNameUnlessQuoted() {
         for statement in ["DROP TABLE table", "CREATE TABLE t (a, value)", "CREATE TABLE t (a, ACCESS GROUP group (a))",
                           "SELECT * FROM Table WHERE ROW = 'r'", "SELECT INDEX FROM t", "USE NAMESPACE",
-                          "CREATE TABLE t (WAITfor)"] {
+                          "CREATE TABLE t (WAITfor)", "DROP TABLE _t", "SELECT * FROM _t WHERE ROW = 'r'"] {
             XCTAssertEqual(error(statement)?.message, "parse error at: \(statement) (\(statement))", statement)
         }
         XCTAssertEqual(error("SELECT * FROM t WHERE value = 'x'")?.message,
