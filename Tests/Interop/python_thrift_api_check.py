@@ -22,6 +22,7 @@ import traceback
 import uuid
 
 from thrift.Thrift import TApplicationException, TMessageType, TType
+from thrift.protocol import TBinaryProtocol
 from hypertable.thriftclient import ThriftClient
 from hyperthrift.gen.ttypes import (
     AccessGroupSpec, Cell, CellInterval, ClientException, ColumnFamilyOptions, ColumnFamilySpec,
@@ -81,6 +82,26 @@ def expect_client_exception(label, code, call):
         return
     fail(f"{label}: returned {result!r}, want ClientException {code:#x}")
 
+
+# Every call's method name, as the protocol writes it: at the end every method of HqlService
+# (Client.thrift's ClientService and Hql.thrift's) must have been called at least once.
+CALLED = set()
+_write_message_begin = TBinaryProtocol.TBinaryProtocol.writeMessageBegin
+
+
+def _recording_write_message_begin(self, name, message_type, sequence_id):
+    CALLED.add(name)
+    return _write_message_begin(self, name, message_type, sequence_id)
+
+
+TBinaryProtocol.TBinaryProtocol.writeMessageBegin = _recording_write_message_begin
+
+
+def idl_methods():
+    """The service's methods as the generated code declares them (its Iface)."""
+    from hyperthrift.gen2 import HqlService
+    return {name for name in dir(HqlService.Iface)
+            if not name.startswith("_") and callable(getattr(HqlService.Iface, name))}
 
 def connect():
     return ThriftClient(HOST, PORT, timeout_ms=TIMEOUT_MS)
@@ -1288,6 +1309,10 @@ def main():
     except Exception:  # noqa: BLE001
         fail("shared ids raised:\n" + traceback.format_exc())
 
+    missing = sorted(idl_methods() - CALLED)
+    if missing:
+        fail(f"{len(missing)} IDL methods never called: {', '.join(missing)}")
+    checks[0] += 1
     elapsed = time.time() - started
     if failures:
         print(f"thrift api check: {len(failures)} mismatches ({checks[0]} checks, {elapsed:.1f} s):")
