@@ -12,7 +12,9 @@ import HypertableClient
 ///   keeps that true for the last few writes, as a compaction that has not run yet does;
 /// - delete markers another marker of the row covers (one as new or newer, for the same
 ///   cell, its family, or the row), once a row holds `markerCompactionThreshold` markers, and
-///   again each time their number doubles (`compactMarkers`).
+///   again each time their number doubles (`compactMarkers`);
+/// - the older increments of a COUNTER column without TTL, folded into one once the column
+///   holds more than `counterFoldThreshold` versions (`foldCounter`).
 ///
 /// Nothing a reader sees now is dropped, and what a dropped marker hid stays hidden by the
 /// one covering it; a `RETURN_DELETES` scan shows the markers left, the newest of each kind
@@ -57,11 +59,15 @@ enum CellCompaction {
     /// After an insert into one column: drops its expired versions, and when it holds more
     /// than `compactionThreshold` versions, those hidden by a delete marker and those beyond
     /// MAX_VERSIONS (counted as `ScanCursor` counts them: in stored order, hidden and expired
-    /// ones skipped). A COUNTER column is read as the sum of its versions, so only the
-    /// expired and hidden ones go.
+    /// ones skipped). A COUNTER column is read as the sum of its versions: past
+    /// `counterFoldThreshold` versions its older ones are folded into one (`foldCounter`).
     static func compactColumn(_ row: inout StoredRow, familyID: Int32, qualifier: Bytes,
                               options: ColumnFamilyOptions, now: Int64) -> Dropped {
         let range = columnRange(row, familyID: familyID, qualifier: qualifier)
+        if options.counter == true && options.ttl == nil && range.count > counterFoldThreshold
+            && !row.cells[range.lowerBound].chronological {
+            return foldCounter(&row, range: range)
+        }
         let cutoff = options.ttl.map { now - Int64($0) * 1_000_000_000 }
         let maxVersions = options.counter == true ? 0 : max(0, options.maxVersions ?? 0)
         var dropped = Dropped()
@@ -97,6 +103,48 @@ enum CellCompaction {
             dropped.gone = Array(row.cells[start..<range.upperBound])
             row.cells.removeSubrange(start..<range.upperBound)
         }
+        return dropped
+    }
+
+    /// How many versions a COUNTER column holds before its older ones are folded into one
+    /// (`foldCounter`), and how many of the newest stay as they were written.
+    static let counterFoldThreshold = 32
+    static let counterKeptVersions = 16
+
+    /// Folds the versions of a COUNTER column (`range` in `row.cells`, newest first) older
+    /// than its newest `counterKeptVersions` into one, as Hypertable's compaction merges
+    /// increments: the one carries the newest folded version's timestamp and revision and
+    /// the sum `ScanCursor.collapsingCounters` reads from them (hidden versions skipped, the
+    /// newest reset ending the sum), written as a reset (`=N`) when a reset ended it, so the
+    /// versions older than that reset go. A read, a delete with the current time and a write
+    /// then answer as before; only a write or delete with an explicit timestamp inside the
+    /// folded versions sees them as the one they became (as Hypertable after a compaction).
+    /// A family with a TTL is not folded: each increment expires at its own time.
+    static func foldCounter(_ row: inout StoredRow, range: Range<Int>) -> Dropped {
+        var dropped = Dropped()
+        let start = range.lowerBound + counterKeptVersions
+        guard start < range.upperBound else { return dropped }
+        var folded: StoredCell?
+        var sum: Int64 = 0
+        var reset = false
+        for cell in row.cells[start..<range.upperBound] {
+            if reset {
+                dropped.gone.append(cell)
+            } else if !row.deletes.isEmpty && row.deletes.contains(where: { $0.hides(cell) }) {
+                dropped.hidden.append(cell)
+            } else {
+                let increment = ScanCursor.counterIncrement(cell.value)
+                sum = sum &+ increment.amount
+                reset = increment.reset
+                if folded == nil { folded = cell } else { dropped.gone.append(cell) }
+            }
+        }
+        var kept: [StoredCell] = []
+        if var cell = folded {
+            cell.value = Array(((reset ? "=" : "") + String(sum)).utf8)
+            kept.append(cell)
+        }
+        row.cells.replaceSubrange(start..<range.upperBound, with: kept)
         return dropped
     }
 

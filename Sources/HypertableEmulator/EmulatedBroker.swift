@@ -294,7 +294,7 @@ public final class EmulatedBroker: Sendable {
                 }
                 let options = ColumnFamilyOptions(maxVersions: view.maxVersions[Int(familyID)], ttl: view.ttlSeconds[Int(familyID)],
                                                   counter: view.counterIDs.contains(familyID))
-                guard options.ttl != nil || (options.maxVersions ?? 0) > 0 else { continue }
+                guard options.ttl != nil || (options.maxVersions ?? 0) > 0 || options.counter == true else { continue }
                 let dropped = table.store.compactRow(at: position) {
                     CellCompaction.compactColumn(&$0, familyID: familyID, qualifier: key.columnQualifier, options: options,
                                                  now: clock)

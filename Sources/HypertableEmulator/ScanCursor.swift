@@ -271,16 +271,22 @@ struct ScanCursor {
             if let ttl = schema.family(id: cell.familyID).flatMap({ schema.effectiveOptions($0).ttl }),
                cell.timestamp < now - Int64(ttl) * 1_000_000_000 { continue }
             if current == nil { current = cell }
-            var text = String(decoding: cell.value, as: UTF8.self)
-            if text.hasPrefix("=") {
-                reset = true
-                text.removeFirst()
-            }
-            if text.hasPrefix("+") { text.removeFirst() }
-            sum = sum &+ (Int64(text) ?? 0)
+            let increment = counterIncrement(cell.value)
+            reset = increment.reset
+            sum = sum &+ increment.amount
         }
         finish()
         return out
+    }
+
+    /// One stored version of a counter: its amount, and whether it is a reset (`=N`) that
+    /// older versions do not add to. A value that is no number counts as 0.
+    static func counterIncrement(_ value: Bytes) -> (amount: Int64, reset: Bool) {
+        var text = String(decoding: value, as: UTF8.self)
+        let reset = text.hasPrefix("=")
+        if reset { text.removeFirst() }
+        if text.hasPrefix("+") { text.removeFirst() }
+        return (Int64(text) ?? 0, reset)
     }
 
     /// The row's cells as a reader sees them: deletes, dropped families, TTL and

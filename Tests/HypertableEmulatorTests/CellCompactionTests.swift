@@ -150,4 +150,80 @@ final class CellCompactionTests: XCTestCase {
         try write(f, [cell("r", "a", "", "after")])
         XCTAssertEqual(try f.lines("SELECT a FROM t"), ["r\ta\tafter"])
     }
+
+    func testIncrementingOneCounterKeepsABoundedNumberOfCells() throws {
+        let f = try Fixture()
+        try f.hql("CREATE TABLE t (c COUNTER)")
+        var most = 0
+        for batch in 0..<100 {
+            try write(f, (0..<1_000).map { i in cell("r", "c", "", (batch * 1_000 + i) % 7 == 0 ? "-2" : "+3") })
+            most = max(most, try storedCells(f, "t"))
+        }
+        XCTAssertLessThanOrEqual(most, CellCompaction.counterFoldThreshold + 1)
+        // 14,286 of the 100,000 are -2, the others +3.
+        XCTAssertEqual(try f.lines("SELECT c FROM t"), ["r\tc\t\(85_714 * 3 - 14_286 * 2)"])
+        try write(f, [cell("r", "c", "", "=5"), cell("r", "c", "", "+1")])
+        XCTAssertEqual(try f.lines("SELECT c FROM t"), ["r\tc\t6"])
+    }
+
+    /// Random increments, resets, deletes (of the row, family, cell, and of one of the last
+    /// few versions) and rewrites of a recent version, on two counter columns: after each,
+    /// what a scan shows (value and timestamp) is what the same writes read without folding
+    /// (`collapsingCounters` over every version) show. Seeded, so a failure replays.
+    func testFoldedCountersAnswerAsUnfoldedOnes() throws {
+        var random = SeededGenerator(seed: 0xC0_07E2)
+        for round in 0..<6 {
+            let f = try Fixture()
+            try f.hql("CREATE TABLE t (c COUNTER, d)")
+            let schema = try table(f, "t").schema
+            let id = try XCTUnwrap(schema.family(named: "c")).id
+            var unfolded = StoredRow(key: Array("r".utf8))
+            var written: [String: [Int64]] = ["a": [], "b": []]
+            var timestamp: Int64 = 1_000
+            var most = 0
+            var folds = 0
+            for step in 0..<1_500 {
+                timestamp += 1
+                let qualifier = Bool.random(using: &random) ? "a" : "b"
+                // Mostly increments (some resets), some rewrites of one of the last few versions
+                // (same timestamp) and deletes of one of them, now and then a delete of the
+                // row, family or cell: so a column often grows past the fold threshold.
+                let roll = Int.random(in: 0..<1_000, using: &random)
+                let recent = written[qualifier]!.suffix(8)
+                let mutation: Cell
+                if roll < 960 || recent.isEmpty {
+                    let amount = Int.random(in: -50...50, using: &random)
+                    let value = roll % 30 == 0 ? "=\(amount)" : (amount < 0 ? "\(amount)" : "+\(amount)")
+                    let at = roll >= 930 && !recent.isEmpty ? recent.randomElement(using: &random)! : timestamp
+                    mutation = cell("r", "c", qualifier, value, timestamp: at)
+                    if at == timestamp { written[qualifier]!.append(at) }
+                    _ = unfolded.insert(StoredCell(familyID: id, qualifier: Array(qualifier.utf8), timestamp: at, revision: 0,
+                                                   value: Array(value.utf8)))
+                } else {
+                    let wholesale: [KeyFlag] = [.deleteRow, .deleteColumnFamily, .deleteCell]
+                    let flag = roll < 990 ? .deleteCellVersion : wholesale.randomElement(using: &random)!
+                    let at = flag == .deleteCellVersion ? recent.randomElement(using: &random)! : timestamp
+                    mutation = cell("r", flag == .deleteRow ? "" : "c", qualifier, "", timestamp: at, flag: flag)
+                    let marker = DeleteMarker(flag: flag, familyID: flag == .deleteRow ? 0 : id, qualifier: Array(qualifier.utf8),
+                                              timestamp: at, revision: 0)
+                    // What the marker hides can go now (the store did so before folding).
+                    unfolded.cells.removeAll { marker.hides($0) }
+                    unfolded.deletes.append(marker)
+                }
+                try write(f, [mutation])
+                let stored = try storedCells(f, "t")
+                most = max(most, stored)
+                if stored < unfolded.cells.count { folds += 1 }
+                if step % 7 != 0 { continue }
+                let shown = try f.session.getCells(f.ns, "t", scanSpec: ScanSpec())
+                    .map { "\(String(decoding: $0.key.columnQualifier, as: UTF8.self)) \(String(decoding: $0.value ?? [], as: UTF8.self)) @\($0.key.timestamp ?? 0)" }
+                let expected = ScanCursor.collapsingCounters(unfolded, schema: schema, counterIDs: [id], now: 0)
+                    .map { "\(String(decoding: $0.qualifier, as: UTF8.self)) \(String(decoding: $0.value, as: UTF8.self)) @\($0.timestamp)" }
+                XCTAssertEqual(shown, expected, "round \(round), step \(step)")
+                if shown != expected { return }
+            }
+            XCTAssertLessThanOrEqual(most, 2 * (CellCompaction.counterFoldThreshold + 1))
+            XCTAssertGreaterThan(folds, 0, "the writes of round \(round) folded nothing")
+        }
+    }
 }
