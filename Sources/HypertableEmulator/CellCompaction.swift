@@ -3,6 +3,8 @@ import HypertableClient
 /// What Hypertable's compactions drop from a range, dropped here as the store is written and
 /// read, so that rewriting or deleting a cell does not grow memory without bound:
 ///
+/// - a version a delete marker hides, written after the marker (older than it): at once
+///   (`dropIfHidden`); a delete drops the versions it hides itself (`CellStore.delete`);
 /// - versions past their family's TTL: when an insert touches their column, and when a scan
 ///   or a delete reads their row (`expire`);
 /// - versions beyond MAX_VERSIONS, and versions a delete marker hides: when a column of a
@@ -104,6 +106,17 @@ enum CellCompaction {
             row.cells.removeSubrange(start..<range.upperBound)
         }
         return dropped
+    }
+
+    /// After an insert: drops the version just written when a delete marker of the row hides
+    /// it (it is older than the delete), in any family; answers whether it went. The marker
+    /// stays and hides it as before, so no reader could see it.
+    static func dropIfHidden(_ row: inout StoredRow, _ cell: StoredCell) -> Bool {
+        guard !row.deletes.isEmpty, row.deletes.contains(where: { $0.hides(cell) }) else { return false }
+        let range = columnRange(row, familyID: cell.familyID, qualifier: cell.qualifier)
+        guard let i = row.cells[range].firstIndex(where: { $0.timestamp == cell.timestamp }) else { return false }
+        row.cells.remove(at: i)
+        return true
     }
 
     /// How many versions a COUNTER column holds before its older ones are folded into one

@@ -292,6 +292,10 @@ public final class EmulatedBroker: Sendable {
                     // Only the index tables' stores change here: `position` stays valid.
                     IndexTables.inserted(stored, replacing: replaced, row: key.row, family: family, table: table, now: clock)
                 }
+                // A version a delete marker hides (written older than the delete) no reader
+                // can see: it goes at once; the marker stays to hide it, and its index entry
+                // with the marker, as a delete leaves the entries of what it hides.
+                if table.store.compactRow(at: position, { CellCompaction.dropIfHidden(&$0, stored) }) { continue }
                 let options = ColumnFamilyOptions(maxVersions: view.maxVersions[Int(familyID)], ttl: view.ttlSeconds[Int(familyID)],
                                                   counter: view.counterIDs.contains(familyID))
                 guard options.ttl != nil || (options.maxVersions ?? 0) > 0 || options.counter == true else { continue }

@@ -226,4 +226,34 @@ final class CellCompactionTests: XCTestCase {
             XCTAssertGreaterThan(folds, 0, "the writes of round \(round) folded nothing")
         }
     }
+
+    /// A family without MAX_VERSIONS: each round deletes the cell, writes a version older than
+    /// the delete (hidden) and one newer (shown); then many versions older than the last
+    /// delete. Only what a reader sees is kept.
+    func testDeletingAndRewritingOneCellKeepsABoundedNumberOfCells() throws {
+        let f = try Fixture()
+        try f.hql("CREATE TABLE t (a, b)")
+        try write(f, (0..<3).map { cell("r", "b", "", "b\($0)", timestamp: 10 + Int64($0)) })
+        var most = 0
+        for i in 0..<10_000 {
+            let deleted = 1_000_000 + 3 * Int64(i)
+            try write(f, [cell("r", "a", "", "", timestamp: deleted, flag: .deleteCell),
+                          cell("r", "a", "", "hidden\(i)", timestamp: deleted - 1 - Int64(i % 50)),
+                          cell("r", "a", "", "v\(i)", timestamp: deleted + 1)])
+            most = max(most, try storedCells(f, "t"))
+            if i % 1_000 == 999 {
+                XCTAssertEqual(try f.lines("SELECT * FROM t"), ["r\ta\tv\(i)", "r\tb\tb2", "r\tb\tb1", "r\tb\tb0"])
+                XCTAssertEqual(try f.lines("SELECT a FROM t WHERE ROW = 'r' AND TIMESTAMP < '\(deleted)'"), [])
+            }
+        }
+        // Writes older than the last delete, and no delete after them to drop them.
+        for i in 0..<10_000 { try write(f, [cell("r", "a", "", "late\(i)", timestamp: 100 + Int64(i))]) }
+        most = max(most, try storedCells(f, "t"))
+        XCTAssertLessThanOrEqual(most, 4)
+        XCTAssertEqual(try f.lines("SELECT a FROM t"), ["r\ta\tv9999"])
+        let withDeletes = try f.hql("SELECT a FROM t RETURN_DELETES").cells ?? []
+        XCTAssertEqual(withDeletes.last?.key.flag, .insert, "the markers left, then the version they do not hide")
+        XCTAssertEqual(Set(withDeletes.dropLast().map(\.key.flag)), [.deleteCell])
+        XCTAssertLessThan(withDeletes.count, CellCompaction.markerCompactionThreshold + 1)
+    }
 }
