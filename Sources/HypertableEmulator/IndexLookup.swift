@@ -87,21 +87,8 @@ enum IndexLookup {
     /// The versions of a primary row's indexed families a reader sees, with their values.
     private static func liveVersions(of row: StoredRow, schema: TableSchema, now: Int64) -> [VersionKey: Bytes] {
         var live: [VersionKey: Bytes] = [:]
-        var column: (Int32, Bytes)?
-        var family: FamilyDefinition?
-        var options = ColumnFamilyOptions()
-        var inView: Int32 = 0
-        for cell in row.cells {
-            if family?.id != cell.familyID {
-                family = schema.family(id: cell.familyID)
-                options = family.map { schema.effectiveOptions($0) } ?? ColumnFamilyOptions()
-            }
-            guard let f = family, !f.deleted, f.valueIndex || f.qualifierIndex else { continue }
-            if column?.0 != cell.familyID || column?.1 != cell.qualifier {
-                column = (cell.familyID, cell.qualifier)
-                inView = 0
-            }
-            if IndexTables.visibility(of: cell, in: row, options: options, now: now, versionsBefore: &inView) == .inView {
+        IndexTables.forEachIndexedVersion(of: row, schema: schema, now: now) { cell, _, visibility in
+            if visibility == .inView {
                 live[VersionKey(familyID: cell.familyID, qualifier: cell.qualifier, timestamp: cell.timestamp)] = cell.value
             }
         }

@@ -136,7 +136,22 @@ enum IndexTables {
     /// are (an insert moves only that one beyond MAX_VERSIONS).
     static func sync(row: StoredRow, table: TableState, now: Int64, limit: Int32? = nil,
                      including include: (StoredCell) -> Bool) {
-        let schema = table.schema
+        forEachIndexedVersion(of: row, schema: table.schema, now: now, limit: limit, including: include) { cell, f, visibility in
+            if visibility == .gone {
+                remove(row: row.key, familyID: f.id, cell: cell, from: table)
+            } else {
+                add(row: row.key, family: f, qualifier: cell.qualifier, value: cell.value, timestamp: cell.timestamp,
+                    revision: cell.revision, to: table)
+            }
+        }
+    }
+
+    /// Walks the versions of `row`'s live indexed families that `include` picks, each with
+    /// its family and what a reader sees of it (`visibility`, counted per column); with
+    /// `limit`, a column's versions after `limit` in view are skipped.
+    static func forEachIndexedVersion(of row: StoredRow, schema: TableSchema, now: Int64, limit: Int32? = nil,
+                                      including include: (StoredCell) -> Bool = { _ in true },
+                                      _ body: (StoredCell, FamilyDefinition, Visibility) -> Void) {
         var column: (Int32, Bytes)?
         var family: FamilyDefinition?
         var options = ColumnFamilyOptions()
@@ -152,12 +167,7 @@ enum IndexTables {
                 inView = 0
             }
             if let limit, inView > limit { continue }
-            if visibility(of: cell, in: row, options: options, now: now, versionsBefore: &inView) == .gone {
-                remove(row: row.key, familyID: f.id, cell: cell, from: table)
-            } else {
-                add(row: row.key, family: f, qualifier: cell.qualifier, value: cell.value, timestamp: cell.timestamp,
-                    revision: cell.revision, to: table)
-            }
+            body(cell, f, visibility(of: cell, in: row, options: options, now: now, versionsBefore: &inView))
         }
     }
 
