@@ -148,17 +148,11 @@ public struct HQLParser {
         }
     }
 
-    /// A namespace or table path: a quoted string, or words joined by `/` (`/app/prod`).
+    /// A namespace or table path: a quoted string (`'/app/prod'`), or one bare name. Hypertable's
+    /// `user_identifier` takes no `/` outside quotes: `USE app/prod` is a parse error at `/prod`.
     mutating func path(_ what: String) throws(HQLError) -> String {
         if case .string(let s) = current.kind { advance(); return s }
-        var out = ""
-        if acceptSymbol("/") { out = "/" }
-        out += try name(what)
-        while isSymbol("/"), case .word = token(at: 1).kind {
-            advance()
-            out += "/" + (try name(what))
-        }
-        return out
+        return try name(what)
     }
 
     /// A literal value: a quoted string, as Hypertable's grammar takes every value, key,

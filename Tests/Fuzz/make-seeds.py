@@ -83,7 +83,7 @@ def thrift():
 HQL_STATEMENTS = [
     'CREATE NAMESPACE "/test"',
     "create namespace if not exists demo;",
-    "DROP NAMESPACE IF EXISTS app/prod",
+    "DROP NAMESPACE IF EXISTS 'app/prod'",
     "USE '/test/subtest'",
     "GET LISTING",
     "show tables",

@@ -36,7 +36,7 @@ final class QueryRouteTests: XCTestCase {
         let stack = try GatewayTestStack()
         let client = try stack.client()
         var response = try client.request("POST", "/ns/sys/query", headers: [("Content-Type", "application/json")],
-                                          body: #"{"hql": "CREATE NAMESPACE /jsonns"}"#)
+                                          body: #"{"hql": "CREATE NAMESPACE '/jsonns'"}"#)
         XCTAssertEqual(response.status, 200, response.bodyText)
         response = try client.request("POST", "/ns/jsonns/query",
                                       headers: [("Content-Type", "application/x-www-form-urlencoded")],

@@ -136,28 +136,28 @@ final class ScopedTokenTests: XCTestCase {
         // A name with a path is read both from the root and relative to {ns} (brokers differ;
         // the embedded one reads relative): both readings must be inside the limit.
         let refused = [
-            "SELECT * FROM /b/t", "SELECT * FROM \"/b/t\"", "SELECT * FROM /ab/t", "DESCRIBE TABLE /b/t",
-            "SHOW CREATE TABLE /b/t", "EXISTS TABLE /b/t", "USE \"/b\"", "USE b", "SELECT * FROM sub/t",
+            "SELECT * FROM '/b/t'", "SELECT * FROM \"/b/t\"", "SELECT * FROM '/ab/t'", "DESCRIBE TABLE '/b/t'",
+            "SHOW CREATE TABLE '/b/t'", "EXISTS TABLE '/b/t'", "USE \"/b\"", "USE b", "SELECT * FROM 'sub/t'",
             "SELECT * FROM \"../b/t\"", "SELECT * FROM \"sub/../../b/t\"",
         ]
         for statement in refused {
             try expect(403, "POST", "/ns/a/query", token: Self.readerA, hql: statement)
         }
-        for statement in ["INSERT INTO /b/t VALUES ('q', 'f', 'x')", "DELETE * FROM \"/b/t\" WHERE ROW = 'r'"] {
+        for statement in ["INSERT INTO '/b/t' VALUES ('q', 'f', 'x')", "DELETE * FROM \"/b/t\" WHERE ROW = 'r'"] {
             try expect(403, "POST", "/ns/a/query", token: Self.writerA, hql: statement)
         }
-        for statement in ["DROP TABLE /b/t", "CREATE TABLE /b/u (f)", "RENAME TABLE t TO /b/u",
-                          "CREATE NAMESPACE \"/b/n\"", "DROP NAMESPACE \"/b\"", "CREATE TABLE u LIKE /b/t"] {
+        for statement in ["DROP TABLE '/b/t'", "CREATE TABLE '/b/u' (f)", "RENAME TABLE t TO '/b/u'",
+                          "CREATE NAMESPACE \"/b/n\"", "DROP NAMESPACE \"/b\"", "CREATE TABLE u LIKE '/b/t'"] {
             try expect(403, "POST", "/ns/a/query", token: Self.adminA, hql: statement)
         }
         // The same with GET ?hql=.
-        let query = "SELECT%20*%20FROM%20%2Fb%2Ft"
+        let query = "SELECT%20*%20FROM%20%27%2Fb%2Ft%27"
         try expect(403, "GET", "/ns/a/query?hql=\(query)", token: Self.readerA)
         // Inside the limit either way: the guard lets it through to the broker (which, reading
         // `/a/t` in `/a` as `/a/a/t`, finds no such table).
         let select = try expect(200, "POST", "/ns/a/query", token: Self.readerA, hql: "SELECT * FROM t")
         XCTAssertTrue(select.bodyText.contains("\"value\":\"v\""), select.bodyText)
-        try expect(404, "POST", "/ns/a/query", token: Self.readerA, hql: "SELECT * FROM /a/t")
+        try expect(404, "POST", "/ns/a/query", token: Self.readerA, hql: "SELECT * FROM '/a/t'")
         try expect(200, "POST", "/ns/a/query", token: Self.readerA, hql: "SHOW TABLES")
         try expect(200, "POST", "/ns/a/sub/query", token: Self.readerA, hql: "SELECT * FROM t")
         try expect(200, "POST", "/ns/a/query", token: Self.writerA, hql: "INSERT INTO t VALUES ('q', 'f', 'x')")
@@ -165,6 +165,8 @@ final class ScopedTokenTests: XCTestCase {
         try expect(200, "POST", "/ns/a/query", token: Self.adminA, hql: "DROP NAMESPACE \"/a/made\"")
         // A limited token's statement must parse: what it touches has to be known.
         try expect(400, "POST", "/ns/a/query", token: Self.readerA, hql: "SELECT FROM WHERE")
+        // A path outside quotes is no name (Hypertable's user_identifier): a parse error.
+        try expect(400, "POST", "/ns/a/query", token: Self.readerA, hql: "SELECT * FROM /b/t")
     }
 
     func testACursorIsContinuedOnlyWhereTheContinuingTokenMayRead() throws {
@@ -181,7 +183,7 @@ final class ScopedTokenTests: XCTestCase {
         // Begun by an unlimited token; continued by one limited to /a, which may read `t`
         // but not `sub/t` (one of its readings is /sub).
         try expect(200, "GET", try nextPage("SELECT * FROM t"), token: Self.readerA)
-        try expect(403, "GET", try nextPage("SELECT * FROM sub/t"), token: Self.readerA)
+        try expect(403, "GET", try nextPage("SELECT * FROM 'sub/t'"), token: Self.readerA)
     }
 
     func testAccessLogNamesTheGrantClass() throws {

@@ -25,7 +25,12 @@ final class HQLParserTests: XCTestCase {
     func testNamespaceStatements() {
         XCTAssertEqual(parse("CREATE NAMESPACE \"/test\""), .createNamespace(name: "/test", ifNotExists: false))
         XCTAssertEqual(parse("create namespace demo if not exists;"), .createNamespace(name: "demo", ifNotExists: true))
-        XCTAssertEqual(parse("DROP NAMESPACE IF EXISTS app/prod"), .dropNamespace(name: "app/prod", ifExists: true))
+        XCTAssertEqual(parse("DROP NAMESPACE IF EXISTS 'app/prod'"), .dropNamespace(name: "app/prod", ifExists: true))
+        // A path outside quotes is no name: Hypertable's user_identifier is a quoted string or
+        // a letter, then letters, digits and `_`, so the statement ends before the `/`.
+        XCTAssertEqual(parseError("USE app/prod")?.message, "parse error at: /prod (USE app/prod)")
+        XCTAssertEqual(parseError("DROP NAMESPACE IF EXISTS app/prod")?.message, "parse error at: /prod (DROP NAMESPACE IF EXISTS app/prod)")
+        XCTAssertNotNil(parseError("SELECT * FROM /x/t"))
         XCTAssertEqual(parse("USE '/test/subtest'"), .use(namespace: "/test/subtest"))
         XCTAssertEqual(parse("GET LISTING"), .getListing)
         XCTAssertEqual(parse("show tables"), .showTables)

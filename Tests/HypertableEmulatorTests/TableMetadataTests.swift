@@ -12,7 +12,7 @@ final class TableMetadataTests: XCTestCase {
         try f.hql("CREATE TABLE t2 (a)")
         XCTAssertEqual(try f.session.tableGetID(f.ns, "t1"), "2/0")
         XCTAssertEqual(try f.session.tableGetID(f.ns, "t2"), "2/2", "namespaces and tables share the counter")
-        try f.hql("CREATE TABLE sub/deep (a)")
+        try f.hql("CREATE TABLE 'sub/deep' (a)")
         XCTAssertEqual(try f.session.tableGetID(f.ns, "sub/deep"), "2/1/0")
         try f.session.tableRename(f.ns, "t1", to: "t1b")
         XCTAssertEqual(try f.session.tableGetID(f.ns, "t1b"), "2/0")
