@@ -35,7 +35,15 @@ func referenceDecode(_ bytes: [UInt8], plusAsSpace: Bool) -> [UInt8]? {
 
 func percentEncoded(_ bytes: [UInt8]) -> [UInt8] {
     let digits = Array("0123456789ABCDEF".utf8)
-    return bytes.flatMap { [0x25, digits[Int($0 >> 4)], digits[Int($0 & 15)]] }
+    // Appended in place: a three-byte array per input byte made this the target's slowest step.
+    var encoded: [UInt8] = []
+    encoded.reserveCapacity(bytes.count * 3)
+    for byte in bytes {
+        encoded.append(0x25)
+        encoded.append(digits[Int(byte >> 4)])
+        encoded.append(digits[Int(byte & 15)])
+    }
+    return encoded
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
