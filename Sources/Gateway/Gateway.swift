@@ -95,6 +95,7 @@ public final class Gateway: Sendable {
         serverConfiguration.bodyMinimumRate = configuration.bodyMinimumRate
         serverConfiguration.bodyGracePeriod = configuration.bodyGraceSeconds
         serverConfiguration.bodyReadTimeout = configuration.bodyTimeoutSeconds
+        serverConfiguration.workerStayTime = configuration.workerStaySeconds
         serverConfiguration.maxConnectionsPerClient = configuration.maxConnectionsPerClient
         // Behind a proxy every client arrives from the proxy's address.
         serverConfiguration.unlimitedClients = Set(configuration.trustedProxies)

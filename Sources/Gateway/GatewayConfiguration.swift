@@ -88,6 +88,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var bodyGraceSeconds = 20.0
     public var bodyTimeoutSeconds = 300.0
     public var writeTimeoutSeconds = 30.0
+    /// `GATEWAY_WORKER_STAY`: seconds a worker that answered a plain keep-alive connection
+    /// stays with it for the next request (0: never), see `HTTPServerConfiguration.workerStayTime`.
+    public var workerStaySeconds = 0.02
     /// `GATEWAY_MAX_CONNECTIONS`: open client connections; at the limit idle keep-alive ones
     /// are closed to make room, else new ones get 503.
     public var maxConnections = 4096
@@ -168,6 +171,12 @@ public struct GatewayConfiguration: Sendable, Equatable {
         bodyGraceSeconds = try Self.seconds(environment, "GATEWAY_BODY_GRACE") ?? bodyGraceSeconds
         bodyTimeoutSeconds = try Self.seconds(environment, "GATEWAY_BODY_TIMEOUT") ?? bodyTimeoutSeconds
         writeTimeoutSeconds = try Self.seconds(environment, "GATEWAY_WRITE_TIMEOUT") ?? writeTimeoutSeconds
+        if let stay = environment["GATEWAY_WORKER_STAY"] {
+            guard let value = Double(stay.trimmingWhitespace()), value >= 0, value <= 10 else {
+                throw ConfigurationError(variable: "GATEWAY_WORKER_STAY", value: stay, expected: "seconds, 0 to 10")
+            }
+            workerStaySeconds = value
+        }
         bodyMinimumRate = try Self.integer(environment, "GATEWAY_BODY_MIN_RATE", range: 0...(1 << 30)) ?? bodyMinimumRate
         maxConnections = try Self.integer(environment, "GATEWAY_MAX_CONNECTIONS", range: 1...1_000_000) ?? maxConnections
         maxConnectionsPerClient = try Self.integer(environment, "GATEWAY_MAX_CONNECTIONS_PER_CLIENT",

@@ -15,9 +15,18 @@ import Sockets
 /// The machine and the flags beside it are guarded by `lock`, because a worker that finished a
 /// response moves the connection on itself, with no hop back to the queue (a hop is a thread
 /// wake-up per request). Whoever is given `.dispatch` or `.reply` owns the write side until it
-/// reports back. A plain socket keeps reading while a request is processed (pipelined bytes
-/// are buffered, bounded); a TLS connection, whose `SSL` object one thread may use at a time,
-/// and a request whose body the handler streams from the socket, pause reading instead.
+/// reports back. A TLS connection, whose `SSL` object one thread may use at a time, and a
+/// request whose body the handler streams from the socket, pause reading while a worker has
+/// the request.
+///
+/// A plain connection whose request went to a worker pauses reading too, because the worker
+/// *stays* with it after the response (`workerStayTime`): it waits in `poll` for the next
+/// request and serves it itself, so a busy keep-alive connection costs a read, a write and
+/// one wake-up per request instead of the event loop's readiness round (`epoll_wait`,
+/// `FIONREAD`, re-arming, a hand-over to a worker). The stay ends when its time is up, when a
+/// request waits for a worker (`WorkerPool.beginHolding`), after a refused request, or at
+/// shutdown; reading then resumes on the source. With stays off, a plain socket keeps reading
+/// while a request is processed (pipelined bytes are buffered, bounded).
 final class HTTPConnection: @unchecked Sendable {
     let transport: any ConnectionTransport
     let peer: SocketAddress
@@ -35,6 +44,13 @@ final class HTTPConnection: @unchecked Sendable {
     @exclusivity(unchecked) private var readSource: (any DispatchSourceRead)?
     @exclusivity(unchecked) private var readSuspended = false
     @exclusivity(unchecked) private var closed = false
+    /// A worker waits on the socket for the next request (its read source is suspended): the
+    /// timer, `drain` and eviction leave the connection to that worker.
+    @exclusivity(unchecked) private var staying = false
+    /// `drain()` came while a worker stayed: it drains when the stay ends.
+    @exclusivity(unchecked) private var drainAfterStay = false
+    /// Nanoseconds a worker stays; 0 when it never does (TLS, or stays turned off).
+    private let stayNanoseconds: UInt64
     /// Armed only while a TLS read waits for the socket to become writable (queue-confined).
     private var writeSource: (any DispatchSourceWrite)?
     private var writeSourceArmed = false
@@ -45,6 +61,7 @@ final class HTTPConnection: @unchecked Sendable {
         self.client = peer.host
         self.server = server
         self.exclusiveReads = !transport.allowsConcurrentReadAndWrite
+        self.stayNanoseconds = exclusiveReads ? 0 : HTTPConnectionStateMachine.Timeouts.nanoseconds(server.configuration.workerStayTime)
         self.machine = HTTPConnectionStateMachine(
             parser: HTTPRequestParser(limits: server.configuration.limits, admit: server.admission(for: peer)),
             timeouts: HTTPConnectionStateMachine.Timeouts(server.configuration), now: Deadline.now().nanoseconds,
@@ -169,40 +186,21 @@ final class HTTPConnection: @unchecked Sendable {
         // Each change below copies the request's storage when the action still shares it:
         // made only when needed (the admission already set the address).
         if request.remoteAddress == nil { request.remoteAddress = peer }
-        let stream: RequestBodyStream? = request.streamedBody.map { head in
-            // The worker reads the rest of the body itself; what the parser holds is its start.
-            let configuration = server.configuration
-            return RequestBodyStream(transport: transport, head: head,
-                                     buffered: lock.withLock { machine.takeUnconsumedBytes() },
-                                     limits: configuration.limits, idleTimeout: configuration.idleTimeout,
-                                     writeTimeout: configuration.writeTimeout,
-                                     minimumRate: configuration.bodyMinimumRate,
-                                     gracePeriod: configuration.bodyGracePeriod)
-        }
-        if stream != nil {
-            request.bodyStream = stream
-            request.streamedBody = nil
-        }
+        let stream = prepareStream(for: &request)
         let keepAlive = request.keepAlive && !server.isDraining && !lock.withLock { machine.draining }
         let arrival = ContinuousClock.now
-        if request.context.runsInline && stream == nil && !exclusiveReads {
+        // A route that never blocks is answered here, unless a worker is free to take the
+        // connection and stay with it.
+        if request.context.runsInline && stream == nil && !exclusiveReads
+            && (stayNanoseconds == 0 || !server.workers.hasIdleThread) {
             let outcome = server.serve(request, on: transport, keepAlive: keepAlive, arrival: arrival)
             let now = Deadline.now().nanoseconds
             return lock.withLock { machine.responseFinished(close: outcome.close, following: [], now: now) }
         }
-        if stream != nil || exclusiveReads { setReading(false) }
+        if stream != nil || exclusiveReads || stayNanoseconds > 0 { setReading(false) }
         let finishing = request
         let accepted = server.workers.submit { [self] in
-            let outcome = server.serve(finishing, on: transport, keepAlive: keepAlive, arrival: arrival)
-            // Bytes after a streamed body belong to the next request; nil: the body was not
-            // read to its end.
-            let following: [UInt8]? = stream.map { $0.bytesAfterBody } ?? []
-            let now = Deadline.now().nanoseconds
-            run(lock.withLock { machine.responseFinished(close: outcome.close, following: following, now: now) })
-            if exclusiveReads && transport.hasBufferedInput {
-                // Pipelined bytes TLS already decrypted: no readiness event will come for them.
-                queue.async { [self] in readable() }
-            }
+            continueOnWorker(serve(finishing, stream: stream, keepAlive: keepAlive, arrival: arrival))
         }
         if accepted { return nil }
         var busy = server.serverProblem(.serviceUnavailable, "server busy: request queue full", request)
@@ -212,6 +210,137 @@ final class HTTPConnection: @unchecked Sendable {
         let now = Deadline.now().nanoseconds
         let bodyUnread = stream.map { !$0.isComplete } ?? false
         return lock.withLock { machine.responseFinished(close: true, following: bodyUnread ? nil : [], now: now) }
+    }
+
+    /// A request whose body its handler streams gets the reader of that body (its start is
+    /// what the parser holds).
+    private func prepareStream(for request: inout HTTPRequest) -> RequestBodyStream? {
+        guard let head = request.streamedBody else { return nil }
+        let configuration = server.configuration
+        let stream = RequestBodyStream(transport: transport, head: head,
+                                       buffered: lock.withLock { machine.takeUnconsumedBytes() },
+                                       limits: configuration.limits, idleTimeout: configuration.idleTimeout,
+                                       writeTimeout: configuration.writeTimeout,
+                                       minimumRate: configuration.bodyMinimumRate,
+                                       gracePeriod: configuration.bodyGracePeriod)
+        request.bodyStream = stream
+        request.streamedBody = nil
+        return stream
+    }
+
+    /// Runs the handler on this worker and writes its response; returns the machine's next action.
+    /// When that is to read on and the worker may stay, the connection is marked `staying` in
+    /// the same step, so that nothing closes it under the worker.
+    private func serve(_ request: HTTPRequest, stream: RequestBodyStream?, keepAlive: Bool,
+                       arrival: ContinuousClock.Instant) -> HTTPConnectionStateMachine.Action {
+        let outcome = server.serve(request, on: transport, keepAlive: keepAlive, arrival: arrival)
+        // Bytes after a streamed body belong to the next request; nil: the body was not read
+        // to its end.
+        let following: [UInt8]? = stream.map { $0.bytesAfterBody } ?? []
+        let now = Deadline.now().nanoseconds
+        return lock.withLock {
+            let action = machine.responseFinished(close: outcome.close, following: following, now: now)
+            if case .read = action, stayNanoseconds > 0 { staying = true }
+            return action
+        }
+    }
+
+    /// On the worker that wrote a response: stays for the next requests while it may (see the
+    /// type's comment), then carries out what the machine says.
+    private func continueOnWorker(_ first: HTTPConnectionStateMachine.Action) {
+        var action = first
+        if stayNanoseconds > 0 {
+            stay: while true {
+                switch action {
+                case .read:
+                    guard let next = awaitNextRequest() else { return }
+                    action = next
+                case .dispatch(let parsed):
+                    var request = parsed
+                    if request.remoteAddress == nil { request.remoteAddress = peer }
+                    let stream = prepareStream(for: &request)
+                    let keepAlive = request.keepAlive && !server.isDraining && !lock.withLock { machine.draining }
+                    action = serve(request, stream: stream, keepAlive: keepAlive, arrival: ContinuousClock.now)
+                default:
+                    break stay
+                }
+            }
+        }
+        run(action)
+        if exclusiveReads && transport.hasBufferedInput {
+            // Pipelined bytes TLS already decrypted: no readiness event will come for them.
+            queue.async { [self] in readable() }
+        }
+    }
+
+    /// Waits on this worker (marked `staying`) for the next request's bytes, up to the stay
+    /// time, and returns the machine's action for the first bytes that need more than
+    /// reading on; nil when the stay ended and reading went back to the source (or the
+    /// connection closed).
+    private func awaitNextRequest() -> HTTPConnectionStateMachine.Action? {
+        let workers = server.workers
+        guard workers.beginHolding() else {
+            endStay()
+            return nil
+        }
+        defer { workers.endHolding() }
+        let end = Deadline.now().nanoseconds &+ stayNanoseconds
+        var descriptors = [pollfd(fd: transport.socket.fileDescriptor, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: workers.holdWakeDescriptor, events: Int16(POLLIN), revents: 0)]
+        while true {
+            let now = Deadline.now().nanoseconds
+            // The connection's own deadline (idle, head) ends a stay too: the timer, which
+            // leaves staying connections alone, then finds it passed.
+            let (draining, deadline) = lock.withLock { (drainAfterStay, machine.deadline) }
+            let until = min(end, deadline)
+            guard now < until, !draining else { break }
+            let milliseconds = Int32(min(1000, (until - now + 999_999) / 1_000_000))
+            let ready = descriptors.withUnsafeMutableBufferPointer { poll($0.baseAddress, 2, milliseconds) }
+            if ready < 0 && errno != EINTR { break }
+            if descriptors[1].revents != 0 && workers.takeHoldWake() { break }
+            guard descriptors[0].revents != 0 else { continue }
+            let result: TransportReadResult
+            let action: HTTPConnectionStateMachine.Action
+            do {
+                (result, action) = try withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 16) { buffer in
+                    let outcome = try transport.read(into: buffer)
+                    guard case .bytes(let count) = outcome else { return (outcome, .read) }
+                    let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+                    let now = Deadline.now().nanoseconds
+                    return (outcome, lock.withLock {
+                        let action = machine.received(bytes, now: now)
+                        if case .read = action {} else { staying = false }
+                        return action
+                    })
+                }
+            } catch {
+                server.logger.debug("connection read failed; closing", metadata: [
+                    "client": "\(client)", "error": "\(error)"])
+                lock.withLock { staying = false }
+                close()
+                return nil
+            }
+            switch result {
+            case .wouldBlock: continue
+            case .endOfStream: return lock.withLock { staying = false; return machine.endOfStream() }
+            case .bytes:
+                if case .read = action { continue }
+                return action
+            }
+        }
+        endStay()
+        return nil
+    }
+
+    /// Hands reading back to the source, draining first when `drain()` came during the stay.
+    private func endStay() {
+        let action = lock.withLock { () -> HTTPConnectionStateMachine.Action in
+            staying = false
+            guard drainAfterStay else { return .read }
+            drainAfterStay = false
+            return machine.drain()
+        }
+        run(action)
     }
 
     private func setReading(_ reading: Bool) {
@@ -227,7 +356,7 @@ final class HTTPConnection: @unchecked Sendable {
     /// Called by the server's shared timer: a cheap look, and a hop to the queue only when
     /// the current wait is over.
     func checkDeadline(now: UInt64) {
-        let expired = lock.withLock { !closed && !machine.isProcessing && now >= machine.deadline }
+        let expired = lock.withLock { !closed && !staying && !machine.isProcessing && now >= machine.deadline }
         guard expired else { return }
         queue.async { [self] in
             let now = Deadline.now().nanoseconds
@@ -235,26 +364,50 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 
+    /// Whether a worker stays with the connection, waiting for its next request.
+    var isStaying: Bool { lock.withLock { staying } }
+
     /// Whether the connection waits for a next request with nothing of it received.
     var isIdle: Bool { lock.withLock { !closed && machine.isIdle } }
 
     /// Closes the connection if it is still idle (the server needs its slot).
     func closeIfIdle() {
         queue.async { [self] in
-            if lock.withLock({ machine.isIdle }) { close() }
+            let closeHere = lock.withLock { () -> Bool in
+                guard machine.isIdle else { return false }
+                // A staying worker reads the end of the stream and closes; under the lock, no
+                // request can have begun meanwhile.
+                if staying { transport.socket.shutdown() }
+                return !staying
+            }
+            if closeHere { close() }
         }
     }
 
     /// Closes now when idle; otherwise closes after the response in progress.
     func drain() {
-        queue.async { [self] in run(lock.withLock { machine.drain() }) }
+        queue.async { [self] in
+            let action = lock.withLock { () -> HTTPConnectionStateMachine.Action in
+                if staying {
+                    // Idle: end the stream under the staying worker, which then closes at
+                    // once; mid-request: it drains when the stay ends.
+                    if machine.isIdle { transport.socket.shutdown() } else { drainAfterStay = true }
+                    return .read
+                }
+                return machine.drain()
+            }
+            // Only a close: reading is whoever has the connection's business (a worker may
+            // have paused it).
+            if case .close = action { close() }
+        }
     }
 
     /// Ends the connection from any thread; a worker writing to it gets an error.
     func forceClose() {
         transport.socket.shutdown()
         queue.async { [self] in
-            if !lock.withLock({ machine.isProcessing }) { close() }
+            // A staying worker reads the end of the stream and closes.
+            if !lock.withLock({ machine.isProcessing || staying }) { close() }
         }
     }
 

@@ -190,6 +190,11 @@ public final class HTTPServer: @unchecked Sendable {
         state.withLock { Array($0.connections.values) }.filter(\.isIdle).count
     }
 
+    /// Open connections a worker stays with between requests (`workerStayTime`).
+    public var stayingConnectionCount: Int {
+        state.withLock { Array($0.connections.values) }.filter(\.isStaying).count
+    }
+
     /// Requests waiting for a worker.
     public var queuedRequestCount: Int { workers.waitingCount }
 

@@ -41,6 +41,11 @@ public struct HTTPServerConfiguration: Sendable {
     public var listenBacklog: Int32
     /// Serve HTTPS only: every connection must complete a TLS handshake first. nil: plain HTTP.
     public var tls: TLSConfiguration?
+    /// How long a worker that wrote a response on a plain keep-alive connection stays with it,
+    /// reading the next request itself, before handing the connection back to its readiness
+    /// source. Staying saves the event loop's system calls and thread wake-ups per request; a
+    /// request waiting for a worker ends every stay at once. 0: workers never stay.
+    public var workerStayTime: Double = 0.02
     /// Wire bytes left of a streamed body that the server reads and discards after the handler,
     /// to keep the connection; a longer rest closes it instead.
     public var streamedBodyDrainLimit: Int = 256 * 1024
