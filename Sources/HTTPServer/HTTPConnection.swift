@@ -190,9 +190,9 @@ final class HTTPConnection: @unchecked Sendable {
         let keepAlive = request.keepAlive && !server.isDraining && !lock.withLock { machine.draining }
         let arrival = ContinuousClock.now
         // A route that never blocks is answered here, unless a worker is free to take the
-        // connection and stay with it.
+        // connection and stay with it for the requests that follow.
         if request.context.runsInline && stream == nil && !exclusiveReads
-            && (stayNanoseconds == 0 || !server.workers.hasIdleThread) {
+            && (stayNanoseconds == 0 || !keepAlive || !server.workers.hasIdleThread) {
             let outcome = server.serve(request, on: transport, keepAlive: keepAlive, arrival: arrival)
             let now = Deadline.now().nanoseconds
             return lock.withLock { machine.responseFinished(close: outcome.close, following: [], now: now) }

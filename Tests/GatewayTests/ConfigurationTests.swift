@@ -94,11 +94,18 @@ final class ConfigurationTests: XCTestCase {
         }
     }
 
+    func testWorkerStayIsSecondsAndZeroTurnsItOff() throws {
+        XCTAssertEqual(try GatewayConfiguration(environment: [:]).workerStaySeconds, 0.02)
+        XCTAssertEqual(try GatewayConfiguration(environment: ["GATEWAY_WORKER_STAY": "0"]).workerStaySeconds, 0)
+        XCTAssertEqual(try GatewayConfiguration(environment: ["GATEWAY_WORKER_STAY": " 0.5 "]).workerStaySeconds, 0.5)
+        XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_WORKER_STAY": "11"]))
+    }
+
     func testMalformedValuesNameTheVariable() {
         let bad: [String: String] = [
             "HYPERTABLE_PORT": "eighty", "HYPERTABLE_POOL_SIZE": "-1", "HYPERTABLE_MAX_OVERFLOW": "1e3",
             "GATEWAY_LISTEN": "nowhere", "GATEWAY_GRACE_SECONDS": "soon", "GATEWAY_ACCESS_LOG": "maybe",
-            "HYPERTABLE_HOST": " , ",
+            "HYPERTABLE_HOST": " , ", "GATEWAY_WORKER_STAY": "-0.1",
         ]
         for (name, value) in bad {
             XCTAssertThrowsError(try GatewayConfiguration(environment: [name: value]), name) { error in
