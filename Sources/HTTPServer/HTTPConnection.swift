@@ -91,13 +91,7 @@ final class HTTPConnection: @unchecked Sendable {
             let result: TransportReadResult
             let action: HTTPConnectionStateMachine.Action
             do {
-                (result, action) = try withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 16) { buffer in
-                    let outcome = try transport.read(into: buffer)
-                    guard case .bytes(let count) = outcome else { return (outcome, .read) }
-                    let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-                    let now = Deadline.now().nanoseconds
-                    return (outcome, lock.withLock { machine.received(bytes, now: now) })
-                }
+                (result, action) = try readIntoMachine(staying: false)
             } catch {
                 // A reset or a broken TLS record: the client's side, routine on the internet.
                 server.logger.debug("connection read failed; closing", metadata: [
@@ -112,6 +106,25 @@ final class HTTPConnection: @unchecked Sendable {
                 run(action)
                 guard transport.hasBufferedInput else { return }
             }
+        }
+    }
+
+    /// One read, its bytes given to the machine: what the transport said, and the machine's
+    /// action (`.read` when no bytes came). For a staying worker (`staying`), an action other
+    /// than reading on ends the stay in the same step.
+    private func readIntoMachine(staying: Bool) throws -> (TransportReadResult, HTTPConnectionStateMachine.Action) {
+        try withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 16) { buffer in
+            let outcome = try transport.read(into: buffer)
+            guard case .bytes(let count) = outcome else { return (outcome, .read) }
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+            let now = Deadline.now().nanoseconds
+            return (outcome, lock.withLock {
+                let action = machine.received(bytes, now: now)
+                if staying {
+                    if case .read = action {} else { self.staying = false }
+                }
+                return action
+            })
         }
     }
 
@@ -302,17 +315,7 @@ final class HTTPConnection: @unchecked Sendable {
             let result: TransportReadResult
             let action: HTTPConnectionStateMachine.Action
             do {
-                (result, action) = try withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 16) { buffer in
-                    let outcome = try transport.read(into: buffer)
-                    guard case .bytes(let count) = outcome else { return (outcome, .read) }
-                    let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-                    let now = Deadline.now().nanoseconds
-                    return (outcome, lock.withLock {
-                        let action = machine.received(bytes, now: now)
-                        if case .read = action {} else { staying = false }
-                        return action
-                    })
-                }
+                (result, action) = try readIntoMachine(staying: true)
             } catch {
                 server.logger.debug("connection read failed; closing", metadata: [
                     "client": "\(client)", "error": "\(error)"])
