@@ -92,6 +92,22 @@ public struct ThriftBinaryReader: Sendable {
 
     /// Reads a field header; `type == .stop` (id 0) ends the struct.
     public mutating func readFieldBegin() throws -> ThriftFieldHeader {
+        // Every field of every reply cell comes through here: one bounds check and one buffer
+        // access for the three header bytes; the checked path below for the rest (a stop
+        // within the last two bytes, an unknown type, a truncated header).
+        if end - position >= 3 {
+            let (code, id) = storage.withUnsafeBufferPointer { bytes in
+                (bytes[position], Int16(bitPattern: UInt16(bytes[position + 1]) << 8 | UInt16(bytes[position + 2])))
+            }
+            if code == ThriftType.stop.rawValue {
+                position += 1
+                return ThriftFieldHeader(type: .stop, id: 0)
+            }
+            if let type = ThriftType(rawValue: code) {
+                position += 3
+                return ThriftFieldHeader(type: type, id: id)
+            }
+        }
         let type = try readType("field type")
         if type == .stop { return ThriftFieldHeader(type: .stop, id: 0) }
         let id = try readBigEndian(Int16.self, "field id")

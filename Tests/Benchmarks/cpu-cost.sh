@@ -61,12 +61,15 @@ measure() {
   else wrk -t2 -c$C -d${D}s --latency -s "$lua" "$url" > "$W/$key.wrk" 2>&1; fi
   s1=$(ticks $pids); [ -n "$broker" ] && b1=$(ticks $broker)
   [ -n "$stat_pid" ] && wait $stat_pid 2>/dev/null
-  n=$(awk '/requests in/ {print $1}' "$W/$key.wrk")
+  n=$(awk '/requests in/ {print $1}' "$W/$key.wrk"); n=${n:-0}
   python3 - "$W" "$key" "$s0" "$s1" "$b0" "$b1" "$n" "$hz" "$D" <<'PY'
 import sys, re, os
 w, key, s0, s1, b0, b1, n, hz, d = sys.argv[1:]
 s0, s1, b0, b1, n, hz = map(int, (s0, s1, b0, b1, n, hz))
 text = open(f"{w}/{key}.wrk").read()
+if not re.search(r"99%\s+\S+", text) or n == 0:
+    # wrk completed nothing: show what it said instead of a parse error.
+    sys.exit(f"{key}: wrk measured nothing ({n} requests):\n{text}")
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 def ms(v):
     m = re.match(r"([\d.]+)(us|ms|s)", v)
