@@ -67,6 +67,7 @@ final class RequestPipeline: Sendable {
         // A preflight is answered by the CORS step without a route or the broker, allowed or
         // not (a disallowed origin gets CORS's 403): browsers never send a token with one.
         guard !(cors != nil && CORSPolicy.isPreflight(head)) else {
+            head.context.mayKeepWorker = false
             return .proceed(streamBody: streamsBody)
         }
         let path = head.path
@@ -74,6 +75,7 @@ final class RequestPipeline: Sendable {
         case .allow(let principal, let grant, let credential):
             head.context.principal = principal
             head.context.grant = grant
+            head.context.mayKeepWorker = credential != nil
             // A handler whose effect depends on the body (a statement) checks the grant there.
             head.context.mayWrite = grant?.isUnrestricted ?? true
             if let credential, let exceeded = limited?.checkToken(credential) {

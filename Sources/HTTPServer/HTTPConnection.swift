@@ -23,9 +23,11 @@ import Sockets
 /// *stays* with it after the response (`workerStayTime`): it waits in `poll` for the next
 /// request and serves it itself, so a busy keep-alive connection costs a read, a write and
 /// one wake-up per request instead of the event loop's readiness round (`epoll_wait`,
-/// `FIONREAD`, re-arming, a hand-over to a worker). The stay ends when its time is up, when a
-/// request waits for a worker (`WorkerPool.beginHolding`), after a refused request, or at
-/// shutdown; reading then resumes on the source. With stays off, a plain socket keeps reading
+/// `FIONREAD`, re-arming, a hand-over to a worker). Only a request the application vouched
+/// for (`HTTPRequestContext.mayKeepWorker`: a credential, or no credentials checked) starts a
+/// stay. The stay ends when its time is up, when a request waits for a worker
+/// (`WorkerPool.beginHolding`), after a refused request, or at shutdown; reading then resumes
+/// on the source. With stays off, a plain socket keeps reading
 /// while a request is processed (pipelined bytes are buffered, bounded).
 final class HTTPConnection: @unchecked Sendable {
     let transport: any ConnectionTransport
@@ -205,7 +207,7 @@ final class HTTPConnection: @unchecked Sendable {
         // A route that never blocks is answered here, unless a worker is free to take the
         // connection and stay with it for the requests that follow.
         if request.context.runsInline && stream == nil && !exclusiveReads
-            && (stayNanoseconds == 0 || !keepAlive || !server.workers.hasIdleThread) {
+            && (stayNanoseconds == 0 || !keepAlive || !request.context.mayKeepWorker || !server.workers.hasIdleThread) {
             let outcome = server.serve(request, on: transport, keepAlive: keepAlive, arrival: arrival)
             let now = Deadline.now().nanoseconds
             return lock.withLock { machine.responseFinished(close: outcome.close, following: [], now: now) }
@@ -253,7 +255,7 @@ final class HTTPConnection: @unchecked Sendable {
         let now = Deadline.now().nanoseconds
         return lock.withLock {
             let action = machine.responseFinished(close: outcome.close, following: following, now: now)
-            if case .read = action, stayNanoseconds > 0 { staying = true }
+            if case .read = action, stayNanoseconds > 0, request.context.mayKeepWorker { staying = true }
             return action
         }
     }
@@ -266,6 +268,9 @@ final class HTTPConnection: @unchecked Sendable {
             stay: while true {
                 switch action {
                 case .read:
+                    // Not marked staying (no credential vouched for the request): reading goes
+                    // back to the source.
+                    guard lock.withLock({ staying }) else { break stay }
                     guard let next = awaitNextRequest() else { return }
                     action = next
                 case .dispatch(let parsed):

@@ -20,6 +20,11 @@ public struct HTTPRequestContext: Sendable {
     /// Answer on the connection's I/O thread instead of a worker: only for handlers that
     /// never block (set from the matched route).
     public var runsInline = false
+    /// False when the application checks credentials and this request carried none it
+    /// accepted (a public route such as a health check): the worker that answers it does not
+    /// stay with the connection (`HTTPServerConfiguration.workerStayTime`), so that no
+    /// unauthenticated client keeps a thread between its requests.
+    public var mayKeepWorker = true
     /// The W3C trace the request belongs to (the application accepts the caller's
     /// `traceparent` or starts one); nil until it does.
     public var trace: W3CTraceContext?

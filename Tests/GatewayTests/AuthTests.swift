@@ -89,6 +89,26 @@ final class AuthTests: XCTestCase {
         XCTAssertTrue(stack.logLines.all.allSatisfy { $0.contains(#""auth":"none""#) }, "\(stack.logLines.all)")
     }
 
+    // MARK: workers stay only for credentials
+
+    func testOnlyARequestWithACredentialKeepsAWorkerOnItsConnection() throws {
+        let policy = try AccessPolicy(tokens: [(Self.readWriteToken, .readWrite)], metricsPublic: false)
+        // A stay of a minute: only the rule under test can decide who stays.
+        stack = try GatewayTestStack { $0.accessPolicy = policy; $0.workerStaySeconds = 60 }
+        let server = stack.gateway.server
+        let anonymous = try stack.client()
+        defer { anonymous.close() }
+        // Public routes, one answered inline and one on a worker, without a token.
+        XCTAssertEqual(try anonymous.request("GET", "/health/live").status, 200)
+        XCTAssertEqual(try anonymous.request("GET", "/health/ready").status, 200)
+        let authenticated = try stack.client()
+        XCTAssertEqual(try authenticated.request("GET", "/ns", headers: [("Authorization", "Bearer \(Self.readWriteToken)")]).status, 200)
+        XCTAssertTrue(eventually { server.stayingConnectionCount >= 1 })
+        XCTAssertEqual(server.stayingConnectionCount, 1, "only the connection with a token keeps a worker")
+        authenticated.close()
+        XCTAssertTrue(eventually { server.stayingConnectionCount == 0 })
+    }
+
     // MARK: 401
 
     func testMissingTokenIsUnauthorizedWithAChallenge() throws {
