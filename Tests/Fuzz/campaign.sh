@@ -10,7 +10,7 @@
 # grown corpus under the ASan build at the end, so an input that misused memory without
 # trapping is still caught (a failing replay counts as a crash).
 #
-# Writes .work/summary.txt (executions, exec/s, new corpus size and any crash per target),
+# Writes .work/summary.txt, or $FUZZ_SUMMARY (executions, exec/s, new corpus size and any crash per target),
 # the libFuzzer logs in .work/logs/, and crash inputs in .work/artifacts/. A crash stops only
 # its own target; the script exits non-zero at the end if any target crashed. Minimize a crash
 # with: .build/release/TARGET -minimize_crash=1 -runs=100000 CRASH_FILE
@@ -35,7 +35,8 @@ else
 fi
 asan=.build/$configuration
 mkdir -p .work/corpus .work/logs .work/artifacts
-summary=.work/summary.txt
+# FUZZ_SUMMARY names another summary file: for campaigns run side by side, one per core.
+summary=${FUZZ_SUMMARY:-.work/summary.txt}
 {
   echo "campaign $(date -u +%Y-%m-%dT%H:%M:%SZ): $what, sanitizers $sanitizers, $(nproc) cores, nice 15"
   printf '%-24s %12s %10s %8s %8s %9s  %s\n' target executions exec/s corpus rss_mb seconds result
