@@ -42,7 +42,7 @@ struct AccessLog: Sendable {
             JSONLogHandler.beginLine(&json, level: .info, message: "request")
             AccessRecord(exchange: exchange, auth: auth).writeFields(into: &json)
             json.endObject()
-            sink.append(json.bytes)
+            json.withUnsafeBytes { sink.append(bytes: $0) }
         case .logger(let logger)?:
             // Made before the call: the metadata closure then captures one reference, not the record.
             guard logger.logLevel <= .info else { return }
@@ -96,7 +96,7 @@ struct AccessRecord {
         json.fixedPointString(durationMicroseconds, fractionDigits: 3)
         json.staticField("auth", auth)
         if let requestID = Self.requestID(request, exchange) { json.staticField("request_id", requestID) }
-        if let trace = request?.context.trace { json.staticField("trace_id", trace.traceID) }
+        if let trace = request?.context.trace { json.staticField("trace_id", hex: trace.traceIDHigh, trace.traceIDLow) }
         if let error = exchange.error { json.staticField("error", String(describing: error)) }
     }
 

@@ -11,6 +11,13 @@ public protocol LogLineSink: Sendable {
     func append(_ line: [UInt8])
     /// Adds one line and writes everything waiting now.
     func appendNow(_ line: [UInt8])
+    /// Adds one line (without its newline) from a buffer the caller keeps: a sink that copies
+    /// anyway spares the caller an array per line.
+    func append(bytes line: UnsafeRawBufferPointer)
+}
+
+extension LogLineSink {
+    public func append(bytes line: UnsafeRawBufferPointer) { append(Array(line)) }
 }
 
 /// swift-log records as JSON, one object per line: `ts` (seconds since the epoch, to the

@@ -34,6 +34,11 @@ final class BufferedLogWriter: LogLineSink {
 
     /// Adds one line (a newline is appended).
     func append(_ line: [UInt8]) {
+        line.withUnsafeBytes { append(bytes: $0) }
+    }
+
+    /// Adds one line (a newline is appended), copied from `line`.
+    func append(bytes line: UnsafeRawBufferPointer) {
         let shard = shards[ThreadShard.index(modulo: Self.shardCount)]
         let (full, schedule): ([UInt8]?, Bool) = shard.withLock { state in
             state.pending.append(contentsOf: line)

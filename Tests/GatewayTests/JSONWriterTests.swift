@@ -61,7 +61,8 @@ final class JSONWriterTests: XCTestCase {
         var request = HTTPRequest(method: .post, target: "/ns/a%20b/query?x=1", headers: ["Host": "h"])
         request.context.requestID = "id-\"1\""
         request.context.clientAddress = "192.0.2.7"
-        request.context.trace = W3CTraceContext(traceIDHigh: 1, traceIDLow: 2, parentSpanID: nil, spanID: 3, flags: 1)
+        request.context.trace = W3CTraceContext(traceIDHigh: 0x0123_4567_89ab_cdef, traceIDLow: 0xfedc_ba98_7654_3210,
+                                                parentSpanID: nil, spanID: 3, flags: 1)
         let exchange = HTTPExchangeRecord(
             request: request, status: HTTPStatus(code: 201), responseHeaders: HTTPHeaders(), bytesSent: 42,
             duration: .microseconds(1_234_567), remoteAddress: nil, routePattern: "/ns/{ns...}/query",
@@ -75,6 +76,9 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(direct.all.count, 1)
         XCTAssertTrue(direct.all[0].contains(#""request_id":"id-\"1\"""#), direct.all[0])
         XCTAssertTrue(direct.all[0].contains(#""duration_ms":"1234.567""#), direct.all[0])
+        // Written digit by digit in place: the same 32 digits as the trace's own `traceID`.
+        XCTAssertTrue(direct.all[0].contains(#""trace_id":"0123456789abcdeffedcba9876543210""#), direct.all[0])
+        XCTAssertEqual(request.context.trace?.traceID, "0123456789abcdeffedcba9876543210")
         XCTAssertEqual(quiet.all, [], "a level above info writes no access record")
     }
 }
