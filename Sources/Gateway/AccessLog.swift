@@ -96,7 +96,7 @@ struct AccessRecord {
         json.fixedPointString(durationMicroseconds, fractionDigits: 3)
         json.staticField("auth", auth)
         if let requestID = Self.requestID(request, exchange) { json.staticField("request_id", requestID) }
-        if let trace = request?.context.trace { json.staticField("trace_id", hex: trace.traceIDHigh, trace.traceIDLow) }
+        if let trace = request?.context.trace { trace.withTraceIDUTF8 { json.staticField("trace_id", utf8: $0) } }
         if let error = exchange.error { json.staticField("error", String(describing: error)) }
     }
 

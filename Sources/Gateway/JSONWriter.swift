@@ -23,25 +23,6 @@ public struct JSONWriter: Sendable {
         try storage.withUnsafeBytes(body)
     }
 
-    /// `"name":"…"` with a 128-bit number as 32 lowercase hex digits (a W3C trace id), made
-    /// in place: no string to allocate, nothing to escape.
-    public mutating func staticField(_ name: StaticString, hex high: UInt64, _ low: UInt64) {
-        unique()
-        staticKey(name)
-        storage.append(UInt8(ascii: "\""))
-        appendHex(high)
-        appendHex(low)
-        storage.append(UInt8(ascii: "\""))
-        needsComma = true
-    }
-
-    private mutating func appendHex(_ word: UInt64) {
-        for shift in stride(from: 60, through: 0, by: -4) {
-            let digit = UInt8(truncatingIfNeeded: (word >> UInt64(shift)) & 0xF)
-            storage.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") - 10 + digit)
-        }
-    }
-
     /// Makes the buffer this writer's own before it writes: every public writing method
     /// starts here (the private helpers they call write to `storage` directly).
     @inline(__always)

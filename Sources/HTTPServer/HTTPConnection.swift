@@ -95,10 +95,7 @@ final class HTTPConnection: @unchecked Sendable {
             do {
                 (result, action) = try readIntoMachine(staying: false)
             } catch {
-                // A reset or a broken TLS record: the client's side, routine on the internet.
-                server.logger.debug("connection read failed; closing", metadata: [
-                    "client": "\(client)", "error": "\(error)"])
-                return close()
+                return readFailed(error)
             }
             switch result {
             case .wouldBlock(.readable): return
@@ -128,6 +125,13 @@ final class HTTPConnection: @unchecked Sendable {
                 return action
             })
         }
+    }
+
+    /// A reset or a broken TLS record: the client's side, routine on the internet.
+    private func readFailed(_ error: any Error) {
+        server.logger.debug("connection read failed; closing", metadata: [
+            "client": "\(client)", "error": "\(error)"])
+        close()
     }
 
     /// A TLS read that must first send (a handshake flight into a full socket buffer): park the
@@ -198,11 +202,7 @@ final class HTTPConnection: @unchecked Sendable {
     private func dispatch(_ parsed: consuming HTTPRequest) -> HTTPConnectionStateMachine.Action? {
         // Moved, not copied: a copy retains every field of the request.
         var request = parsed
-        // Each change below copies the request's storage when the action still shares it:
-        // made only when needed (the admission already set the address).
-        if request.remoteAddress == nil { request.remoteAddress = peer }
-        let stream = prepareStream(for: &request)
-        let keepAlive = request.keepAlive && !server.isDraining && !lock.withLock { machine.draining }
+        let (stream, keepAlive) = prepare(&request)
         let arrival = ContinuousClock.now
         // A route that never blocks is answered here, unless a worker is free to take the
         // connection and stay with it for the requests that follow.
@@ -227,9 +227,18 @@ final class HTTPConnection: @unchecked Sendable {
         return lock.withLock { machine.responseFinished(close: true, following: bodyUnread ? nil : [], now: now) }
     }
 
-    /// A request whose body its handler streams gets the reader of that body (its start is
-    /// what the parser holds).
-    private func prepareStream(for request: inout HTTPRequest) -> RequestBodyStream? {
+    /// Readies a parsed request for its handler, wherever it runs: its peer, the reader of a
+    /// body the handler streams (its start is what the parser holds), and whether the
+    /// connection is kept after it.
+    private func prepare(_ request: inout HTTPRequest) -> (stream: RequestBodyStream?, keepAlive: Bool) {
+        // Each change below copies the request's storage when the action still shares it:
+        // made only when needed (the admission already set the address).
+        if request.remoteAddress == nil { request.remoteAddress = peer }
+        let keepAlive = request.keepAlive && !server.isDraining && !lock.withLock { machine.draining }
+        return (streamReader(for: &request), keepAlive)
+    }
+
+    private func streamReader(for request: inout HTTPRequest) -> RequestBodyStream? {
         guard let head = request.streamedBody else { return nil }
         let configuration = server.configuration
         let stream = RequestBodyStream(transport: transport, head: head,
@@ -275,9 +284,7 @@ final class HTTPConnection: @unchecked Sendable {
                     action = next
                 case .dispatch(let parsed):
                     var request = parsed
-                    if request.remoteAddress == nil { request.remoteAddress = peer }
-                    let stream = prepareStream(for: &request)
-                    let keepAlive = request.keepAlive && !server.isDraining && !lock.withLock { machine.draining }
+                    let (stream, keepAlive) = prepare(&request)
                     action = serve(request, stream: stream, keepAlive: keepAlive, arrival: ContinuousClock.now)
                 default:
                     break stay
@@ -303,8 +310,17 @@ final class HTTPConnection: @unchecked Sendable {
         }
         defer { workers.endHolding() }
         let end = Deadline.now().nanoseconds &+ stayNanoseconds
-        var descriptors = [pollfd(fd: transport.socket.fileDescriptor, events: Int16(POLLIN), revents: 0),
-                           pollfd(fd: workers.holdWakeDescriptor, events: Int16(POLLIN), revents: 0)]
+        // On the stack: this runs once per request of a busy connection.
+        return withUnsafeTemporaryAllocation(of: pollfd.self, capacity: 2) { descriptors in
+            descriptors[0] = pollfd(fd: transport.socket.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            descriptors[1] = pollfd(fd: workers.holdWakeDescriptor, events: Int16(POLLIN), revents: 0)
+            return awaitNextRequest(polling: descriptors, until: end)
+        }
+    }
+
+    private func awaitNextRequest(polling descriptors: UnsafeMutableBufferPointer<pollfd>,
+                                  until end: UInt64) -> HTTPConnectionStateMachine.Action? {
+        let workers = server.workers
         while true {
             let now = Deadline.now().nanoseconds
             // The connection's own deadline (idle, head) ends a stay too: the timer, which
@@ -313,7 +329,7 @@ final class HTTPConnection: @unchecked Sendable {
             let until = min(end, deadline)
             guard now < until, !draining else { break }
             let milliseconds = Int32(min(1000, (until - now + 999_999) / 1_000_000))
-            let ready = descriptors.withUnsafeMutableBufferPointer { poll($0.baseAddress, 2, milliseconds) }
+            let ready = poll(descriptors.baseAddress, 2, milliseconds)
             if ready < 0 && errno != EINTR { break }
             if descriptors[1].revents != 0 && workers.takeHoldWake() { break }
             guard descriptors[0].revents != 0 else { continue }
@@ -322,10 +338,7 @@ final class HTTPConnection: @unchecked Sendable {
             do {
                 (result, action) = try readIntoMachine(staying: true)
             } catch {
-                server.logger.debug("connection read failed; closing", metadata: [
-                    "client": "\(client)", "error": "\(error)"])
-                lock.withLock { staying = false }
-                close()
+                readFailed(error)
                 return nil
             }
             switch result {
@@ -423,6 +436,8 @@ final class HTTPConnection: @unchecked Sendable {
         let (first, source) = lock.withLock { () -> (Bool, (any DispatchSourceRead)?) in
             guard !closed else { return (false, nil) }
             closed = true
+            // Only a staying worker closes a staying connection: its stay is over.
+            staying = false
             if let readSource, readSuspended {
                 // A suspended source must be resumed before it can be cancelled and released.
                 readSource.resume()

@@ -38,10 +38,23 @@ public struct W3CTraceContext: Sendable, Equatable {
     /// The trace id as 32 lowercase hex digits (what logs and problem bodies show).
     public var traceID: String {
         String(unsafeUninitializedCapacity: 32) { buffer in
-            Self.writeHex(traceIDHigh, digits: 16, into: buffer, at: 0)
-            Self.writeHex(traceIDLow, digits: 16, into: buffer, at: 16)
+            writeTraceID(into: buffer)
             return 32
         }
+    }
+
+    /// The same 32 digits as `traceID`, on the stack and valid only inside `body`: for a caller
+    /// that copies them on (the access log's line) and needs no string.
+    public func withTraceIDUTF8<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            writeTraceID(into: buffer)
+            return try body(UnsafeBufferPointer(buffer))
+        }
+    }
+
+    private func writeTraceID(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        Self.writeHex(traceIDHigh, digits: 16, into: buffer, at: 0)
+        Self.writeHex(traceIDLow, digits: 16, into: buffer, at: 16)
     }
 
     /// The `traceparent` this server sends on: version 00, the same trace, its own span id.

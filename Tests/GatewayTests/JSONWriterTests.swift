@@ -76,7 +76,7 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(direct.all.count, 1)
         XCTAssertTrue(direct.all[0].contains(#""request_id":"id-\"1\"""#), direct.all[0])
         XCTAssertTrue(direct.all[0].contains(#""duration_ms":"1234.567""#), direct.all[0])
-        // Written digit by digit in place: the same 32 digits as the trace's own `traceID`.
+        // Written without a string: the same 32 digits as the trace's own `traceID`.
         XCTAssertTrue(direct.all[0].contains(#""trace_id":"0123456789abcdeffedcba9876543210""#), direct.all[0])
         XCTAssertEqual(request.context.trace?.traceID, "0123456789abcdeffedcba9876543210")
         XCTAssertEqual(quiet.all, [], "a level above info writes no access record")
