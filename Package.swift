@@ -91,6 +91,7 @@ let package = Package(
                                logging, prometheus],
                 swiftSettings: strict),
 
+        .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ThriftTests", dependencies: ["Thrift", "Sockets"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),

@@ -32,6 +32,33 @@ public struct CellEncoding: Sendable {
         json.endObject()
     }
 
+    /// `write(_:into:)` for a cell read in place: its fields are read from `bytes` (the
+    /// buffer its `CellSpans` holds) and copied once, into `json`. The same JSON, byte for byte.
+    public func write(_ span: CellSpan, in bytes: UnsafeBufferPointer<UInt8>, into json: inout JSONWriter) {
+        json.beginObject()
+        writeCellBytes("row", UnsafeBufferPointer(rebasing: bytes[span.row]), into: &json)
+        json.staticKey("column_family")
+        let family = UnsafeBufferPointer(rebasing: bytes[span.columnFamily])
+        if isValidUTF8(family) {
+            json.string(utf8: family)
+        } else {
+            // As `Key.columnFamily` reads it: an IDL `string`, ill-formed sequences repaired.
+            json.string(String(decoding: family, as: UTF8.self))
+        }
+        writeCellBytes("column_qualifier", UnsafeBufferPointer(rebasing: bytes[span.columnQualifier]), into: &json)
+        if let timestamp = span.timestamp {
+            json.staticKey("timestamp")
+            json.decimalString(timestamp)
+        }
+        if span.flag != .insert {
+            json.staticKey("flag")
+            json.string(Self.flagName(span.flag))
+        }
+        writeCellBytes("value", span.value.map { UnsafeBufferPointer(rebasing: bytes[$0]) } ?? UnsafeBufferPointer(start: nil, count: 0),
+                       into: &json)
+        json.endObject()
+    }
+
     /// Writes `name: bytes` (a string or base64 plus marker).
     public func writeBytes(_ name: String, _ bytes: Bytes, into json: inout JSONWriter) {
         if !forceBase64 && isValidUTF8(bytes) {
@@ -54,6 +81,15 @@ public struct CellEncoding: Sendable {
         }
     }
 
+    func writeCellBytes(_ name: StaticString, _ bytes: UnsafeBufferPointer<UInt8>, into json: inout JSONWriter) {
+        if !forceBase64 && isValidUTF8(bytes) {
+            json.staticField(name, utf8: bytes)
+        } else {
+            json.staticField(name, utf8: Base64Text.encode(Array(bytes)))
+            json.field("\(name)_encoding", "base64")
+        }
+    }
+
     static func flagName(_ flag: KeyFlag) -> String {
         switch flag {
         case .deleteRow: return "delete_row"
@@ -67,6 +103,10 @@ public struct CellEncoding: Sendable {
 
 /// True when `bytes` is well-formed UTF-8 (ASCII fast path first).
 public func isValidUTF8(_ bytes: Bytes) -> Bool {
+    bytes.withUnsafeBufferPointer(isValidUTF8)
+}
+
+public func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     if bytes.allSatisfy({ $0 < 0x80 }) { return true }
     return String(validating: bytes, as: UTF8.self) != nil
 }

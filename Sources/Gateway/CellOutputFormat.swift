@@ -115,6 +115,27 @@ struct CellBodyEncoder {
         }
     }
 
+    /// `append(_ cells:)` for cells read in place: JSON and NDJSON are written from the
+    /// reply's bytes; TSV, rarer, from materialized cells.
+    mutating func append(_ cells: CellSpans) {
+        guard format != .tsv else {
+            append(cells.cells)
+            return
+        }
+        cells.bytes.withUnsafeBufferPointer { bytes in
+            for span in cells.spans {
+                if format == .json {
+                    if wroteCell { json.expectSeparator() }
+                    encoding.write(span, in: bytes, into: &json)
+                    wroteCell = true
+                } else {
+                    encoding.write(span, in: bytes, into: &json)
+                    json.rawByte(0x0A)
+                }
+            }
+        }
+    }
+
     /// Ends the body; `next` (a paged scan's cursor) becomes the JSON object's `"next"`
     /// member or a last NDJSON record `{"next": ...}` (TSV carries it in the `Link` header only).
     mutating func end(results: [String] = [], next: String? = nil) {

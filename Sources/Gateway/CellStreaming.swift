@@ -50,6 +50,12 @@ final class ScannerLease: Sendable {
         return try connection.service.scannerNextCells(scanner)
     }
 
+    /// `nextCells`, the batch left in the reply's bytes (what streaming writes out).
+    func nextCellSpans() throws -> CellSpans {
+        guard let connection = connection.current else { return CellSpans(bytes: [], spans: []) }
+        return try connection.service.scannerNextCellSpans(scanner)
+    }
+
     /// Closes the scanner and returns the connection (`broken` when the transport failed).
     /// Idempotent.
     func release(broken: Bool) {
@@ -85,9 +91,9 @@ struct CellStreaming: Sendable {
     /// and keeps the connection (the broker did nothing wrong).
     func response(_ lease: ScannerLease, format: CellOutputFormat, encoding: CellEncoding,
                   withResults: Bool = false, request: HTTPRequest) throws -> HTTPResponse {
-        let firstBatch: [Cell]
+        let firstBatch: CellSpans
         do {
-            firstBatch = try lease.nextCells()
+            firstBatch = try lease.nextCellSpans()
         } catch {
             lease.release(broken: !ConnectionPool.leavesConnectionHealthy(error))
             throw error
@@ -102,11 +108,11 @@ struct CellStreaming: Sendable {
             do {
                 var failure: (any Error)?
                 var cells = firstBatch
-                while !cells.isEmpty {
+                while cells.count > 0 {
                     encoder.append(cells)
                     try writer.write(encoder.take())
                     do {
-                        cells = try lease.nextCells()
+                        cells = try lease.nextCellSpans()
                     } catch {
                         failure = error
                         break

@@ -1,3 +1,5 @@
+import Support
+
 /// Writes JSON straight into a byte buffer: no intermediate dictionaries, no Foundation.
 ///
 /// The writer tracks whether a separator is due, so callers write keys and values in order
@@ -48,11 +50,7 @@ public struct JSONWriter: Sendable {
     /// copied as it is, not scanned byte by byte.
     public mutating func staticKey(_ name: StaticString) {
         unique()
-        if needsComma { storage.append(UInt8(ascii: ",")) }
-        storage.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { storage.append($0) }
-        storage.append(UInt8(ascii: "\""))
-        storage.append(UInt8(ascii: ":"))
+        storage.appendKey(name, afterComma: needsComma)
         needsComma = false
     }
 
@@ -229,15 +227,33 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func appendEscaped(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let base = buffer.baseAddress else { return }
         var runStart = 0
-        for index in 0..<buffer.count {
+        var index = 0
+        while index < buffer.count {
+            // Eight bytes at a time while none of them needs an escape (most text).
+            if buffer.count - index >= 8,
+               !Self.anyNeedsEscape(WordBytes.load(base + index)) {
+                index += 8
+                continue
+            }
             let byte = buffer[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            storage.append(UnsafeBufferPointer(rebasing: buffer[runStart..<index]))
-            appendEscaped(byte)
-            runStart = index + 1
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                storage.append(UnsafeBufferPointer(rebasing: buffer[runStart..<index]))
+                appendEscaped(byte)
+                runStart = index + 1
+            }
+            index += 1
         }
         storage.append(UnsafeBufferPointer(rebasing: buffer[runStart...]))
+    }
+
+    /// Whether any of the eight bytes in `word` is a control character, a quote or a reverse
+    /// solidus (exactly, see `WordBytes`).
+    @inline(__always)
+    static func anyNeedsEscape(_ word: UInt64) -> Bool {
+        WordBytes.containsByte(below: 0x20, in: word) || WordBytes.contains(UInt8(ascii: "\""), in: word)
+            || WordBytes.contains(UInt8(ascii: "\\"), in: word)
     }
 
     private mutating func appendEscaped(_ byte: UInt8) {
@@ -303,6 +319,26 @@ final class JSONByteBuffer: @unchecked Sendable {
 
     func append(_ text: StaticString) {
         text.withUTF8Buffer { append($0) }
+    }
+
+    /// `,` when asked, then `"name":`, after one capacity check (the access log writes a
+    /// dozen keys per line, a cell five).
+    @inline(__always)
+    func appendKey(_ name: StaticString, afterComma comma: Bool) {
+        let length = name.utf8CodeUnitCount
+        let total = length + (comma ? 4 : 3)
+        if count + total > capacity { grow(minimum: count + total) }
+        var next = base + count
+        if comma {
+            next.pointee = UInt8(ascii: ",")
+            next += 1
+        }
+        next.pointee = UInt8(ascii: "\"")
+        (next + 1).initialize(from: name.utf8Start, count: length)
+        next += 1 + length
+        next[0] = UInt8(ascii: "\"")
+        next[1] = UInt8(ascii: ":")
+        count += total
     }
 
     func append(_ text: String) {

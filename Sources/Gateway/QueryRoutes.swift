@@ -133,11 +133,12 @@ struct QueryRoutes: Sendable {
     /// discards, and the statement is streamed instead: nil asks the caller to do that.
     func pointSelect(_ hql: String, in namespace: String, encoding: CellEncoding,
                      request: HTTPRequest) throws -> HTTPResponse? {
-        let result: HQLResult
+        let result: HQLSpanResult
         do {
+            // Cells in place: written from the reply frame, never materialized.
             result = try pool.withConnection(retryingRead: true) { connection in
                 try connection.withNamespace(namespace) { id in
-                    try connection.service.hqlQuery(id, hql)
+                    try connection.service.hqlQuerySpans(id, hql)
                 }
             }
         } catch BrokerCallError.replyTooLarge {
@@ -147,7 +148,7 @@ struct QueryRoutes: Sendable {
         var encoder = CellBodyEncoder(format: format, encoding: encoding,
                                       withResults: true, capacity: 256 + (result.cells?.count ?? 0) * 96)
         encoder.begin()
-        encoder.append(result.cells ?? [])
+        if let cells = result.cells { encoder.append(cells) }
         encoder.end(results: result.results ?? [])
         return HTTPResponse(headers: ["Content-Type": format.contentType], body: encoder.finish())
     }

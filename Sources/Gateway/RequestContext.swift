@@ -57,14 +57,6 @@ final class RequestIDGenerator: Sendable {
 
     /// Sixteen lowercase hex digits.
     static func hex16(_ value: UInt64) -> String {
-        let digits: StaticString = "0123456789abcdef"
-        return String(unsafeUninitializedCapacity: 16) { buffer in
-            digits.withUTF8Buffer { table in
-                for index in 0..<16 {
-                    buffer[index] = table[Int((value >> (60 - 4 * UInt64(index))) & 0xF)]
-                }
-            }
-            return 16
-        }
+        LowercaseHex.string(value)
     }
 }

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import CZlib
 import Sockets
+import Support
 
 /// Writes one response onto a connection's transport with framing decided here: Content-Length
 /// for complete bodies, chunked (or close-delimited) for streams, no body for HEAD, 1xx, 204
@@ -164,7 +165,14 @@ struct HTTPResponseWriter {
     private static func needsSanitizing(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            bytes.contains { $0 <= 0x0D && ($0 == 0x0D || $0 == 0x0A || $0 == 0) }
+            guard let base = bytes.baseAddress else { return false }
+            var index = 0
+            // Eight bytes at a time: only a word with a byte below 0x0E is looked at closely.
+            while bytes.count - index >= 8 {
+                if WordBytes.containsByte(below: 0x0E, in: WordBytes.load(base + index)) { break }
+                index += 8
+            }
+            return bytes[index...].contains { $0 <= 0x0D && ($0 == 0x0D || $0 == 0x0A || $0 == 0) }
         }
     }
 

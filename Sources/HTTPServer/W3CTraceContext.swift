@@ -53,8 +53,8 @@ public struct W3CTraceContext: Sendable, Equatable {
     }
 
     private func writeTraceID(into buffer: UnsafeMutableBufferPointer<UInt8>) {
-        Self.writeHex(traceIDHigh, digits: 16, into: buffer, at: 0)
-        Self.writeHex(traceIDLow, digits: 16, into: buffer, at: 16)
+        LowercaseHex.write(traceIDHigh, into: buffer, at: 0)
+        LowercaseHex.write(traceIDLow, into: buffer, at: 16)
     }
 
     /// The `traceparent` this server sends on: version 00, the same trace, its own span id.
@@ -64,10 +64,10 @@ public struct W3CTraceContext: Sendable, Equatable {
             let dash = UInt8(ascii: "-")
             Self.writeHex(0, digits: 2, into: buffer, at: 0)
             buffer[2] = dash
-            Self.writeHex(traceIDHigh, digits: 16, into: buffer, at: 3)
-            Self.writeHex(traceIDLow, digits: 16, into: buffer, at: 19)
+            LowercaseHex.write(traceIDHigh, into: buffer, at: 3)
+            LowercaseHex.write(traceIDLow, into: buffer, at: 19)
             buffer[35] = dash
-            Self.writeHex(spanID, digits: 16, into: buffer, at: 36)
+            LowercaseHex.write(spanID, into: buffer, at: 36)
             buffer[52] = dash
             Self.writeHex(UInt64(flags), digits: 2, into: buffer, at: 53)
             return 55

@@ -267,6 +267,12 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
         }
     }
 
+    public func hqlQuerySpans(_ namespace: Int64, _ command: String) throws -> HQLSpanResult {
+        try invoke("hql_query", returning: HQLSpanResult.self) {
+            HQLArguments(namespace: namespace, command: command, isQuery: true).write(to: &$0)
+        }
+    }
+
     public func hqlExec(_ namespace: Int64, _ command: String, noFlush: Bool, unbuffered: Bool) throws -> HQLResult {
         try invoke("hql_exec", returning: HQLResult.self) {
             HQLArguments(namespace: namespace, command: command, noFlush: noFlush, unbuffered: unbuffered)
@@ -302,6 +308,10 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
 
     public func scannerNextCells(_ scanner: Int64) throws -> [Cell] {
         try invoke("next_cells", returning: [Cell].self) { HandleArguments(id: scanner).write(to: &$0) }
+    }
+
+    public func scannerNextCellSpans(_ scanner: Int64) throws -> CellSpans {
+        try invoke("next_cells", returning: CellSpans.self) { HandleArguments(id: scanner).write(to: &$0) }
     }
 
     public func scannerNextRow(_ scanner: Int64) throws -> [Cell] {

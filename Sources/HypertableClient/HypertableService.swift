@@ -37,6 +37,10 @@ public protocol HypertableService: AnyObject {
     // HQL
     /// `hql_query(ns, cmd)`: `hql_exec` buffered; every result cell in one reply.
     func hqlQuery(_ namespace: Int64, _ command: String) throws -> HQLResult
+    /// `hql_query` with the reply's cells left in place (`CellSpans`), for a caller that only
+    /// writes them out. Conformers that hold cells already answer `HQLSpanResult(hqlQuery(...))`
+    /// (the default).
+    func hqlQuerySpans(_ namespace: Int64, _ command: String) throws -> HQLSpanResult
     /// `hql_exec(ns, cmd, noflush, unbuffered)`: with `unbuffered`, a SELECT answers a scanner
     /// id in `HQLResult.scanner` to be read with `nextCells` and closed with `scannerClose`.
     func hqlExec(_ namespace: Int64, _ command: String, noFlush: Bool, unbuffered: Bool) throws -> HQLResult
@@ -49,6 +53,9 @@ public protocol HypertableService: AnyObject {
     func scannerOpen(_ namespace: Int64, _ table: String, scanSpec: ScanSpec) throws -> Int64
     /// An empty list means the scanner is exhausted (IDL `next_cells`).
     func scannerNextCells(_ scanner: Int64) throws -> [Cell]
+    /// `next_cells` with the batch left in place (`CellSpans`), for a caller that only writes
+    /// it out; empty when the scanner is exhausted. The default wraps `scannerNextCells`.
+    func scannerNextCellSpans(_ scanner: Int64) throws -> CellSpans
     func scannerNextRow(_ scanner: Int64) throws -> [Cell]
     func scannerClose(_ scanner: Int64) throws
 
@@ -68,6 +75,16 @@ public protocol HypertableService: AnyObject {
     // Misc
     func status() throws -> BrokerStatus
     func errorGetText(_ code: Int32) throws -> String
+}
+
+extension HypertableService {
+    public func hqlQuerySpans(_ namespace: Int64, _ command: String) throws -> HQLSpanResult {
+        HQLSpanResult(try hqlQuery(namespace, command))
+    }
+
+    public func scannerNextCellSpans(_ scanner: Int64) throws -> CellSpans {
+        CellSpans(try scannerNextCells(scanner))
+    }
 }
 
 /// A connection that can tell, without a round trip, that it is dead while idle (the broker

@@ -135,10 +135,10 @@ public final class EmulatorServer: Sendable {
         try? processor.serve(transport, service: session, idleTimeoutMilliseconds: Int(Int32.max))
     }
 
+    /// The session closes before the connection stops counting, so a caller that sees
+    /// `connectionCount` fall to zero also sees the broker's sessions closed.
     private func release(key: ObjectIdentifier, peerHost: String) {
         let finished: EmulatorSession? = state.withLock { state in
-            state.connections[key] = nil
-            state.threads -= 1
             guard var shared = state.sessions[peerHost] else { return nil }
             shared.connections -= 1
             if shared.connections == 0 {
@@ -149,5 +149,9 @@ public final class EmulatorServer: Sendable {
             return nil
         }
         finished?.close()
+        state.withLock { state in
+            state.connections[key] = nil
+            state.threads -= 1
+        }
     }
 }

@@ -215,6 +215,28 @@ public struct ThriftBinaryReader: Sendable {
         }
     }
 
+    /// A `binary` (or `string`) read in place: where its bytes lie in `bytes`, nothing copied.
+    /// Reply cells are read this way and written out straight from the frame.
+    public mutating func readBinaryRange() throws -> Range<Int> {
+        try readRange("binary")
+    }
+
+    /// A `string` read in place, as `readBinaryRange`; its bytes are not checked as UTF-8 here.
+    public mutating func readStringRange() throws -> Range<Int> {
+        try readRange("string")
+    }
+
+    private mutating func readRange(_ what: String) throws -> Range<Int> {
+        let count = try readLength(what)
+        let start = position
+        position += count
+        return start..<position
+    }
+
+    /// The whole input the reader was made with (shared, not copied): what the ranges from
+    /// `readBinaryRange` index.
+    public var bytes: [UInt8] { storage }
+
     // MARK: skipping
 
     /// Skips one value of `type`, however nested, within `maxDepth`.

@@ -3,6 +3,7 @@
 import GatewayTestKit
 import Logging
 import Sockets
+import TestSupport
 import XCTest
 
 /// `JSONWriter` writes through its own growable buffer (`JSONByteBuffer`): value semantics
@@ -42,6 +43,46 @@ final class JSONWriterTests: XCTestCase {
         let decoded = try? JSONSerialization.jsonObject(with: Data(json.bytes), options: .fragmentsAllowed) as? String
         XCTAssertEqual(decoded, text)
         XCTAssertTrue(String(decoding: json.bytes, as: UTF8.self).hasPrefix(#""\u0000\u0001"#))
+    }
+
+    /// The eight-bytes-at-a-time test agrees with the byte test for every byte at every place
+    /// in a word, beside neighbours that borrow or not.
+    func testTheWordTestFindsExactlyTheBytesThatNeedEscapes() {
+        for byte in UInt8(0)...255 {
+            let needs = byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+            for place in 0..<8 {
+                for filler: UInt8 in [0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xFF] {
+                    var bytes = [UInt8](repeating: filler, count: 8)
+                    bytes[place] = byte
+                    let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                    XCTAssertEqual(JSONWriter.anyNeedsEscape(word), needs, "byte \(byte) at \(place) among \(filler)")
+                }
+            }
+        }
+    }
+
+    func testRandomTextIsEscapedAsAByteAtATimeWould() {
+        var generator = SeededGenerator(seed: 5)
+        let alphabet: [UInt8] = [0x00, 0x09, 0x0A, 0x1F, 0x20, 0x22, 0x2F, 0x41, 0x5C, 0x7F] + Array("abcdefgh".utf8)
+        for _ in 0..<2_000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            var expected = "\""
+            for byte in bytes {
+                switch byte {
+                case 0x22: expected += "\\\""
+                case 0x5C: expected += "\\\\"
+                case 0x0A: expected += "\\n"
+                case 0x0D: expected += "\\r"
+                case 0x09: expected += "\\t"
+                case 0..<0x20: expected += String(format: "\\u%04x", byte)
+                default: expected.unicodeScalars.append(Unicode.Scalar(byte))
+                }
+            }
+            expected += "\""
+            var json = JSONWriter()
+            json.string(utf8: bytes)
+            XCTAssertEqual(String(decoding: json.bytes, as: UTF8.self), expected)
+        }
     }
 
     func testTakeAndResetLeaveAnEmptyWriterThatWritesAgain() {

@@ -7,7 +7,8 @@
 //   it writes back to bytes that decode to the same value;
 // - the processor answers every two-way call with a well-formed reply or exception message
 //   that carries the call's name and sequence id, and only a oneway call with nothing;
-// - serialized cells and cells as arrays survive a read/write/read round trip.
+// - serialized cells and cells as arrays survive a read/write/read round trip;
+// - cells read in place (`HQLSpanResult`) are the cells `HQLResult` reads, or fail alike.
 import FuzzSupport
 import HypertableClient
 import ThriftBrokerServer
@@ -91,6 +92,29 @@ func checkTypedDecoders(_ start: ThriftBinaryReader) {
     checkBoth(HQLResultAsArrays.self, start)
     checkBoth(FutureResult<[Cell]>.self, start)
     checkCellAsArray(start)
+    checkCellSpans(start)
+}
+
+/// `HQLSpanResult` (cells read in place) agrees with `HQLResult` on every input: the same
+/// values and end offset, or the same error.
+func checkCellSpans(_ start: ThriftBinaryReader) {
+    var whole = start
+    var inPlace = start
+    let expected = Swift.Result { try HQLResult.read(from: &whole) }
+    let actual = Swift.Result { try HQLSpanResult.read(from: &inPlace) }
+    switch (expected, actual) {
+    case (.success(let result), .success(let spans)):
+        let cells: [Cell]? = spans.cells?.cells
+        let same = cells == result.cells && spans.results == result.results
+        let sameHandles = spans.scanner == result.scanner && spans.mutator == result.mutator
+        invariant(same && sameHandles, "HQLSpanResult read other values than HQLResult:\n\(result)\n\(spans)")
+        invariant(inPlace.position == whole.position,
+                  "HQLSpanResult ended at \(inPlace.position), HQLResult at \(whole.position)")
+    case (.failure(let error), .failure(let spanError)):
+        invariant("\(error)" == "\(spanError)", "the decoders fail differently: \(error) vs \(spanError)")
+    default:
+        invariant(false, "one decoder accepts what the other refuses: \(expected) vs \(actual)")
+    }
 }
 
 /// `list<binary>` cells (`CellAsArray`, the `*_as_arrays` methods). `decode` reads argument
