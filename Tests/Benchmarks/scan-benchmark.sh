@@ -66,14 +66,19 @@ start_gateway
 rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$gateway/status")
 
 echo "scanning ..." >&2
+# CPU (user + system clock ticks) of each process over the scan: which side bounds it.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+gateway_ticks=$(ticks "$gateway"); broker_ticks=$(ticks "$emulator")
 curl -fsS -H 'Accept: application/x-ndjson' "$base/ns/bench/tables/t/cells" \
     -o "$work/scan.ndjson" -w '%{time_starttransfer} %{time_total} %{size_download}\n' > "$work/curl.txt"
+gateway_ticks=$(( $(ticks "$gateway") - gateway_ticks )); broker_ticks=$(( $(ticks "$emulator") - broker_ticks ))
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$gateway/status")
 lines=$(wc -l < "$work/scan.ndjson")
 errors=$(grep -c '"error"' "$work/scan.ndjson" || true)
 read -r ttfb total bytes < "$work/curl.txt"
 
-python3 - "$cells" "$lines" "$errors" "$ttfb" "$total" "$bytes" "$hwm" "$rss_before" "$load_start" "$load_end" <<'PY'
+python3 - "$cells" "$lines" "$errors" "$ttfb" "$total" "$bytes" "$hwm" "$rss_before" "$load_start" "$load_end" \
+    "$gateway_ticks" "$broker_ticks" "$(getconf CLK_TCK)" <<'PY'
 import sys
 cells, lines, errors = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 ttfb, total, size = float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
@@ -85,6 +90,8 @@ print(f"bytes streamed:        {size:,} ({size / 2**20:.1f} MiB)")
 print(f"time to first byte:    {ttfb * 1000:.1f} ms")
 print(f"scan time:             {total:.2f} s")
 print(f"throughput:            {size / 2**20 / total:.1f} MiB/s, {lines / total:,.0f} cells/s")
+hz = int(sys.argv[13])
+print(f"CPU during the scan:   gateway {int(sys.argv[11]) / hz:.2f} s, broker {int(sys.argv[12]) / hz:.2f} s")
 print(f"gateway RSS at start:  {before / 1024:.1f} MiB")
 print(f"gateway peak RSS:      {hwm / 1024:.1f} MiB (VmHWM; target < 64 MiB) -> {'OK' if hwm < 64 * 1024 else 'OVER'}")
 sys.exit(0 if lines == cells and errors == 0 else 1)
