@@ -141,8 +141,7 @@ struct CellUpload {
         var bytes = 0
         do {
             while batch.cells.count < Self.batchCells && bytes < Self.batchBytes, let record = try reader.next() {
-                let object = try CellInput.parse(record.json, what: record.position)
-                let cell = try CellInput.cell(object, encoding: encoding, position: record.position)
+                let cell = try CellInput.cell(record: record.json, encoding: encoding, position: record.position)
                 let family = cell.key.columnFamily
                 // A row delete names no family; any other cell must name one the table has.
                 if !family.isEmpty && !families.contains(family) {

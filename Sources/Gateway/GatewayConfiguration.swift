@@ -160,23 +160,15 @@ public struct GatewayConfiguration: Sendable, Equatable {
         workers = try Self.integer(environment, "GATEWAY_WORKERS", range: 1...4096) ?? workers
         queueDepth = try Self.integer(environment, "GATEWAY_QUEUE_DEPTH", range: 1...1_000_000) ?? queueDepth
         maxBodyBytes = try Self.integer(environment, "GATEWAY_MAX_BODY_BYTES", range: 0...(1 << 32)) ?? maxBodyBytes
-        if let grace = environment["GATEWAY_GRACE_SECONDS"] {
-            guard let value = Double(grace), value >= 0, value <= 3600 else {
-                throw ConfigurationError(variable: "GATEWAY_GRACE_SECONDS", value: grace, expected: "seconds, 0 to 3600")
-            }
-            gracePeriodSeconds = value
-        }
+        gracePeriodSeconds = try Self.seconds(environment, "GATEWAY_GRACE_SECONDS", atMost: 3600, allowingZero: true)
+            ?? gracePeriodSeconds
         headerTimeoutSeconds = try Self.seconds(environment, "GATEWAY_HEADER_TIMEOUT") ?? headerTimeoutSeconds
         idleTimeoutSeconds = try Self.seconds(environment, "GATEWAY_IDLE_TIMEOUT") ?? idleTimeoutSeconds
         bodyGraceSeconds = try Self.seconds(environment, "GATEWAY_BODY_GRACE") ?? bodyGraceSeconds
         bodyTimeoutSeconds = try Self.seconds(environment, "GATEWAY_BODY_TIMEOUT") ?? bodyTimeoutSeconds
         writeTimeoutSeconds = try Self.seconds(environment, "GATEWAY_WRITE_TIMEOUT") ?? writeTimeoutSeconds
-        if let stay = environment["GATEWAY_WORKER_STAY"] {
-            guard let value = Double(stay.trimmingWhitespace()), value >= 0, value <= 10 else {
-                throw ConfigurationError(variable: "GATEWAY_WORKER_STAY", value: stay, expected: "seconds, 0 to 10")
-            }
-            workerStaySeconds = value
-        }
+        workerStaySeconds = try Self.seconds(environment, "GATEWAY_WORKER_STAY", atMost: 10, allowingZero: true)
+            ?? workerStaySeconds
         bodyMinimumRate = try Self.integer(environment, "GATEWAY_BODY_MIN_RATE", range: 0...(1 << 30)) ?? bodyMinimumRate
         maxConnections = try Self.integer(environment, "GATEWAY_MAX_CONNECTIONS", range: 1...1_000_000) ?? maxConnections
         maxConnectionsPerClient = try Self.integer(environment, "GATEWAY_MAX_CONNECTIONS_PER_CLIENT",
@@ -285,10 +277,17 @@ public struct GatewayConfiguration: Sendable, Equatable {
     }
 
     /// Seconds, fractions allowed, more than 0 and at most a day.
-    static func seconds(_ environment: [String: String], _ name: String) throws -> Double? {
+    /// Seconds, one rule for every duration setting (as `EnvironmentSetting` has for counts):
+    /// unset or blank keeps the default (nil); else a decimal number up to `limit`, more than
+    /// zero unless `allowingZero`.
+    static func seconds(_ environment: [String: String], _ name: String, atMost limit: Int = 86_400,
+                        allowingZero: Bool = false) throws -> Double? {
         guard let text = environment[name] else { return nil }
-        guard let value = Double(text.trimmingWhitespace()), value > 0, value <= 86_400 else {
-            throw ConfigurationError(variable: name, value: text, expected: "seconds, more than 0 and at most 86400")
+        let trimmed = text.trimmingWhitespace()
+        if trimmed.isEmpty { return nil }
+        guard let value = Double(trimmed), allowingZero ? value >= 0 : value > 0, value <= Double(limit) else {
+            throw ConfigurationError(variable: name, value: text, expected: allowingZero
+                                     ? "seconds, 0 to \(limit)" : "seconds, more than 0 and at most \(limit)")
         }
         return value
     }

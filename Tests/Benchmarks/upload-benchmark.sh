@@ -19,6 +19,7 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 wait_http() { for _ in $(seq 1 200); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done; echo "no answer from $1" >&2; exit 1; }
 
 python3 - "$cells" > "$work/cells.ndjson" <<'PY'
@@ -48,6 +49,8 @@ for mode in content-length chunked; do
   kill "$gateway"; wait "$gateway" 2>/dev/null || true   # a fresh gateway: VmHWM measures this upload only
   start_gateway
   rss_start=$(awk '/VmRSS/ {print $2}' "/proc/$gateway/status")
+  # CPU (user + system clock ticks) of each process over the upload: which side bounds it.
+  gateway_ticks=$(ticks "$gateway"); broker_ticks=$(ticks "${pids[0]}")
   begin=$(date +%s.%N)
   if [ "$mode" = content-length ]; then
     answer=$(curl -fs -T "$work/cells.ndjson" -X POST -H 'Content-Type: application/x-ndjson' \
@@ -57,13 +60,16 @@ for mode in content-length chunked; do
       -H 'Transfer-Encoding: chunked' "127.0.0.1:$port/ns/bench/tables/t/cells")
   fi
   end=$(date +%s.%N)
+  gateway_ticks=$(( $(ticks "$gateway") - gateway_ticks )); broker_ticks=$(( $(ticks "${pids[0]}") - broker_ticks ))
   peak=$(awk '/VmHWM/ {print $2}' "/proc/$gateway/status")
-  python3 - "$mode" "$begin" "$end" "$cells" "$answer" "$rss_start" "$peak" <<'PY'
+  python3 - "$mode" "$begin" "$end" "$cells" "$answer" "$rss_start" "$peak" "$gateway_ticks" "$broker_ticks" \
+      "$(getconf CLK_TCK)" <<'PY'
 import json, sys
-mode, begin, end, cells, answer, start, peak = sys.argv[1:]
+mode, begin, end, cells, answer, start, peak, gateway, broker, hz = sys.argv[1:]
 seconds = float(end) - float(begin)
 written = json.loads(answer).get("written")
 print(f"{mode:15s} written {written}  {seconds:6.2f} s  {int(cells) / seconds:10,.0f} cells/s  "
-      f"gateway RSS {int(start) / 1024:.1f} MiB at start, peak {int(peak) / 1024:.1f} MiB")
+      f"gateway RSS {int(start) / 1024:.1f} MiB at start, peak {int(peak) / 1024:.1f} MiB; "
+      f"CPU gateway {int(gateway) / int(hz):.2f} s, broker {int(broker) / int(hz):.2f} s")
 PY
 done

@@ -99,6 +99,16 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(try GatewayConfiguration(environment: ["GATEWAY_WORKER_STAY": "0"]).workerStaySeconds, 0)
         XCTAssertEqual(try GatewayConfiguration(environment: ["GATEWAY_WORKER_STAY": " 0.5 "]).workerStaySeconds, 0.5)
         XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_WORKER_STAY": "11"]))
+        // Every duration setting follows one rule: trimmed, blank keeps the default.
+        let defaults = try GatewayConfiguration(environment: [:])
+        let blank = try GatewayConfiguration(environment: ["GATEWAY_WORKER_STAY": " ", "GATEWAY_GRACE_SECONDS": "",
+                                                           "GATEWAY_IDLE_TIMEOUT": "\t"])
+        XCTAssertEqual(blank.workerStaySeconds, defaults.workerStaySeconds)
+        XCTAssertEqual(blank.gracePeriodSeconds, defaults.gracePeriodSeconds)
+        XCTAssertEqual(blank.idleTimeoutSeconds, defaults.idleTimeoutSeconds)
+        XCTAssertEqual(try GatewayConfiguration(environment: ["GATEWAY_GRACE_SECONDS": " 0 "]).gracePeriodSeconds, 0)
+        XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_IDLE_TIMEOUT": "0"]))
+        XCTAssertThrowsError(try GatewayConfiguration(environment: ["GATEWAY_GRACE_SECONDS": "nan"]))
     }
 
     func testMalformedValuesNameTheVariable() {

@@ -4,7 +4,8 @@
 //   the same error;
 // - a body that Foundation parses as a JSON array splits into one record per element;
 // - a cell CellInput accepts has a row (and a family unless it deletes the row), and writing it
-//   out as the gateway does (CellEncoding, plain and base64) reads back as the same cell.
+//   out as the gateway does (CellEncoding, plain and base64) reads back as the same cell;
+// - a record read by the upload path (PlainJSONObject first) gives what the full parser gives.
 import Foundation
 import FuzzSupport
 import HypertableClient
@@ -60,7 +61,21 @@ func normalized(_ cell: Cell) -> Cell {
     return cell
 }
 
+/// A record's outcome: its cell, or the problem's status and detail.
+func outcome(_ read: () throws -> Cell) -> String {
+    do { return "cell \(try read())" } catch let problem as Problem {
+        return "problem \(problem.status) \(problem.detail)"
+    } catch { return "error \(error)" }
+}
+
 func checkCell(_ json: Data, _ position: String) {
+    // The upload path (plain-string records read without Foundation) decides as the full
+    // parser does, on every record: the same cell or the same refusal.
+    for encoding in [CellEncoding(), CellEncoding(forceBase64: true)] {
+        let upload = outcome { try CellInput.cell(record: json, encoding: encoding, position: position) }
+        let full = outcome { try CellInput.cell(CellInput.parse(json, what: position), encoding: encoding, position: position) }
+        invariant(upload == full, "the upload path read \(upload), the full parser \(full)")
+    }
     guard let object = try? CellInput.parse(json, what: position) else { return }
     for encoding in [CellEncoding(), CellEncoding(forceBase64: true)] {
         let cell: Cell
