@@ -11,6 +11,8 @@ final class ScannerLease: Sendable {
     private let pool: ConnectionPool
     private let scanner: Int64
     private let connection: Locked<PooledConnection?>
+    /// A `next_cells` was asked for ahead (`requestNextBatch`) and its batch not read yet.
+    private let batchRequested = Locked(false)
 
     /// Scanners held open by streamed responses in this process (the `/metrics` gauge).
     static let openCount = Locked(0)
@@ -50,10 +52,22 @@ final class ScannerLease: Sendable {
         return try connection.service.scannerNextCells(scanner)
     }
 
-    /// `nextCells`, the batch left in the reply's bytes (what streaming writes out).
+    /// `nextCells`, the batch left in the reply's bytes (what streaming writes out): the one
+    /// `requestNextBatch` asked for, or asked for now.
     func nextCellSpans() throws -> CellSpans {
         guard let connection = connection.current else { return CellSpans(bytes: [], spans: []) }
+        if batchRequested.withLock({ requested in defer { requested = false }; return requested }) {
+            return try connection.service.scannerAwaitNextCells(scanner)
+        }
         return try connection.service.scannerNextCellSpans(scanner)
+    }
+
+    /// Asks the broker for the next batch now; `nextCellSpans` reads it. Streaming asks before
+    /// it writes the current batch to the client, so the broker reads while the client does.
+    func requestNextBatch() throws {
+        guard let connection = connection.current else { return }
+        try connection.service.scannerRequestNextCells(scanner)
+        batchRequested.withLock { $0 = true }
     }
 
     /// Closes the scanner and returns the connection (`broken` when the transport failed).
@@ -65,6 +79,9 @@ final class ScannerLease: Sendable {
         }) else { return }
         Self.openCount.withLock { $0 -= 1 }
         if !broken {
+            // A batch asked for and never read (the client left) is read and dropped by the
+            // connection before it sends `scanner_close` (`HypertableConnection.send`).
+            batchRequested.withLock { $0 = false }
             do {
                 try borrowed.service.scannerClose(scanner)
             } catch is ClientException {
@@ -109,9 +126,13 @@ struct CellStreaming: Sendable {
                 var failure: (any Error)?
                 var cells = firstBatch
                 while cells.count > 0 {
+                    // Asked for before this batch is written: the broker reads the next one
+                    // while the client takes this one.
+                    let asked = Result { try lease.requestNextBatch() }
                     encoder.append(cells)
                     try writer.write(encoder.take())
                     do {
+                        try asked.get()
                         cells = try lease.nextCellSpans()
                     } catch {
                         failure = error

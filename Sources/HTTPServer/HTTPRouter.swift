@@ -260,6 +260,8 @@ public struct RouteParameters: Sendable {
     /// The value as text, segments joined by `/`; nil when absent or not valid UTF-8.
     public subscript(name: String) -> String? {
         guard let segments = segments(name) else { return nil }
+        // One segment (most names): its text, no list to join.
+        if segments.count == 1 { return segments[0].string }
         var parts: [String] = []
         for segment in segments {
             guard let text = segment.string else { return nil }

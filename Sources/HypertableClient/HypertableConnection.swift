@@ -21,6 +21,8 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
     private let transport: FramedTransport
     private let callLock = Mutex()
     private var nextSequenceID: Int32 = 0
+    /// A call `send` sent whose reply `receive` has not read yet.
+    private var pending: (method: String, sequenceID: Int32)?
     private let broken = Locked(false)
 
     /// Milliseconds allowed for each call (write plus reply); 0 or less means no deadline.
@@ -81,49 +83,113 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
         result: (inout ThriftBinaryReader) throws -> Result
     ) throws -> Result {
         try callLock.withLock {
-            if broken.current { throw BrokerCallError.connectionUnusable(context: "\(method): broken or closed before the call") }
-            let deadline = timeoutMilliseconds > 0 ? Deadline.after(milliseconds: timeoutMilliseconds) : .distantFuture
-            let sequenceID = nextSequenceID
-            nextSequenceID = nextSequenceID &+ 1
+            try dropPendingReply()
+            let deadline = callDeadline()
+            let sequenceID = try writeCall(method, arguments: arguments, deadline: deadline)
+            return try readReply(method, sequenceID: sequenceID, deadline: deadline, result: result)
+        }
+    }
 
-            var writer = ThriftBinaryWriter(capacity: 128, reservingFrameHeader: true)
-            writer.writeMessageBegin(name: method, type: .call, sequenceID: sequenceID)
-            arguments(&writer)
-            // Too large to send: refused before any byte leaves, so the stream is intact.
-            guard writer.bodyCount <= transport.maxFrameSize, writer.bodyCount <= Int(Int32.max) else {
-                throw BrokerCallError.requestTooLarge(context: method, length: writer.bodyCount,
-                                                      limit: transport.maxFrameSize)
-            }
+    /// Sends call `method` without waiting for its reply, which `receive` reads later: the
+    /// broker works on it in the meantime (a scan's next batch while the gateway writes the
+    /// current one to its client). One at a time; a call made before `receive` first reads the
+    /// pending reply and drops it, so the stream stays in step whatever the caller does.
+    public func send(_ method: String, arguments: (inout ThriftBinaryWriter) -> Void) throws {
+        try callLock.withLock {
+            try dropPendingReply()
+            pending = (method, try writeCall(method, arguments: arguments, deadline: callDeadline()))
+        }
+    }
 
-            do {
-                try transport.writeFrame(writer, deadline: deadline)
-                let frame = try transport.readFrame(deadline: deadline)
-                var reader = ThriftBinaryReader(frame)
-                let header = try reader.readMessageBegin()
-                guard header.name == method else {
-                    throw ThriftError.unexpectedReply("sent \(method), reply names \(header.name)")
-                }
-                guard header.sequenceID == sequenceID else {
-                    throw ThriftError.unexpectedReply("\(method): sequence id \(header.sequenceID), expected \(sequenceID)")
-                }
-                switch header.type {
-                case .reply:
-                    return try result(&reader)
-                case .exception:
-                    throw try ThriftApplicationException.read(from: &reader)
-                case .call, .oneway:
-                    throw ThriftError.unexpectedReply("\(method): message type \(header.type) in a reply")
-                }
-            } catch let error as ThriftError {
-                markBroken()
-                throw BrokerCallError.wrapping(error, context: method)
-            } catch let error as SocketError {
-                markBroken()
-                throw BrokerCallError.wrapping(error, context: method)
-            } catch let error as ThriftApplicationException {
-                // Read whole: the stream is still in step.
-                throw BrokerCallError.wrapping(error, context: method)
+    /// Reads the reply to the call `send` sent (named `method`). Its deadline starts now, not
+    /// at `send`: the caller's own work in between is not the broker's time.
+    public func receive<Result>(_ method: String, result: (inout ThriftBinaryReader) throws -> Result) throws -> Result {
+        try callLock.withLock {
+            guard let sent = pending, sent.method == method else {
+                throw BrokerCallError.connectionUnusable(context: "\(method): no call sent whose reply to read")
             }
+            pending = nil
+            return try readReply(method, sequenceID: sent.sequenceID, deadline: callDeadline(), result: result)
+        }
+    }
+
+    /// Whether a call was sent and its reply not yet read.
+    public var hasPendingReply: Bool { callLock.withLock { pending != nil } }
+
+    private func callDeadline() -> Deadline {
+        timeoutMilliseconds > 0 ? Deadline.after(milliseconds: timeoutMilliseconds) : .distantFuture
+    }
+
+    /// Reads and drops the reply to a call sent ahead (the caller lock held). An error the broker
+    /// answered leaves the stream in step and is dropped too; a broken stream is thrown.
+    private func dropPendingReply() throws {
+        guard let sent = pending else { return }
+        pending = nil
+        if broken.current { return }
+        do {
+            try readReply(sent.method, sequenceID: sent.sequenceID, deadline: callDeadline()) { _ in }
+        } catch {
+            if broken.current { throw error }
+        }
+    }
+
+    /// Writes one call message (the caller lock held); returns its sequence id.
+    private func writeCall(_ method: String, arguments: (inout ThriftBinaryWriter) -> Void,
+                           deadline: Deadline) throws -> Int32 {
+        if broken.current { throw BrokerCallError.connectionUnusable(context: "\(method): broken or closed before the call") }
+        let sequenceID = nextSequenceID
+        nextSequenceID = nextSequenceID &+ 1
+        var writer = ThriftBinaryWriter(capacity: 128, reservingFrameHeader: true)
+        writer.writeMessageBegin(name: method, type: .call, sequenceID: sequenceID)
+        arguments(&writer)
+        // Too large to send: refused before any byte leaves, so the stream is intact.
+        guard writer.bodyCount <= transport.maxFrameSize, writer.bodyCount <= Int(Int32.max) else {
+            throw BrokerCallError.requestTooLarge(context: method, length: writer.bodyCount,
+                                                  limit: transport.maxFrameSize)
+        }
+        try wrappingFailures(of: method) { try transport.writeFrame(writer, deadline: deadline) }
+        return sequenceID
+    }
+
+    /// Reads the reply to call `sequenceID` (the caller lock held): checks its name and
+    /// sequence id and hands the result struct to `result`.
+    @discardableResult
+    private func readReply<Result>(_ method: String, sequenceID: Int32, deadline: Deadline,
+                                   result: (inout ThriftBinaryReader) throws -> Result) throws -> Result {
+        try wrappingFailures(of: method) {
+            let frame = try transport.readFrame(deadline: deadline)
+            var reader = ThriftBinaryReader(frame)
+            let header = try reader.readMessageBegin()
+            guard header.name == method else {
+                throw ThriftError.unexpectedReply("sent \(method), reply names \(header.name)")
+            }
+            guard header.sequenceID == sequenceID else {
+                throw ThriftError.unexpectedReply("\(method): sequence id \(header.sequenceID), expected \(sequenceID)")
+            }
+            switch header.type {
+            case .reply:
+                return try result(&reader)
+            case .exception:
+                throw try ThriftApplicationException.read(from: &reader)
+            case .call, .oneway:
+                throw ThriftError.unexpectedReply("\(method): message type \(header.type) in a reply")
+            }
+        }
+    }
+
+    /// Transport and protocol failures break the connection; an application exception, read
+    /// whole, leaves the stream in step. Both become `BrokerCallError`s naming the call.
+    private func wrappingFailures<Result>(of method: String, _ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch let error as ThriftError {
+            markBroken()
+            throw BrokerCallError.wrapping(error, context: method)
+        } catch let error as SocketError {
+            markBroken()
+            throw BrokerCallError.wrapping(error, context: method)
+        } catch let error as ThriftApplicationException {
+            throw BrokerCallError.wrapping(error, context: method)
         }
     }
 
@@ -312,6 +378,14 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
 
     public func scannerNextCellSpans(_ scanner: Int64) throws -> CellSpans {
         try invoke("next_cells", returning: CellSpans.self) { HandleArguments(id: scanner).write(to: &$0) }
+    }
+
+    public func scannerRequestNextCells(_ scanner: Int64) throws {
+        try send("next_cells") { HandleArguments(id: scanner).write(to: &$0) }
+    }
+
+    public func scannerAwaitNextCells(_ scanner: Int64) throws -> CellSpans {
+        try receive("next_cells") { reader in try Self.readResult(CellSpans.self, method: "next_cells", from: &reader) }
     }
 
     public func scannerNextRow(_ scanner: Int64) throws -> [Cell] {

@@ -56,6 +56,12 @@ public protocol HypertableService: AnyObject {
     /// `next_cells` with the batch left in place (`CellSpans`), for a caller that only writes
     /// it out; empty when the scanner is exhausted. The default wraps `scannerNextCells`.
     func scannerNextCellSpans(_ scanner: Int64) throws -> CellSpans
+    /// `next_cells` asked for ahead: this sends the call and `scannerAwaitNextCells` reads its
+    /// batch, so the broker reads the next batch while the caller writes out the current one.
+    /// Services that answer in process do nothing here (the default) and the whole call there.
+    func scannerRequestNextCells(_ scanner: Int64) throws
+    /// The batch `scannerRequestNextCells` asked for (the default: a `next_cells` call now).
+    func scannerAwaitNextCells(_ scanner: Int64) throws -> CellSpans
     func scannerNextRow(_ scanner: Int64) throws -> [Cell]
     func scannerClose(_ scanner: Int64) throws
 
@@ -84,6 +90,12 @@ extension HypertableService {
 
     public func scannerNextCellSpans(_ scanner: Int64) throws -> CellSpans {
         CellSpans(try scannerNextCells(scanner))
+    }
+
+    public func scannerRequestNextCells(_ scanner: Int64) throws {}
+
+    public func scannerAwaitNextCells(_ scanner: Int64) throws -> CellSpans {
+        try scannerNextCellSpans(scanner)
     }
 }
 

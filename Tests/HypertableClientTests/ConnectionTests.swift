@@ -110,6 +110,42 @@ final class ConnectionTests: XCTestCase {
         XCTAssertEqual(try connection.status(), BrokerStatus(code: 0, text: "ok"))
     }
 
+    /// `next_cells` asked for ahead and read later gives the batch a plain call gives; a call
+    /// made while a reply is pending reads and drops it first, so the stream stays in step.
+    func testACallSentAheadIsReadLaterAndNeverPutsTheStreamOutOfStep() throws {
+        let service = RecordingBrokerService()
+        let server = try LoopbackBrokerServer(service: service)
+        defer { server.stop() }
+        let connection = try HypertableConnection.connect(host: "127.0.0.1", port: server.port, timeout: 5000)
+        defer { connection.close() }
+
+        try connection.scannerRequestNextCells(7)
+        XCTAssertTrue(connection.hasPendingReply)
+        XCTAssertEqual(try connection.scannerAwaitNextCells(7).cells, [RecordingBrokerService.cell])
+        XCTAssertFalse(connection.hasPendingReply)
+
+        // Sent and never read: the next call drops it and gets its own reply.
+        try connection.scannerRequestNextCells(8)
+        XCTAssertEqual(try connection.status(), BrokerStatus(code: 0, text: "ok"))
+        XCTAssertFalse(connection.hasPendingReply)
+        XCTAssertEqual(try connection.scannerNextCells(9), [RecordingBrokerService.cell])
+        XCTAssertEqual(service.calls.filter { $0.method == "scannerNextCells" }.map(\.arguments),
+                       [[7], [8], [9]].map { $0.map { AnyHashable(Int64($0)) } })
+
+        // A broker error in the pending reply is an answer: dropped, the connection kept.
+        service.fail("scannerNextCells", with: ClientException(.thriftBrokerBadScannerID, "gone"))
+        try connection.scannerRequestNextCells(10)
+        XCTAssertThrowsError(try connection.scannerAwaitNextCells(10)) { error in
+            XCTAssertEqual((error as? ClientException)?.code, HypertableErrorCode.thriftBrokerBadScannerID.rawValue)
+        }
+        try connection.scannerRequestNextCells(11)
+        XCTAssertEqual(try connection.status(), BrokerStatus(code: 0, text: "ok"))
+        XCTAssertFalse(connection.isBroken)
+
+        // Reading a reply nobody asked for is refused, not a read that would hang.
+        XCTAssertThrowsError(try connection.scannerAwaitNextCells(12))
+    }
+
     func testUnknownMethodViaRawCallIsAnApplicationExceptionAndKeepsTheConnection() throws {
         let server = try LoopbackBrokerServer(service: RecordingBrokerService())
         defer { server.stop() }
