@@ -5,9 +5,10 @@ import Logging
 
 /// The body of `POST .../cells` written while it arrives: records from a `CellRecordReader`
 /// become cells (`CellInput`), gathered into batches of `batchCells` cells or about
-/// `batchBytes` bytes, each validated whole and then sent with one `mutator_set_cells`.
+/// `batchBytes` bytes, each validated whole and then sent with one `mutator_set_cells`, whose
+/// answer is read after the next batch is (the broker stores one while the gateway reads on).
 ///
-/// Memory is bounded by one batch plus one record whatever the upload's size. Cells are written
+/// Memory is bounded by two batches plus one record whatever the upload's size. Cells are written
 /// in body order. Before the first body byte is read, the table's schema is fetched
 /// (`get_schema`): a missing namespace or table is refused before the client is invited to
 /// send the body (`100 Continue` goes out with the first read), and every cell's family is
@@ -102,10 +103,14 @@ struct CellUpload {
         do {
             var cells = first
             while !cells.isEmpty {
-                try service.mutatorSetCells(mutator, cells: cells)
+                // Sent ahead: the next batch is read and checked while the broker stores this
+                // one; its answer is read before anything else is sent or reported, so a broker
+                // failure still comes before a later record's.
+                try service.mutatorRequestSetCells(mutator, cells: cells)
+                let batch = nextBatch(&reader, families: families)
+                try service.mutatorAwaitSetCells(mutator)
                 pending += cells.count
                 if pending >= Self.flushCells { try flush() }
-                let batch = nextBatch(&reader, families: families)
                 if let failure = batch.failure {
                     if pending > 0 { try flush() }
                     outcome = .inputFailed(Self.withWritten(failure, written))

@@ -425,6 +425,14 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
         try invokeVoid("mutator_set_cells") { MutatorValueArguments(mutator: mutator, value: cells).write(to: &$0) }
     }
 
+    public func mutatorRequestSetCells(_ mutator: Int64, cells: [Cell]) throws {
+        try send("mutator_set_cells") { MutatorValueArguments(mutator: mutator, value: cells).write(to: &$0) }
+    }
+
+    public func mutatorAwaitSetCells(_ mutator: Int64) throws {
+        try receive("mutator_set_cells") { reader in try Self.readVoidResult(method: "mutator_set_cells", from: &reader) }
+    }
+
     public func mutatorFlush(_ mutator: Int64) throws {
         try invokeVoid("mutator_flush") { HandleArguments(id: mutator).write(to: &$0) }
     }

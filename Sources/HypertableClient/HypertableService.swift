@@ -71,6 +71,11 @@ public protocol HypertableService: AnyObject {
     func mutatorOpen(_ namespace: Int64, _ table: String, flags: Int32, flushInterval: Int32) throws -> Int64
     func mutatorSetCell(_ mutator: Int64, cell: Cell) throws
     func mutatorSetCells(_ mutator: Int64, cells: [Cell]) throws
+    /// `mutator_set_cells` sent ahead: this sends the call and `mutatorAwaitSetCells` reads
+    /// its answer (and throws its error), so the caller reads its next batch meanwhile.
+    /// Services that answer in process make the whole call here (the default).
+    func mutatorRequestSetCells(_ mutator: Int64, cells: [Cell]) throws
+    func mutatorAwaitSetCells(_ mutator: Int64) throws
     func mutatorFlush(_ mutator: Int64) throws
     func mutatorClose(_ mutator: Int64) throws
     /// `create_cell_unique(ns, table_name, key, value)`: writes `value` (a new GUID when
@@ -93,6 +98,12 @@ extension HypertableService {
     }
 
     public func scannerRequestNextCells(_ scanner: Int64) throws {}
+
+    public func mutatorRequestSetCells(_ mutator: Int64, cells: [Cell]) throws {
+        try mutatorSetCells(mutator, cells: cells)
+    }
+
+    public func mutatorAwaitSetCells(_ mutator: Int64) throws {}
 
     public func scannerAwaitNextCells(_ scanner: Int64) throws -> CellSpans {
         try scannerNextCellSpans(scanner)

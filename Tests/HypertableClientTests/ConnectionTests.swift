@@ -144,6 +144,17 @@ final class ConnectionTests: XCTestCase {
 
         // Reading a reply nobody asked for is refused, not a read that would hang.
         XCTAssertThrowsError(try connection.scannerAwaitNextCells(12))
+
+        // Writes sent ahead: the answer, and the broker's error, come with the await.
+        try connection.mutatorRequestSetCells(3, cells: [RecordingBrokerService.cell])
+        try connection.mutatorAwaitSetCells(3)
+        service.fail("mutatorSetCells", with: ClientException(.badKey, "bad"))
+        try connection.mutatorRequestSetCells(4, cells: [])
+        XCTAssertThrowsError(try connection.mutatorAwaitSetCells(4)) { error in
+            XCTAssertEqual((error as? ClientException)?.code, HypertableErrorCode.badKey.rawValue)
+        }
+        XCTAssertEqual(service.calls.filter { $0.method == "mutatorSetCells" }.count, 2)
+        XCTAssertFalse(connection.isBroken)
     }
 
     func testUnknownMethodViaRawCallIsAnApplicationExceptionAndKeepsTheConnection() throws {
