@@ -37,13 +37,15 @@ public struct CellEncoding: Sendable {
     public func write(_ span: CellSpan, in bytes: UnsafeBufferPointer<UInt8>, into json: inout JSONWriter) {
         json.beginObject()
         writeCellBytes("row", UnsafeBufferPointer(rebasing: bytes[span.row]), into: &json)
-        json.staticKey("column_family")
         let family = UnsafeBufferPointer(rebasing: bytes[span.columnFamily])
-        if isValidUTF8(family) {
-            json.string(utf8: family)
-        } else {
-            // As `Key.columnFamily` reads it: an IDL `string`, ill-formed sequences repaired.
-            json.string(String(decoding: family, as: UTF8.self))
+        if !json.plainASCIIField("column_family", family) {
+            json.staticKey("column_family")
+            if isValidUTF8(family) {
+                json.string(utf8: family)
+            } else {
+                // As `Key.columnFamily` reads it: an IDL `string`, ill-formed sequences repaired.
+                json.string(String(decoding: family, as: UTF8.self))
+            }
         }
         writeCellBytes("column_qualifier", UnsafeBufferPointer(rebasing: bytes[span.columnQualifier]), into: &json)
         if let timestamp = span.timestamp {
@@ -73,15 +75,11 @@ public struct CellEncoding: Sendable {
 
     /// `writeBytes` for a cell's own field names (`row`, `column_qualifier`, `value`).
     func writeCellBytes(_ name: StaticString, _ bytes: Bytes, into json: inout JSONWriter) {
-        if !forceBase64 && isValidUTF8(bytes) {
-            json.staticField(name, utf8: bytes)
-        } else {
-            json.staticField(name, utf8: Base64Text.encode(bytes))
-            json.field("\(name)_encoding", "base64")
-        }
+        bytes.withUnsafeBufferPointer { writeCellBytes(name, $0, into: &json) }
     }
 
     func writeCellBytes(_ name: StaticString, _ bytes: UnsafeBufferPointer<UInt8>, into json: inout JSONWriter) {
+        if !forceBase64 && json.plainASCIIField(name, bytes) { return }
         if !forceBase64 && isValidUTF8(bytes) {
             json.staticField(name, utf8: bytes)
         } else {

@@ -63,6 +63,37 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// `"name":"bytes"` when every byte is printable ASCII that needs no escape, checked eight
+    /// bytes per step and copied at once; false (nothing written) otherwise. A cell's fields
+    /// are nearly always such text: one pass instead of a UTF-8 check and an escape scan.
+    public mutating func plainASCIIField(_ name: StaticString, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard Self.isPlainASCII(bytes) else { return false }
+        unique()
+        storage.appendKey(name, afterComma: needsComma)
+        storage.append(UInt8(ascii: "\""))
+        storage.append(bytes)
+        storage.append(UInt8(ascii: "\""))
+        needsComma = true
+        return true
+    }
+
+    /// Whether every byte is ASCII from 0x20 up, neither a quote nor a reverse solidus.
+    static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var index = 0
+        while bytes.count - index >= 8 {
+            let word = WordBytes.load(base + index)
+            if word & 0x8080_8080_8080_8080 != 0 || anyNeedsEscape(word) { return false }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x80 || byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+            index += 1
+        }
+        return true
+    }
+
     public mutating func staticField(_ name: StaticString, _ value: String) { unique(); staticKey(name); string(value) }
     public mutating func staticField(_ name: StaticString, _ value: Int) { unique(); staticKey(name); int(value) }
 

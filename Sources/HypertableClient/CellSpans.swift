@@ -14,6 +14,12 @@ public struct CellSpan: Sendable, Hashable {
     /// Nil when the broker left `value` unset (it does so for an empty value).
     public var value: Range<Int>?
 
+    /// What a cell without fields reads as (`Key(row: [])`, no value): empty ranges at `offset`.
+    static func empty(at offset: Int) -> CellSpan {
+        CellSpan(row: offset..<offset, columnFamily: offset..<offset, columnQualifier: offset..<offset,
+                 timestamp: nil, revision: nil, flag: .insert, value: nil)
+    }
+
     public init(row: Range<Int>, columnFamily: Range<Int>, columnQualifier: Range<Int>, timestamp: Int64?,
                 revision: Int64?, flag: KeyFlag, value: Range<Int>?) {
         self.row = row
@@ -93,9 +99,7 @@ public struct CellSpans: Sendable {
     /// `Cell.read` and `Key.read` in one: the same fields, checks and defaults (a missing key
     /// is an empty one, unknown fields are skipped), ranges instead of copies.
     private static func readCell(from reader: inout ThriftBinaryReader) throws -> CellSpan {
-        let empty = reader.position..<reader.position
-        var span = CellSpan(row: empty, columnFamily: empty, columnQualifier: empty,
-                            timestamp: nil, revision: nil, flag: .insert, value: nil)
+        var span = CellSpan.empty(at: reader.position)
         try reader.readStruct { reader, field in
             switch field.id {
             case 1:
@@ -116,9 +120,7 @@ public struct CellSpans: Sendable {
     }
 
     private static func readKey(from reader: inout ThriftBinaryReader) throws -> CellSpan {
-        let empty = reader.position..<reader.position
-        var span = CellSpan(row: empty, columnFamily: empty, columnQualifier: empty,
-                            timestamp: nil, revision: nil, flag: .insert, value: nil)
+        var span = CellSpan.empty(at: reader.position)
         try reader.readStruct { reader, field in
             switch field.id {
             case 1: span.row = try binaryRange(field, in: "Key", from: &reader)

@@ -61,6 +61,28 @@ final class JSONWriterTests: XCTestCase {
         }
     }
 
+    /// The plain-ASCII shortcut writes exactly what the general path writes, and only for
+    /// bytes that need nothing done to them.
+    func testPlainASCIIFieldsAreWrittenAsTheGeneralPathWritesThem() {
+        var generator = SeededGenerator(seed: 9)
+        let alphabet: [UInt8] = [0x00, 0x1F, 0x20, 0x21, 0x22, 0x5C, 0x7E, 0x7F, 0x80, 0xC3, 0xA9, 0xFF] + Array("abcxyz".utf8)
+        for _ in 0..<3_000 {
+            let bytes = (0..<Int.random(in: 0...20, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let plain = bytes.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != 0x22 && $0 != 0x5C }
+            var fast = JSONWriter()
+            fast.beginObject()
+            let took = bytes.withUnsafeBufferPointer { fast.plainASCIIField("k", $0) }
+            XCTAssertEqual(took, plain, "\(bytes)")
+            guard took else { continue }
+            fast.endObject()
+            var general = JSONWriter()
+            general.beginObject()
+            general.staticField("k", utf8: bytes)
+            general.endObject()
+            XCTAssertEqual(fast.bytes, general.bytes)
+        }
+    }
+
     func testRandomTextIsEscapedAsAByteAtATimeWould() {
         var generator = SeededGenerator(seed: 5)
         let alphabet: [UInt8] = [0x00, 0x09, 0x0A, 0x1F, 0x20, 0x22, 0x2F, 0x41, 0x5C, 0x7F] + Array("abcdefgh".utf8)
