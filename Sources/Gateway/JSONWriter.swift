@@ -94,7 +94,13 @@ public struct JSONWriter: Sendable {
         return true
     }
 
-    public mutating func staticField(_ name: StaticString, _ value: String) { unique(); staticKey(name); string(value) }
+    public mutating func staticField(_ name: StaticString, _ value: String) {
+        var value = value
+        if value.withUTF8({ plainASCIIField(name, $0) }) { return }
+        unique()
+        staticKey(name)
+        string(value)
+    }
     public mutating func staticField(_ name: StaticString, _ value: Int) { unique(); staticKey(name); int(value) }
 
     public mutating func string(_ value: String) {

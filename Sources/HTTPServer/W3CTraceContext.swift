@@ -44,11 +44,12 @@ public struct W3CTraceContext: Sendable, Equatable {
     }
 
     /// The same 32 digits as `traceID`, on the stack and valid only inside `body`: for a caller
-    /// that copies them on (the access log's line) and needs no string.
-    public func withTraceIDUTF8<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
-        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+    /// that copies them on (the access log), without a string. Not generic: called from another
+    /// module, a generic body would look up its metadata on every request.
+    public func withTraceIDUTF8(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
             writeTraceID(into: buffer)
-            return try body(UnsafeBufferPointer(buffer))
+            body(UnsafeBufferPointer(buffer))
         }
     }
 
