@@ -1,4 +1,5 @@
 import HypertableClient
+import Support
 
 /// How cells become JSON. Rows, qualifiers and values are bytes: each is a JSON string when
 /// it is valid UTF-8, else base64 with a sibling `<field>_encoding: "base64"` marker;
@@ -105,6 +106,5 @@ public func isValidUTF8(_ bytes: Bytes) -> Bool {
 }
 
 public func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    if bytes.allSatisfy({ $0 < 0x80 }) { return true }
-    return String(validating: bytes, as: UTF8.self) != nil
+    UTF8Text.isValid(bytes)
 }

@@ -1,4 +1,5 @@
 import HTTPServer
+import Support
 
 /// Query parameters whose broker field is text. Where the broker field holds bytes (rows,
 /// row prefixes, qualifiers) the decoded bytes go through unchanged; where the IDL field is a
@@ -9,7 +10,7 @@ import HTTPServer
 extension QueryItem {
     /// The value as UTF-8 text; a 400 naming the parameter when it is not UTF-8.
     func text() throws -> String {
-        if let text = String(validating: valueBytes, as: UTF8.self) { return text }
+        if let text = UTF8Text.string(valueBytes) { return text }
         let offset = Self.firstInvalidUTF8Offset(valueBytes)
         throw Problem.badRequest("\(parameterName) is not valid UTF-8 (byte 0x"
                                  + String(valueBytes[offset], radix: 16, uppercase: true)

@@ -2,6 +2,7 @@ import Foundation
 import HQL
 import HTTPServer
 import HypertableClient
+import Support
 
 /// `POST /ns/{ns}/query` (any HQL statement) and `GET /ns/{ns}/query?hql=` (read statements
 /// only): one statement, answered as `{"cells": [...], "results": [...]}`. Other statements go
@@ -262,7 +263,7 @@ struct QueryRoutes: Sendable {
             text = try hqlFromJSON(body)
         } else if contentType.hasPrefix("text/") || contentType.hasPrefix("application/x-www-form-urlencoded")
                     || contentType.hasPrefix("application/octet-stream") {
-            guard let body = String(validating: body, as: UTF8.self) else {
+            guard let body = UTF8Text.string(body) else {
                 throw Problem.badRequest("the statement is not valid UTF-8")
             }
             if contentType.hasPrefix("application/x-www-form-urlencoded"), body.hasPrefix("hql="),

@@ -1,3 +1,5 @@
+import Support
+
 /// Percent-decoding (RFC 3986 §2.1) and query parsing (`application/x-www-form-urlencoded`
 /// style, as browsers and curl send query strings).
 public enum PercentDecoding {
@@ -29,7 +31,7 @@ public enum PercentDecoding {
     /// Decodes a string's escapes; nil when malformed or the result is not UTF-8.
     public static func decodeToString(_ text: String, plusAsSpace: Bool = false) -> String? {
         guard let bytes = decode(Array(text.utf8), plusAsSpace: plusAsSpace) else { return nil }
-        return String(validating: bytes, as: UTF8.self)
+        return UTF8Text.string(bytes)
     }
 
     /// Splits a raw (still encoded) path into decoded segments; nil when an escape is malformed.
@@ -77,7 +79,7 @@ public struct PathSegment: Sendable, Hashable, CustomStringConvertible {
     public init(bytes: [UInt8]) { self.bytes = bytes }
     public init(_ string: String) { self.bytes = Array(string.utf8) }
     /// The segment as text, or nil when its bytes are not valid UTF-8.
-    public var string: String? { String(validating: bytes, as: UTF8.self) }
+    public var string: String? { UTF8Text.string(bytes) }
     public var description: String { string ?? String(decoding: bytes, as: UTF8.self) }
 }
 
