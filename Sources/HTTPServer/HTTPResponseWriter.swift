@@ -250,10 +250,10 @@ private struct ByteCursor {
     }
 
     mutating func putDecimal(_ value: Int) {
-        precondition(value >= 0 && offset + decimalDigitCount(value) <= buffer.count)
+        let end = offset + decimalDigitCount(value)
+        precondition(value >= 0 && end <= buffer.count)
         var rest = value
-        var index = offset + decimalDigitCount(value)
-        let end = index
+        var index = end
         repeat {
             index -= 1
             buffer[index] = 0x30 + UInt8(rest % 10)

@@ -19,10 +19,19 @@ case $sanitizers in
   fuzzer) scratch=.build-fuzzer ;;
   *) echo "FUZZ_SANITIZERS is fuzzer,address (default) or fuzzer" >&2; exit 2 ;;
 esac
+# SwiftPM does not plan this package again when a file is added to one of the gateway's
+# targets (a path dependency): the build then cannot find the new file's declarations. When
+# the list of the gateway's source files changed since the last build (or is not known), the
+# plan is dropped.
+sources=$(cd ../.. && find Sources -name '*.swift' | sort | cksum)
+if [ "$(cat "$scratch/sources.cksum" 2>/dev/null)" != "$sources" ]; then
+  rm -f "$scratch/$configuration.yaml" "$scratch/build.db"
+fi
 if ! nice -n 15 swift build -c "$configuration" --scratch-path "$scratch" \
     -Xswiftc -sanitize="$sanitizers" -Xswiftc -parse-as-library -Xswiftc -enable-testing \
     >"$log" 2>&1; then
   grep -v "Cannot export local symbol" "$log" >&2
   exit 1
 fi
+echo "$sources" > "$scratch/sources.cksum"
 grep -v "Cannot export local symbol" "$log" | tail -n 1; echo
