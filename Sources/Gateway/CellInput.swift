@@ -166,8 +166,7 @@ enum CellInput {
 
     static func timestamp(_ member: CellMember?, position: String) throws -> Int64? {
         switch member {
-        case nil: return nil
-        case .null: return try timestamp(NSNull(), position: position)
+        case nil, .null: return nil
         case .string(let text): return try timestamp(text, position: position)
         case .other(let value): return try timestamp(value, position: position)
         }

@@ -79,19 +79,8 @@ public struct JSONWriter: Sendable {
 
     /// Whether every byte is ASCII from 0x20 up, neither a quote nor a reverse solidus.
     static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        var index = 0
-        while bytes.count - index >= 8 {
-            let word = WordBytes.load(base + index)
-            if word & 0x8080_8080_8080_8080 != 0 || anyNeedsEscape(word) { return false }
-            index += 8
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte >= 0x80 || byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
-            index += 1
-        }
-        return true
+        let start = WordBytes.passedPrefix(of: bytes) { WordBytes.containsNonASCII($0) || anyNeedsEscape($0) }
+        return bytes[start...].allSatisfy { $0 < 0x80 && !needsEscape($0) }
     }
 
     public mutating func staticField(_ name: StaticString, _ value: String) {
@@ -264,18 +253,15 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func appendEscaped(_ buffer: UnsafeBufferPointer<UInt8>) {
-        guard let base = buffer.baseAddress else { return }
         var runStart = 0
         var index = 0
         while index < buffer.count {
             // Eight bytes at a time while none of them needs an escape (most text).
-            if buffer.count - index >= 8,
-               !Self.anyNeedsEscape(WordBytes.load(base + index)) {
-                index += 8
-                continue
-            }
+            index += WordBytes.passedPrefix(of: UnsafeBufferPointer(rebasing: buffer[index...]),
+                                            stoppingAt: Self.anyNeedsEscape)
+            guard index < buffer.count else { break }
             let byte = buffer[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            if Self.needsEscape(byte) {
                 storage.append(UnsafeBufferPointer(rebasing: buffer[runStart..<index]))
                 appendEscaped(byte)
                 runStart = index + 1
@@ -287,6 +273,12 @@ public struct JSONWriter: Sendable {
 
     /// Whether any of the eight bytes in `word` is a control character, a quote or a reverse
     /// solidus (exactly, see `WordBytes`).
+    @inline(__always)
+    static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// `needsEscape` for each of the eight bytes in `word` at once.
     @inline(__always)
     static func anyNeedsEscape(_ word: UInt64) -> Bool {
         WordBytes.containsByte(below: 0x20, in: word) || WordBytes.contains(UInt8(ascii: "\""), in: word)

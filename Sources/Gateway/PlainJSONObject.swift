@@ -1,3 +1,5 @@
+import Support
+
 /// A JSON object whose members are all strings without escapes (RFC 8259 §4, §7), read
 /// without Foundation: the shape nearly every uploaded cell has, read in a fraction of what
 /// `JSONSerialization` and a dictionary of `Any` cost. The caller names the members it knows;
@@ -78,17 +80,14 @@ enum PlainJSONObject {
         mutating func plainString() -> String? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = index
-            var ascii = true
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     let content = UnsafeBufferPointer(rebasing: bytes[start..<index])
                     index += 1
-                    if ascii { return String(decoding: content, as: UTF8.self) }
-                    return String(validating: content, as: UTF8.self)
+                    return UTF8Text.string(content)
                 }
                 if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
-                if byte >= 0x80 { ascii = false }
                 index += 1
             }
             return nil

@@ -165,14 +165,9 @@ struct HTTPResponseWriter {
     private static func needsSanitizing(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return false }
-            var index = 0
-            // Eight bytes at a time: only a word with a byte below 0x0E is looked at closely.
-            while bytes.count - index >= 8 {
-                if WordBytes.containsByte(below: 0x0E, in: WordBytes.load(base + index)) { break }
-                index += 8
-            }
-            return bytes[index...].contains { $0 <= 0x0D && ($0 == 0x0D || $0 == 0x0A || $0 == 0) }
+            // Eight bytes at a time: only from a word with a byte below 0x0E on is looked at closely.
+            let start = WordBytes.passedPrefix(of: bytes) { WordBytes.containsByte(below: 0x0E, in: $0) }
+            return bytes[start...].contains { $0 <= 0x0D && ($0 == 0x0D || $0 == 0x0A || $0 == 0) }
         }
     }
 

@@ -124,11 +124,7 @@ public struct CellSpans: Sendable {
         try reader.readStruct { reader, field in
             switch field.id {
             case 1: span.row = try binaryRange(field, in: "Key", from: &reader)
-            case 2:
-                guard field.type == .string else {
-                    throw ThriftError.wrongFieldType(structName: "Key", fieldID: 2, expected: .string, actual: field.type)
-                }
-                span.columnFamily = try reader.readStringRange()
+            case 2: span.columnFamily = try binaryRange(field, in: "Key", from: &reader, text: true)
             case 3: span.columnQualifier = try binaryRange(field, in: "Key", from: &reader)
             case 4: span.timestamp = try reader.read(Int64.self, for: field, in: "Key")
             case 5: span.revision = try reader.read(Int64.self, for: field, in: "Key")
@@ -140,13 +136,15 @@ public struct CellSpans: Sendable {
         return span
     }
 
+    /// A `binary` field's range, or a `string` field's (`text`: the IDL's `string`, so its
+    /// errors name it so, as `Key.read` reading it as a `String` does).
     @inline(__always)
     private static func binaryRange(_ field: ThriftFieldHeader, in structName: String,
-                                    from reader: inout ThriftBinaryReader) throws -> Range<Int> {
+                                    from reader: inout ThriftBinaryReader, text: Bool = false) throws -> Range<Int> {
         guard field.type == .string else {
             throw ThriftError.wrongFieldType(structName: structName, fieldID: field.id, expected: .string, actual: field.type)
         }
-        return try reader.readBinaryRange()
+        return try text ? reader.readStringRange() : reader.readBinaryRange()
     }
 }
 

@@ -19,16 +19,7 @@ public enum UTF8Text {
 
     /// Whether every byte is below 0x80.
     public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        var index = 0
-        while bytes.count - index >= 8 {
-            if WordBytes.load(base + index) & 0x8080_8080_8080_8080 != 0 { return false }
-            index += 8
-        }
-        while index < bytes.count {
-            if bytes[index] >= 0x80 { return false }
-            index += 1
-        }
-        return true
+        let start = WordBytes.passedPrefix(of: bytes, stoppingAt: WordBytes.containsNonASCII)
+        return bytes[start...].allSatisfy { $0 < 0x80 }
     }
 }

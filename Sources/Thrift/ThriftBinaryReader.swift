@@ -197,22 +197,14 @@ public struct ThriftBinaryReader: Sendable {
     /// A `string`: its bytes decoded as UTF-8 (ill-formed sequences become U+FFFD, as the
     /// generated Python and Java readers do; use `readBinary` for bytes).
     public mutating func readString() throws -> String {
-        let count = try readLength("string")
-        let start = position
-        position += count
-        return storage.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[start..<(start + count)]), as: UTF8.self)
-        }
+        let range = try readRange("string")
+        return storage.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 
     /// A `binary` (or a `string` field read as bytes).
     public mutating func readBinary() throws -> [UInt8] {
-        let count = try readLength("binary")
-        let start = position
-        position += count
-        return storage.withUnsafeBytes { source in
-            [UInt8](UnsafeRawBufferPointer(rebasing: source[start..<(start + count)]))
-        }
+        let range = try readRange("binary")
+        return storage.withUnsafeBytes { source in [UInt8](UnsafeRawBufferPointer(rebasing: source[range])) }
     }
 
     /// A `binary` (or `string`) read in place: where its bytes lie in `bytes`, nothing copied.
@@ -226,6 +218,8 @@ public struct ThriftBinaryReader: Sendable {
         try readRange("string")
     }
 
+    /// A length prefix, checked, and the bytes it covers, passed over.
+    @inline(__always)
     private mutating func readRange(_ what: String) throws -> Range<Int> {
         let count = try readLength(what)
         let start = position
