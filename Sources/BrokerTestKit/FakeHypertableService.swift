@@ -85,8 +85,8 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
 
     // MARK: Knobs
 
-    /// Makes the connection look dead while idle (its broker went away), as the pool checks
-    /// before lending it.
+    /// Makes the connection dead (its broker went away): the pool's idle probe sees it, and
+    /// every call fails with `BrokerCallError.connectionFailed`, as on a reset socket.
     public func dieWhileIdle() {
         state.withLock { $0.deadWhileIdle = true }
     }
@@ -214,6 +214,7 @@ public final class FakeHypertableService: HypertableService, IdleLivenessCheckin
             let stall = state.stallEveryCallMilliseconds + state.stallNextCallMilliseconds
             state.stallNextCallMilliseconds = 0
             if state.isClosed { return (0, BrokerCallError.connectionFailed(context: method, reason: "connection closed")) }
+            if state.deadWhileIdle { return (0, BrokerCallError.connectionFailed(context: method, reason: "connection reset by peer")) }
             var failure = state.pendingFailures.isEmpty ? nil : state.pendingFailures.removeFirst()
             if failure == nil, let planned = state.methodFailures[method] {
                 if planned.passes == 0 {

@@ -112,19 +112,28 @@ final class HTTPConnection: @unchecked Sendable {
     /// action (`.read` when no bytes came). For a staying worker (`staying`), an action other
     /// than reading on ends the stay in the same step.
     private func readIntoMachine(staying: Bool) throws -> (TransportReadResult, HTTPConnectionStateMachine.Action) {
-        try withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 16) { buffer in
-            let outcome = try transport.read(into: buffer)
-            guard case .bytes(let count) = outcome else { return (outcome, .read) }
-            let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-            let now = Deadline.now().nanoseconds
-            return (outcome, lock.withLock {
-                let action = machine.received(bytes, now: now)
-                if staying {
-                    if case .read = action {} else { self.staying = false }
-                }
-                return action
-            })
+        try withUnsafeTemporaryAllocation(byteCount: Self.readBufferSize, alignment: 16) { buffer in
+            try readIntoMachine(staying: staying, buffer: buffer)
         }
+    }
+
+    /// Bytes read at once. More than fits the stack, so the buffer is heap memory: a staying
+    /// worker allocates it once for its whole stay rather than once per read.
+    private static let readBufferSize = 16 * 1024
+
+    private func readIntoMachine(staying: Bool, buffer: UnsafeMutableRawBufferPointer) throws
+        -> (TransportReadResult, HTTPConnectionStateMachine.Action) {
+        let outcome = try transport.read(into: buffer)
+        guard case .bytes(let count) = outcome else { return (outcome, .read) }
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+        let now = Deadline.now().nanoseconds
+        return (outcome, lock.withLock {
+            let action = machine.received(bytes, now: now)
+            if staying {
+                if case .read = action {} else { self.staying = false }
+            }
+            return action
+        })
     }
 
     /// A reset or a broken TLS record: the client's side, routine on the internet.
@@ -273,23 +282,13 @@ final class HTTPConnection: @unchecked Sendable {
     /// type's comment), then carries out what the machine says.
     private func continueOnWorker(_ first: HTTPConnectionStateMachine.Action) {
         var action = first
-        if stayNanoseconds > 0 {
-            stay: while true {
-                switch action {
-                case .read:
-                    // Not marked staying (no credential vouched for the request): reading goes
-                    // back to the source.
-                    guard lock.withLock({ staying }) else { break stay }
-                    guard let next = awaitNextRequest() else { return }
-                    action = next
-                case .dispatch(let parsed):
-                    var request = parsed
-                    let (stream, keepAlive) = prepare(&request)
-                    action = serve(request, stream: stream, keepAlive: keepAlive, arrival: ContinuousClock.now)
-                default:
-                    break stay
-                }
+        if stayNanoseconds > 0, first.mayStartStay {
+            // One read buffer for the whole stay, however many requests it serves.
+            let next = withUnsafeTemporaryAllocation(byteCount: Self.readBufferSize, alignment: 16) { buffer in
+                stay(from: first, reading: buffer)
             }
+            guard let next else { return }
+            action = next
         }
         run(action)
         if exclusiveReads && transport.hasBufferedInput {
@@ -298,11 +297,35 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 
+    /// Serves the connection's next requests on this worker while it stays; returns the
+    /// action that ended the stay (to be run), or nil when reading went back to the source
+    /// (or the connection closed).
+    private func stay(from first: HTTPConnectionStateMachine.Action,
+                      reading buffer: UnsafeMutableRawBufferPointer) -> HTTPConnectionStateMachine.Action? {
+        var action = first
+        while true {
+            switch action {
+            case .read:
+                // Not marked staying (no credential vouched for the request): reading goes
+                // back to the source.
+                guard lock.withLock({ staying }) else { return action }
+                guard let next = awaitNextRequest(reading: buffer) else { return nil }
+                action = next
+            case .dispatch(let parsed):
+                var request = parsed
+                let (stream, keepAlive) = prepare(&request)
+                action = serve(request, stream: stream, keepAlive: keepAlive, arrival: ContinuousClock.now)
+            default:
+                return action
+            }
+        }
+    }
+
     /// Waits on this worker (marked `staying`) for the next request's bytes, up to the stay
     /// time, and returns the machine's action for the first bytes that need more than
     /// reading on; nil when the stay ended and reading went back to the source (or the
     /// connection closed).
-    private func awaitNextRequest() -> HTTPConnectionStateMachine.Action? {
+    private func awaitNextRequest(reading buffer: UnsafeMutableRawBufferPointer) -> HTTPConnectionStateMachine.Action? {
         let workers = server.workers
         guard workers.beginHolding() else {
             endStay()
@@ -314,11 +337,12 @@ final class HTTPConnection: @unchecked Sendable {
         return withUnsafeTemporaryAllocation(of: pollfd.self, capacity: 2) { descriptors in
             descriptors[0] = pollfd(fd: transport.socket.fileDescriptor, events: Int16(POLLIN), revents: 0)
             descriptors[1] = pollfd(fd: workers.holdWakeDescriptor, events: Int16(POLLIN), revents: 0)
-            return awaitNextRequest(polling: descriptors, until: end)
+            return awaitNextRequest(polling: descriptors, reading: buffer, until: end)
         }
     }
 
     private func awaitNextRequest(polling descriptors: UnsafeMutableBufferPointer<pollfd>,
+                                  reading buffer: UnsafeMutableRawBufferPointer,
                                   until end: UInt64) -> HTTPConnectionStateMachine.Action? {
         let workers = server.workers
         while true {
@@ -336,7 +360,7 @@ final class HTTPConnection: @unchecked Sendable {
             let result: TransportReadResult
             let action: HTTPConnectionStateMachine.Action
             do {
-                (result, action) = try readIntoMachine(staying: true)
+                (result, action) = try readIntoMachine(staying: true, buffer: buffer)
             } catch {
                 readFailed(error)
                 return nil
@@ -463,5 +487,15 @@ final class HTTPConnection: @unchecked Sendable {
             transport.close()
         }
         server.connectionClosed(self)
+    }
+}
+
+private extension HTTPConnectionStateMachine.Action {
+    /// Reading on, or a pipelined request already parsed: what a staying worker carries on with.
+    var mayStartStay: Bool {
+        switch self {
+        case .read, .dispatch: return true
+        default: return false
+        }
     }
 }

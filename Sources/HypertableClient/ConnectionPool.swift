@@ -122,7 +122,10 @@ public final class ConnectionPool: Sendable {
         var attemptsLeft = retryingRead ? 2 : 1
         while true {
             attemptsLeft -= 1
-            let connection = try checkout(deadline: deadline)
+            // A read that may run again skips the idle probe (a `poll` per request) on its
+            // first attempt: a dead connection fails its call at once, and the second attempt,
+            // probing, gets a live one.
+            let connection = try checkout(deadline: deadline, probingIdle: attemptsLeft == 0)
             do {
                 return (connection, try open(connection))
             } catch {
@@ -161,6 +164,11 @@ public final class ConnectionPool: Sendable {
     /// from now) when all are busy. Every successful checkout must be matched by exactly one
     /// `checkin`; streaming handlers use this pair to hold a connection across chunks.
     public func checkout(deadline: Deadline? = nil) throws(ConnectionPoolError) -> PooledConnection {
+        try checkout(deadline: deadline, probingIdle: true)
+    }
+
+    /// `probingIdle`: an idle connection is probed (`IdleLivenessChecking`) before it is lent.
+    private func checkout(deadline: Deadline?, probingIdle: Bool) throws(ConnectionPoolError) -> PooledConnection {
         let start = Deadline.now()
         let deadline = deadline ?? Deadline(nanoseconds: start.nanoseconds
             &+ UInt64(configuration.waitTimeoutMilliseconds) &* 1_000_000)
@@ -194,9 +202,9 @@ public final class ConnectionPool: Sendable {
         case let .use(connection):
             // An idle connection whose broker went away (restart, firewall) is dropped here,
             // not discovered by the request as a 502; then borrow again, same deadline.
-            if let liveness = connection.service as? any IdleLivenessChecking, liveness.isDeadWhileIdle {
+            if probingIdle, let liveness = connection.service as? any IdleLivenessChecking, liveness.isDeadWhileIdle {
                 checkin(connection, broken: true)
-                return try checkout(deadline: deadline)
+                return try checkout(deadline: deadline, probingIdle: true)
             }
             return connection
         case .create:

@@ -24,6 +24,51 @@ final class PoolLivenessTests: XCTestCase {
         XCTAssertEqual(pool.statistics.open, 1)
     }
 
+    /// A read that may run again is lent an idle connection without the probe (a system call
+    /// per request saved); when that connection is dead, its call fails and the second
+    /// attempt, which probes, runs on a live one.
+    func testReadSkipsTheProbeAndRunsAgainOnALiveConnection() throws {
+        let factory = FakeHypertableFactory()
+        let pool = factory.makePool(PoolConfiguration(size: 2, maxOverflow: 0, waitTimeoutMilliseconds: 100))
+        let first = try pool.checkout()
+        let second = try pool.checkout()
+        pool.checkin(first)
+        pool.checkin(second)
+        for service in factory.services { service.dieWhileIdle() }
+
+        var attempts: [UInt64] = []
+        let tables = try pool.withConnection(retryingRead: true) { connection in
+            attempts.append(connection.id)
+            return try connection.service.getTables(connection.service.namespaceOpen("test"))
+        }
+        XCTAssertEqual(tables, [String]())
+        // The first attempt ran on a dead connection (not probed); the second probed the
+        // other dead one away and ran on a new connection.
+        XCTAssertEqual(attempts.count, 2)
+        XCTAssertTrue([first.id, second.id].contains(attempts[0]))
+        XCTAssertFalse([first.id, second.id].contains(attempts[1]))
+        XCTAssertEqual(pool.retriedReadCount, 1)
+        XCTAssertEqual(factory.createdCount, 3)
+        XCTAssertEqual(pool.statistics.totalDiscarded, 2)
+    }
+
+    /// A write is never run twice, so its connection is probed before it is lent.
+    func testWriteProbesBeforeItsOnlyAttempt() throws {
+        let factory = FakeHypertableFactory()
+        let pool = factory.makePool(PoolConfiguration(size: 1, maxOverflow: 0, waitTimeoutMilliseconds: 100))
+        let idle = try pool.checkout()
+        pool.checkin(idle)
+        for service in factory.services { service.dieWhileIdle() }
+
+        let used = try pool.withConnection(retryingRead: false) { connection in
+            _ = try connection.service.getTables(connection.service.namespaceOpen("test"))
+            return connection.id
+        }
+        XCTAssertNotEqual(used, idle.id)
+        XCTAssertEqual(pool.retriedReadCount, 0)
+        XCTAssertEqual(pool.statistics.totalDiscarded, 1)
+    }
+
     func testLiveIdleConnectionsAreReused() throws {
         let factory = FakeHypertableFactory()
         let pool = factory.makePool(PoolConfiguration(size: 1, maxOverflow: 0))
