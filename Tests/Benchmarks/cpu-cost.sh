@@ -72,8 +72,11 @@ if not re.search(r"99%\s+\S+", text) or n == 0:
     sys.exit(f"{key}: wrk measured nothing ({n} requests):\n{text}")
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 def ms(v):
-    m = re.match(r"([\d.]+)(us|ms|s)", v)
-    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+    m = re.match(r"([\d.]+)(us|ms|s|m|h)$", v)
+    if not m:
+        # Not a latency wrk prints: show what it said rather than a parse error.
+        sys.exit(f"{key}: wrk printed a 99th percentile of {v!r}:\n{text}")
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}[m.group(2)]
 p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
 non2 = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 out = {"cpu": (s1 - s0) * 1e6 / hz / n, "rps": rps, "p99": p99, "n": n, "non2": int(non2.group(1)) if non2 else 0,
