@@ -5,14 +5,18 @@ import XCTest
 /// An idle connection whose broker went away is dropped when it would be lent, so the
 /// borrower gets a working one instead of a transport error.
 final class PoolLivenessTests: XCTestCase {
-    func testDeadIdleConnectionsAreReplacedOnCheckout() throws {
+    /// A pool of `size` connections, all idle and all dead (their broker went away), and their ids.
+    private func poolWithDeadIdleConnections(_ size: Int) throws -> (FakeHypertableFactory, ConnectionPool, Set<UInt64>) {
         let factory = FakeHypertableFactory()
-        let pool = factory.makePool(PoolConfiguration(size: 2, maxOverflow: 0, waitTimeoutMilliseconds: 100))
-        let first = try pool.checkout()
-        let second = try pool.checkout()
-        pool.checkin(first)
-        pool.checkin(second)
+        let pool = factory.makePool(PoolConfiguration(size: size, maxOverflow: 0, waitTimeoutMilliseconds: 100))
+        let borrowed = try (0..<size).map { _ in try pool.checkout() }
+        for connection in borrowed { pool.checkin(connection) }
         for service in factory.services { service.dieWhileIdle() }
+        return (factory, pool, Set(borrowed.map(\.id)))
+    }
+
+    func testDeadIdleConnectionsAreReplacedOnCheckout() throws {
+        let (factory, pool, _) = try poolWithDeadIdleConnections(2)
 
         let borrowed = try pool.checkout()
         let service = try XCTUnwrap(borrowed.service as? FakeHypertableService)
@@ -28,13 +32,7 @@ final class PoolLivenessTests: XCTestCase {
     /// per request saved); when that connection is dead, its call fails and the second
     /// attempt, which probes, runs on a live one.
     func testReadSkipsTheProbeAndRunsAgainOnALiveConnection() throws {
-        let factory = FakeHypertableFactory()
-        let pool = factory.makePool(PoolConfiguration(size: 2, maxOverflow: 0, waitTimeoutMilliseconds: 100))
-        let first = try pool.checkout()
-        let second = try pool.checkout()
-        pool.checkin(first)
-        pool.checkin(second)
-        for service in factory.services { service.dieWhileIdle() }
+        let (factory, pool, dead) = try poolWithDeadIdleConnections(2)
 
         var attempts: [UInt64] = []
         let tables = try pool.withConnection(retryingRead: true) { connection in
@@ -45,8 +43,8 @@ final class PoolLivenessTests: XCTestCase {
         // The first attempt ran on a dead connection (not probed); the second probed the
         // other dead one away and ran on a new connection.
         XCTAssertEqual(attempts.count, 2)
-        XCTAssertTrue([first.id, second.id].contains(attempts[0]))
-        XCTAssertFalse([first.id, second.id].contains(attempts[1]))
+        XCTAssertTrue(dead.contains(attempts[0]))
+        XCTAssertFalse(dead.contains(attempts[1]))
         XCTAssertEqual(pool.retriedReadCount, 1)
         XCTAssertEqual(factory.createdCount, 3)
         XCTAssertEqual(pool.statistics.totalDiscarded, 2)
@@ -54,17 +52,13 @@ final class PoolLivenessTests: XCTestCase {
 
     /// A write is never run twice, so its connection is probed before it is lent.
     func testWriteProbesBeforeItsOnlyAttempt() throws {
-        let factory = FakeHypertableFactory()
-        let pool = factory.makePool(PoolConfiguration(size: 1, maxOverflow: 0, waitTimeoutMilliseconds: 100))
-        let idle = try pool.checkout()
-        pool.checkin(idle)
-        for service in factory.services { service.dieWhileIdle() }
+        let (_, pool, dead) = try poolWithDeadIdleConnections(1)
 
         let used = try pool.withConnection(retryingRead: false) { connection in
             _ = try connection.service.getTables(connection.service.namespaceOpen("test"))
             return connection.id
         }
-        XCTAssertNotEqual(used, idle.id)
+        XCTAssertFalse(dead.contains(used))
         XCTAssertEqual(pool.retriedReadCount, 0)
         XCTAssertEqual(pool.statistics.totalDiscarded, 1)
     }
