@@ -2,7 +2,7 @@ import Sockets
 
 /// How a connection's bytes cross the wire: the plain socket, or TLS over it.
 ///
-/// Calls never block. A connection reads on its serial queue and writes responses on a worker;
+/// Calls never block, but for `readWaiting`. A connection reads on its serial queue and writes responses on a worker;
 /// the two overlap only where `allowsConcurrentReadAndWrite` says they may.
 protocol ConnectionTransport: AnyObject, Sendable {
     /// A plain socket may be read on one thread while another writes; TLS may not (one `SSL`
@@ -14,6 +14,15 @@ protocol ConnectionTransport: AnyObject, Sendable {
 
     /// One non-blocking read of plaintext.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> TransportReadResult
+
+    /// Lets `readWaiting` wait in the kernel, up to `milliseconds` per call, for a thread that
+    /// has the connection to itself (its readiness source suspended); every other call goes on
+    /// never blocking. False when this transport cannot (TLS) or the socket refused.
+    func allowWaitingReads(upToMilliseconds milliseconds: Int) -> Bool
+
+    /// One read that waits for bytes up to the time `allowWaitingReads` set (`.wouldBlock`
+    /// when it passed); without that call, as `read`.
+    func readWaiting(into buffer: UnsafeMutableRawBufferPointer) throws -> TransportReadResult
 
     /// One non-blocking write of plaintext; returns bytes taken, 0 when it would block (then
     /// wait for `writeRetryEvents` before trying again with the same bytes).

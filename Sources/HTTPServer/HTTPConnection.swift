@@ -20,15 +20,15 @@ import Sockets
 /// the request.
 ///
 /// A plain connection whose request went to a worker pauses reading too, because the worker
-/// *stays* with it after the response (`workerStayTime`): it waits in `poll` for the next
-/// request and serves it itself, so a busy keep-alive connection costs a read, a write and
-/// one wake-up per request instead of the event loop's readiness round (`epoll_wait`,
+/// *stays* with it after the response (`workerStayTime`): it waits inside `recv` for the
+/// next request and serves it itself, so a busy keep-alive connection costs a read, a write
+/// and one wake-up per request instead of the event loop's readiness round (`epoll_wait`,
 /// `FIONREAD`, re-arming, a hand-over to a worker). Only a request the application vouched
 /// for (`HTTPRequestContext.mayKeepWorker`: a credential, or no credentials checked) starts a
-/// stay. The stay ends when its time is up, when a request waits for a worker
-/// (`WorkerPool.beginHolding`), after a refused request, or at shutdown; reading then resumes
-/// on the source. With stays off, a plain socket keeps reading
-/// while a request is processed (pipelined bytes are buffered, bounded).
+/// stay. The stay ends when its time is up, when a request waits for a worker (seen after
+/// each request and each few milliseconds of waiting, `WorkerPool.mayStay`), after a refused
+/// request, or at shutdown; reading then resumes on the source. With stays off, a plain
+/// socket keeps reading while a request is processed (pipelined bytes are buffered, bounded).
 final class HTTPConnection: @unchecked Sendable {
     let transport: any ConnectionTransport
     let peer: SocketAddress
@@ -53,6 +53,9 @@ final class HTTPConnection: @unchecked Sendable {
     @exclusivity(unchecked) private var drainAfterStay = false
     /// Nanoseconds a worker stays; 0 when it never does (TLS, or stays turned off).
     private let stayNanoseconds: UInt64
+    /// The socket lets a staying worker wait inside `recv` (set at the first stay; touched
+    /// only by the staying worker, one at a time).
+    @exclusivity(unchecked) private var waitingReadsAllowed = false
     /// Armed only while a TLS read waits for the socket to become writable (queue-confined).
     private var writeSource: (any DispatchSourceWrite)?
     private var writeSourceArmed = false
@@ -113,7 +116,7 @@ final class HTTPConnection: @unchecked Sendable {
     /// than reading on ends the stay in the same step.
     private func readIntoMachine(staying: Bool) throws -> (TransportReadResult, HTTPConnectionStateMachine.Action) {
         try withUnsafeTemporaryAllocation(byteCount: Self.readBufferSize, alignment: 16) { buffer in
-            try readIntoMachine(staying: staying, buffer: buffer)
+            try readIntoMachine(staying: staying, waiting: false, buffer: buffer)
         }
     }
 
@@ -121,9 +124,9 @@ final class HTTPConnection: @unchecked Sendable {
     /// worker allocates it once for its whole stay rather than once per read.
     private static let readBufferSize = 16 * 1024
 
-    private func readIntoMachine(staying: Bool, buffer: UnsafeMutableRawBufferPointer) throws
+    private func readIntoMachine(staying: Bool, waiting: Bool, buffer: UnsafeMutableRawBufferPointer) throws
         -> (TransportReadResult, HTTPConnectionStateMachine.Action) {
-        let outcome = try transport.read(into: buffer)
+        let outcome = try waiting ? transport.readWaiting(into: buffer) : transport.read(into: buffer)
         guard case .bytes(let count) = outcome else { return (outcome, .read) }
         let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
         let now = Deadline.now().nanoseconds
@@ -325,42 +328,27 @@ final class HTTPConnection: @unchecked Sendable {
     /// time, and returns the machine's action for the first bytes that need more than
     /// reading on; nil when the stay ended and reading went back to the source (or the
     /// connection closed).
+    ///
+    /// The wait is a `recv` that sleeps in the kernel (`readWaiting`), one time slice at a
+    /// time: between slices, and before each wait, the worker looks whether a job waits for a
+    /// thread (then it goes back for it) and whether the stay's or the connection's time is
+    /// up. `shutdown()` on the socket (eviction, drain, shutdown) ends a wait at once.
     private func awaitNextRequest(reading buffer: UnsafeMutableRawBufferPointer) -> HTTPConnectionStateMachine.Action? {
         let workers = server.workers
-        guard workers.beginHolding() else {
-            endStay()
-            return nil
+        if !waitingReadsAllowed {
+            waitingReadsAllowed = transport.allowWaitingReads(upToMilliseconds: Self.staySliceMilliseconds(stayNanoseconds))
         }
-        defer { workers.endHolding() }
         let end = Deadline.now().nanoseconds &+ stayNanoseconds
-        // On the stack: this runs once per request of a busy connection.
-        return withUnsafeTemporaryAllocation(of: pollfd.self, capacity: 2) { descriptors in
-            descriptors[0] = pollfd(fd: transport.socket.fileDescriptor, events: Int16(POLLIN), revents: 0)
-            descriptors[1] = pollfd(fd: workers.holdWakeDescriptor, events: Int16(POLLIN), revents: 0)
-            return awaitNextRequest(polling: descriptors, reading: buffer, until: end)
-        }
-    }
-
-    private func awaitNextRequest(polling descriptors: UnsafeMutableBufferPointer<pollfd>,
-                                  reading buffer: UnsafeMutableRawBufferPointer,
-                                  until end: UInt64) -> HTTPConnectionStateMachine.Action? {
-        let workers = server.workers
-        while true {
+        while waitingReadsAllowed && workers.mayStay {
             let now = Deadline.now().nanoseconds
             // The connection's own deadline (idle, head) ends a stay too: the timer, which
             // leaves staying connections alone, then finds it passed.
             let (draining, deadline) = lock.withLock { (drainAfterStay, machine.deadline) }
-            let until = min(end, deadline)
-            guard now < until, !draining else { break }
-            let milliseconds = Int32(min(1000, (until - now + 999_999) / 1_000_000))
-            let ready = poll(descriptors.baseAddress, 2, milliseconds)
-            if ready < 0 && errno != EINTR { break }
-            if descriptors[1].revents != 0 && workers.takeHoldWake() { break }
-            guard descriptors[0].revents != 0 else { continue }
+            guard now < min(end, deadline), !draining else { break }
             let result: TransportReadResult
             let action: HTTPConnectionStateMachine.Action
             do {
-                (result, action) = try readIntoMachine(staying: true, buffer: buffer)
+                (result, action) = try readIntoMachine(staying: true, waiting: true, buffer: buffer)
             } catch {
                 readFailed(error)
                 return nil
@@ -375,6 +363,12 @@ final class HTTPConnection: @unchecked Sendable {
         }
         endStay()
         return nil
+    }
+
+    /// The longest a staying worker sleeps without looking whether a job waits for a thread:
+    /// a job queued while every worker stays waits at most this long.
+    static func staySliceMilliseconds(_ stayNanoseconds: UInt64) -> Int {
+        Int(max(1, min(5, stayNanoseconds / 1_000_000)))
     }
 
     /// Hands reading back to the source, draining first when `drain()` came during the stay.

@@ -15,7 +15,21 @@ final class PlainSocketTransport: ConnectionTransport {
 
     @inline(__always)
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> TransportReadResult {
-        switch try socket.read(into: buffer) {
+        Self.result(try socket.read(into: buffer))
+    }
+
+    func allowWaitingReads(upToMilliseconds milliseconds: Int) -> Bool {
+        (try? socket.allowWaitingReceives(upToMilliseconds: milliseconds)) != nil
+    }
+
+    @inline(__always)
+    func readWaiting(into buffer: UnsafeMutableRawBufferPointer) throws -> TransportReadResult {
+        Self.result(try socket.receiveWaiting(into: buffer))
+    }
+
+    @inline(__always)
+    private static func result(_ result: Socket.ReadResult) -> TransportReadResult {
+        switch result {
         case .bytes(let count): return .bytes(count)
         case .wouldBlock: return .wouldBlock(.readable)
         case .endOfStream: return .endOfStream

@@ -74,6 +74,14 @@ final class TLSTransport: ConnectionTransport, @unchecked Sendable {
         }
     }
 
+    /// OpenSSL reads the descriptor itself, which must stay non-blocking: no waiting reads
+    /// (TLS connections never keep a worker between requests).
+    func allowWaitingReads(upToMilliseconds milliseconds: Int) -> Bool { false }
+
+    func readWaiting(into buffer: UnsafeMutableRawBufferPointer) throws -> TransportReadResult {
+        try read(into: buffer)
+    }
+
     func write(_ bytes: UnsafeRawBufferPointer) throws -> Int {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
         return try lock.withLock {

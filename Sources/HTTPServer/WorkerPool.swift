@@ -6,6 +6,7 @@ import Darwin
 @preconcurrency import Dispatch
 import DequeModule
 import Support
+import Synchronization
 
 /// A fixed number of threads taking jobs from a bounded FIFO queue.
 ///
@@ -13,10 +14,10 @@ import Support
 /// small shared pool. `submit` refuses when the queue is full: the caller answers 503 at once
 /// instead of letting the queue grow without end.
 ///
-/// A worker that finished a job may stay with its connection for the next request (a
-/// *holder*, see `HTTPConnection`), but only while no job waits: a job submitted when no
-/// thread is idle and some hold writes a byte to the wake pipe, which holders watch, and the
-/// one that takes it comes back for the job.
+/// A worker that finished a job may stay with its connection for the next request (see
+/// `HTTPConnection`), but only while no job waits: a staying worker asks `mayStay` before
+/// each wait and after each of its waits' time slices, and goes back for the job when one
+/// waits. Lock-free, because staying workers ask once per request.
 final class WorkerPool: Sendable {
     typealias Job = @Sendable () -> Void
 
@@ -25,8 +26,6 @@ final class WorkerPool: Sendable {
         var stopping = false
         /// Threads waiting for a job.
         var idle = 0
-        /// Threads staying with a connection between its requests.
-        var holding = 0
         var waitingCount: Int { jobs.count }
     }
 
@@ -35,18 +34,13 @@ final class WorkerPool: Sendable {
     private let jobAvailable = DispatchSemaphore(value: 0)
     private let running = DispatchGroup()
     private let threadCount: Int
-    /// Non-blocking pipe: `holdWakeDescriptor` is its read end.
-    private let wakePipe: (read: Int32, write: Int32)
+    /// `state.jobs.count`, and whether the pool stops, for `mayStay` without the lock.
+    private let queuedJobs = Atomic<Int>(0)
+    private let stopped = Atomic<Bool>(false)
 
     init(threadCount: Int, capacity: Int, name: String = "http-worker") {
         self.threadCount = max(1, threadCount)
         self.capacity = max(1, capacity)
-        var ends: [Int32] = [-1, -1]
-        if pipe(&ends) == 0 {
-            for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) }
-            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        }
-        self.wakePipe = (ends[0], ends[1])
         for index in 0..<self.threadCount {
             running.enter()
             startThread(name: "\(name)-\(index)") { [self] in
@@ -56,24 +50,15 @@ final class WorkerPool: Sendable {
         }
     }
 
-    deinit {
-        close(wakePipe.read)
-        close(wakePipe.write)
-    }
-
     /// Queues `job`; false when the queue already holds `capacity` waiting jobs or the pool stopped.
     func submit(_ job: @escaping Job) -> Bool {
-        let (accepted, wakeHolder) = state.withLock { state -> (Bool, Bool) in
-            guard !state.stopping, state.waitingCount < capacity else { return (false, false) }
+        let accepted = state.withLock { state -> Bool in
+            guard !state.stopping, state.waitingCount < capacity else { return false }
             state.jobs.append(job)
-            return (true, state.idle == 0 && state.holding > 0)
+            queuedJobs.store(state.jobs.count, ordering: .releasing)
+            return true
         }
         if accepted { jobAvailable.signal() }
-        if wakeHolder {
-            // Full pipe: enough holders are being woken already.
-            var byte: UInt8 = 1
-            _ = write(wakePipe.write, &byte, 1)
-        }
         return accepted
     }
 
@@ -83,27 +68,10 @@ final class WorkerPool: Sendable {
     /// Whether a thread waits for a job: handing a request over then costs one wake-up.
     var hasIdleThread: Bool { state.withLock { $0.idle > 0 } }
 
-    /// Called on a worker before it stays with its connection: false (stay not) when jobs
-    /// wait or the pool stops. Each true is paired with `endHolding()`.
-    func beginHolding() -> Bool {
-        state.withLock { state in
-            guard state.jobs.isEmpty, !state.stopping else { return false }
-            state.holding += 1
-            return true
-        }
-    }
-
-    func endHolding() {
-        state.withLock { $0.holding -= 1 }
-    }
-
-    /// Readable when a job waits for a holder (`poll` it beside the connection's socket).
-    var holdWakeDescriptor: Int32 { wakePipe.read }
-
-    /// Takes one wake-up; false when another holder took it first.
-    func takeHoldWake() -> Bool {
-        var byte: UInt8 = 0
-        return read(wakePipe.read, &byte, 1) == 1
+    /// Whether a worker may (go on) staying with its connection: no job waits for a thread
+    /// and the pool is not stopping.
+    var mayStay: Bool {
+        queuedJobs.load(ordering: .acquiring) == 0 && !stopped.load(ordering: .acquiring)
     }
 
     /// Lets queued jobs run, then ends every thread; waits until `deadline` for them to finish.
@@ -111,6 +79,7 @@ final class WorkerPool: Sendable {
     @discardableResult
     func stop(deadline: Deadline) -> Bool {
         state.withLock { $0.stopping = true }
+        stopped.store(true, ordering: .releasing)
         for _ in 0..<threadCount { jobAvailable.signal() }
         let millis = Int(deadline.remainingMilliseconds)
         return running.wait(timeout: .now() + .milliseconds(millis)) == .success
@@ -122,7 +91,10 @@ final class WorkerPool: Sendable {
             jobAvailable.wait()
             let next = state.withLock { state -> (job: Job?, stop: Bool) in
                 state.idle -= 1
-                if let job = state.jobs.popFirst() { return (job, false) }
+                if let job = state.jobs.popFirst() {
+                    queuedJobs.store(state.jobs.count, ordering: .releasing)
+                    return (job, false)
+                }
                 return (nil, state.stopping)
             }
             if let job = next.job {

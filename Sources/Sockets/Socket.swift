@@ -11,7 +11,9 @@ import Synchronization
 /// with `poll(2)` up to a `Deadline`, so no call can hang forever. A client socket that one
 /// thread uses call by call (a broker connection) can switch to kernel-side waiting with
 /// `useKernelTimeouts(milliseconds:)`: then a read that must wait is one `recv(2)` that sleeps in
-/// the kernel (bounded by `SO_RCVTIMEO`), not a failed read, a `poll` and a read again.
+/// the kernel (bounded by `SO_RCVTIMEO`), not a failed read, a `poll` and a read again. A
+/// server's client socket can let the one thread that has it wait the same way
+/// (`allowWaitingReceives`, `receiveWaiting`) while its other calls stay non-blocking.
 /// `shutdown()` may be called from any thread to wake a peer blocked in `poll` or `recv`;
 /// `close()` releases the descriptor once and is idempotent.
 public final class Socket: @unchecked Sendable {
@@ -189,25 +191,54 @@ public final class Socket: @unchecked Sendable {
         case endOfStream
     }
 
-    /// One non-blocking `read(2)`.
+    /// One non-blocking `recv(2)` (in kernel-timeout mode, one that waits up to the timeout).
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> ReadResult {
+        try receive(into: buffer, flags: kernelTimeout > 0 ? 0 : Int32(dontWaitFlag))
+    }
+
+    /// Lets `receiveWaiting` sleep in the kernel, up to `milliseconds` per call: the descriptor
+    /// becomes blocking (`SO_RCVTIMEO` bounds the wait), while `read` and `write` go on never
+    /// blocking (`MSG_DONTWAIT`). For a socket whose readiness source is suspended while one
+    /// thread waits for the peer's next bytes: a wait is then one `recv`, not a `poll` and a
+    /// read. `shutdown()` wakes the waiting thread (the `recv` reads the end of the stream).
+    public func allowWaitingReceives(upToMilliseconds milliseconds: Int) throws {
+        var value = timeval(tv_sec: milliseconds / 1000, tv_usec: .init((milliseconds % 1000) * 1000))
+        guard setsockopt(fileDescriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
+            throw SocketError.lastError("setsockopt(SO_RCVTIMEO)")
+        }
+        let descriptor = fileDescriptor
+        let flags = fcntl(descriptor, F_GETFL, 0)
+        guard flags >= 0, fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) == 0 else {
+            throw SocketError.lastError("fcntl")
+        }
+    }
+
+    /// One `recv(2)` that waits for bytes up to the timeout `allowWaitingReceives` set
+    /// (`.wouldBlock` when it passed); without that call, as `read`.
+    public func receiveWaiting(into buffer: UnsafeMutableRawBufferPointer) throws -> ReadResult {
+        try receive(into: buffer, flags: 0)
+    }
+
+    private func receive(into buffer: UnsafeMutableRawBufferPointer, flags: Int32) throws -> ReadResult {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return .bytes(0) }
         while true {
-            let n = systemRead(fileDescriptor, base, buffer.count)
+            let n = systemReceive(fileDescriptor, base, buffer.count, flags)
             if n > 0 { return .bytes(n) }
             if n == 0 { return .endOfStream }
             let code = errno
             if code == EINTR { continue }
             if code == EAGAIN || code == EWOULDBLOCK { return .wouldBlock }
-            throw SocketError.system(call: "read", errno: code)
+            throw SocketError.system(call: "recv", errno: code)
         }
     }
 
     /// One non-blocking `send(2)`; returns bytes written, 0 when the kernel buffer is full.
+    /// In kernel-timeout mode, one that waits up to the timeout.
     public func write(_ bytes: UnsafeRawBufferPointer) throws -> Int {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
+        let flags = kernelTimeout > 0 ? Int32(sendFlags) : Int32(sendFlags) | Int32(dontWaitFlag)
         while true {
-            let n = systemSend(fileDescriptor, base, bytes.count, Int32(sendFlags))
+            let n = systemSend(fileDescriptor, base, bytes.count, flags)
             if n >= 0 { return n }
             let code = errno
             if code == EINTR { continue }
@@ -309,12 +340,13 @@ public final class Socket: @unchecked Sendable {
 #if canImport(Glibc)
 private let socketStreamType = SOCK_STREAM.rawValue
 private let sendFlags = MSG_NOSIGNAL
+private let dontWaitFlag = MSG_DONTWAIT
 private let systemSocket = Glibc.socket
 private let systemBind = Glibc.bind
 private let systemListen = Glibc.listen
 private let systemConnect = Glibc.connect
 private let systemAccept = Glibc.accept
-private let systemRead = Glibc.read
+private let systemReceive = Glibc.recv
 private let systemSend = Glibc.send
 private let systemPoll = Glibc.poll
 private let systemShutdown = Glibc.shutdown
@@ -322,12 +354,13 @@ private let systemClose = Glibc.close
 #else
 private let socketStreamType = SOCK_STREAM
 private let sendFlags: Int32 = 0
+private let dontWaitFlag = MSG_DONTWAIT
 private let systemSocket = Darwin.socket
 private let systemBind = Darwin.bind
 private let systemListen = Darwin.listen
 private let systemConnect = Darwin.connect
 private let systemAccept = Darwin.accept
-private let systemRead = Darwin.read
+private let systemReceive = Darwin.recv
 private let systemSend = Darwin.send
 private let systemPoll = Darwin.poll
 private let systemShutdown = Darwin.shutdown

@@ -65,6 +65,47 @@ final class SocketTests: XCTestCase {
         XCTAssertTrue(server.isClosed)
     }
 
+    /// After `allowWaitingReceives`, `receiveWaiting` sleeps in the kernel until bytes come,
+    /// the time is up, or the socket is shut; `read` and `write` still never block.
+    func testWaitingReceivesWaitWhileOtherCallsNeverBlock() throws {
+        let listener = try Socket.listen(host: "127.0.0.1", port: 0)
+        defer { listener.close() }
+        let client = try Socket.connect(host: "127.0.0.1", port: try listener.localPort(), deadline: .after(seconds: 2))
+        defer { client.close() }
+        _ = try listener.poll(events: Int16(POLLIN), deadline: .after(seconds: 2))
+        let (server, _) = try XCTUnwrap(try listener.accept())
+        defer { server.close() }
+        try server.allowWaitingReceives(upToMilliseconds: 50)
+        var buffer = [UInt8](repeating: 0, count: 16)
+
+        XCTAssertEqual(try buffer.withUnsafeMutableBytes { try server.read(into: $0) }, .wouldBlock)
+        let start = Deadline.now().nanoseconds
+        XCTAssertEqual(try buffer.withUnsafeMutableBytes { try server.receiveWaiting(into: $0) }, .wouldBlock,
+                       "nothing came within the time allowed")
+        XCTAssertGreaterThanOrEqual((Deadline.now().nanoseconds - start) / 1_000_000, 40, "it waited in the kernel")
+
+        let sender = Thread { try? client.writeAll(Array("next".utf8), deadline: .after(seconds: 2)) }
+        sender.start()
+        var received: Socket.ReadResult = .wouldBlock
+        while received == .wouldBlock {
+            received = try buffer.withUnsafeMutableBytes { try server.receiveWaiting(into: $0) }
+        }
+        XCTAssertEqual(received, .bytes(4))
+        XCTAssertEqual(Array(buffer[..<4]), Array("next".utf8))
+
+        // Writes fill the peer's window and then report a full buffer instead of blocking.
+        let chunk = [UInt8](repeating: 0x61, count: 64 * 1024)
+        var full = false
+        for _ in 0..<4096 where !full {
+            full = try chunk.withUnsafeBytes { try server.write($0) } == 0
+        }
+        XCTAssertTrue(full, "a write on a full buffer returns 0 at once")
+
+        server.shutdown()
+        XCTAssertEqual(try buffer.withUnsafeMutableBytes { try server.receiveWaiting(into: $0) }, .endOfStream,
+                       "shutdown ends a wait")
+    }
+
     func testConnectionRefusedIsASystemError() throws {
         let listener = try Socket.listen(host: "127.0.0.1", port: 0)
         let port = try listener.localPort()
