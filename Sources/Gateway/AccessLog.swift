@@ -38,11 +38,13 @@ struct AccessLog: Sendable {
     func record(_ exchange: HTTPExchangeRecord, auth: String) {
         switch output {
         case .lines(let sink)?:
-            var json = JSONWriter(capacity: 384)
-            JSONLogHandler.beginLine(&json, level: .info, message: "request")
-            AccessRecord(exchange: exchange, auth: auth).writeFields(into: &json)
-            json.endObject()
-            json.withUnsafeBytes { sink.append(bytes: $0) }
+            // The sink copies the line: the thread's reusable buffer serves every request.
+            JSONWriter.withThreadBuffer { json in
+                JSONLogHandler.beginLine(&json, level: .info, message: "request")
+                AccessRecord(exchange: exchange, auth: auth).writeFields(into: &json)
+                json.endObject()
+                json.withUnsafeBytes { sink.append(bytes: $0) }
+            }
         case .logger(let logger)?:
             // Made before the call: the metadata closure then captures one reference, not the record.
             guard logger.logLevel <= .info else { return }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Support
 
 /// Writes JSON straight into a byte buffer: no intermediate dictionaries, no Foundation.
@@ -12,6 +17,24 @@ public struct JSONWriter: Sendable {
 
     public init(capacity: Int = 256) {
         storage = JSONByteBuffer(capacity: capacity)
+    }
+
+    private init(adopting storage: JSONByteBuffer) {
+        self.storage = storage
+    }
+
+    /// Runs `body` with a writer over this thread's reusable buffer, for JSON used up before
+    /// `body` returns (a log line handed to its sink, which copies it): no buffer is allocated
+    /// per call. The buffer goes back to the thread unless `body` kept a copy of the writer
+    /// (the copy then owns it) or it grew past `JSONByteBuffer.reusableCapacity`.
+    static func withThreadBuffer<Result>(_ body: (inout JSONWriter) throws -> Result) rethrows -> Result {
+        // Taken out of the thread's slot, not shared with it: the writer's buffer must be
+        // uniquely referenced, or its first write would copy it.
+        var writer = JSONWriter(adopting: JSONByteBuffer.takeThreadSpare() ?? JSONByteBuffer(capacity: 512))
+        defer {
+            if isKnownUniquelyReferenced(&writer.storage) { writer.storage.keepAsThreadSpare() }
+        }
+        return try body(&writer)
     }
 
     /// What was written so far (a copy).
@@ -376,6 +399,37 @@ final class JSONByteBuffer: @unchecked Sendable {
     }
 
     func removeAll() { count = 0 }
+
+    /// The largest buffer a thread keeps for reuse (`JSONWriter.withThreadBuffer`): a rare
+    /// long line must not pin its memory for the thread's life.
+    static let reusableCapacity = 16 * 1024
+
+    /// Each thread's spare buffer, owned (retained) by the slot; released when the thread ends.
+    private static let threadSlot: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { spare in
+            #if canImport(Glibc)
+            guard let spare else { return }
+            #endif
+            Unmanaged<JSONByteBuffer>.fromOpaque(spare).release()
+        }
+        return key
+    }()
+
+    /// This thread's spare buffer, emptied, now the caller's; nil when the thread has none.
+    static func takeThreadSpare() -> JSONByteBuffer? {
+        guard let spare = pthread_getspecific(threadSlot) else { return nil }
+        pthread_setspecific(threadSlot, nil)
+        let buffer = Unmanaged<JSONByteBuffer>.fromOpaque(spare).takeRetainedValue()
+        buffer.removeAll()
+        return buffer
+    }
+
+    /// Makes this buffer the thread's spare (unless it grew too large or the thread has one).
+    func keepAsThreadSpare() {
+        guard capacity <= Self.reusableCapacity, pthread_getspecific(Self.threadSlot) == nil else { return }
+        pthread_setspecific(Self.threadSlot, Unmanaged.passRetained(self).toOpaque())
+    }
 
     private func grow(minimum: Int) {
         let newCapacity = Swift.max(minimum, capacity * 2)

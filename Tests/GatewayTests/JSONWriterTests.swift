@@ -144,4 +144,38 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(request.context.trace?.traceID, "0123456789abcdeffedcba9876543210")
         XCTAssertEqual(quiet.all, [], "a level above info writes no access record")
     }
+
+    /// The thread's reusable buffer starts empty every time, and a writer that leaves the
+    /// call (copied out) keeps its bytes: the next call writes into another buffer.
+    func testTheThreadBufferIsEmptyEachTimeAndNeverTakenFromAKeptCopy() {
+        let first = JSONWriter.withThreadBuffer { json -> String in
+            json.beginObject()
+            json.staticField("a", "first line, longer than the next")
+            json.endObject()
+            return String(decoding: json.bytes, as: UTF8.self)
+        }
+        XCTAssertEqual(first, #"{"a":"first line, longer than the next"}"#)
+        var kept = JSONWriter.withThreadBuffer { json -> JSONWriter in
+            json.beginObject()
+            json.staticField("b", "2")
+            return json
+        }
+        let third = JSONWriter.withThreadBuffer { json -> String in
+            json.beginArray()
+            json.string("three")
+            json.endArray()
+            return String(decoding: json.bytes, as: UTF8.self)
+        }
+        XCTAssertEqual(third, #"["three"]"#)
+        kept.endObject()
+        XCTAssertEqual(String(decoding: kept.bytes, as: UTF8.self), #"{"b":"2"}"#, "the kept writer's bytes are its own")
+        // A line larger than a thread keeps is written whole, and the next one starts empty.
+        let long = String(repeating: "x", count: JSONByteBuffer.reusableCapacity * 2)
+        let large = JSONWriter.withThreadBuffer { json -> Int in
+            json.string(long)
+            return json.count
+        }
+        XCTAssertEqual(large, long.utf8.count + 2)
+        XCTAssertEqual(JSONWriter.withThreadBuffer { json -> Int in json.count }, 0)
+    }
 }
