@@ -256,17 +256,18 @@ struct QueryRoutes: Sendable {
     /// (`QueryParameters` binds the `?` placeholders). A leading UTF-8 byte-order mark is
     /// skipped (`ByteOrderMark`).
     static func statement(fromBody request: HTTPRequest) throws -> String {
-        let contentType = (request.headers["Content-Type"] ?? "text/plain").lowercased()
-        let body = Array(ByteOrderMark.stripped(request.body))
+        // Media types are case-insensitive (RFC 9110 §8.3.1): compared so, without a lowercased copy.
+        let contentType = request.headers["Content-Type"] ?? "text/plain"
+        func typeIs(_ prefix: StaticString) -> Bool { hasCaseInsensitivePrefix(contentType, prefix) }
+        let body = ByteOrderMark.stripped(request.body)
         let text: String
-        if contentType.hasPrefix("application/json") {
-            text = try hqlFromJSON(body)
-        } else if contentType.hasPrefix("text/") || contentType.hasPrefix("application/x-www-form-urlencoded")
-                    || contentType.hasPrefix("application/octet-stream") {
-            guard let body = UTF8Text.string(body) else {
+        if typeIs("application/json") {
+            text = try hqlFromJSON(Array(body))
+        } else if typeIs("text/") || typeIs("application/x-www-form-urlencoded") || typeIs("application/octet-stream") {
+            guard let body = body.withUnsafeBufferPointer({ UTF8Text.string($0) }) else {
                 throw Problem.badRequest("the statement is not valid UTF-8")
             }
-            if contentType.hasPrefix("application/x-www-form-urlencoded"), body.hasPrefix("hql="),
+            if typeIs("application/x-www-form-urlencoded"), body.hasPrefix("hql="),
                let decoded = PercentDecoding.decode(Array(body.utf8.dropFirst(4)), plusAsSpace: true) {
                 // The escapes may spell bytes that are not UTF-8: refused like `?hql=`, not replaced.
                 text = try QueryItem(nameBytes: Array("hql".utf8), valueBytes: decoded).text()
@@ -280,6 +281,19 @@ struct QueryRoutes: Sendable {
             throw Problem.badRequest("the request body holds no HQL statement")
         }
         return text
+    }
+
+    /// Whether `text` starts with `prefix` (ASCII, lower case), letter case aside.
+    static func hasCaseInsensitivePrefix(_ text: String, _ prefix: StaticString) -> Bool {
+        let expected = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        var index = 0
+        for byte in text.utf8 {
+            guard index < expected.count else { return true }
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            guard lower == expected[index] else { return false }
+            index += 1
+        }
+        return index == expected.count
     }
 
     /// Whether `text` holds anything but whitespace (`Character.isWhitespace`): an ASCII byte

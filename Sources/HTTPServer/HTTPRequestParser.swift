@@ -356,8 +356,22 @@ public struct HTTPRequestParser: Sendable {
 
     /// RFC 9112 §6.3: Transfer-Encoding (chunked last, once), else Content-Length, else none.
     private func bodyFraming() throws(HTTPParseError) -> Framing {
-        let hasTransferEncoding = headers.contains("Transfer-Encoding")
-        let hasContentLength = headers.contains("Content-Length")
+        // One pass over the fields (a lookup per question scanned them four times).
+        var hasTransferEncoding = false
+        var contentLengths = 0
+        var firstContentLength: String?
+        for field in headers {
+            switch field.name.utf8.count {
+            case 14 where HTTPHeaders.equalNames(field.name, "Content-Length"):
+                contentLengths += 1
+                if firstContentLength == nil { firstContentLength = field.value }
+            case 17 where HTTPHeaders.equalNames(field.name, "Transfer-Encoding"):
+                hasTransferEncoding = true
+            default:
+                continue
+            }
+        }
+        let hasContentLength = contentLengths > 0
         if hasTransferEncoding {
             let transferCodings = headers.listValues(for: "Transfer-Encoding").map { $0.lowercased() }
             // A request with both is a smuggling vector; we are not a proxy, so refuse (§6.1).
@@ -378,8 +392,11 @@ public struct HTTPRequestParser: Sendable {
             }
             return .chunked
         }
-        if hasContentLength { return .length(try contentLength()) }
-        return .none
+        guard let firstContentLength else { return .none }
+        guard contentLengths == 1 else {
+            throw HTTPParseError(.multipleContentLength, "Content-Length appears more than once")
+        }
+        return .length(try Self.contentLength(firstContentLength))
     }
 
     /// The head of a request whose body the caller streams; the parser waits for the next request.
@@ -398,20 +415,26 @@ public struct HTTPRequestParser: Sendable {
     /// Content-Length = 1*DIGIT, in exactly one field line. RFC 9110 §8.6 lets a recipient
     /// accept a list or repeated field of identical values; we refuse them, as a proxy
     /// in front may pick a different value or reject where we accept (see the type's comment).
-    private func contentLength() throws(HTTPParseError) -> Int {
-        guard headers.count(of: "Content-Length") == 1, let field = headers["Content-Length"] else {
-            throw HTTPParseError(.multipleContentLength, "Content-Length appears more than once")
+    /// The value of the one `Content-Length` field (RFC 9112 §6.3): a list is refused as
+    /// several lengths, anything but digits as no number; more than 18 digits, which no limit
+    /// allows, is `Int.max`. One pass over the bytes.
+    private static func contentLength(_ field: String) throws(HTTPParseError) -> Int {
+        var hasComma = false, allDigits = true, count = 0, value = 0
+        for byte in field.utf8 {
+            if byte == UInt8(ascii: ",") {
+                hasComma = true
+            } else if !isDigit(byte) {
+                allDigits = false
+            } else if count < 18 {
+                value = value * 10 + Int(byte - 0x30)
+            }
+            count += 1
         }
-        let digits = field.utf8
-        guard !digits.contains(UInt8(ascii: ",")) else {
-            throw HTTPParseError(.multipleContentLength, "Content-Length is a list")
-        }
-        guard !digits.isEmpty, digits.allSatisfy(isDigit) else {
+        if hasComma { throw HTTPParseError(.multipleContentLength, "Content-Length is a list") }
+        guard count > 0, allDigits else {
             throw HTTPParseError(.badContentLength, "Content-Length is not a number")
         }
-        // More than 18 digits cannot fit the limit anyway; avoid overflow.
-        guard digits.count <= 18 else { return Int.max }
-        return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        return count <= 18 ? value : Int.max
     }
 
     private mutating func complete() -> HTTPRequest {

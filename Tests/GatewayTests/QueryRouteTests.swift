@@ -1,5 +1,5 @@
 import Foundation
-import Gateway
+@testable import Gateway
 import GatewayTestKit
 import Support
 import XCTest
@@ -47,6 +47,23 @@ final class QueryRouteTests: XCTestCase {
                                       headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                       body: "SHOW TABLES")
         XCTAssertEqual(response.status, 200, response.bodyText)
+        // Media types are case-insensitive (RFC 9110 §8.3.1), parameters aside.
+        response = try client.request("POST", "/ns/jsonns/query", headers: [("Content-Type", "Application/JSON; charset=UTF-8")],
+                                      body: #"{"hql": "SHOW TABLES"}"#)
+        XCTAssertEqual(response.status, 200, response.bodyText)
+        response = try client.request("POST", "/ns/jsonns/query", headers: [("Content-Type", "TEXT/PLAIN")], body: "SHOW TABLES")
+        XCTAssertEqual(response.status, 200, response.bodyText)
+    }
+
+    func testMediaTypePrefixesAreComparedWithoutLetterCase() {
+        XCTAssertTrue(QueryRoutes.hasCaseInsensitivePrefix("Application/Json", "application/json"))
+        XCTAssertTrue(QueryRoutes.hasCaseInsensitivePrefix("text/plain", "text/"))
+        XCTAssertTrue(QueryRoutes.hasCaseInsensitivePrefix("text/", "text/"))
+        XCTAssertFalse(QueryRoutes.hasCaseInsensitivePrefix("text", "text/"))
+        XCTAssertFalse(QueryRoutes.hasCaseInsensitivePrefix("", "text/"))
+        XCTAssertFalse(QueryRoutes.hasCaseInsensitivePrefix("image/png", "application/json"))
+        // Only ASCII letters fold: U+212A KELVIN SIGN is no `k`.
+        XCTAssertFalse(QueryRoutes.hasCaseInsensitivePrefix("\u{212A}", "k"))
     }
 
     func testBadBodiesAreClientErrors() throws {

@@ -142,6 +142,16 @@ final class HTTPRequestParserTests: XCTestCase {
         assertParseError("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3 3\r\n\r\nabc", .badContentLength, status: 400)
         let single = try parseAll("POST / HTTP/1.1\r\nHost: h\r\nContent-Length:  3 \r\n\r\nabc")
         XCTAssertEqual(single.first?.bodyText, "abc")
+        // A comma makes a list whatever else is wrong with the value.
+        assertParseError("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: x,3\r\n\r\nabc", .multipleContentLength, status: 400)
+        // Field names in any letter case; both framing fields at once, however spelled, are refused.
+        let upper = try parseAll("POST / HTTP/1.1\r\nHost: h\r\nCONTENT-LENGTH: 3\r\n\r\nabc")
+        XCTAssertEqual(upper.first?.bodyText, "abc")
+        assertParseError("POST / HTTP/1.1\r\nHost: h\r\ntransfer-encoding: chunked\r\ncontent-length: 3\r\n\r\n",
+                         .contentLengthWithTransferEncoding, status: 400)
+        // More digits than any limit allows: too large, never an overflow.
+        assertParseError("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+                         .bodyTooLarge, status: 413)
     }
 
     /// RFC 9110 §8.6 would let us accept these; a proxy in front might frame them otherwise.
