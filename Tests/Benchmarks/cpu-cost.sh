@@ -51,10 +51,12 @@ perf_ok=0; perf stat -e raw_syscalls:sys_enter,context-switches true >/dev/null 
 # measure KEY URL LUA|- "SERVER_PIDS" ["BROKER_PID"]: writes $W/KEY.{cpu,rps,p99,n,broker,sys,cs}
 measure() {
   local key=$1 url=$2 lua=$3 pids=$4 broker=${5:-} s0 b0=0 s1 b1=0 n stat_pid=""
-  local first=${pids%% *}
+  # Every process of the server (the seed: gunicorn's master and workers), comma-separated for perf.
+  local all
+  all=$(echo $pids | tr ' ' ',')
   s0=$(ticks $pids); [ -n "$broker" ] && b0=$(ticks $broker)
   if [ $perf_ok = 1 ]; then
-    perf stat -e raw_syscalls:sys_enter,context-switches -p "$first" -x, -o "$W/$key.perf" -- sleep "$D" >/dev/null 2>&1 &
+    perf stat -e raw_syscalls:sys_enter,context-switches -p "$all" -x, -o "$W/$key.perf" -- sleep "$D" >/dev/null 2>&1 &
     stat_pid=$!
   fi
   if [ "$lua" = - ]; then wrk -t2 -c$C -d${D}s --latency "$url" > "$W/$key.wrk" 2>&1
