@@ -22,13 +22,18 @@ final class SocketTests: XCTestCase {
         XCTAssertEqual(Array(buffer[..<count]), Array("hello".utf8))
     }
 
-    func testIdleConnectionIsBrokenAfterThePeerCloses() throws {
+    /// A listener and a client connected to it, with the server's side of the connection.
+    private func connectedPair() throws -> (listener: Socket, client: Socket, server: Socket) {
         let listener = try Socket.listen(host: "127.0.0.1", port: 0)
-        defer { listener.close() }
         let client = try Socket.connect(host: "127.0.0.1", port: try listener.localPort(), deadline: .after(seconds: 2))
-        defer { client.close() }
         _ = try listener.poll(events: Int16(POLLIN), deadline: .after(seconds: 2))
         let (server, _) = try XCTUnwrap(try listener.accept())
+        return (listener, client, server)
+    }
+
+    func testIdleConnectionIsBrokenAfterThePeerCloses() throws {
+        let (listener, client, server) = try connectedPair()
+        defer { listener.close(); client.close() }
         XCTAssertFalse(client.idleConnectionIsBroken())
         try server.writeAll(Array("stray".utf8), deadline: .after(seconds: 2))
         XCTAssertTrue(eventually(5) { client.idleConnectionIsBroken() }, "unexpected bytes mean the stream is out of step")
@@ -46,11 +51,8 @@ final class SocketTests: XCTestCase {
     }
 
     func testReadTimesOutAndEOFIsTyped() throws {
-        let listener = try Socket.listen(host: "127.0.0.1", port: 0)
+        let (listener, client, server) = try connectedPair()
         defer { listener.close() }
-        let client = try Socket.connect(host: "127.0.0.1", port: try listener.localPort(), deadline: .after(seconds: 2))
-        _ = try listener.poll(events: Int16(POLLIN), deadline: .after(seconds: 2))
-        let (server, _) = try XCTUnwrap(try listener.accept())
         var buffer = [UInt8](repeating: 0, count: 4)
         XCTAssertThrowsError(try buffer.withUnsafeMutableBytes {
             try server.readSome(into: $0, deadline: .after(milliseconds: 50))
@@ -68,13 +70,8 @@ final class SocketTests: XCTestCase {
     /// After `allowWaitingReceives`, `receiveWaiting` sleeps in the kernel until bytes come,
     /// the time is up, or the socket is shut; `read` and `write` still never block.
     func testWaitingReceivesWaitWhileOtherCallsNeverBlock() throws {
-        let listener = try Socket.listen(host: "127.0.0.1", port: 0)
-        defer { listener.close() }
-        let client = try Socket.connect(host: "127.0.0.1", port: try listener.localPort(), deadline: .after(seconds: 2))
-        defer { client.close() }
-        _ = try listener.poll(events: Int16(POLLIN), deadline: .after(seconds: 2))
-        let (server, _) = try XCTUnwrap(try listener.accept())
-        defer { server.close() }
+        let (listener, client, server) = try connectedPair()
+        defer { listener.close(); client.close(); server.close() }
         try server.allowWaitingReceives(upToMilliseconds: 50)
         var buffer = [UInt8](repeating: 0, count: 16)
 
