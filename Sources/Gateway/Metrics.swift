@@ -61,6 +61,10 @@ public final class Metrics: Sendable {
     /// A request series' counter and its route's histogram, found with one lookup.
     private struct Handles {
         var byRequest: [RequestKey: (requests: Counter, durations: Timer)] = [:]
+        /// The series this shard used last: a thread serving one route again and again finds
+        /// it with two string comparisons (the router's own strings: pointer-equal) instead
+        /// of hashing the key.
+        var last: (key: RequestKey, handles: (requests: Counter, durations: Timer))?
     }
 
     private let shards = (0..<Metrics.shardCount).map { _ in Locked(Handles()) }
@@ -86,7 +90,11 @@ public final class Metrics: Sendable {
     public func recordRequest(route: String, method: String, status: Int, duration: Duration, bytes: Int) {
         let key = RequestKey(route: route, method: method, status: status)
         let (requests, durations) = shards[ThreadShard.index(modulo: Self.shardCount)].withLock { handles in
-            if let found = handles.byRequest[key] { return found }
+            if let last = handles.last, last.key == key { return last.handles }
+            if let found = handles.byRequest[key] {
+                handles.last = (key, found)
+                return found
+            }
             // The factory returns the series already made for these labels (by another shard).
             let made = (requests: Counter(label: Self.requestsName,
                                           dimensions: [("route", route), ("method", method), ("status", String(status))],

@@ -201,6 +201,8 @@ public final class Socket: @unchecked Sendable {
     /// blocking (`MSG_DONTWAIT`). For a socket whose readiness source is suspended while one
     /// thread waits for the peer's next bytes: a wait is then one `recv`, not a `poll` and a
     /// read. `shutdown()` wakes the waiting thread (the `recv` reads the end of the stream).
+    /// Code that reads or writes the descriptor itself, not through `Socket`, would then block:
+    /// not for a socket that TLS reads (OpenSSL does).
     public func allowWaitingReceives(upToMilliseconds milliseconds: Int) throws {
         var value = timeval(tv_sec: milliseconds / 1000, tv_usec: .init((milliseconds % 1000) * 1000))
         guard setsockopt(fileDescriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size)) == 0 else {

@@ -187,6 +187,24 @@ final class ObservabilityTests: XCTestCase {
         XCTAssertTrue(lines.contains(#"gateway_pool_connections{state="idle"} 1.0"#), text)
     }
 
+    /// Each series counts its own requests, however the same thread alternates between them
+    /// (a shard remembers the series it used last).
+    func testAlternatingSeriesOnOneThreadEachCountTheirOwn() {
+        let metrics = Metrics(registry: PrometheusCollectorRegistry())
+        let sequence: [(String, String, Int)] = [("/a", "GET", 200), ("/a", "GET", 200), ("/a", "GET", 404),
+                                                 ("/b", "GET", 200), ("/a", "GET", 200), ("/a", "POST", 200)]
+        for (route, method, status) in sequence {
+            metrics.recordRequest(route: route, method: method, status: status, duration: .milliseconds(1), bytes: 1)
+        }
+        let text = metrics.render()
+        for expected in [#"gateway_requests_total{route="/a",method="GET",status="200"} 3"#,
+                         #"gateway_requests_total{route="/a",method="GET",status="404"} 1"#,
+                         #"gateway_requests_total{route="/b",method="GET",status="200"} 1"#,
+                         #"gateway_requests_total{route="/a",method="POST",status="200"} 1"#] {
+            XCTAssertTrue(text.contains(expected), "\(expected)\n\(text)")
+        }
+    }
+
     func testTwoGatewaysKeepTheirOwnCounts() throws {
         let first = try GatewayTestStack()
         let second = try GatewayTestStack()
