@@ -210,7 +210,8 @@ final class ObservabilityTests: XCTestCase {
         let second = try GatewayTestStack()
         _ = try first.client().request("GET", "/nowhere")
         let line = #"gateway_requests_total{route="unmatched",method="GET",status="404"} 1"#
-        XCTAssertTrue(first.gateway.metrics.render().contains(line))
+        // Requests are counted once written, after the client has the answer: wait for it.
+        XCTAssertTrue(eventually { first.gateway.metrics.render().contains(line) })
         XCTAssertFalse(second.gateway.metrics.render().contains("route=\"unmatched\""))
     }
 }
