@@ -20,15 +20,17 @@ import Sockets
 /// the request.
 ///
 /// A plain connection whose request went to a worker pauses reading too, because the worker
-/// *stays* with it after the response (`workerStayTime`): it waits inside `recv` for the
-/// next request and serves it itself, so a busy keep-alive connection costs a read, a write
-/// and one wake-up per request instead of the event loop's readiness round (`epoll_wait`,
-/// `FIONREAD`, re-arming, a hand-over to a worker). Only a request the application vouched
+/// *stays* with it after the response (`workerStayTime`): it waits for the next request
+/// (inside `recv` while the connection is busy, in `poll` while it is quiet) and serves it
+/// itself, so a busy keep-alive connection costs a read, a write and one wake-up per request
+/// instead of the event loop's readiness round (`epoll_wait`, `FIONREAD`, re-arming, a
+/// hand-over to a worker). Only a request the application vouched
 /// for (`HTTPRequestContext.mayKeepWorker`: a credential, or no credentials checked) starts a
 /// stay. The stay ends when its time is up, when a request waits for a worker (seen after
-/// each request and each few milliseconds of waiting, `WorkerPool.mayStay`), after a refused
-/// request, or at shutdown; reading then resumes on the source. With stays off, a plain
-/// socket keeps reading while a request is processed (pipelined bytes are buffered, bounded).
+/// each request, `WorkerPool.mayStay`, and at once through the pool's wake pipe once the
+/// connection is quiet), after a refused request, or at shutdown; reading then resumes on the
+/// source. With stays off, a plain socket keeps reading while a request is processed
+/// (pipelined bytes are buffered, bounded).
 final class HTTPConnection: @unchecked Sendable {
     let transport: any ConnectionTransport
     let peer: SocketAddress
@@ -56,6 +58,9 @@ final class HTTPConnection: @unchecked Sendable {
     /// The socket lets a staying worker wait inside `recv` (set at the first stay; touched
     /// only by the staying worker, one at a time).
     @exclusivity(unchecked) private var waitingReadsAllowed = false
+    /// The last wait for a request outlasted a `recv` slice: the next wait is in `poll`
+    /// (touched only by the staying worker).
+    @exclusivity(unchecked) private var quiet = false
     /// Armed only while a TLS read waits for the socket to become writable (queue-confined).
     private var writeSource: (any DispatchSourceWrite)?
     private var writeSourceArmed = false
@@ -329,46 +334,112 @@ final class HTTPConnection: @unchecked Sendable {
     /// reading on; nil when the stay ended and reading went back to the source (or the
     /// connection closed).
     ///
-    /// The wait is a `recv` that sleeps in the kernel (`readWaiting`), one time slice at a
-    /// time: between slices, and before each wait, the worker looks whether a job waits for a
-    /// thread (then it goes back for it) and whether the stay's or the connection's time is
-    /// up. `shutdown()` on the socket (eviction, drain, shutdown) ends a wait at once.
+    /// A busy connection's next request comes soon: the worker waits for it inside `recv`
+    /// (`readWaiting`), one system call, for a short slice. When the slice passes with
+    /// nothing, the connection is quiet: the worker waits for the rest of the stay in `poll`
+    /// beside the pool's wake pipe, where a job waiting for a thread wakes it at once (a
+    /// slice after slice of `recv` would wake it every few milliseconds instead). A quiet
+    /// connection's waits start in `poll` (one wake-up per request, not a timed-out slice and
+    /// then another), until a request comes within a slice again.
+    /// `shutdown()` on the socket (eviction, drain, shutdown) ends either wait at once.
     private func awaitNextRequest(reading buffer: UnsafeMutableRawBufferPointer) -> HTTPConnectionStateMachine.Action? {
         let workers = server.workers
         if !waitingReadsAllowed {
             waitingReadsAllowed = transport.allowWaitingReads(upToMilliseconds: Self.staySliceMilliseconds(stayNanoseconds))
         }
-        let end = Deadline.now().nanoseconds &+ stayNanoseconds
-        while waitingReadsAllowed && workers.mayStay {
-            let now = Deadline.now().nanoseconds
-            // The connection's own deadline (idle, head) ends a stay too: the timer, which
-            // leaves staying connections alone, then finds it passed.
-            let (draining, deadline) = lock.withLock { (drainAfterStay, machine.deadline) }
-            guard now < min(end, deadline), !draining else { break }
-            let result: TransportReadResult
-            let action: HTTPConnectionStateMachine.Action
-            do {
-                (result, action) = try readIntoMachine(staying: true, waiting: true, buffer: buffer)
-            } catch {
-                readFailed(error)
-                return nil
+        let start = Deadline.now().nanoseconds
+        let end = start &+ stayNanoseconds
+        if waitingReadsAllowed && !quiet {
+            while workers.mayStay {
+                // The connection's own deadline (idle, head) ends a stay too: the timer, which
+                // leaves staying connections alone, then finds it passed.
+                let (draining, deadline) = lock.withLock { (drainAfterStay, machine.deadline) }
+                guard Deadline.now().nanoseconds < min(end, deadline), !draining else { break }
+                switch readWhileStaying(waiting: true, buffer: buffer) {
+                case .readOn: continue
+                case .nothing:
+                    quiet = true
+                    return awaitNextRequestPolling(reading: buffer, since: start, until: end)
+                case .ended(let action): return action
+                }
             }
-            switch result {
-            case .wouldBlock: continue
-            case .endOfStream: return lock.withLock { staying = false; return machine.endOfStream() }
-            case .bytes:
-                if case .read = action { continue }
-                return action
-            }
+            endStay()
+            return nil
         }
-        endStay()
-        return nil
+        return awaitNextRequestPolling(reading: buffer, since: start, until: end)
     }
 
-    /// The longest a staying worker sleeps without looking whether a job waits for a thread:
-    /// a job queued while every worker stays waits at most this long.
+    /// The quiet part of a stay: `poll` on the socket and on the pool's wake pipe, as a holder
+    /// (`WorkerPool.beginHolding`), until bytes come, a job waits for a thread, or the stay's
+    /// or the connection's time is up.
+    private func awaitNextRequestPolling(reading buffer: UnsafeMutableRawBufferPointer, since start: UInt64,
+                                         until end: UInt64) -> HTTPConnectionStateMachine.Action? {
+        let workers = server.workers
+        guard workers.beginHolding() else {
+            endStay()
+            return nil
+        }
+        defer { workers.endHolding() }
+        return withUnsafeTemporaryAllocation(of: pollfd.self, capacity: 2) { descriptors in
+            descriptors[0] = pollfd(fd: transport.socket.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            descriptors[1] = pollfd(fd: workers.holdWakeDescriptor, events: Int16(POLLIN), revents: 0)
+            while true {
+                let now = Deadline.now().nanoseconds
+                let (draining, deadline) = lock.withLock { (drainAfterStay, machine.deadline) }
+                let until = min(end, deadline)
+                guard now < until, !draining else { break }
+                let milliseconds = Int32(min(1000, (until - now + 999_999) / 1_000_000))
+                let ready = poll(descriptors.baseAddress, 2, milliseconds)
+                if ready < 0 && errno != EINTR { break }
+                if descriptors[1].revents != 0 && workers.takeHoldWake() { break }
+                guard descriptors[0].revents != 0 else { continue }
+                // Bytes within a slice of the wait's start: busy again, the next wait is a `recv`.
+                if quiet && Deadline.now().nanoseconds &- start < UInt64(Self.staySliceMilliseconds(stayNanoseconds)) * 1_000_000 {
+                    quiet = false
+                }
+                switch readWhileStaying(waiting: false, buffer: buffer) {
+                case .readOn, .nothing: continue
+                case .ended(let action): return action
+                }
+            }
+            endStay()
+            return nil
+        }
+    }
+
+    private enum StayRead {
+        /// Bytes came, not yet a whole request: wait for more.
+        case readOn
+        /// No bytes (the `recv` slice passed, or a spurious readiness).
+        case nothing
+        /// What ends the wait: the machine's action for a request or the end of the stream,
+        /// or nil when the connection failed (and is closed).
+        case ended(HTTPConnectionStateMachine.Action?)
+    }
+
+    /// One read on a staying worker (`readWaiting` when `waiting`), its bytes given to the machine.
+    private func readWhileStaying(waiting: Bool, buffer: UnsafeMutableRawBufferPointer) -> StayRead {
+        let result: TransportReadResult
+        let action: HTTPConnectionStateMachine.Action
+        do {
+            (result, action) = try readIntoMachine(staying: true, waiting: waiting, buffer: buffer)
+        } catch {
+            readFailed(error)
+            return .ended(nil)
+        }
+        switch result {
+        case .wouldBlock: return .nothing
+        case .endOfStream: return .ended(lock.withLock { staying = false; return machine.endOfStream() })
+        case .bytes:
+            if case .read = action { return .readOn }
+            return .ended(action)
+        }
+    }
+
+    /// How long a staying worker waits inside `recv` before it takes its connection for a
+    /// quiet one and waits in `poll` instead.
     static func staySliceMilliseconds(_ stayNanoseconds: UInt64) -> Int {
-        Int(max(1, min(5, stayNanoseconds / 1_000_000)))
+        Int(max(1, min(2, stayNanoseconds / 1_000_000)))
     }
 
     /// Hands reading back to the source, draining first when `drain()` came during the stay.

@@ -15,9 +15,11 @@ import Synchronization
 /// instead of letting the queue grow without end.
 ///
 /// A worker that finished a job may stay with its connection for the next request (see
-/// `HTTPConnection`), but only while no job waits: a staying worker asks `mayStay` before
-/// each wait and after each of its waits' time slices, and goes back for the job when one
-/// waits. Lock-free, because staying workers ask once per request.
+/// `HTTPConnection`), but only while no job waits: a staying worker asks `mayStay` (lock-free:
+/// it asks once per request) after each request and after its first short wait. A worker
+/// whose connection stays quiet longer waits in `poll` as a *holder*: a job submitted when no
+/// thread is idle and some hold writes a byte to the wake pipe, which holders watch, and the
+/// one that takes it comes back for the job.
 final class WorkerPool: Sendable {
     typealias Job = @Sendable () -> Void
 
@@ -26,6 +28,8 @@ final class WorkerPool: Sendable {
         var stopping = false
         /// Threads waiting for a job.
         var idle = 0
+        /// Threads waiting in `poll` on a quiet connection between its requests.
+        var holding = 0
         var waitingCount: Int { jobs.count }
     }
 
@@ -37,10 +41,18 @@ final class WorkerPool: Sendable {
     /// `state.jobs.count`, and whether the pool stops, for `mayStay` without the lock.
     private let queuedJobs = Atomic<Int>(0)
     private let stopped = Atomic<Bool>(false)
+    /// Non-blocking pipe: `holdWakeDescriptor` is its read end.
+    private let wakePipe: (read: Int32, write: Int32)
 
     init(threadCount: Int, capacity: Int, name: String = "http-worker") {
         self.threadCount = max(1, threadCount)
         self.capacity = max(1, capacity)
+        var ends: [Int32] = [-1, -1]
+        if pipe(&ends) == 0 {
+            for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) }
+            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        }
+        self.wakePipe = (ends[0], ends[1])
         for index in 0..<self.threadCount {
             running.enter()
             startThread(name: "\(name)-\(index)") { [self] in
@@ -50,15 +62,25 @@ final class WorkerPool: Sendable {
         }
     }
 
+    deinit {
+        close(wakePipe.read)
+        close(wakePipe.write)
+    }
+
     /// Queues `job`; false when the queue already holds `capacity` waiting jobs or the pool stopped.
     func submit(_ job: @escaping Job) -> Bool {
-        let accepted = state.withLock { state -> Bool in
-            guard !state.stopping, state.waitingCount < capacity else { return false }
+        let (accepted, wakeHolder) = state.withLock { state -> (Bool, Bool) in
+            guard !state.stopping, state.waitingCount < capacity else { return (false, false) }
             state.jobs.append(job)
             queuedJobs.store(state.jobs.count, ordering: .releasing)
-            return true
+            return (true, state.idle == 0 && state.holding > 0)
         }
         if accepted { jobAvailable.signal() }
+        if wakeHolder {
+            // Full pipe: enough holders are being woken already.
+            var byte: UInt8 = 1
+            _ = write(wakePipe.write, &byte, 1)
+        }
         return accepted
     }
 
@@ -72,6 +94,29 @@ final class WorkerPool: Sendable {
     /// and the pool is not stopping.
     var mayStay: Bool {
         queuedJobs.load(ordering: .acquiring) == 0 && !stopped.load(ordering: .acquiring)
+    }
+
+    /// Called before a staying worker waits in `poll` (a quiet connection): false (stay not)
+    /// when jobs wait or the pool stops. Each true is paired with `endHolding()`.
+    func beginHolding() -> Bool {
+        state.withLock { state in
+            guard state.jobs.isEmpty, !state.stopping else { return false }
+            state.holding += 1
+            return true
+        }
+    }
+
+    func endHolding() {
+        state.withLock { $0.holding -= 1 }
+    }
+
+    /// Readable when a job waits for a holder (`poll` it beside the connection's socket).
+    var holdWakeDescriptor: Int32 { wakePipe.read }
+
+    /// Takes one wake-up; false when another holder took it first.
+    func takeHoldWake() -> Bool {
+        var byte: UInt8 = 0
+        return read(wakePipe.read, &byte, 1) == 1
     }
 
     /// Lets queued jobs run, then ends every thread; waits until `deadline` for them to finish.
