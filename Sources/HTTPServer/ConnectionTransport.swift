@@ -2,8 +2,9 @@ import Sockets
 
 /// How a connection's bytes cross the wire: the plain socket, or TLS over it.
 ///
-/// Calls never block, but for `readWaiting`. A connection reads on its serial queue and writes responses on a worker;
-/// the two overlap only where `allowsConcurrentReadAndWrite` says they may.
+/// Calls never block, but for `readWaiting`. A connection reads on its serial queue and
+/// writes responses on a worker; the two overlap only where `allowsConcurrentReadAndWrite`
+/// says they may.
 protocol ConnectionTransport: AnyObject, Sendable {
     /// A plain socket may be read on one thread while another writes; TLS may not (one `SSL`
     /// object, one thread at a time), so its connection pauses reading while it writes.

@@ -24,8 +24,8 @@ import Sockets
 /// (inside `recv` while the connection is busy, in `poll` while it is quiet) and serves it
 /// itself, so a busy keep-alive connection costs a read, a write and one wake-up per request
 /// instead of the event loop's readiness round (`epoll_wait`, `FIONREAD`, re-arming, a
-/// hand-over to a worker). Only a request the application vouched
-/// for (`HTTPRequestContext.mayKeepWorker`: a credential, or no credentials checked) starts a
+/// hand-over to a worker). Only a request the application vouched for
+/// (`HTTPRequestContext.mayKeepWorker`: a credential, or no credentials checked) starts a
 /// stay. The stay ends when its time is up, when a request waits for a worker (seen after
 /// each request, `WorkerPool.mayStay`, and at once through the pool's wake pipe once the
 /// connection is quiet), after a refused request, or at shutdown; reading then resumes on the
@@ -55,6 +55,9 @@ final class HTTPConnection: @unchecked Sendable {
     @exclusivity(unchecked) private var drainAfterStay = false
     /// Nanoseconds a worker stays; 0 when it never does (TLS, or stays turned off).
     private let stayNanoseconds: UInt64
+    /// How long a staying worker waits inside `recv` before it takes its connection for a
+    /// quiet one and waits in `poll` instead: 2 ms, less when the whole stay is shorter.
+    private let staySliceMilliseconds: Int
     /// The socket lets a staying worker wait inside `recv` (set at the first stay; touched
     /// only by the staying worker, one at a time).
     @exclusivity(unchecked) private var waitingReadsAllowed = false
@@ -72,6 +75,7 @@ final class HTTPConnection: @unchecked Sendable {
         self.server = server
         self.exclusiveReads = !transport.allowsConcurrentReadAndWrite
         self.stayNanoseconds = exclusiveReads ? 0 : HTTPConnectionStateMachine.Timeouts.nanoseconds(server.configuration.workerStayTime)
+        self.staySliceMilliseconds = Int(max(1, min(2, stayNanoseconds / 1_000_000)))
         self.machine = HTTPConnectionStateMachine(
             parser: HTTPRequestParser(limits: server.configuration.limits, admit: server.admission(for: peer)),
             timeouts: HTTPConnectionStateMachine.Timeouts(server.configuration), now: Deadline.now().nanoseconds,
@@ -345,16 +349,12 @@ final class HTTPConnection: @unchecked Sendable {
     private func awaitNextRequest(reading buffer: UnsafeMutableRawBufferPointer) -> HTTPConnectionStateMachine.Action? {
         let workers = server.workers
         if !waitingReadsAllowed {
-            waitingReadsAllowed = transport.allowWaitingReads(upToMilliseconds: Self.staySliceMilliseconds(stayNanoseconds))
+            waitingReadsAllowed = transport.allowWaitingReads(upToMilliseconds: staySliceMilliseconds)
         }
         let start = Deadline.now().nanoseconds
         let end = start &+ stayNanoseconds
         if waitingReadsAllowed && !quiet {
-            while workers.mayStay {
-                // The connection's own deadline (idle, head) ends a stay too: the timer, which
-                // leaves staying connections alone, then finds it passed.
-                let (draining, deadline) = lock.withLock { (drainAfterStay, machine.deadline) }
-                guard Deadline.now().nanoseconds < min(end, deadline), !draining else { break }
+            while workers.mayStay, stayWaitRemaining(until: end) != nil {
                 switch readWhileStaying(waiting: true, buffer: buffer) {
                 case .readOn: continue
                 case .nothing:
@@ -383,18 +383,14 @@ final class HTTPConnection: @unchecked Sendable {
         return withUnsafeTemporaryAllocation(of: pollfd.self, capacity: 2) { descriptors in
             descriptors[0] = pollfd(fd: transport.socket.fileDescriptor, events: Int16(POLLIN), revents: 0)
             descriptors[1] = pollfd(fd: workers.holdWakeDescriptor, events: Int16(POLLIN), revents: 0)
-            while true {
-                let now = Deadline.now().nanoseconds
-                let (draining, deadline) = lock.withLock { (drainAfterStay, machine.deadline) }
-                let until = min(end, deadline)
-                guard now < until, !draining else { break }
-                let milliseconds = Int32(min(1000, (until - now + 999_999) / 1_000_000))
+            while let remaining = stayWaitRemaining(until: end) {
+                let milliseconds = Int32(min(1000, (remaining + 999_999) / 1_000_000))
                 let ready = poll(descriptors.baseAddress, 2, milliseconds)
                 if ready < 0 && errno != EINTR { break }
                 if descriptors[1].revents != 0 && workers.takeHoldWake() { break }
                 guard descriptors[0].revents != 0 else { continue }
                 // Bytes within a slice of the wait's start: busy again, the next wait is a `recv`.
-                if quiet && Deadline.now().nanoseconds &- start < UInt64(Self.staySliceMilliseconds(stayNanoseconds)) * 1_000_000 {
+                if quiet && Deadline.now().nanoseconds &- start < UInt64(staySliceMilliseconds) * 1_000_000 {
                     quiet = false
                 }
                 switch readWhileStaying(waiting: false, buffer: buffer) {
@@ -436,10 +432,15 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 
-    /// How long a staying worker waits inside `recv` before it takes its connection for a
-    /// quiet one and waits in `poll` instead.
-    static func staySliceMilliseconds(_ stayNanoseconds: UInt64) -> Int {
-        Int(max(1, min(2, stayNanoseconds / 1_000_000)))
+    /// Nanoseconds the current wait may last: until the stay's `end` or the connection's own
+    /// deadline (idle, head; the timer leaves staying connections alone, then finds it
+    /// passed), whichever comes first; nil when that has passed or `drain()` came during the
+    /// stay.
+    private func stayWaitRemaining(until end: UInt64) -> UInt64? {
+        let (draining, deadline) = lock.withLock { (drainAfterStay, machine.deadline) }
+        let until = min(end, deadline)
+        let now = Deadline.now().nanoseconds
+        return !draining && now < until ? until - now : nil
     }
 
     /// Hands reading back to the source, draining first when `drain()` came during the stay.

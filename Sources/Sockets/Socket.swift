@@ -93,10 +93,22 @@ public final class Socket: @unchecked Sendable {
     // MARK: options
 
     public func setNonBlocking() throws {
+        try setBlocking(false)
+    }
+
+    private func setBlocking(_ blocking: Bool) throws {
         let fd = fileDescriptor
         let flags = fcntl(fd, F_GETFL, 0)
-        guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else {
+        guard flags >= 0, fcntl(fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK) == 0 else {
             throw SocketError.lastError("fcntl")
+        }
+    }
+
+    /// Sets the kernel's timeout `option` (`SO_RCVTIMEO`, `SO_SNDTIMEO`) to `milliseconds`.
+    private func setTimeout(_ option: Int32, milliseconds: Int) throws {
+        var value = timeval(tv_sec: milliseconds / 1000, tv_usec: .init((milliseconds % 1000) * 1000))
+        guard setsockopt(fileDescriptor, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
+            throw SocketError.lastError(option == SO_RCVTIMEO ? "setsockopt(SO_RCVTIMEO)" : "setsockopt(SO_SNDTIMEO)")
         }
     }
 
@@ -105,22 +117,14 @@ public final class Socket: @unchecked Sendable {
     /// `readSome` and `writeAll` then wait inside `recv`/`send`, and lower the kernel timeout
     /// only when a call's deadline is nearer than it.
     public func useKernelTimeouts(milliseconds: Int) throws {
-        let descriptor = fileDescriptor
-        let flags = fcntl(descriptor, F_GETFL, 0)
-        guard flags >= 0, fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) == 0 else {
-            throw SocketError.lastError("fcntl")
-        }
+        try setBlocking(true)
         baseKernelTimeout = max(1, milliseconds)
         try setKernelTimeout(baseKernelTimeout)
     }
 
     private func setKernelTimeout(_ milliseconds: Int) throws {
-        var value = timeval(tv_sec: milliseconds / 1000, tv_usec: .init((milliseconds % 1000) * 1000))
-        let size = socklen_t(MemoryLayout<timeval>.size)
-        guard setsockopt(fileDescriptor, SOL_SOCKET, SO_RCVTIMEO, &value, size) == 0,
-              setsockopt(fileDescriptor, SOL_SOCKET, SO_SNDTIMEO, &value, size) == 0 else {
-            throw SocketError.lastError("setsockopt(SO_RCVTIMEO)")
-        }
+        try setTimeout(SO_RCVTIMEO, milliseconds: milliseconds)
+        try setTimeout(SO_SNDTIMEO, milliseconds: milliseconds)
         kernelTimeout = milliseconds
     }
 
@@ -204,15 +208,8 @@ public final class Socket: @unchecked Sendable {
     /// Code that reads or writes the descriptor itself, not through `Socket`, would then block:
     /// not for a socket that TLS reads (OpenSSL does).
     public func allowWaitingReceives(upToMilliseconds milliseconds: Int) throws {
-        var value = timeval(tv_sec: milliseconds / 1000, tv_usec: .init((milliseconds % 1000) * 1000))
-        guard setsockopt(fileDescriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
-            throw SocketError.lastError("setsockopt(SO_RCVTIMEO)")
-        }
-        let descriptor = fileDescriptor
-        let flags = fcntl(descriptor, F_GETFL, 0)
-        guard flags >= 0, fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) == 0 else {
-            throw SocketError.lastError("fcntl")
-        }
+        try setTimeout(SO_RCVTIMEO, milliseconds: milliseconds)
+        try setBlocking(true)
     }
 
     /// One `recv(2)` that waits for bytes up to the timeout `allowWaitingReceives` set
