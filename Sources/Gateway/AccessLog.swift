@@ -38,10 +38,12 @@ struct AccessLog: Sendable {
     func record(_ exchange: HTTPExchangeRecord, auth: String) {
         switch output {
         case .lines(let sink)?:
-            // The sink copies the line: the thread's reusable buffer serves every request.
+            let record = AccessRecord(exchange: exchange, auth: auth)
+            // The sink copies the line: it is written in memory that serves every request.
+            if AccessLogLine.write(record, { sink.append(bytes: $0) }) { return }
             JSONWriter.withThreadBuffer { json in
-                JSONLogHandler.beginLine(&json, level: .info, message: "request")
-                AccessRecord(exchange: exchange, auth: auth).writeFields(into: &json)
+                JSONLogHandler.beginRequestLine(&json)
+                record.writeFields(into: &json)
                 json.endObject()
                 json.withUnsafeBytes { sink.append(bytes: $0) }
             }
@@ -102,12 +104,12 @@ struct AccessRecord {
         if let error = exchange.error { json.staticField("error", String(describing: error)) }
     }
 
-    private var durationMicroseconds: Int64 {
+    var durationMicroseconds: Int64 {
         let (seconds, attoseconds) = exchange.duration.components
         return seconds * 1_000_000 + (attoseconds + 500_000_000_000) / 1_000_000_000_000
     }
 
-    private static func requestID(_ request: HTTPRequest?, _ exchange: HTTPExchangeRecord) -> String? {
+    static func requestID(_ request: HTTPRequest?, _ exchange: HTTPExchangeRecord) -> String? {
         guard let id = request?.context.requestID ?? exchange.responseHeaders["X-Request-ID"], !id.isEmpty else {
             return nil
         }

@@ -85,6 +85,15 @@ public struct JSONLogHandler: LogHandler {
         json.staticField("msg", message)
     }
 
+    /// `beginLine(&json, level: .info, message: "request")`, the access log's start, with
+    /// `level` and `msg` written as one constant: it starts a line per request.
+    static func beginRequestLine(_ json: inout JSONWriter) {
+        json.beginObject()
+        json.staticKey("ts")
+        json.fixedPointString(Self.wallClockMilliseconds(), fractionDigits: 3)
+        json.staticMembers(#""level":"info","msg":"request""#)
+    }
+
     private static func write(_ metadata: Logger.Metadata, into json: inout JSONWriter) {
         // One entry (the access log's fields) needs no sorting.
         if metadata.count == 1, let (key, value) = metadata.first {
@@ -144,7 +153,7 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    private static func wallClockMilliseconds() -> Int64 {
+    static func wallClockMilliseconds() -> Int64 {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000

@@ -107,8 +107,9 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func staticField(_ name: StaticString, _ value: String) {
-        var value = value
-        if value.withUTF8({ plainASCIIField(name, $0) }) { return }
+        // The view's own storage, read in place: `withUTF8` needs a mutable copy of the string
+        // (a retain, a release and a uniqueness check per field).
+        if value.utf8.withContiguousStorageIfAvailable({ plainASCIIField(name, $0) }) == true { return }
         unique()
         staticKey(name)
         string(value)
@@ -188,20 +189,24 @@ public struct JSONWriter: Sendable {
     /// Decimal digits without a `String` in between.
     private mutating func appendDecimal(_ value: Int64) {
         if value < 0 { storage.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
+        let magnitude = value.magnitude
         if magnitude < 10 {
             storage.append(UInt8(ascii: "0") + UInt8(magnitude))
             return
         }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
-            var start = 20
-            while magnitude > 0 {
-                start -= 1
-                buffer[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            }
-            storage.append(UnsafeBufferPointer(rebasing: buffer[start..<20]))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DecimalDigits.maximumCount) { buffer in
+            let end = buffer.baseAddress! + DecimalDigits.maximumCount
+            let start = DecimalDigits.write(magnitude, endingAt: end)
+            storage.append(UnsafeBufferPointer(start: start, count: end - start))
         }
+    }
+
+    /// Writes whole object members known at compile time (`"name":value,...`) as they are.
+    public mutating func staticMembers(_ members: StaticString) {
+        unique()
+        separator()
+        storage.append(members)
+        needsComma = true
     }
 
     /// Writes a JSON value known at compile time (a quoted name) as it is.

@@ -3,23 +3,40 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Support
 
 /// The `Date` header value (IMF-fixdate, RFC 9110 §5.6.7), formatted once per second per
-/// cache shard (a thread always uses the same shard, so the lock is rarely contended).
+/// thread and kept in the thread's own memory: no lock, no string per response.
 enum HTTPDate {
-    private static let caches = (0..<8).map { _ in Locked<(second: Int, text: String)>((-1, "")) }
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    static func now() -> String {
-        let second = time(nil)
-        return caches[ThreadShard.index(modulo: caches.count)].withLock { entry in
-            if entry.second != second {
-                entry = (second, format(second))
-            }
-            return entry.text
+    /// A thread's cache: the second it holds (`-1`: none yet), the text's length, the text.
+    private static let secondOffset = 0, lengthOffset = 8, textOffset = 16, textCapacity = 48
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { free($0) }
+        return key
+    }()
+
+    /// The current second's value, valid on this thread until it calls again.
+    static func currentUTF8() -> UnsafeBufferPointer<UInt8> {
+        let cache: UnsafeMutableRawPointer
+        if let existing = pthread_getspecific(key) {
+            cache = existing
+        } else {
+            cache = malloc(textOffset + textCapacity)!
+            cache.storeBytes(of: -1, toByteOffset: secondOffset, as: Int.self)
+            pthread_setspecific(key, cache)
         }
+        let second = time(nil)
+        if cache.load(fromByteOffset: secondOffset, as: Int.self) != Int(second) {
+            let text = format(second).utf8.prefix(textCapacity)
+            UnsafeMutableRawBufferPointer(start: cache + textOffset, count: textCapacity).copyBytes(from: text)
+            cache.storeBytes(of: text.count, toByteOffset: lengthOffset, as: Int.self)
+            cache.storeBytes(of: Int(second), toByteOffset: secondOffset, as: Int.self)
+        }
+        return UnsafeBufferPointer(start: (cache + textOffset).assumingMemoryBound(to: UInt8.self),
+                                   count: cache.load(fromByteOffset: lengthOffset, as: Int.self))
     }
 
     static func format(_ seconds: time_t) -> String {

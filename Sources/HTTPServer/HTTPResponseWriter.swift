@@ -50,16 +50,14 @@ struct HTTPResponseWriter {
                 }
             }
             let sendBody = !isHead && status.allowsBody
-            // Head and body leave in one send, from one buffer sized for both; the framing
+            // Head and body leave in one send, from one buffer holding both; the framing
             // fields are written straight into it, not added to a copy of the handler's fields.
-            var bytes = serializeHead(status: status, headers: headers,
-                                      contentLength: status.allowsBody ? body.count : nil,
-                                      connection: connectionField(close: close, version: version),
-                                      reservingBody: sendBody ? body.count : 0)
-            if sendBody { bytes.append(contentsOf: body) }
+            let head = ResponseHead(status: status, headers: headers,
+                                    contentLength: status.allowsBody ? body.count : nil,
+                                    connection: connectionField(close: close, version: version))
             var outcome = Outcome(status: status, headers: headers, close: close)
             do {
-                try send(bytes)
+                try head.withBytes(followedBy: sendBody ? body : []) { (bytes) throws(HTTPServerError) in try send(bytes) }
                 outcome.bodyBytesSent = sendBody ? body.count : 0
             } catch {
                 outcome.error = error
@@ -111,17 +109,25 @@ struct HTTPResponseWriter {
 
     /// Sends every byte, each wait for buffer space bounded by the write timeout.
     func send(_ bytes: [UInt8]) throws(HTTPServerError) {
+        // `withUnsafeBytes` rethrows untyped errors: the failure is carried out by hand.
+        let failure: HTTPServerError? = bytes.withUnsafeBytes { buffer in
+            do throws(HTTPServerError) { try send(buffer) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// Sends every byte of `buffer`, each wait for buffer space bounded by the write timeout.
+    func send(_ buffer: UnsafeRawBufferPointer) throws(HTTPServerError) {
         do {
             var offset = 0
-            try bytes.withUnsafeBytes { buffer in
-                while offset < buffer.count {
-                    let written = try transport.write(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
-                    if written > 0 {
-                        offset += written
-                    } else if try !transport.socket.poll(events: transport.writeRetryEvents,
-                                                         deadline: .after(seconds: configuration.writeTimeout)) {
-                        throw SocketError.timedOut(operation: "write")
-                    }
+            while offset < buffer.count {
+                let written = try transport.write(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
+                if written > 0 {
+                    offset += written
+                } else if try !transport.socket.poll(events: transport.writeRetryEvents,
+                                                     deadline: .after(seconds: configuration.writeTimeout)) {
+                    throw SocketError.timedOut(operation: "write")
                 }
             }
         } catch let error as SocketError {
@@ -163,12 +169,20 @@ struct HTTPResponseWriter {
     }
 
     private static func needsSanitizing(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in
-            // Eight bytes at a time: only from a word with a byte below 0x0E on is looked at closely.
-            let start = WordBytes.passedPrefix(of: bytes) { WordBytes.containsByte(below: 0x0E, in: $0) }
-            return bytes[start...].contains { $0 <= 0x0D && ($0 == 0x0D || $0 == 0x0A || $0 == 0) }
-        }
+        // Read in place (a native or small string always can be): `withUTF8` would need a
+        // mutable copy, a retain and a release for each of a response's dozen names and values.
+        text.utf8.withContiguousStorageIfAvailable(needsSanitizing) ?? text.utf8.contains(where: isBreaking)
+    }
+
+    private static func needsSanitizing(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Eight bytes at a time: only from a word with a byte below 0x0E on is looked at closely.
+        let start = WordBytes.passedPrefix(of: bytes) { WordBytes.containsByte(below: 0x0E, in: $0) }
+        return bytes[start...].contains(where: isBreaking)
+    }
+
+    /// CR, LF or NUL: what may not appear in a field.
+    private static func isBreaking(_ byte: UInt8) -> Bool {
+        byte <= 0x0D && (byte == 0x0D || byte == 0x0A || byte == 0)
     }
 
     /// CR and LF in a field would split the response (header injection): make them spaces.
@@ -178,20 +192,26 @@ struct HTTPResponseWriter {
     }
 }
 
-/// Serializes a status line, `Date`, the header fields, `Content-Length` and `Connection`
-/// when given, and the blank line, in a buffer with room for `reservingBody` more bytes.
-/// Measured first and written once into a buffer of exactly that size: a dozen growing
-/// appends cost three times as much.
-func serializeHead(status: HTTPStatus, headers: HTTPHeaders, contentLength: Int? = nil,
-                   connection: StaticString? = nil, reservingBody: Int = 0) -> [UInt8] {
-    let date = HTTPDate.now()
-    var length = 9 + decimalDigitCount(status.code) + 1 + status.reasonPhrase.utf8.count
-        + 8 + date.utf8.count + 4
-    for field in headers { length += 4 + field.name.utf8.count + field.value.utf8.count }
-    if let contentLength { length += 18 + decimalDigitCount(contentLength) }
-    if let connection { length += 14 + connection.utf8CodeUnitCount }
-    return [UInt8](unsafeUninitializedCapacity: length + reservingBody) { buffer, count in
-        var out = ByteCursor(buffer)
+/// A response head: the status line, `Date`, the header fields, `Content-Length` and
+/// `Connection` when given, and the blank line. Measured first and written once into memory
+/// of exactly that size: a dozen growing appends cost three times as much.
+struct ResponseHead {
+    let status: HTTPStatus
+    let headers: HTTPHeaders
+    var contentLength: Int?
+    var connection: StaticString?
+
+    /// The head's length in bytes with a `Date` value of `dateCount` bytes.
+    func length(dateCount: Int) -> Int {
+        var length = 9 + decimalDigitCount(status.code) + 1 + status.reasonPhrase.utf8.count + 8 + dateCount + 4
+        for field in headers { length += 4 + field.name.utf8.count + field.value.utf8.count }
+        if let contentLength { length += 18 + decimalDigitCount(contentLength) }
+        if let connection { length += 14 + connection.utf8CodeUnitCount }
+        return length
+    }
+
+    /// Writes the head, `length(dateCount: date.count)` bytes, at `out`.
+    fileprivate func write(into out: inout ByteCursor, date: UnsafeBufferPointer<UInt8>) {
         out.put("HTTP/1.1 ")
         out.putDecimal(status.code)
         out.put(" ")
@@ -213,13 +233,54 @@ func serializeHead(status: HTTPStatus, headers: HTTPHeaders, contentLength: Int?
             out.put(connection)
         }
         out.put("\r\n\r\n")
-        precondition(out.offset == length, "the response head's measured length is wrong")
-        count = out.offset
+    }
+
+    /// Runs `body` with the head followed by `payload`, in this thread's scratch memory
+    /// (`ResponseScratch`) when they fit, else in an array of their own: the common response
+    /// allocates nothing for its bytes.
+    func withBytes<Value>(followedBy payload: [UInt8],
+                          _ body: (UnsafeRawBufferPointer) throws(HTTPServerError) -> Value) throws(HTTPServerError) -> Value {
+        let date = HTTPDate.currentUTF8()
+        let headLength = length(dateCount: date.count)
+        let total = headLength + payload.count
+        let scratch = ResponseScratch.bytes()
+        if total <= scratch.count {
+            var out = ByteCursor(scratch)
+            write(into: &out, date: date)
+            payload.withUnsafeBufferPointer { out.put($0) }
+            precondition(out.offset == total, "the response head's measured length is wrong")
+            return try body(UnsafeRawBufferPointer(start: scratch.baseAddress, count: total))
+        }
+        var bytes = serialized(date: date, reservingBody: payload.count)
+        bytes.append(contentsOf: payload)
+        // `withUnsafeBytes` rethrows untyped errors: the outcome is carried out by hand.
+        let outcome: Result<Value, HTTPServerError> = bytes.withUnsafeBytes { buffer in
+            do throws(HTTPServerError) { return .success(try body(buffer)) } catch { return .failure(error) }
+        }
+        return try outcome.get()
+    }
+
+    /// The head in an array with room for `reservingBody` more bytes.
+    func serialized(date: UnsafeBufferPointer<UInt8>, reservingBody: Int = 0) -> [UInt8] {
+        let length = length(dateCount: date.count)
+        return [UInt8](unsafeUninitializedCapacity: length + reservingBody) { buffer, count in
+            var out = ByteCursor(buffer)
+            write(into: &out, date: date)
+            precondition(out.offset == length, "the response head's measured length is wrong")
+            count = out.offset
+        }
     }
 }
 
-/// Writes into uninitialized memory measured beforehand (`serializeHead`).
-private struct ByteCursor {
+/// A response head (`ResponseHead`) in an array with room for `reservingBody` more bytes.
+func serializeHead(status: HTTPStatus, headers: HTTPHeaders, contentLength: Int? = nil,
+                   connection: StaticString? = nil, reservingBody: Int = 0) -> [UInt8] {
+    ResponseHead(status: status, headers: headers, contentLength: contentLength, connection: connection)
+        .serialized(date: HTTPDate.currentUTF8(), reservingBody: reservingBody)
+}
+
+/// Writes into uninitialized memory measured beforehand (`ResponseHead`).
+fileprivate struct ByteCursor {
     let buffer: UnsafeMutableBufferPointer<UInt8>
     var offset = 0
 

@@ -294,23 +294,39 @@ final class ResolutionCache: Sendable {
         let path: String
     }
 
+    private struct Shard {
+        var table: [Key: HTTPRouter.Resolution] = [:]
+        /// The entry this shard found or stored last: a thread that serves one path again and
+        /// again (a health check, a client's query route) compares two strings instead of
+        /// hashing the path.
+        var last: (key: Key, resolution: HTTPRouter.Resolution)?
+    }
+
     static let shardCount = 8
     static let entriesPerShard = 256
     /// Longer paths (row keys) are matched every time rather than stored.
     static let longestCachedPath = 256
 
-    private let shards = (0..<ResolutionCache.shardCount).map { _ in Locked<[Key: HTTPRouter.Resolution]>([:]) }
+    private let shards = (0..<ResolutionCache.shardCount).map { _ in Locked(Shard()) }
 
     func lookup(method: HTTPMethod, path: String) -> HTTPRouter.Resolution? {
         guard path.utf8.count <= Self.longestCachedPath else { return nil }
-        return shards[ThreadShard.index(modulo: Self.shardCount)].withLock { $0[Key(method: method, path: path)] }
+        let key = Key(method: method, path: path)
+        return shards[ThreadShard.index(modulo: Self.shardCount)].withLock { shard in
+            if let last = shard.last, last.key == key { return last.resolution }
+            guard let found = shard.table[key] else { return nil }
+            shard.last = (key, found)
+            return found
+        }
     }
 
     func store(_ resolution: HTTPRouter.Resolution, method: HTTPMethod, path: String) {
         guard path.utf8.count <= Self.longestCachedPath else { return }
-        shards[ThreadShard.index(modulo: Self.shardCount)].withLock { table in
-            if table.count >= Self.entriesPerShard { table.removeAll(keepingCapacity: true) }
-            table[Key(method: method, path: path)] = resolution
+        let key = Key(method: method, path: path)
+        shards[ThreadShard.index(modulo: Self.shardCount)].withLock { shard in
+            if shard.table.count >= Self.entriesPerShard { shard.table.removeAll(keepingCapacity: true) }
+            shard.table[key] = resolution
+            shard.last = (key, resolution)
         }
     }
 }

@@ -33,11 +33,12 @@ public struct NamespaceCache: Sendable {
 
     /// The cached id for `name`, marking it most recently used.
     public mutating func lookup(_ name: String) -> Int64? {
-        guard var entry = entries[name] else { return nil }
+        // One hash of the name, the entry updated in place: a read and a write by key hashed
+        // it twice on every request.
+        guard let index = entries.index(forKey: name) else { return nil }
         clock &+= 1
-        entry.lastUse = clock
-        entries[name] = entry
-        return entry.id
+        entries.values[index].lastUse = clock
+        return entries.values[index].id
     }
 
     /// The cached id for `name` without touching its recency.

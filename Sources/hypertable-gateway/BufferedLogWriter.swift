@@ -40,13 +40,13 @@ final class BufferedLogWriter: LogLineSink {
     /// Adds one line (a newline is appended), copied from `line`.
     func append(bytes line: UnsafeRawBufferPointer) {
         let shard = shards[ThreadShard.index(modulo: Self.shardCount)]
+        // Typed bytes: `append(contentsOf:)` copies them with one memcpy, where a raw buffer
+        // went through the generic sequence path (about 400 instructions per access-log line).
+        let bytes = line.assumingMemoryBound(to: UInt8.self)
         let (full, schedule): ([UInt8]?, Bool) = shard.withLock { state in
-            state.pending.append(contentsOf: line)
+            state.pending.append(contentsOf: bytes)
             state.pending.append(0x0A)
-            if state.pending.count >= Self.flushBytes {
-                defer { state.pending = []; state.pending.reserveCapacity(Self.flushBytes + 1024) }
-                return (state.pending, false)
-            }
+            if state.pending.count >= Self.flushBytes { return (Self.takePending(&state), false) }
             guard !state.flushScheduled else { return (nil, false) }
             state.flushScheduled = true
             return (nil, true)
@@ -73,10 +73,18 @@ final class BufferedLogWriter: LogLineSink {
     private func flush(_ shard: Locked<State>) {
         let bytes = shard.withLock { state -> [UInt8] in
             state.flushScheduled = false
-            defer { state.pending = [] }
-            return state.pending
+            return state.pending.isEmpty ? [] : Self.takePending(&state)
         }
         if !bytes.isEmpty { write(bytes) }
+    }
+
+    /// The shard's bytes, leaving it an empty buffer with room for a whole batch: one that
+    /// grew from nothing again after each flush reallocated a few times per batch.
+    private static func takePending(_ state: inout State) -> [UInt8] {
+        var taken: [UInt8] = []
+        taken.reserveCapacity(flushBytes + 1024)
+        swap(&taken, &state.pending)
+        return taken
     }
 
     private func write(_ bytes: [UInt8]) {

@@ -107,6 +107,30 @@ final class JSONWriterTests: XCTestCase {
         }
     }
 
+    func testIntegersAreWrittenAsTheirDecimalDescription() {
+        // Two digits per step: every length, odd and even, each side of a power of ten.
+        var values: [Int64] = [0, 1, 9, 10, 11, 99, 100, 101, 109, 110, 999, 1_000, 1_005, 10_000, 100_001,
+                               1_764_170_000_123_456_789, .max, .min, .max - 1, .min + 1, -1, -9, -10, -100]
+        var power: Int64 = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power - 1, power, power + 1, -power]
+        }
+        var generator = SeededGenerator(seed: 11)
+        values += (0..<500).map { _ in Int64.random(in: .min ... .max, using: &generator) >> Int64.random(in: 0...62, using: &generator) }
+        for value in values {
+            var json = JSONWriter()
+            json.beginArray()
+            json.int(value)
+            json.decimalString(value)
+            json.fixedPointString(value, fractionDigits: 3)
+            json.endArray()
+            let magnitude = value.magnitude
+            let fixed = (value < 0 ? "-" : "") + "\(magnitude / 1_000)." + String(String(magnitude % 1_000 + 1_000).dropFirst())
+            XCTAssertEqual(String(decoding: json.bytes, as: UTF8.self), "[\(value),\"\(value)\",\"\(fixed)\"]", "\(value)")
+        }
+    }
+
     func testTakeAndResetLeaveAnEmptyWriterThatWritesAgain() {
         var json = JSONWriter()
         json.beginArray(); json.int(1); json.endArray()

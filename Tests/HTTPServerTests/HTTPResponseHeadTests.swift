@@ -48,6 +48,23 @@ final class HTTPResponseHeadTests: XCTestCase {
         XCTAssertEqual(head(bytes), "HTTP/1.1 200 OK\r\nDate: D\r\nX-Name: Zoë ☃\r\nContent-Length: 0\r\n\r\n")
     }
 
+    /// Head and body leave from the thread's scratch memory when they fit, from an array of
+    /// their own when not; the bytes are the same either way, and the scratch is reused.
+    func testHeadAndBodyAreOneBufferWhetherTheyFitTheScratchOrNot() throws {
+        let headers: HTTPHeaders = ["Content-Type": "application/json"]
+        for size in [0, 15, ResponseScratch.capacity - 200, ResponseScratch.capacity, ResponseScratch.capacity * 3] {
+            let body = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            let head = ResponseHead(status: .ok, headers: headers, contentLength: body.count, connection: nil)
+            let sent = try head.withBytes(followedBy: body) { Array($0) }
+            let expected = serializeHead(status: .ok, headers: headers, contentLength: body.count) + body
+            XCTAssertEqual(self.head(Array(sent.prefix(sent.count - size))), self.head(Array(expected.prefix(expected.count - size))))
+            XCTAssertEqual(Array(sent.suffix(size)), body, "body of \(size) bytes")
+            XCTAssertEqual(sent.count, expected.count)
+        }
+        let first = ResponseScratch.bytes().baseAddress
+        XCTAssertEqual(ResponseScratch.bytes().baseAddress, first, "one scratch per thread, kept")
+    }
+
     func testHandlerFieldsDropManagedNamesAndNeutralizeLineBreaks() {
         let plain: HTTPHeaders = ["Content-Type": "text/plain", "Cache-Control": "no-store"]
         XCTAssertEqual(HTTPResponseWriter.handlerFields(plain), plain, "the common case is kept as it is")
