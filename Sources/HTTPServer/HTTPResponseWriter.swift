@@ -296,8 +296,10 @@ fileprivate struct ByteCursor {
     mutating func put(_ text: StaticString) { text.withUTF8Buffer { put($0) } }
 
     mutating func put(_ text: String) {
-        // Copied by the view itself (one memcpy for a native string): `withUTF8` on a copy cost
-        // about a hundred instructions per header field.
+        // The view's own storage, copied at once (no string copy, as `withUTF8` would need);
+        // a string without contiguous storage is copied by the view.
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { put($0) }
+        if copied != nil { return }
         let count = text.utf8.count
         precondition(offset + count <= buffer.count)
         let written = UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + count)]).initialize(from: text.utf8).1
