@@ -1,4 +1,5 @@
 import HQL
+import HTTPServer
 
 /// What one credential (a configured token or a verified JWT) may do: a level, and optionally
 /// the namespaces it is limited to.
@@ -146,5 +147,15 @@ public struct AccessGrant: Sendable, Hashable, CustomStringConvertible {
         case .write: return "write statements (INSERT, DELETE)"
         case .ddl: return "DDL statements (CREATE, DROP, ALTER, RENAME)"
         }
+    }
+}
+
+extension HTTPRequest {
+    /// The grant its guard gave the request when that grant is limited, nil when it may do
+    /// everything. Admission records which (`mayWrite`), so the common request is answered
+    /// without a dynamic cast of the context's `grant` (about 250 instructions).
+    var limitedGrant: AccessGrant? {
+        guard !context.mayWrite, let grant = context.grant as? AccessGrant, !grant.isUnrestricted else { return nil }
+        return grant
     }
 }

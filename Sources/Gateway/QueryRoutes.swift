@@ -26,7 +26,7 @@ struct QueryRoutes: Sendable {
                 // Parsed once: the grant's guard, the point-lookup shortcut and the broker call
                 // all use this.
                 let parsed: HQLStatement?
-                if let grant = request.context.grant as? AccessGrant, !grant.isUnrestricted {
+                if let grant = request.limitedGrant {
                     let statement = try Self.parseStatement(hql)
                     try Self.requireGrant(grant, allows: statement, in: namespace)
                     parsed = statement
@@ -42,7 +42,7 @@ struct QueryRoutes: Sendable {
                 if let cursor = try paging.cursor(in: request.queryItems) {
                     // The cursor's statement was checked against the grant of whoever began the
                     // scan; whoever continues it may hold a narrower one.
-                    if let grant = request.context.grant as? AccessGrant, !grant.isUnrestricted,
+                    if let grant = request.limitedGrant,
                        case .select(let hql, _) = cursor.kind {
                         try Self.requireGrant(grant, allows: try Self.parseStatement(hql), in: namespace)
                     }
@@ -54,7 +54,7 @@ struct QueryRoutes: Sendable {
                 }
                 let statement = try Self.parseStatement(hql)
                 try Self.requireRead(statement.kind)
-                if let grant = request.context.grant as? AccessGrant, !grant.isUnrestricted {
+                if let grant = request.limitedGrant {
                     try Self.requireGrant(grant, allows: statement, in: namespace)
                 }
                 return try run(hql, parsed: statement, in: namespace, request: request)

@@ -83,6 +83,32 @@ final class JSONWriterTests: XCTestCase {
         }
     }
 
+    /// Every length from empty to five words, plain, and with one byte to escape (or beyond
+    /// ASCII) at each position: the word test pads short text and overlaps the last word.
+    func testPlainASCIIIsDecidedExactlyAtEveryLengthAndPosition() {
+        for length in 0...40 {
+            let plain: [UInt8] = (0..<length).map { index -> UInt8 in
+                let byte = UInt8(0x20 + (index * 7) % 0x5E)
+                return byte == 0x22 || byte == 0x5C ? 0x41 : byte
+            }
+            XCTAssertTrue(plain.withUnsafeBufferPointer(JSONWriter.isPlainASCII), "\(length)")
+            var json = JSONWriter()
+            json.beginObject()
+            json.staticField("a", 1)
+            XCTAssertTrue(plain.withUnsafeBufferPointer { json.plainASCIIField("k", $0) })
+            json.endObject()
+            let expected: [UInt8] = Array(#"{"a":1,"k":""#.utf8) + plain + Array(#""}"#.utf8)
+            XCTAssertEqual(json.bytes, expected)
+            for position in 0..<length {
+                for bad: UInt8 in [0x00, 0x1F, 0x22, 0x5C, 0x80, 0xFF] {
+                    var bytes = plain
+                    bytes[position] = bad
+                    XCTAssertFalse(bytes.withUnsafeBufferPointer(JSONWriter.isPlainASCII), "\(length) \(position) \(bad)")
+                }
+            }
+        }
+    }
+
     func testRandomTextIsEscapedAsAByteAtATimeWould() {
         var generator = SeededGenerator(seed: 5)
         let alphabet: [UInt8] = [0x00, 0x09, 0x0A, 0x1F, 0x20, 0x22, 0x2F, 0x41, 0x5C, 0x7F] + Array("abcdefgh".utf8)
