@@ -1,6 +1,5 @@
 import HTTPServer
 import Support
-import Synchronization
 
 /// How the gateway fills a request's `HTTPRequestContext`: its id and the real client.
 enum RequestContext {
@@ -32,7 +31,8 @@ enum RequestContext {
     }
 }
 
-/// Fresh request ids without a system call each: a counter run through a keyed 64-bit mixer
+/// Fresh request ids without a system call each: a number unique in the process
+/// (`ThreadSequence`, no shared counter touched per request) run through a keyed 64-bit mixer
 /// (SplitMix64's finalizer, a bijection), the key drawn once from the system's generator. Ids
 /// are unique per process and do not reveal the request count; they are correlation ids, not
 /// secrets.
@@ -40,14 +40,13 @@ final class RequestIDGenerator: Sendable {
     static let shared = RequestIDGenerator()
 
     private let key: UInt64
-    private let counter = Atomic<UInt64>(0)
 
     init(key: UInt64 = UInt64.random(in: .min ... .max)) {
         self.key = key
     }
 
     func next() -> String {
-        let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        let sequence = ThreadSequence.next()
         var value = (sequence &+ key) &* 0x9E37_79B9_7F4A_7C15
         value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
         value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB

@@ -1,5 +1,5 @@
 import HTTPServer
-import Synchronization
+import Support
 
 /// How a request joins a distributed trace (W3C Trace Context, Level 1): a valid
 /// `traceparent` keeps its trace id and becomes the parent of a new span id, the gateway's;
@@ -21,29 +21,28 @@ enum RequestTrace {
 }
 
 /// Trace and span ids without a system call each, as `RequestIDGenerator` makes request ids: a
-/// counter through SplitMix64's finalizer (a bijection) under keys drawn once from the system's
+/// number unique in the process (`ThreadSequence`) through SplitMix64's finalizer (a bijection) under keys drawn once from the system's
 /// generator. Ids look random and never repeat within a process (§3.2.2.3 asks for uniqueness
 /// and randomness, not secrecy); zero, which the format forbids, is never given.
 final class TraceIDGenerator: Sendable {
     static let shared = TraceIDGenerator()
 
     private let keys: (UInt64, UInt64, UInt64)
-    private let counter = Atomic<UInt64>(0)
 
     init(keys: (UInt64, UInt64, UInt64) = (.random(in: .min ... .max), .random(in: .min ... .max),
                                            .random(in: .min ... .max))) {
         self.keys = keys
     }
 
-    /// A new trace id and the first span id in it, from one step of the counter.
+    /// A new trace id and the first span id in it, from one number of the sequence.
     func nextTrace() -> (high: UInt64, low: UInt64, span: UInt64) {
-        let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        let sequence = ThreadSequence.next()
         return (Self.mix(sequence &+ keys.0), Self.nonZero(Self.mix(sequence &+ keys.1)),
                 Self.nonZero(Self.mix(sequence &+ keys.2)))
     }
 
     func nextSpanID() -> UInt64 {
-        Self.nonZero(Self.mix(counter.wrappingAdd(1, ordering: .relaxed).newValue &+ keys.2))
+        Self.nonZero(Self.mix(ThreadSequence.next() &+ keys.2))
     }
 
     private static func nonZero(_ value: UInt64) -> UInt64 { value == 0 ? 1 : value }
