@@ -147,7 +147,10 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
             throw BrokerCallError.requestTooLarge(context: method, length: writer.bodyCount,
                                                   limit: transport.maxFrameSize)
         }
-        try wrappingFailures(of: method) { try transport.writeFrame(writer, deadline: deadline) }
+        // The frame is taken out of the writer before the closure: a writer captured there is
+        // shared, and setting the frame's length would copy its bytes.
+        let frame = writer.takeFramedBytes()
+        try wrappingFailures(of: method) { try transport.writeFramed(frame, deadline: deadline) }
         return sequenceID
     }
 

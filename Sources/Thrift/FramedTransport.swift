@@ -44,8 +44,14 @@ public final class FramedTransport {
     /// Sends the message in `writer` as one frame, in a single write when the writer reserved
     /// the frame header.
     public func writeFrame(_ writer: ThriftBinaryWriter, deadline: Deadline) throws {
-        try checkOutgoing(writer.bodyCount)
-        try send(writer.framedBytes(), deadline: deadline)
+        var writer = writer
+        try writeFramed(writer.takeFramedBytes(), deadline: deadline)
+    }
+
+    /// Sends a whole frame, length included (`ThriftBinaryWriter.takeFramedBytes`), in one write.
+    public func writeFramed(_ frame: [UInt8], deadline: Deadline) throws {
+        try checkOutgoing(frame.count - 4)
+        try send(frame, deadline: deadline)
     }
 
     /// Throws `frameTooLarge` for a body the peer would refuse; nothing is sent.

@@ -26,6 +26,21 @@ public struct ThriftBinaryWriter: Sendable {
     /// Number of body bytes written.
     public var bodyCount: Int { bytes.count - reservedHeaderSize }
 
+    /// The whole frame, taken out of the writer, which is left without bytes (`reset()` it
+    /// before writing again): with a reserved header the length goes into the writer's own
+    /// buffer, not into a copy of it.
+    public mutating func takeFramedBytes() -> [UInt8] {
+        guard reservedHeaderSize == 4 else { return framedBytes() }
+        var frame: [UInt8] = []
+        swap(&frame, &bytes)
+        let length = UInt32(truncatingIfNeeded: frame.count - 4)
+        frame[0] = UInt8(truncatingIfNeeded: length >> 24)
+        frame[1] = UInt8(truncatingIfNeeded: length >> 16)
+        frame[2] = UInt8(truncatingIfNeeded: length >> 8)
+        frame[3] = UInt8(truncatingIfNeeded: length)
+        return frame
+    }
+
     /// The whole frame (4-byte big-endian length + body). Requires `reservingFrameHeader`;
     /// otherwise it builds the frame by copying.
     public func framedBytes() -> [UInt8] {
@@ -50,6 +65,11 @@ public struct ThriftBinaryWriter: Sendable {
 
     /// Drops everything written, keeping the capacity (and the reserved header).
     public mutating func reset() {
+        // After `takeFramedBytes` the reserved header went with the frame: make it again.
+        guard bytes.count >= reservedHeaderSize else {
+            bytes = [UInt8](repeating: 0, count: reservedHeaderSize)
+            return
+        }
         bytes.removeSubrange(reservedHeaderSize...)
     }
 

@@ -99,6 +99,16 @@ final class BinaryProtocolTests: XCTestCase {
         plain.writeString("abc")
         XCTAssertEqual(reserved.framedBytes(), [0, 0, 0, 7, 0, 0, 0, 3, 0x61, 0x62, 0x63])
         XCTAssertEqual(plain.framedBytes(), reserved.framedBytes())
+        // Taken out, the frame is the same, and a copy of the writer made before keeps its bytes.
+        var taken = reserved, unframed = plain
+        let kept = taken
+        XCTAssertEqual(taken.takeFramedBytes(), reserved.framedBytes())
+        XCTAssertEqual(unframed.takeFramedBytes(), reserved.framedBytes())
+        XCTAssertEqual(kept.bytes, reserved.bytes)
+        XCTAssertEqual(taken.bytes, [], "the writer is left empty")
+        taken.reset()
+        taken.writeString("z")
+        XCTAssertEqual(taken.framedBytes(), [0, 0, 0, 5, 0, 0, 0, 1, 0x7A])
         XCTAssertEqual(Array(reserved.body), plain.bytes)
         reserved.reset()
         XCTAssertEqual(reserved.bodyCount, 0)
