@@ -21,8 +21,25 @@ struct HTTPResponseWriter {
         var error: (any Error)?
     }
 
+    /// What the writer takes from the server's configuration: values only, so that a writer
+    /// made per response retains nothing. Holding the whole configuration retained and
+    /// released its strings and arrays on every response, objects every core shares.
+    struct Settings: Sendable {
+        var writeTimeout: Double
+        var compression: Bool
+        var compressStreams: Bool
+        var compressionMinimumSize: Int
+
+        init(_ configuration: HTTPServerConfiguration) {
+            writeTimeout = configuration.writeTimeout
+            compression = configuration.compression
+            compressStreams = configuration.compressStreams
+            compressionMinimumSize = configuration.compressionMinimumSize
+        }
+    }
+
     let transport: any ConnectionTransport
-    let configuration: HTTPServerConfiguration
+    let configuration: Settings
 
     /// Writes `response` to `request` (nil for a parse-error reply). `keepAlive` is the
     /// connection's own decision; the response may still ask to close.

@@ -19,6 +19,8 @@ import Sockets
 /// deadline.
 public final class HTTPServer: @unchecked Sendable {
     public let configuration: HTTPServerConfiguration
+    /// The part of `configuration` a response's writer needs, copied once.
+    let responseSettings: HTTPResponseWriter.Settings
     let handler: HTTPHandler
     let admit: HTTPRequestParser.Admission?
     /// Builds the replies the server makes on its own (parse errors, 408, a full queue), so
@@ -83,6 +85,7 @@ public final class HTTPServer: @unchecked Sendable {
                 onCompletion: (@Sendable (HTTPExchangeRecord) -> Void)? = nil,
                 handler: @escaping HTTPHandler) {
         self.configuration = configuration
+        responseSettings = HTTPResponseWriter.Settings(configuration)
         self.handler = handler
         self.admit = admit
         self.serverProblem = serverProblem
@@ -463,7 +466,7 @@ public final class HTTPServer: @unchecked Sendable {
             // The rest of the body is still coming (or broken): it must never be read as a request.
             response.closeConnection = true
         }
-        let writer = HTTPResponseWriter(transport: transport, configuration: configuration)
+        let writer = HTTPResponseWriter(transport: transport, configuration: responseSettings)
         // Decided now, not at arrival: a shutdown that began meanwhile announces the close.
         let outcome = writer.write(response, to: request, keepAlive: keepAlive && !isDraining)
         report(request: request, response: response, outcome: outcome, peer: request.remoteAddress, since: arrival)
@@ -476,8 +479,8 @@ public final class HTTPServer: @unchecked Sendable {
                             peer: SocketAddress? = nil, error: (any Error)? = nil,
                             keepAlive: Bool = false) -> HTTPResponseWriter.Outcome {
         let start = ContinuousClock.now
-        var quick = configuration
-        quick.writeTimeout = min(1, configuration.writeTimeout)
+        var quick = responseSettings
+        quick.writeTimeout = min(1, responseSettings.writeTimeout)
         let outcome = HTTPResponseWriter(transport: transport, configuration: quick)
             .write(response, to: request, keepAlive: keepAlive && !isDraining)
         var reported = outcome
