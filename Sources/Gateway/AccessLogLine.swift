@@ -11,8 +11,9 @@ import Support
 enum AccessLogLine {
     /// Longest path written here; longer ones are cut by the general path.
     static let longestPath = 512
-    /// Room for everything but the strings: names, punctuation, four numbers, the trace id.
-    private static let fixedRoom = 256
+    /// Room for everything but the strings: names and punctuation (161 bytes), the trace id
+    /// (32) and four numbers of at most 20 digits, a sign and a point each (88), rounded up.
+    private static let fixedRoom = 320
 
     /// Calls `body` with the line (no newline) and returns true, or returns false without
     /// calling it when the record needs the general path.

@@ -19,6 +19,11 @@ final class AccessLogLineTests: XCTestCase {
         var variants = [Variant(), Variant(route: nil, trace: false), Variant(requestID: ""),
                         Variant(status: 503, bytes: 0, duration: .zero),
                         Variant(duration: .seconds(86_400 * 365) + .microseconds(999)),
+                        // The longest numbers and strings the one pass takes: its measured room holds them.
+                        Variant(target: "/" + String(repeating: "p", count: AccessLogLine.longestPath - 1),
+                                requestID: String(repeating: "i", count: 128), client: String(repeating: "c", count: 64),
+                                route: String(repeating: "r", count: 100), auth: "jwt:admin@some/namespace",
+                                status: 999, bytes: .max, duration: .seconds(Int64.max / 1_000_000)),
                         Variant(target: "/ns/a/tables/t/rows/" + String(repeating: "k", count: 490)),
                         Variant(requestID: #"id-"1""#, onePass: false),
                         Variant(requestID: "a\\b", onePass: false),
