@@ -143,7 +143,7 @@ struct CellBodyEncoder {
         case .json:
             json.endArray()
             if withResults {
-                json.key("results")
+                json.staticKey("results")
                 json.beginArray()
                 for line in results { json.string(line) }
                 json.endArray()
@@ -168,7 +168,7 @@ struct CellBodyEncoder {
         case .json:
             json.endArray()
             if withResults {
-                json.key("results")
+                json.staticKey("results")
                 json.beginArray()
                 json.endArray()
             }

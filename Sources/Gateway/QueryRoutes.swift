@@ -151,7 +151,7 @@ struct QueryRoutes: Sendable {
         encoder.begin()
         if let cells = result.cells { encoder.append(cells) }
         encoder.end(results: result.results ?? [])
-        return HTTPResponse(headers: ["Content-Type": format.contentType], body: encoder.finish())
+        return HTTPResponse(headers: HTTPHeaders(contentType: format.contentType), body: encoder.finish())
     }
 
     /// A SELECT goes through `hql_exec(unbuffered: true)`: the broker answers a scanner id and

@@ -26,6 +26,13 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         fields.reserveCapacity(capacity)
     }
 
+    /// `Content-Type: type` and room for the few fields added later (request id, trace,
+    /// CORS): the common response's fields, without the array a dictionary literal builds first.
+    public init(contentType: String) {
+        fields.reserveCapacity(5)
+        fields.append(Field(name: "Content-Type", value: contentType))
+    }
+
     public init(dictionaryLiteral elements: (String, String)...) {
         self.init(elements)
     }

@@ -51,7 +51,7 @@ public struct HTTPResponse: Sendable {
 
     /// An `application/json` response from already-encoded JSON.
     public static func json(_ bytes: [UInt8], status: HTTPStatus = .ok) -> HTTPResponse {
-        HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: bytes)
+        HTTPResponse(status: status, headers: HTTPHeaders(contentType: "application/json"), body: bytes)
     }
 
     /// An RFC 9457 `application/problem+json` response with `type`, `title`, `status`, `detail`.

@@ -177,7 +177,7 @@ public final class ConnectionPool: Sendable {
             if state.isShutDown { return .fail(.poolClosed) }
             expired = expireIdle(&state, now: start.nanoseconds)
             if let connection = state.idle.popLast() {
-                state.borrowed.insert(connection.id)
+                state.lend(connection)
                 return .use(connection)
             }
             if reserveSlot(&state) { return .create }
@@ -231,7 +231,7 @@ public final class ConnectionPool: Sendable {
         let now = Deadline.now().nanoseconds
         var wake: Waiter?
         let action: CheckinAction = mutate { state in
-            guard state.borrowed.remove(connection.id) != nil else { return .ignore }
+            guard state.takeBack(connection) else { return .ignore }
             if broken {
                 state.closing += 1
                 state.totalDiscarded += 1
@@ -244,7 +244,7 @@ public final class ConnectionPool: Sendable {
             }
             if !state.waiters.isEmpty {
                 let waiter = state.waiters.removeFirst()
-                state.borrowed.insert(connection.id)
+                state.lend(connection)
                 waiter.grant = .connection(connection)
                 wake = waiter
                 return .handedOver
@@ -359,7 +359,7 @@ public final class ConnectionPool: Sendable {
                 state.closing += 1
                 return (connection, true)
             }
-            state.borrowed.insert(connection.id)
+            state.lend(connection)
             return (connection, false)
         }
         if isShutDown {
@@ -436,8 +436,9 @@ extension ConnectionPool {
     private struct State {
         /// Free connections, oldest return first (checkout takes the newest: it is warm).
         var idle: [PooledConnection] = []
-        /// Ids of connections lent out.
-        var borrowed: Set<UInt64> = []
+        /// Connections lent out (each marked `isBorrowed`: a flag, where a set of ids hashed
+        /// an id twice per request).
+        var borrowed = 0
         /// Slots taken: connections lent out, idle, being opened or being closed.
         var open = 0
         /// Slots whose connection is being opened right now.
@@ -461,7 +462,21 @@ extension ConnectionPool {
         /// The gauge values last written.
         var published = ConnectionPoolMetrics.Published()
 
-        var inUse: Int { borrowed.count + connecting }
+        var inUse: Int { borrowed + connecting }
+
+        /// Counts `connection` as lent out.
+        mutating func lend(_ connection: PooledConnection) {
+            connection.isBorrowed = true
+            borrowed += 1
+        }
+
+        /// Counts `connection` as back; false when it was not lent out (given back twice).
+        mutating func takeBack(_ connection: PooledConnection) -> Bool {
+            guard connection.isBorrowed else { return false }
+            connection.isBorrowed = false
+            borrowed -= 1
+            return true
+        }
     }
 
     /// What a waiting borrower is given.

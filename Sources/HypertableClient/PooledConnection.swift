@@ -15,6 +15,8 @@ public final class PooledConnection: @unchecked Sendable {
 
     /// When the connection went back to the idle list, on the monotonic clock.
     var idleSince: UInt64 = 0
+    /// Whether its pool has it lent out; read and written only under the pool's lock.
+    var isBorrowed = false
 
     init(service: any HypertableService, id: UInt64, namespaceCacheCapacity: Int) {
         self.service = service
