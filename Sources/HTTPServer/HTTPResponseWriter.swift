@@ -39,7 +39,7 @@ struct HTTPResponseWriter {
     }
 
     let transport: any ConnectionTransport
-    let configuration: Settings
+    let settings: Settings
 
     /// Writes `response` to `request` (nil for a parse-error reply). `keepAlive` is the
     /// connection's own decision; the response may still ask to close.
@@ -55,8 +55,8 @@ struct HTTPResponseWriter {
         case .bytes(var body):
             if !status.allowsBody {
                 body = []
-            } else if configuration.compression, response.allowsCompression,
-                      body.count >= configuration.compressionMinimumSize,
+            } else if settings.compression, response.allowsCompression,
+                      body.count >= settings.compressionMinimumSize,
                       !headers.contains("Content-Encoding"),
                       isCompressibleContentType(headers["Content-Type"]) {
                 headers.add("Vary", "Accept-Encoding")
@@ -98,7 +98,7 @@ struct HTTPResponseWriter {
             let chunked = !close && version != .http1_0
             if !chunked { close = true }
             var deflater: GzipDeflater?
-            if configuration.compression, configuration.compressStreams, response.allowsCompression,
+            if settings.compression, settings.compressStreams, response.allowsCompression,
                !headers.contains("Content-Encoding"), isCompressibleContentType(headers["Content-Type"]) {
                 headers.add("Vary", "Accept-Encoding")
                 if request?.acceptsGzip == true, let gzip = GzipDeflater() {
@@ -143,7 +143,7 @@ struct HTTPResponseWriter {
                 if written > 0 {
                     offset += written
                 } else if try !transport.socket.poll(events: transport.writeRetryEvents,
-                                                     deadline: .after(seconds: configuration.writeTimeout)) {
+                                                     deadline: .after(seconds: settings.writeTimeout)) {
                     throw SocketError.timedOut(operation: "write")
                 }
             }

@@ -466,7 +466,7 @@ public final class HTTPServer: @unchecked Sendable {
             // The rest of the body is still coming (or broken): it must never be read as a request.
             response.closeConnection = true
         }
-        let writer = HTTPResponseWriter(transport: transport, configuration: responseSettings)
+        let writer = HTTPResponseWriter(transport: transport, settings: responseSettings)
         // Decided now, not at arrival: a shutdown that began meanwhile announces the close.
         let outcome = writer.write(response, to: request, keepAlive: keepAlive && !isDraining)
         report(request: request, response: response, outcome: outcome, peer: request.remoteAddress, since: arrival)
@@ -481,7 +481,7 @@ public final class HTTPServer: @unchecked Sendable {
         let start = ContinuousClock.now
         var quick = responseSettings
         quick.writeTimeout = min(1, responseSettings.writeTimeout)
-        let outcome = HTTPResponseWriter(transport: transport, configuration: quick)
+        let outcome = HTTPResponseWriter(transport: transport, settings: quick)
             .write(response, to: request, keepAlive: keepAlive && !isDraining)
         var reported = outcome
         if reported.error == nil { reported.error = error }
