@@ -65,12 +65,18 @@ public enum HQLPointSelect {
 
         /// The next word when it is `upper` in any letter case (ASCII letters only fold).
         mutating func keyword(_ upper: StaticString) -> Bool {
-            guard let range = wordRange(), range.count == upper.utf8CodeUnitCount else { return false }
+            // Compared in place, then the word must end there: one pass over the keyword's
+            // bytes instead of scanning the word and comparing it again.
+            skipSpace()
+            let count = upper.utf8CodeUnitCount
+            guard bytes.count - index >= count else { return false }
             let expected = upper.utf8Start
-            for offset in 0..<range.count {
-                let byte = bytes[range.lowerBound + offset]
+            for offset in 0..<count {
+                let byte = bytes[index + offset]
                 if (byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) != expected[offset] { return false }
             }
+            if index + count < bytes.count, Self.isWordByte(bytes[index + count]) { return false }
+            index += count
             return true
         }
 
