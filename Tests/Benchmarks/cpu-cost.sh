@@ -234,7 +234,8 @@ for name, ratio in ratios.items():
     values = [v for v in (ratio(x) for x in per_round) if v is not None]
     if not values: continue
     medians[name] = statistics.median(values)
-    print(f"{name:26s} " + "  ".join(f"{v:.2f}" for v in values) + f"   median {medians[name]:.2f}")
+    missing = f"   ({len(per_round) - len(values)} round(s) measured nothing here)" if len(values) < len(per_round) else ""
+    print(f"{name:26s} " + "  ".join(f"{v:.2f}" for v in values) + f"   median {medians[name]:.2f}{missing}")
 print("== targets ==")
 def verdict(name, value, limit, text):
     ok = value <= limit
