@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Support
 
 /// The `Date` header value (IMF-fixdate, RFC 9110 §5.6.7), formatted once per second per
 /// thread and kept in the thread's own memory: no lock, no string per response.
@@ -12,22 +13,13 @@ enum HTTPDate {
 
     /// A thread's cache: the second it holds (`-1`: none yet), the text's length, the text.
     private static let secondOffset = 0, lengthOffset = 8, textOffset = 16, textCapacity = 48
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { free($0) }
-        return key
-    }()
+    private static let memory = ThreadMemory(byteCount: textOffset + textCapacity) {
+        $0.storeBytes(of: -1, toByteOffset: secondOffset, as: Int.self)
+    }
 
     /// The current second's value, valid on this thread until it calls again.
     static func currentUTF8() -> UnsafeBufferPointer<UInt8> {
-        let cache: UnsafeMutableRawPointer
-        if let existing = pthread_getspecific(key) {
-            cache = existing
-        } else {
-            cache = malloc(textOffset + textCapacity)!
-            cache.storeBytes(of: -1, toByteOffset: secondOffset, as: Int.self)
-            pthread_setspecific(key, cache)
-        }
+        let cache = memory.pointer()
         let second = time(nil)
         if cache.load(fromByteOffset: secondOffset, as: Int.self) != Int(second) {
             let text = format(second).utf8.prefix(textCapacity)

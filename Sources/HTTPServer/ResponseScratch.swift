@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Support
 
 /// Each thread's memory for assembling a response's bytes (`ResponseHead.withBytes`): the
 /// head and a body that fit are written here and sent from here, where every response used to
@@ -12,20 +8,11 @@ enum ResponseScratch {
     /// Responses larger than this are assembled in an array of their own.
     static let capacity = 16 * 1024
 
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { free($0) }
-        return key
-    }()
+    private static let memory = ThreadMemory(byteCount: capacity)
 
     /// This thread's `capacity` bytes. Not reentrant: the caller is done with them before
     /// anything it calls may ask again (sending a response never does).
     static func bytes() -> UnsafeMutableBufferPointer<UInt8> {
-        if let existing = pthread_getspecific(key) {
-            return UnsafeMutableBufferPointer(start: existing.assumingMemoryBound(to: UInt8.self), count: capacity)
-        }
-        let allocated = malloc(capacity)!
-        pthread_setspecific(key, allocated)
-        return UnsafeMutableBufferPointer(start: allocated.assumingMemoryBound(to: UInt8.self), count: capacity)
+        UnsafeMutableBufferPointer(start: memory.pointer().assumingMemoryBound(to: UInt8.self), count: capacity)
     }
 }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 /// Numbers unique within the process, for ids made on every request (request ids, trace and
@@ -16,24 +11,14 @@ public enum ThreadSequence {
     public static let blockSize: UInt64 = 1_024
 
     private static let taken = Atomic<UInt64>(0)
-    /// A thread's block: the next number and the end of the block.
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { free($0) }
-        return key
-    }()
+    /// A thread's block: the next number and the end of the block (none yet: both 0).
+    private static let blocks = ThreadMemory(byteCount: 2 * MemoryLayout<UInt64>.size) {
+        $0.initializeMemory(as: UInt64.self, repeating: 0, count: 2)
+    }
 
     /// A number no other call in this process returns.
     public static func next() -> UInt64 {
-        let block: UnsafeMutablePointer<UInt64>
-        if let existing = pthread_getspecific(key) {
-            block = existing.assumingMemoryBound(to: UInt64.self)
-        } else {
-            block = malloc(2 * MemoryLayout<UInt64>.size)!.assumingMemoryBound(to: UInt64.self)
-            block[0] = 0
-            block[1] = 0
-            pthread_setspecific(key, block)
-        }
+        let block = blocks.pointer().assumingMemoryBound(to: UInt64.self)
         if block[0] == block[1] {
             let start = taken.wrappingAdd(blockSize, ordering: .relaxed).oldValue
             block[0] = start
