@@ -42,7 +42,7 @@ struct AccessLog: Sendable {
             // The sink copies the line: it is written in memory that serves every request.
             if AccessLogLine.write(record, { sink.append(bytes: $0) }) { return }
             JSONWriter.withThreadBuffer { json in
-                JSONLogHandler.beginRequestLine(&json)
+                JSONLogHandler.beginLine(&json, level: .info, message: "request")
                 record.writeFields(into: &json)
                 json.endObject()
                 json.withUnsafeBytes { sink.append(bytes: $0) }

@@ -2,7 +2,7 @@ import HTTPServer
 import Support
 
 /// The access log's line for the common request, written in one pass into memory measured for
-/// it beforehand: the same bytes as `JSONLogHandler.beginRequestLine` and
+/// it beforehand: the same bytes as `JSONLogHandler.beginLine` and
 /// `AccessRecord.writeFields` write through a `JSONWriter`, which checks capacity, uniqueness
 /// and the separator for each of the line's dozen members (about 5,000 instructions per
 /// request, a fifth of a health check). It declines, and the writer's path makes the line,

@@ -85,15 +85,6 @@ public struct JSONLogHandler: LogHandler {
         json.staticField("msg", message)
     }
 
-    /// `beginLine(&json, level: .info, message: "request")`, the access log's start, with
-    /// `level` and `msg` written as one constant: it starts a line per request.
-    static func beginRequestLine(_ json: inout JSONWriter) {
-        json.beginObject()
-        json.staticKey("ts")
-        json.fixedPointString(Self.wallClockMilliseconds(), fractionDigits: 3)
-        json.staticMembers(#""level":"info","msg":"request""#)
-    }
-
     private static func write(_ metadata: Logger.Metadata, into json: inout JSONWriter) {
         // One entry (the access log's fields) needs no sorting.
         if metadata.count == 1, let (key, value) = metadata.first {

@@ -201,14 +201,6 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    /// Writes whole object members known at compile time (`"name":value,...`) as they are.
-    public mutating func staticMembers(_ members: StaticString) {
-        unique()
-        separator()
-        storage.append(members)
-        needsComma = true
-    }
-
     /// Writes a JSON value known at compile time (a quoted name) as it is.
     public mutating func rawStatic(_ value: StaticString) {
         unique()
