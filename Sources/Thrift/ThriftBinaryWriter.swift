@@ -33,34 +33,32 @@ public struct ThriftBinaryWriter: Sendable {
         guard reservedHeaderSize == 4 else { return framedBytes() }
         var frame: [UInt8] = []
         swap(&frame, &bytes)
-        let length = UInt32(truncatingIfNeeded: frame.count - 4)
-        frame[0] = UInt8(truncatingIfNeeded: length >> 24)
-        frame[1] = UInt8(truncatingIfNeeded: length >> 16)
-        frame[2] = UInt8(truncatingIfNeeded: length >> 8)
-        frame[3] = UInt8(truncatingIfNeeded: length)
+        Self.storeLength(frame.count - 4, at: &frame)
         return frame
     }
 
     /// The whole frame (4-byte big-endian length + body). Requires `reservingFrameHeader`;
     /// otherwise it builds the frame by copying.
     public func framedBytes() -> [UInt8] {
-        let length = UInt32(truncatingIfNeeded: bodyCount)
         if reservedHeaderSize == 4 {
-            var frame = bytes
-            frame[0] = UInt8(truncatingIfNeeded: length >> 24)
-            frame[1] = UInt8(truncatingIfNeeded: length >> 16)
-            frame[2] = UInt8(truncatingIfNeeded: length >> 8)
-            frame[3] = UInt8(truncatingIfNeeded: length)
-            return frame
+            var copy = self
+            return copy.takeFramedBytes()
         }
         var frame: [UInt8] = []
         frame.reserveCapacity(bytes.count + 4)
-        frame.append(UInt8(truncatingIfNeeded: length >> 24))
-        frame.append(UInt8(truncatingIfNeeded: length >> 16))
-        frame.append(UInt8(truncatingIfNeeded: length >> 8))
-        frame.append(UInt8(truncatingIfNeeded: length))
+        frame.append(contentsOf: repeatElement(0, count: 4))
         frame.append(contentsOf: bytes)
+        Self.storeLength(bytes.count, at: &frame)
         return frame
+    }
+
+    /// Writes `length` big-endian into the frame's first four bytes.
+    private static func storeLength(_ length: Int, at frame: inout [UInt8]) {
+        let length = UInt32(truncatingIfNeeded: length)
+        frame[0] = UInt8(truncatingIfNeeded: length >> 24)
+        frame[1] = UInt8(truncatingIfNeeded: length >> 16)
+        frame[2] = UInt8(truncatingIfNeeded: length >> 8)
+        frame[3] = UInt8(truncatingIfNeeded: length)
     }
 
     /// Drops everything written, keeping the capacity (and the reserved header).
