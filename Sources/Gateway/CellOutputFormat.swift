@@ -68,10 +68,27 @@ struct CellBodyEncoder {
     private var wroteCell = false
 
     init(format: CellOutputFormat, encoding: CellEncoding, withResults: Bool = false, capacity: Int = 64 * 1024) {
+        self.init(format: format, encoding: encoding, withResults: withResults, json: JSONWriter(capacity: capacity))
+    }
+
+    private init(format: CellOutputFormat, encoding: CellEncoding, withResults: Bool, json: JSONWriter) {
         self.format = format
         self.encoding = encoding
         self.withResults = withResults
-        self.json = JSONWriter(capacity: capacity)
+        self.json = json
+    }
+
+    /// A body encoded at once by `encode` (`begin`, `append`, `end`) in this thread's reusable
+    /// JSON buffer, and copied out at its exact size: one allocation per body, where a buffer
+    /// of its own cost an object, its memory and then the copy all the same.
+    static func encodeWhole(format: CellOutputFormat, encoding: CellEncoding, withResults: Bool,
+                            _ encode: (inout CellBodyEncoder) -> Void) -> [UInt8] {
+        var encoder = CellBodyEncoder(format: format, encoding: encoding, withResults: withResults,
+                                      json: .threadBuffered())
+        encode(&encoder)
+        let body = encoder.json.bytes
+        encoder.json.giveBufferToThread()
+        return body
     }
 
     /// The bytes encoded since the last `take`, leaving the buffer empty (capacity kept).

@@ -28,13 +28,23 @@ public struct JSONWriter: Sendable {
     /// per call. The buffer goes back to the thread unless `body` kept a copy of the writer
     /// (the copy then owns it) or it grew past `JSONByteBuffer.reusableCapacity`.
     static func withThreadBuffer<Result>(_ body: (inout JSONWriter) throws -> Result) rethrows -> Result {
+        var writer = threadBuffered()
+        defer { writer.giveBufferToThread() }
+        return try body(&writer)
+    }
+
+    /// A writer over this thread's reusable buffer (see `withThreadBuffer`); hand the buffer
+    /// back with `giveBufferToThread()` once its bytes are used up or copied.
+    static func threadBuffered() -> JSONWriter {
         // Taken out of the thread's slot, not shared with it: the writer's buffer must be
         // uniquely referenced, or its first write would copy it.
-        var writer = JSONWriter(adopting: JSONByteBuffer.takeThreadSpare() ?? JSONByteBuffer(capacity: 512))
-        defer {
-            if isKnownUniquelyReferenced(&writer.storage) { writer.storage.keepAsThreadSpare() }
-        }
-        return try body(&writer)
+        JSONWriter(adopting: JSONByteBuffer.takeThreadSpare() ?? JSONByteBuffer(capacity: 512))
+    }
+
+    /// Makes the buffer this thread's spare again, unless a copy of the writer still shares it
+    /// (the copy then owns it) or it grew past `JSONByteBuffer.reusableCapacity`.
+    mutating func giveBufferToThread() {
+        if isKnownUniquelyReferenced(&storage) { storage.keepAsThreadSpare() }
     }
 
     /// What was written so far (a copy).

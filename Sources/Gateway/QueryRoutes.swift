@@ -146,12 +146,12 @@ struct QueryRoutes: Sendable {
             return nil
         }
         let format = CellOutputFormat.negotiate(request)
-        var encoder = CellBodyEncoder(format: format, encoding: encoding,
-                                      withResults: true, capacity: 256 + (result.cells?.count ?? 0) * 96)
-        encoder.begin()
-        if let cells = result.cells { encoder.append(cells) }
-        encoder.end(results: result.results ?? [])
-        return HTTPResponse(headers: HTTPHeaders(contentType: format.contentType), body: encoder.finish())
+        let body = CellBodyEncoder.encodeWhole(format: format, encoding: encoding, withResults: true) { encoder in
+            encoder.begin()
+            if let cells = result.cells { encoder.append(cells) }
+            encoder.end(results: result.results ?? [])
+        }
+        return HTTPResponse(headers: HTTPHeaders(contentType: format.contentType), body: body)
     }
 
     /// A SELECT goes through `hql_exec(unbuffered: true)`: the broker answers a scanner id and
@@ -257,13 +257,15 @@ struct QueryRoutes: Sendable {
     /// skipped (`ByteOrderMark`).
     static func statement(fromBody request: HTTPRequest) throws -> String {
         // Media types are case-insensitive (RFC 9110 §8.3.1): compared so, without a lowercased copy.
-        let contentType = request.headers["Content-Type"] ?? "text/plain"
-        func typeIs(_ prefix: StaticString) -> Bool { hasCaseInsensitivePrefix(contentType, prefix) }
+        // No Content-Type means text/plain, and no comparison at all.
+        let contentType = request.headers["Content-Type"]
+        func typeIs(_ prefix: StaticString) -> Bool { contentType.map { hasCaseInsensitivePrefix($0, prefix) } ?? false }
         let body = ByteOrderMark.stripped(request.body)
         let text: String
         if typeIs("application/json") {
             text = try hqlFromJSON(Array(body))
-        } else if typeIs("text/") || typeIs("application/x-www-form-urlencoded") || typeIs("application/octet-stream") {
+        } else if contentType == nil || typeIs("text/") || typeIs("application/x-www-form-urlencoded")
+                    || typeIs("application/octet-stream") {
             guard let body = body.withUnsafeBufferPointer({ UTF8Text.string($0) }) else {
                 throw Problem.badRequest("the statement is not valid UTF-8")
             }
@@ -286,14 +288,16 @@ struct QueryRoutes: Sendable {
     /// Whether `text` starts with `prefix` (ASCII, lower case), letter case aside.
     static func hasCaseInsensitivePrefix(_ text: String, _ prefix: StaticString) -> Bool {
         let expected = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
-        var index = 0
-        for byte in text.utf8 {
-            guard index < expected.count else { return true }
-            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-            guard lower == expected[index] else { return false }
-            index += 1
+        func starts<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+            guard bytes.count >= expected.count else { return false }
+            for (byte, wanted) in zip(bytes, expected) {
+                let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                guard lower == wanted else { return false }
+            }
+            return true
         }
-        return index == expected.count
+        // In place for a native or small string; through the UTF-8 view for any other.
+        return text.utf8.withContiguousStorageIfAvailable(starts) ?? starts(text.utf8)
     }
 
     /// Whether `text` holds anything but whitespace (`Character.isWhitespace`): an ASCII byte

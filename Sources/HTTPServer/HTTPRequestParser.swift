@@ -54,6 +54,7 @@ public struct HTTPRequestParser: Sendable {
     private var target = ""
     private var version = HTTPVersion.http1_1
     private var headers = HTTPHeaders()
+    private var framingFields = FramingFields()
     private var headerBytes = 0
     private var body: [UInt8] = []
     private var remaining = 0
@@ -135,14 +136,14 @@ public struct HTTPRequestParser: Sendable {
         while true {
             switch phase {
             case .requestLine:
-                guard let line = try takeLine(maxLength: limits.maxRequestLineLength, tooLong: requestLineTooLong)
+                guard let line = try takeLine(maxLength: limits.maxRequestLineLength)
                 else { return nil }
                 if line.isEmpty { continue }  // RFC 9112 §2.2: ignore empty lines (CRLF) before a request
                 try parseRequestLine(line)
                 phase = .headers
             case .headers:
                 let budget = limits.maxHeaderSectionSize - headerBytes
-                guard let line = try takeLine(maxLength: max(0, budget), tooLong: headerSectionTooLarge)
+                guard let line = try takeLine(maxLength: max(0, budget))
                 else { return nil }
                 headerBytes += line.count + 2
                 if headerBytes > limits.maxHeaderSectionSize { throw headerSectionTooLarge() }
@@ -180,14 +181,15 @@ public struct HTTPRequestParser: Sendable {
 
     // MARK: lines
 
-    /// The next line's bytes without its CRLF/LF, nil when incomplete; throws `tooLong()`
-    /// when more than `maxLength` bytes arrived without a line end.
-    private mutating func takeLine(maxLength: Int, tooLong: () -> HTTPParseError)
-        throws(HTTPParseError) -> ArraySlice<UInt8>? {
+    /// The next line's bytes without its CRLF/LF, nil when incomplete; throws the phase's
+    /// error for a line too long when more than `maxLength` bytes arrived without a line end.
+    /// (The error is chosen here from the phase, not passed in as a closure: a closure over
+    /// a method of `self` copied the whole parser for every line.)
+    private mutating func takeLine(maxLength: Int) throws(HTTPParseError) -> ArraySlice<UInt8>? {
         switch lines.takeLine(in: buffer, readIndex: &readIndex, maxLength: maxLength) {
         case .line(let range): return buffer[range]
         case .incomplete: return nil
-        case .tooLong: throw tooLong()
+        case .tooLong: throw phase == .requestLine ? requestLineTooLong() : headerSectionTooLarge()
         case .bareLineFeed:
             let part = phase == .requestLine ? "request line" : "header line"
             throw HTTPParseError(.bareLineFeed, "\(part) ends in a bare LF")
@@ -250,6 +252,7 @@ public struct HTTPRequestParser: Sendable {
             }
         }
         headers = HTTPHeaders(capacity: 8)
+        framingFields = FramingFields()
         headerBytes = 0
     }
 
@@ -291,13 +294,48 @@ public struct HTTPRequestParser: Sendable {
         guard headers.count < limits.maxHeaderCount else {
             throw HTTPParseError(.tooManyHeaderFields, "more than \(limits.maxHeaderCount) header fields")
         }
-        headers.add(String(decoding: nameBytes, as: UTF8.self), fieldValueString(valueBytes))
+        let value = fieldValueString(valueBytes)
+        framingFields.note(name: nameBytes, value: value)
+        headers.add(String(decoding: nameBytes, as: UTF8.self), value)
+    }
+
+    /// The fields the head's framing depends on, noted as each line is parsed (its name
+    /// compared in place, as bytes), so finishing the head looks nothing up in `headers`.
+    private struct FramingFields {
+        var hosts = 0
+        var contentLengths = 0
+        var firstContentLength: String?
+        var hasTransferEncoding = false
+        var firstExpect: String?
+
+        mutating func note(name: ArraySlice<UInt8>, value: String) {
+            switch name.count {
+            case 4 where Self.name(name, is: "host"): hosts += 1
+            case 6 where Self.name(name, is: "expect"): if firstExpect == nil { firstExpect = value }
+            case 14 where Self.name(name, is: "content-length"):
+                contentLengths += 1
+                if firstContentLength == nil { firstContentLength = value }
+            case 17 where Self.name(name, is: "transfer-encoding"): hasTransferEncoding = true
+            default: break
+            }
+        }
+
+        /// `name` (token bytes only, already checked) spells `lowercase`, letter case aside:
+        /// among token bytes, only a letter's two cases become the same byte with 0x20 set.
+        private static func name(_ name: ArraySlice<UInt8>, is lowercase: StaticString) -> Bool {
+            let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+            return name.withUnsafeBufferPointer { bytes in
+                guard bytes.count == expected.count else { return false }
+                for index in 0..<bytes.count where bytes[index] | 0x20 != expected[index] { return false }
+                return true
+            }
+        }
     }
 
     /// Decides the body's framing (RFC 9112 §6.3) and asks `admit`; returns the request when
     /// it has no body or streams it, or the refusal.
     private mutating func finishHead() throws(HTTPParseError) -> Event? {
-        let hosts = headers.count(of: "Host")
+        let hosts = framingFields.hosts
         if hosts > 1 { throw HTTPParseError(.multipleHosts, "more than one Host field") }
         if hosts == 0 && version == .http1_1 {
             throw HTTPParseError(.missingHost, "HTTP/1.1 request without Host")
@@ -356,23 +394,9 @@ public struct HTTPRequestParser: Sendable {
 
     /// RFC 9112 §6.3: Transfer-Encoding (chunked last, once), else Content-Length, else none.
     private func bodyFraming() throws(HTTPParseError) -> Framing {
-        // One pass over the fields (a lookup per question scanned them four times).
-        var hasTransferEncoding = false
-        var contentLengths = 0
-        var firstContentLength: String?
-        for field in headers {
-            switch field.name.utf8.count {
-            case 14 where HTTPHeaders.equalNames(field.name, "Content-Length"):
-                contentLengths += 1
-                if firstContentLength == nil { firstContentLength = field.value }
-            case 17 where HTTPHeaders.equalNames(field.name, "Transfer-Encoding"):
-                hasTransferEncoding = true
-            default:
-                continue
-            }
-        }
+        let contentLengths = framingFields.contentLengths
         let hasContentLength = contentLengths > 0
-        if hasTransferEncoding {
+        if framingFields.hasTransferEncoding {
             let transferCodings = headers.listValues(for: "Transfer-Encoding").map { $0.lowercased() }
             // A request with both is a smuggling vector; we are not a proxy, so refuse (§6.1).
             if hasContentLength {
@@ -392,7 +416,7 @@ public struct HTTPRequestParser: Sendable {
             }
             return .chunked
         }
-        guard let firstContentLength else { return .none }
+        guard let firstContentLength = framingFields.firstContentLength else { return .none }
         guard contentLengths == 1 else {
             throw HTTPParseError(.multipleContentLength, "Content-Length appears more than once")
         }
@@ -409,7 +433,7 @@ public struct HTTPRequestParser: Sendable {
     }
 
     private var expectsContinue: Bool {
-        version == .http1_1 && headers["Expect"].map { HTTPHeaders.equalNames($0, "100-continue") } == true
+        version == .http1_1 && framingFields.firstExpect.map { HTTPHeaders.equalNames($0, "100-continue") } == true
     }
 
     /// Content-Length = 1*DIGIT, in exactly one field line. RFC 9110 §8.6 lets a recipient
@@ -448,6 +472,7 @@ public struct HTTPRequestParser: Sendable {
     private mutating func reset() {
         phase = .requestLine
         headers = HTTPHeaders()
+        framingFields = FramingFields()
         body = []
         remaining = 0
         continuePending = false

@@ -24,8 +24,10 @@ public struct HTTPRouter: Sendable {
         let runsInline: Bool
     }
 
-    /// A matched route: what the request's context carries from head to handler.
-    public struct RouteMatch: Sendable {
+    /// A matched route: what the request's context carries from head to handler. A class,
+    /// made once per resolution (and shared by the resolution cache): the context, the
+    /// pipeline and the handler pass it on with one retain, not one per field.
+    public final class RouteMatch: Sendable {
         public let pattern: String
         public let parameters: RouteParameters
         let handler: Handler
@@ -33,6 +35,14 @@ public struct HTTPRouter: Sendable {
         public let streamsBody: Bool
         /// The handler never blocks: it may run on the connection's I/O thread.
         public let runsInline: Bool
+
+        init(pattern: String, parameters: RouteParameters, handler: @escaping Handler, streamsBody: Bool, runsInline: Bool) {
+            self.pattern = pattern
+            self.parameters = parameters
+            self.handler = handler
+            self.streamsBody = streamsBody
+            self.runsInline = runsInline
+        }
     }
 
     /// Where a method and path lead, decided once per request.

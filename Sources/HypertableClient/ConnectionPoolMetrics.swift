@@ -11,9 +11,11 @@ struct ConnectionPoolMetrics: Sendable {
         "gateway_pool_events": "Pool events since start (created, closed, discarded, wait timeouts, connect failures).",
     ]
 
-    /// The values last written, kept in the pool's state.
+    /// The values last written, kept in the pool's state: inline, so comparing them on every
+    /// checkout and checkin reads the state's own memory (an array here cost a uniqueness
+    /// check and bounds checks per series, twice per request).
     struct Published {
-        var values = [Int](repeating: -1, count: Series.allCases.count)
+        var values = InlineArray<9, Int>(repeating: -1)
     }
 
     enum Series: Int, CaseIterable {
@@ -23,6 +25,7 @@ struct ConnectionPoolMetrics: Sendable {
     private let meters: [Meter]
 
     init(factory: any MetricsFactory) {
+        precondition(Series.allCases.count == Published().values.count, "a series without a published value")
         func connections(_ state: String) -> Meter {
             Meter(label: "gateway_pool_connections", dimensions: [("state", state)], factory: factory)
         }
@@ -45,6 +48,8 @@ struct ConnectionPoolMetrics: Sendable {
     }
 
     /// Writes `value` if it changed since the last call. Call with the pool's lock held.
+    /// Inlined: nine of these run per checkout and per checkin, and most only compare.
+    @inline(__always)
     func publish(_ gauge: Series, _ value: Int, into published: inout Published) {
         guard published.values[gauge.rawValue] != value else { return }
         published.values[gauge.rawValue] = value

@@ -162,7 +162,7 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
         try wrappingFailures(of: method) {
             let frame = try transport.readFrame(deadline: deadline)
             var reader = ThriftBinaryReader(frame)
-            let header = try reader.readMessageBegin()
+            let header = try reader.readMessageBegin(expecting: method)
             guard header.name == method else {
                 throw ThriftError.unexpectedReply("sent \(method), reply names \(header.name)")
             }

@@ -79,13 +79,34 @@ public struct ThriftBinaryReader: Sendable {
 
     /// Reads a strict message header. A non-strict (old, unversioned) header is refused.
     public mutating func readMessageBegin() throws -> ThriftMessageHeader {
+        let type = try readMessageVersionAndType()
+        let name = try readString()
+        let sequenceID = try readI32()
+        return ThriftMessageHeader(name: name, type: type, sequenceID: sequenceID)
+    }
+
+    /// `readMessageBegin` for a reply whose method name the caller knows: the name's bytes are
+    /// compared in place, and a header that matches carries `expected` itself, so a reply
+    /// makes no string of its own; one that differs carries the name it read.
+    public mutating func readMessageBegin(expecting expected: String) throws -> ThriftMessageHeader {
+        let type = try readMessageVersionAndType()
+        let range = try readRange("string")
+        let matches = storage.withUnsafeBufferPointer { bytes in
+            var expected = expected
+            return expected.withUTF8 { $0.elementsEqual(UnsafeBufferPointer(rebasing: bytes[range])) }
+        }
+        let name = matches ? expected
+            : storage.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+        let sequenceID = try readI32()
+        return ThriftMessageHeader(name: name, type: type, sequenceID: sequenceID)
+    }
+
+    private mutating func readMessageVersionAndType() throws -> ThriftMessageType {
         let word = UInt32(bitPattern: try readBigEndian(Int32.self, "message version"))
         guard word & 0xFFFF_0000 == ThriftBinaryWriter.version1 else { throw ThriftError.badVersion(word) }
         let typeCode = Int32(word & 0xFF)
         guard let type = ThriftMessageType(rawValue: typeCode) else { throw ThriftError.invalidMessageType(typeCode) }
-        let name = try readString()
-        let sequenceID = try readI32()
-        return ThriftMessageHeader(name: name, type: type, sequenceID: sequenceID)
+        return type
     }
 
     // MARK: structs

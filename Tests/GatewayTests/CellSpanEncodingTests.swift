@@ -45,6 +45,24 @@ final class CellSpanEncodingTests: XCTestCase {
         }
     }
 
+    func testAWholeBodyInTheThreadBufferIsTheSameAsInABufferOfItsOwn() {
+        // Bodies one after another on one thread share its buffer: each must come out whole and
+        // alone, a large one (past the size a thread keeps) and the small ones after it too.
+        for (index, count) in [3, 0, 400, 3, 1].enumerated() {
+            let cells = randomCells(count, seed: UInt64(20 + index))
+            for format in [CellOutputFormat.json, .ndjson] {
+                let encoding = CellEncoding(forceBase64: false)
+                var own = CellBodyEncoder(format: format, encoding: encoding, withResults: true, capacity: 16)
+                own.begin(); own.append(cells); own.end(results: [])
+                let threadBuffered = CellBodyEncoder.encodeWhole(format: format, encoding: encoding, withResults: true) {
+                    $0.begin(); $0.append(CellSpans(cells)); $0.end(results: [])
+                }
+                XCTAssertEqual(String(decoding: threadBuffered, as: UTF8.self), String(decoding: own.finish(), as: UTF8.self),
+                               "\(count) cells, \(format)")
+            }
+        }
+    }
+
     func testAFamilyThatIsNotUTF8IsWrittenRepairedAsAReadKeyHasIt() {
         // A span can carry family bytes a `String` never holds; the key reader repairs them.
         let bytes: [UInt8] = Array("r".utf8) + [0x66, 0xFF]

@@ -36,6 +36,20 @@ final class BinaryProtocolTests: XCTestCase {
         XCTAssertEqual(try reader.readMessageBegin(), ThriftMessageHeader(name: "status", type: .reply, sequenceID: -5))
     }
 
+    func testMessageHeaderReadExpectingANameCarriesTheNameItRead() throws {
+        var writer = ThriftBinaryWriter()
+        writer.writeMessageBegin(name: "hql_query", type: .reply, sequenceID: 7)
+        for (expected, named) in [("hql_query", "hql_query"), ("hql_querz", "hql_query"), ("hql", "hql_query"),
+                                  ("a_much_longer_method_name", "hql_query")] {
+            var reader = ThriftBinaryReader(writer.bytes)
+            XCTAssertEqual(try reader.readMessageBegin(expecting: expected),
+                           ThriftMessageHeader(name: named, type: .reply, sequenceID: 7), "expecting \(expected)")
+            XCTAssertTrue(reader.isAtEnd)
+        }
+        var truncated = ThriftBinaryReader(Array(writer.bytes.dropLast(6)))
+        XCTAssertThrowsError(try truncated.readMessageBegin(expecting: "hql_query"))
+    }
+
     func testContainersAndUnknownFieldsAreSkipped() throws {
         var writer = ThriftBinaryWriter()
         writer.writeFieldBegin(.map, id: 9)
