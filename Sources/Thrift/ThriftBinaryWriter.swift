@@ -123,12 +123,20 @@ public struct ThriftBinaryWriter: Sendable {
         bytes.append(UInt8(truncatingIfNeeded: v))
     }
 
+    // Byte by byte: appending the value's raw bytes as a collection went through the generic
+    // `append(contentsOf:)`, several times the work for four or eight bytes.
     public mutating func writeI32(_ value: Int32) {
-        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+        let v = UInt32(bitPattern: value)
+        bytes.append(UInt8(truncatingIfNeeded: v >> 24))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: v))
     }
 
     public mutating func writeI64(_ value: Int64) {
-        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+        let v = UInt64(bitPattern: value)
+        writeI32(Int32(truncatingIfNeeded: v >> 32))
+        writeI32(Int32(truncatingIfNeeded: v))
     }
 
     /// IEEE 754 bits, big-endian, as `TBinaryProtocol` writes them.

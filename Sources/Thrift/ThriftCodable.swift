@@ -144,13 +144,16 @@ extension ThriftBinaryReader {
 }
 
 extension ThriftBinaryWriter {
-    /// Writes field `id` holding `value`.
+    /// Writes field `id` holding `value`. Inlinable, so that a caller in another module gets
+    /// it specialized for its `T` instead of the generic version's witness-table calls.
+    @inlinable
     public mutating func writeField<T: ThriftCodable>(_ id: Int16, _ value: T) {
         writeFieldBegin(T.thriftType, id: id)
         value.write(to: &self)
     }
 
     /// Writes field `id` when `value` is not nil (an unset `optional` field).
+    @inlinable
     public mutating func writeField<T: ThriftCodable>(_ id: Int16, _ value: T?) {
         if let value { writeField(id, value) }
     }
