@@ -1,4 +1,5 @@
 import Sockets
+import Synchronization
 import Thrift
 
 /// One Thrift connection to a ThriftBroker (framed transport, strict binary protocol), with
@@ -16,21 +17,27 @@ import Thrift
 ///   mismatched): the stream can no longer be trusted; the socket is closed and `isBroken`
 ///   becomes true. Every later call throws `BrokerCallError.connectionUnusable`.
 public final class HypertableConnection: HypertableService, IdleLivenessChecking, @unchecked Sendable {
-    // `transport` and `nextSequenceID` are touched only with `callLock` held; `broken` has its
-    // own lock so that a pool can read it without waiting for a call to finish.
+    // `transport`, `nextSequenceID`, `pending` and `spareCallBytes` are touched only with
+    // `callLock` held; `broken` is atomic so that a pool can read it without waiting for a
+    // call to finish.
     private let transport: FramedTransport
     private let callLock = Mutex()
     private var nextSequenceID: Int32 = 0
     /// A call `send` sent whose reply `receive` has not read yet.
     private var pending: (method: String, sequenceID: Int32)?
-    private let broken = Locked(false)
+    private let broken = Atomic<Bool>(false)
+    /// The last call's frame, sent: its memory is the next call's (calls are small and alike,
+    /// so one buffer serves them all instead of one allocated and freed per call).
+    private var spareCallBytes: [UInt8] = []
+    /// A frame larger than this is not kept for the next call.
+    private static let spareCallCapacity = 64 * 1024
 
     /// Milliseconds allowed for each call (write plus reply); 0 or less means no deadline.
     public let timeoutMilliseconds: Int
     public var maxFrameSize: Int { transport.maxFrameSize }
 
     /// True after a transport or protocol failure, or `close()`; never reuse it then.
-    public var isBroken: Bool { broken.current }
+    public var isBroken: Bool { broken.load(ordering: .acquiring) }
 
     /// Between calls the broker sends nothing, so a readable socket means it closed or reset
     /// the connection (or the stream is out of step). Only meaningful while idle.
@@ -67,7 +74,7 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
 
     /// Closes the socket; the connection is unusable afterwards. Idempotent.
     public func close() {
-        broken.withLock { $0 = true }
+        broken.store(true, ordering: .releasing)
         transport.socket.shutdown()
         callLock.withLock { transport.close() }
     }
@@ -125,21 +132,23 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
     private func dropPendingReply() throws {
         guard let sent = pending else { return }
         pending = nil
-        if broken.current { return }
+        if broken.load(ordering: .acquiring) { return }
         do {
             try readReply(sent.method, sequenceID: sent.sequenceID, deadline: callDeadline()) { _ in }
         } catch {
-            if broken.current { throw error }
+            if broken.load(ordering: .acquiring) { throw error }
         }
     }
 
     /// Writes one call message (the caller lock held); returns its sequence id.
     private func writeCall(_ method: String, arguments: (inout ThriftBinaryWriter) -> Void,
                            deadline: Deadline) throws -> Int32 {
-        if broken.current { throw BrokerCallError.connectionUnusable(context: "\(method): broken or closed before the call") }
+        if broken.load(ordering: .acquiring) { throw BrokerCallError.connectionUnusable(context: "\(method): broken or closed before the call") }
         let sequenceID = nextSequenceID
         nextSequenceID = nextSequenceID &+ 1
-        var writer = ThriftBinaryWriter(capacity: 128, reservingFrameHeader: true)
+        var spare: [UInt8] = []
+        swap(&spare, &spareCallBytes)
+        var writer = ThriftBinaryWriter(reusing: spare, minimumCapacity: 128, reservingFrameHeader: true)
         writer.writeMessageBegin(name: method, type: .call, sequenceID: sequenceID)
         arguments(&writer)
         // Too large to send: refused before any byte leaves, so the stream is intact.
@@ -151,6 +160,7 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
         // shared, and setting the frame's length would copy its bytes.
         let frame = writer.takeFramedBytes()
         try wrappingFailures(of: method) { try transport.writeFramed(frame, deadline: deadline) }
+        if frame.capacity <= Self.spareCallCapacity { spareCallBytes = frame }
         return sequenceID
     }
 
@@ -197,7 +207,7 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
     }
 
     private func markBroken() {
-        broken.withLock { $0 = true }
+        broken.store(true, ordering: .releasing)
         transport.close()
     }
 

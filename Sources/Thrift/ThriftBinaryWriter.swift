@@ -14,10 +14,17 @@ public struct ThriftBinaryWriter: Sendable {
     public static let version1: UInt32 = 0x8001_0000
 
     public init(capacity: Int = 256, reservingFrameHeader: Bool = false) {
+        self.init(reusing: [], minimumCapacity: capacity, reservingFrameHeader: reservingFrameHeader)
+    }
+
+    /// A writer over `storage`'s memory, emptied (a frame sent earlier, say): no allocation
+    /// when it is uniquely referenced and has `minimumCapacity`.
+    public init(reusing storage: [UInt8], minimumCapacity: Int = 256, reservingFrameHeader: Bool = false) {
         reservedHeaderSize = reservingFrameHeader ? 4 : 0
-        bytes = []
-        bytes.reserveCapacity(max(capacity, 16))
-        if reservingFrameHeader { bytes.append(contentsOf: [0, 0, 0, 0]) }
+        bytes = storage
+        bytes.removeAll(keepingCapacity: true)
+        bytes.reserveCapacity(max(minimumCapacity, 16))
+        if reservingFrameHeader { writeI32(0) }
     }
 
     /// The bytes after the reserved frame header: the message body.

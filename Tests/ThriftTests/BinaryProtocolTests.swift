@@ -127,4 +127,28 @@ final class BinaryProtocolTests: XCTestCase {
         reserved.reset()
         XCTAssertEqual(reserved.bodyCount, 0)
     }
+
+    func testAWriterReusingASentFrameWritesTheSameFrameAsANewOne() {
+        var first = ThriftBinaryWriter(reservingFrameHeader: true)
+        first.writeMessageBegin(name: "a_longer_method_name", type: .call, sequenceID: 1)
+        first.writeString(String(repeating: "x", count: 300))
+        let sent = first.takeFramedBytes()
+        var kept = sent  // a copy still held elsewhere: reusing must not write into it
+        var reused = ThriftBinaryWriter(reusing: sent, minimumCapacity: 16, reservingFrameHeader: true)
+        var fresh = ThriftBinaryWriter(reservingFrameHeader: true)
+        for writer in [0, 1] {
+            func write(_ writer: inout ThriftBinaryWriter) {
+                writer.writeMessageBegin(name: "hql_query", type: .call, sequenceID: 2)
+                writer.writeI64(-2)
+                writer.writeFieldStop()
+            }
+            if writer == 0 { write(&reused) } else { write(&fresh) }
+        }
+        XCTAssertEqual(reused.takeFramedBytes(), fresh.takeFramedBytes())
+        XCTAssertEqual(kept, sent)
+        kept.removeAll()
+        var unframed = ThriftBinaryWriter(reusing: [1, 2, 3])
+        unframed.writeByte(9)
+        XCTAssertEqual(unframed.bytes, [9])
+    }
 }
