@@ -105,8 +105,7 @@ struct AccessRecord {
     }
 
     var durationMicroseconds: Int64 {
-        let (seconds, attoseconds) = exchange.duration.components
-        return seconds * 1_000_000 + (attoseconds + 500_000_000_000) / 1_000_000_000_000
+        (exchange.durationNanoseconds + 500) / 1_000
     }
 
     static func requestID(_ request: HTTPRequest?, _ exchange: HTTPExchangeRecord) -> String? {

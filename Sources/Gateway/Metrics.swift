@@ -88,6 +88,13 @@ public final class Metrics: Sendable {
     /// Records one finished request. `route` is the route's pattern (bounded cardinality),
     /// never the raw path.
     public func recordRequest(route: String, method: String, status: Int, duration: Duration, bytes: Int) {
+        let (seconds, attoseconds) = duration.components
+        recordRequest(route: route, method: method, status: status,
+                      durationNanoseconds: seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000, bytes: bytes)
+    }
+
+    /// `recordRequest` with the duration as a number of nanoseconds (`HTTPExchangeRecord` has it).
+    public func recordRequest(route: String, method: String, status: Int, durationNanoseconds: Int64, bytes: Int) {
         let key = RequestKey(route: route, method: method, status: status)
         let (requests, durations) = shards[ThreadShard.index(modulo: Self.shardCount)].withLock { handles in
             if let last = handles.last, last.key == key { return last.handles }
@@ -104,8 +111,7 @@ public final class Metrics: Sendable {
             return made
         }
         requests.increment()
-        let (seconds, attoseconds) = duration.components
-        durations.recordNanoseconds(seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000)
+        durations.recordNanoseconds(durationNanoseconds)
         if bytes > 0 { responseBytes.increment(by: bytes) }
     }
 

@@ -146,7 +146,8 @@ final class RequestPipeline: Sendable {
 
     func completed(_ exchange: HTTPExchangeRecord) {
         metrics.recordRequest(route: exchange.routePattern ?? "unmatched", method: exchange.request?.method.rawValue ?? "-",
-                              status: exchange.status.code, duration: exchange.duration, bytes: exchange.bytesSent)
+                              status: exchange.status.code, durationNanoseconds: exchange.durationNanoseconds,
+                              bytes: exchange.bytesSent)
         // A limited grant's statement is refused by the query route, where the statement is
         // parsed: a denial all the same.
         let deniedStatement = exchange.request.map { !$0.context.mayWrite } == true && exchange.status.code == 403

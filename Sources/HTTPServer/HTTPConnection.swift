@@ -224,7 +224,7 @@ final class HTTPConnection: @unchecked Sendable {
         // Moved, not copied: a copy retains every field of the request.
         var request = parsed
         let (stream, keepAlive) = prepare(&request)
-        let arrival = ContinuousClock.now
+        let arrival = Deadline.now().nanoseconds
         // A route that never blocks is answered here, unless a worker is free to take the
         // connection and stay with it for the requests that follow.
         if request.context.runsInline && stream == nil && !exclusiveReads
@@ -277,7 +277,7 @@ final class HTTPConnection: @unchecked Sendable {
     /// When that is to read on and the worker may stay, the connection is marked `staying` in
     /// the same step, so that nothing closes it under the worker.
     private func serve(_ request: HTTPRequest, stream: RequestBodyStream?, keepAlive: Bool,
-                       arrival: ContinuousClock.Instant) -> HTTPConnectionStateMachine.Action {
+                       arrival: UInt64) -> HTTPConnectionStateMachine.Action {
         let outcome = server.serve(request, on: transport, keepAlive: keepAlive, arrival: arrival)
         // Bytes after a streamed body belong to the next request; nil: the body was not read
         // to its end.
@@ -326,7 +326,7 @@ final class HTTPConnection: @unchecked Sendable {
             case .dispatch(let parsed):
                 var request = parsed
                 let (stream, keepAlive) = prepare(&request)
-                action = serve(request, stream: stream, keepAlive: keepAlive, arrival: ContinuousClock.now)
+                action = serve(request, stream: stream, keepAlive: keepAlive, arrival: Deadline.now().nanoseconds)
             default:
                 return action
             }

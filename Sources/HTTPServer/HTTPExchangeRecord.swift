@@ -11,11 +11,35 @@ public struct HTTPExchangeRecord: Sendable {
     public let bytesSent: Int
     /// From the complete request's arrival to the last byte of its response.
     public let duration: Duration
+    /// `duration` in nanoseconds, measured as such: its readers (the access log, metrics)
+    /// need a number, and `Duration.components` divides 128-bit attoseconds for each of them.
+    public let durationNanoseconds: Int64
     public let remoteAddress: SocketAddress?
     /// The router's pattern for the matched route, when a router produced the response.
     public let routePattern: String?
     /// Set when writing the response failed (client gone, write timeout, aborted stream).
     public let error: (any Error)?
+
+    public init(request: HTTPRequest?, status: HTTPStatus, responseHeaders: HTTPHeaders, bytesSent: Int,
+                durationNanoseconds: Int64, remoteAddress: SocketAddress?, routePattern: String?, error: (any Error)?) {
+        self.request = request
+        self.status = status
+        self.responseHeaders = responseHeaders
+        self.bytesSent = bytesSent
+        self.duration = .nanoseconds(durationNanoseconds)
+        self.durationNanoseconds = durationNanoseconds
+        self.remoteAddress = remoteAddress
+        self.routePattern = routePattern
+        self.error = error
+    }
+
+    public init(request: HTTPRequest?, status: HTTPStatus, responseHeaders: HTTPHeaders, bytesSent: Int,
+                duration: Duration, remoteAddress: SocketAddress?, routePattern: String?, error: (any Error)?) {
+        let (seconds, attoseconds) = duration.components
+        self.init(request: request, status: status, responseHeaders: responseHeaders, bytesSent: bytesSent,
+                  durationNanoseconds: seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000,
+                  remoteAddress: remoteAddress, routePattern: routePattern, error: error)
+    }
 
     public var method: HTTPMethod? { request?.method }
     /// The raw request path, or nil for an unparseable request.

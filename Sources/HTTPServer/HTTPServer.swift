@@ -448,7 +448,8 @@ public final class HTTPServer: @unchecked Sendable {
     // MARK: serving (worker threads)
 
     /// Runs the handler and writes its response; returns what the writer did.
-    func serve(_ request: HTTPRequest, on transport: any ConnectionTransport, keepAlive: Bool, arrival: ContinuousClock.Instant)
+    /// `arrival`: `Deadline.now().nanoseconds` when the request was complete.
+    func serve(_ request: HTTPRequest, on transport: any ConnectionTransport, keepAlive: Bool, arrival: UInt64)
         -> HTTPResponseWriter.Outcome {
         var response: HTTPResponse
         do {
@@ -478,7 +479,7 @@ public final class HTTPServer: @unchecked Sendable {
     func respondImmediately(_ response: HTTPResponse, to request: HTTPRequest?, on transport: any ConnectionTransport,
                             peer: SocketAddress? = nil, error: (any Error)? = nil,
                             keepAlive: Bool = false) -> HTTPResponseWriter.Outcome {
-        let start = ContinuousClock.now
+        let start = Deadline.now().nanoseconds
         var quick = responseSettings
         quick.writeTimeout = min(1, responseSettings.writeTimeout)
         let outcome = HTTPResponseWriter(transport: transport, settings: quick)
@@ -490,11 +491,11 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func report(request: HTTPRequest?, response: HTTPResponse, outcome: HTTPResponseWriter.Outcome,
-                        peer: SocketAddress?, since start: ContinuousClock.Instant) {
+                        peer: SocketAddress?, since start: UInt64) {
         guard let onCompletion else { return }
         onCompletion(HTTPExchangeRecord(
             request: request, status: outcome.status, responseHeaders: outcome.headers,
-            bytesSent: outcome.bodyBytesSent, duration: ContinuousClock.now - start,
+            bytesSent: outcome.bodyBytesSent, durationNanoseconds: Int64(Deadline.now().nanoseconds &- start),
             remoteAddress: peer, routePattern: response.routePattern ?? request?.context.routePattern,
             error: outcome.error))
     }

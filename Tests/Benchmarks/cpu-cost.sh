@@ -16,9 +16,11 @@
 #
 # The machine's weather moves CPU per request by a fifth within minutes, each process its own
 # way, so the neighbours are measured in ROUNDS rounds (default 3), each measuring nginx, the
-# gateway, the direct client and the gateway beside idle connections one after another. A
-# ratio is taken within each round, between runs seconds apart, and the verdict is on the
-# median round's ratio; the table shows each row's median, and every round's ratios are printed.
+# gateway, the direct client, the gateway beside idle connections and the gateway again
+# without them, one after another. A ratio is taken within each round, between runs seconds
+# apart (the idle runs against the mean of the runs before and after them), and the verdict is
+# on the median round's ratio; the table shows each row's median, and every round's ratios
+# are printed.
 #
 # usage: Tests/Benchmarks/cpu-cost.sh [SECONDS] [CONNECTIONS] [GATEWAY_BINARY]
 #   BENCH_DIR (default ../shared/bench beside the repository) holds thriftload/ (a C++ Apache
@@ -170,6 +172,11 @@ for round in $(seq $ROUNDS); do
   measure live_idle.$round "http://127.0.0.1:$GP/health/live" - "$G"
   measure select_idle.$round "http://127.0.0.1:$GP/ns/cc/query" $W/select.lua "$G" "$EP"
   kill $IDLE 2>/dev/null; wait $IDLE 2>/dev/null
+  # The same two again without them: the idle runs are compared with the mean of the runs
+  # before and after (A B A), so that the weather drifting over the round does not count as
+  # their cost.
+  measure live_after.$round "http://127.0.0.1:$GP/health/live" - "$G"
+  measure select_after.$round "http://127.0.0.1:$GP/ns/cc/query" $W/select.lua "$G" "$EP"
 done
 
 if [ -z "${NO_SEED:-}" ]; then
@@ -192,7 +199,7 @@ w, rounds = sys.argv[1], int(sys.argv[2])
 def load(key):
     p = f"{w}/{key}.json"
     return eval(open(p).read()) if os.path.exists(p) else None
-keys = ["nginx", "live", "select", "live_idle", "select_idle", "direct"]
+keys = ["nginx", "live", "select", "live_idle", "select_idle", "live_after", "select_after", "direct"]
 per_round = [{k: load(f"{k}.{i}") for k in keys} for i in range(1, rounds + 1)]
 per_round = [r for r in per_round if all(r[k] for k in ("nginx", "live", "select", "direct"))]
 if not per_round: sys.exit("no complete round")
@@ -221,12 +228,18 @@ d = r["direct"]
 print(f"{'direct Thrift (C++ client)':34s} {d['rps']:9.0f} req/s  {d['cpu']:7.1f} us CPU/call  broker {d['broker']:5.1f} us/call")
 
 # Each ratio within each round (neighbours measured seconds apart), then the median round's.
+def idle_ratio(x, route):
+    """The run beside idle connections against the mean of the runs just before and after."""
+    idle, before, after = x[route + "_idle"], x[route], x[route + "_after"]
+    if not idle: return None
+    baseline = (before["cpu"] + after["cpu"]) / 2 if after else before["cpu"]
+    return idle["cpu"] / baseline
 ratios = {
     "SELECT": lambda x: x["select"]["cpu"] / (x["nginx"]["cpu"] + x["direct"]["cpu"]),
     "broker share": lambda x: x["select"]["broker"] / x["direct"]["broker"],
     "/health/live": lambda x: x["live"]["cpu"] / x["nginx"]["cpu"],
-    "idle connections, live": lambda x: x["live_idle"]["cpu"] / x["live"]["cpu"] if x["live_idle"] else None,
-    "idle connections, SELECT": lambda x: x["select_idle"]["cpu"] / x["select"]["cpu"] if x["select_idle"] else None,
+    "idle connections, live": lambda x: idle_ratio(x, "live"),
+    "idle connections, SELECT": lambda x: idle_ratio(x, "select"),
 }
 medians = {}
 print("== ratios, round by round ==")

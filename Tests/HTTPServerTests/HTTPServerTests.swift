@@ -390,6 +390,19 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(all[0].bytesSent, 7)
         XCTAssertEqual(all[0].remoteAddress?.host, "127.0.0.1")
         XCTAssertNil(all[2].request)
+        for record in all {
+            XCTAssertGreaterThan(record.durationNanoseconds, 0)
+            XCTAssertEqual(record.duration, .nanoseconds(record.durationNanoseconds))
+        }
+    }
+
+    func testARecordMadeFromADurationCarriesItsNanoseconds() {
+        for duration: Duration in [.zero, .nanoseconds(1), .microseconds(1_500), .seconds(3) + .nanoseconds(7)] {
+            let record = HTTPExchangeRecord(request: nil, status: .ok, responseHeaders: [:], bytesSent: 0, duration: duration,
+                                            remoteAddress: nil, routePattern: nil, error: nil)
+            XCTAssertEqual(record.duration, duration)
+            XCTAssertEqual(Duration.nanoseconds(record.durationNanoseconds), duration)
+        }
     }
 
     func testManyConcurrentClientsEachGetTheirOwnAnswers() throws {
