@@ -46,12 +46,7 @@ final class RequestIDGenerator: Sendable {
     }
 
     func next() -> String {
-        let sequence = ThreadSequence.next()
-        var value = (sequence &+ key) &* 0x9E37_79B9_7F4A_7C15
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        value ^= value >> 31
-        return Self.hex16(value)
+        Self.hex16(SplitMix64.finalize((ThreadSequence.next() &+ key) &* SplitMix64.increment))
     }
 
     /// Sixteen lowercase hex digits.

@@ -21,9 +21,10 @@ enum RequestTrace {
 }
 
 /// Trace and span ids without a system call each, as `RequestIDGenerator` makes request ids: a
-/// number unique in the process (`ThreadSequence`) through SplitMix64's finalizer (a bijection) under keys drawn once from the system's
-/// generator. Ids look random and never repeat within a process (§3.2.2.3 asks for uniqueness
-/// and randomness, not secrecy); zero, which the format forbids, is never given.
+/// number unique in the process (`ThreadSequence`) through SplitMix64's finalizer (a
+/// bijection) under keys drawn once from the system's generator. Ids look random and never
+/// repeat within a process (§3.2.2.3 asks for uniqueness and randomness, not secrecy); zero,
+/// which the format forbids, is never given.
 final class TraceIDGenerator: Sendable {
     static let shared = TraceIDGenerator()
 
@@ -48,9 +49,6 @@ final class TraceIDGenerator: Sendable {
     private static func nonZero(_ value: UInt64) -> UInt64 { value == 0 ? 1 : value }
 
     private static func mix(_ input: UInt64) -> UInt64 {
-        var value = input &* 0x9E37_79B9_7F4A_7C15
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
+        SplitMix64.finalize(input &* SplitMix64.increment)
     }
 }

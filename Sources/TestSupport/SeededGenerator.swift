@@ -1,3 +1,5 @@
+import Support
+
 /// SplitMix64: a seeded generator, so a randomized test gives the same cases on every run and
 /// a failing run can be replayed with its seed.
 public struct SeededGenerator: RandomNumberGenerator {
@@ -6,10 +8,7 @@ public struct SeededGenerator: RandomNumberGenerator {
     public init(seed: UInt64) { state = seed }
 
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        state &+= SplitMix64.increment
+        return SplitMix64.finalize(state)
     }
 }
