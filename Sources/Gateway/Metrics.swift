@@ -87,13 +87,6 @@ public final class Metrics: Sendable {
 
     /// Records one finished request. `route` is the route's pattern (bounded cardinality),
     /// never the raw path.
-    public func recordRequest(route: String, method: String, status: Int, duration: Duration, bytes: Int) {
-        let (seconds, attoseconds) = duration.components
-        recordRequest(route: route, method: method, status: status,
-                      durationNanoseconds: seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000, bytes: bytes)
-    }
-
-    /// `recordRequest` with the duration as a number of nanoseconds (`HTTPExchangeRecord` has it).
     public func recordRequest(route: String, method: String, status: Int, durationNanoseconds: Int64, bytes: Int) {
         let key = RequestKey(route: route, method: method, status: status)
         let (requests, durations) = shards[ThreadShard.index(modulo: Self.shardCount)].withLock { handles in

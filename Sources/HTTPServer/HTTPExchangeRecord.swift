@@ -9,11 +9,12 @@ public struct HTTPExchangeRecord: Sendable {
     public let responseHeaders: HTTPHeaders
     /// Body bytes written to the socket (after compression, without chunk framing).
     public let bytesSent: Int
-    /// From the complete request's arrival to the last byte of its response.
-    public let duration: Duration
-    /// `duration` in nanoseconds, measured as such: its readers (the access log, metrics)
-    /// need a number, and `Duration.components` divides 128-bit attoseconds for each of them.
+    /// From the complete request's arrival to the last byte of its response, in nanoseconds:
+    /// measured as such, because its readers (the access log, metrics) need a number, and
+    /// `Duration.components` divides 128-bit attoseconds for each of them.
     public let durationNanoseconds: Int64
+    /// `durationNanoseconds` as a `Duration`.
+    public var duration: Duration { .nanoseconds(durationNanoseconds) }
     public let remoteAddress: SocketAddress?
     /// The router's pattern for the matched route, when a router produced the response.
     public let routePattern: String?
@@ -26,13 +27,13 @@ public struct HTTPExchangeRecord: Sendable {
         self.status = status
         self.responseHeaders = responseHeaders
         self.bytesSent = bytesSent
-        self.duration = .nanoseconds(durationNanoseconds)
         self.durationNanoseconds = durationNanoseconds
         self.remoteAddress = remoteAddress
         self.routePattern = routePattern
         self.error = error
     }
 
+    /// A record from a `Duration`, kept to whole nanoseconds.
     public init(request: HTTPRequest?, status: HTTPStatus, responseHeaders: HTTPHeaders, bytesSent: Int,
                 duration: Duration, remoteAddress: SocketAddress?, routePattern: String?, error: (any Error)?) {
         let (seconds, attoseconds) = duration.components

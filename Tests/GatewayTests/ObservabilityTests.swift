@@ -194,7 +194,7 @@ final class ObservabilityTests: XCTestCase {
         let sequence: [(String, String, Int)] = [("/a", "GET", 200), ("/a", "GET", 200), ("/a", "GET", 404),
                                                  ("/b", "GET", 200), ("/a", "GET", 200), ("/a", "POST", 200)]
         for (route, method, status) in sequence {
-            metrics.recordRequest(route: route, method: method, status: status, duration: .milliseconds(1), bytes: 1)
+            metrics.recordRequest(route: route, method: method, status: status, durationNanoseconds: 1_000_000, bytes: 1)
         }
         let text = metrics.render()
         for expected in [#"gateway_requests_total{route="/a",method="GET",status="200"} 3"#,
