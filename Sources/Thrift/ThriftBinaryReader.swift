@@ -95,8 +95,7 @@ public struct ThriftBinaryReader: Sendable {
             var expected = expected
             return expected.withUTF8 { $0.elementsEqual(UnsafeBufferPointer(rebasing: bytes[range])) }
         }
-        let name = matches ? expected
-            : storage.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+        let name = matches ? expected : string(in: range)
         let sequenceID = try readI32()
         return ThriftMessageHeader(name: name, type: type, sequenceID: sequenceID)
     }
@@ -218,8 +217,12 @@ public struct ThriftBinaryReader: Sendable {
     /// A `string`: its bytes decoded as UTF-8 (ill-formed sequences become U+FFFD, as the
     /// generated Python and Java readers do; use `readBinary` for bytes).
     public mutating func readString() throws -> String {
-        let range = try readRange("string")
-        return storage.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+        string(in: try readRange("string"))
+    }
+
+    /// The bytes in `range` as text, ill-formed UTF-8 repaired (what an IDL `string` reads as).
+    private func string(in range: Range<Int>) -> String {
+        storage.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 
     /// A `binary` (or a `string` field read as bytes).
