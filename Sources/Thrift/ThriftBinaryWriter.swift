@@ -70,12 +70,10 @@ public struct ThriftBinaryWriter: Sendable {
 
     /// Drops everything written, keeping the capacity (and the reserved header).
     public mutating func reset() {
-        // After `takeFramedBytes` the reserved header went with the frame: make it again.
-        guard bytes.count >= reservedHeaderSize else {
-            bytes = [UInt8](repeating: 0, count: reservedHeaderSize)
-            return
-        }
-        bytes.removeSubrange(reservedHeaderSize...)
+        // The header is written again, as `init(reusing:)` does: after `takeFramedBytes` it
+        // went with the frame.
+        bytes.removeAll(keepingCapacity: true)
+        if reservedHeaderSize == 4 { writeI32(0) }
     }
 
     // MARK: envelope
