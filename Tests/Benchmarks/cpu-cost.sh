@@ -193,9 +193,9 @@ if [ -z "${NO_SEED:-}" ]; then
   else echo "seed did not start (see $bench/seed-peer/setup.sh)" >&2; fi
 fi
 
-python3 - "$W" "$ROUNDS" <<'PY'
+python3 - "$W" "$ROUNDS" "$C" <<'PY'
 import sys, os, statistics
-w, rounds = sys.argv[1], int(sys.argv[2])
+w, rounds, connections = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 def load(key):
     p = f"{w}/{key}.json"
     return eval(open(p).read()) if os.path.exists(p) else None
@@ -217,7 +217,7 @@ def row(label, m, broker=False):
     if "sys" in m: line += f"  {m['sys']:5.1f} syscalls/req  {m['cs']:4.2f} ctx-sw/req"
     if m.get("non2"): line += f"  NON-2XX {m['non2']}"
     print(line)
-print(f"== CPU per request (wrk -t2, {os.environ.get('C', '32')} connections; medians of {len(per_round)} rounds) ==")
+print(f"== CPU per request (wrk -t2, {connections} connections; medians of {len(per_round)} rounds) ==")
 row("nginx return 200", r["nginx"])
 row("gateway GET /health/live", r["live"])
 row("gateway one-row SELECT", r["select"], broker=True)
