@@ -139,13 +139,19 @@ final class TLSServerTests: XCTestCase {
         let server = try startServer(handler: Self.echoPort)
         // A TLS record header announcing a 512-byte ClientHello, then only part of it.
         let partialHello: [UInt8] = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03]
+        var sockets: [Socket] = []
         for _ in 0..<3 {
             let socket = try Socket.connect(host: "127.0.0.1", port: server.port, deadline: .after(seconds: 5))
             try socket.writeAll(partialHello, deadline: .after(seconds: 5))
-            socket.close()
+            sockets.append(socket)
         }
-        // A client that connects and leaves without a byte.
-        Socket.closeAfterConnecting(port: server.port)
+        // A client that connects and will leave without a byte.
+        sockets.append(try Socket.connect(host: "127.0.0.1", port: server.port, deadline: .after(seconds: 5)))
+        // Every connection is the server's before any leaves: a count of zero read before the
+        // accepts would prove nothing.
+        waitForConnectionCount(server, toBe: sockets.count)
+        XCTAssertEqual(server.connectionCount, sockets.count)
+        for socket in sockets { socket.close() }
         waitForConnectionCount(server, toBe: 0)
         XCTAssertEqual(server.connectionCount, 0)
         XCTAssertEqual(try client(server).request("GET", "/still-here").status, 200)
@@ -323,12 +329,5 @@ final class TLSServerTests: XCTestCase {
         XCTAssertTrue(lines.first?.hasSuffix(" connects=1") == true, text)
         XCTAssertTrue(lines.last?.hasPrefix("GET /b from port ") == true, text)
         XCTAssertTrue(lines.last?.hasSuffix(" connects=0") == true, "the second request reused the connection: \(text)")
-    }
-}
-
-extension Socket {
-    /// Opens a TCP connection to the local port and closes it at once.
-    fileprivate static func closeAfterConnecting(port: Int) {
-        (try? Socket.connect(host: "127.0.0.1", port: port, deadline: .after(seconds: 5)))?.close()
     }
 }
