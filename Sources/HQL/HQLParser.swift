@@ -132,6 +132,21 @@ public struct HQLParser {
         word.utf8.first != UInt8(ascii: "_") && !reservedWords.contains(word)
     }
 
+    /// `reservedWords` holds `word`'s bytes: compared with the few words of its length, so a
+    /// word read in place needs no `String` (nor a hash) to be checked.
+    static func isReservedWord(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        let byLength = reservedWordsByLength
+        guard word.count < byLength.count else { return false }
+        return byLength[word.count].contains { $0.elementsEqual(word) }
+    }
+
+    /// `reservedWords`' bytes, at the index of their length.
+    private static let reservedWordsByLength: [[[UInt8]]] = {
+        var byLength = [[[UInt8]]](repeating: [], count: (reservedWords.map(\.utf8.count).max() ?? 0) + 1)
+        for word in reservedWords { byLength[word.utf8.count].append(Array(word.utf8)) }
+        return byLength
+    }()
+
     /// A name: a bare word that is an identifier (`isIdentifier`), or a quoted string.
     mutating func name(_ what: String) throws(HQLError) -> String {
         switch current.kind {

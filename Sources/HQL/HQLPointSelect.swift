@@ -21,12 +21,8 @@ public enum HQLPointSelect {
             return nil
         }
         _ = scanner.symbol(UInt8(ascii: ";"))
-        // A keyword or a word starting with `_` is no table name: the full parser refuses it.
-        guard scanner.atEnd, HQLParser.isIdentifier(table) else { return nil }
-        var select = HQLSelect()
-        select.table = table
-        select.rowIntervals = [HQLRowInterval(start: HQLBound(key, inclusive: true), end: HQLBound(key, inclusive: true))]
-        return .select(select)
+        guard scanner.atEnd else { return nil }
+        return .select(HQLSelect(table: table, row: key))
     }
 
     /// The lexer's rules (`HQLLexer`), restricted to what the shape needs.
@@ -80,10 +76,14 @@ public enum HQLPointSelect {
             return true
         }
 
+        /// The next bare word when it can name a table. A keyword or a word starting with `_`
+        /// is no table name (`HQLParser.isIdentifier`): the full parser refuses it.
         mutating func word() -> String? {
             // A table path (`a/b`) declines at the `/`, where `WHERE` is expected.
             guard let range = wordRange() else { return nil }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+            let word = UnsafeBufferPointer(rebasing: bytes[range])
+            guard word[0] != UInt8(ascii: "_"), !HQLParser.isReservedWord(word) else { return nil }
+            return String(decoding: word, as: UTF8.self)
         }
 
         /// A one-byte symbol that the lexer would not join with the next byte (`==`, `=^`,

@@ -323,6 +323,13 @@ public struct HQLSelect: Sendable, Hashable {
     public var noCache = false
 
     public init() {}
+
+    /// `SELECT * FROM table WHERE ROW = 'key'`: built in place, where a `var` filled field by
+    /// field is copied whole into its `HQLStatement`.
+    init(table: String, row key: String) {
+        self.table = table
+        rowIntervals = [HQLRowInterval(start: HQLBound(key, inclusive: true), end: HQLBound(key, inclusive: true))]
+    }
 }
 
 /// `DELETE (* | column, ...) FROM table WHERE ROW = 'x' [TIMESTAMP t | VERSION t]`.

@@ -9,63 +9,75 @@ public struct ThriftBinaryReader: Sendable {
     /// nests four levels).
     public static let defaultMaxDepth = 64
 
-    private let storage: [UInt8]
+    // The hot reads below are inlinable, so that a reply's cells are decoded in the caller's
+    // loop rather than through a call per field across the module boundary; what they touch
+    // is therefore usable from inline code. Only the reader itself moves `cursor`.
+    @usableFromInline let storage: [UInt8]
+    @usableFromInline var cursor: Int
+    @usableFromInline let end: Int
+
     /// Offset of the next byte to read.
-    public private(set) var position: Int
-    private let end: Int
+    public var position: Int { cursor }
     /// Current struct/container nesting.
     public private(set) var depth = 0
     public let maxDepth: Int
 
     public init(_ bytes: [UInt8], maxDepth: Int = ThriftBinaryReader.defaultMaxDepth) {
         storage = bytes
-        position = 0
+        cursor = 0
         end = bytes.count
         self.maxDepth = maxDepth
     }
 
     /// Bytes not yet read.
-    public var remaining: Int { end - position }
+    @inlinable public var remaining: Int { end - cursor }
 
     public var isAtEnd: Bool { position >= end }
 
     // MARK: raw access
 
-    @inline(__always)
-    private mutating func require(_ count: Int, _ what: @autoclosure () -> String) throws {
-        if end - position < count {
-            throw ThriftError.truncated(what: what(), offset: position, needed: count, remaining: end - position)
-        }
+    @inlinable @inline(__always)
+    mutating func require(_ count: Int, _ what: @autoclosure () -> String) throws {
+        if end - cursor < count { throw truncated(count, what()) }
+    }
+
+    @usableFromInline
+    func truncated(_ count: Int, _ what: String) -> ThriftError {
+        .truncated(what: what, offset: cursor, needed: count, remaining: end - cursor)
     }
 
     @inline(__always)
     private mutating func readRawByte(_ what: @autoclosure () -> String) throws -> UInt8 {
         try require(1, what())
-        let value = storage.withUnsafeBufferPointer { $0[position] }
-        position += 1
+        let value = storage.withUnsafeBufferPointer { $0[cursor] }
+        cursor += 1
         return value
     }
 
-    @inline(__always)
-    private mutating func readBigEndian<T: FixedWidthInteger>(_: T.Type, _ what: @autoclosure () -> String) throws -> T {
+    @inlinable @inline(__always)
+    mutating func readBigEndian<T: FixedWidthInteger>(_: T.Type, _ what: @autoclosure () -> String) throws -> T {
         let size = MemoryLayout<T>.size
         try require(size, what())
-        let value = storage.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: position, as: T.self) }
-        position += size
+        let value = storage.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: cursor, as: T.self) }
+        cursor += size
         return T(bigEndian: value)
     }
 
     /// Reads a length prefix and checks it: not negative, not beyond the bytes left.
-    private mutating func readLength(_ what: String, elementSize: Int = 1) throws -> Int {
-        let start = position
-        let length = try readBigEndian(Int32.self, what + " length")
-        if length < 0 { throw ThriftError.negativeLength(what: what, offset: start, length: length) }
+    @inlinable
+    mutating func readLength(_ what: @autoclosure () -> String, elementSize: Int = 1) throws -> Int {
+        let start = cursor
+        let length = try readBigEndian(Int32.self, what() + " length")
         let count = Int(length)
         let (needed, overflow) = count.multipliedReportingOverflow(by: elementSize)
-        if overflow || needed > remaining {
-            throw ThriftError.lengthExceedsRemaining(what: what, offset: start, length: count, remaining: remaining)
-        }
+        if length < 0 || overflow || needed > remaining { throw badLength(what(), at: start, length) }
         return count
+    }
+
+    @usableFromInline
+    func badLength(_ what: String, at start: Int, _ length: Int32) -> ThriftError {
+        if length < 0 { return .negativeLength(what: what, offset: start, length: length) }
+        return .lengthExceedsRemaining(what: what, offset: start, length: Int(length), remaining: remaining)
     }
 
     private mutating func readType(_ what: String) throws -> ThriftType {
@@ -111,23 +123,29 @@ public struct ThriftBinaryReader: Sendable {
     // MARK: structs
 
     /// Reads a field header; `type == .stop` (id 0) ends the struct.
+    @inlinable
     public mutating func readFieldBegin() throws -> ThriftFieldHeader {
         // Every field of every reply cell comes through here: one bounds check and one buffer
         // access for the three header bytes; the checked path below for the rest (a stop
         // within the last two bytes, an unknown type, a truncated header).
-        if end - position >= 3 {
+        if end - cursor >= 3 {
             let (code, id) = storage.withUnsafeBufferPointer { bytes in
-                (bytes[position], Int16(bitPattern: UInt16(bytes[position + 1]) << 8 | UInt16(bytes[position + 2])))
+                (bytes[cursor], Int16(bitPattern: UInt16(bytes[cursor + 1]) << 8 | UInt16(bytes[cursor + 2])))
             }
             if code == ThriftType.stop.rawValue {
-                position += 1
+                cursor += 1
                 return ThriftFieldHeader(type: .stop, id: 0)
             }
             if let type = ThriftType(rawValue: code) {
-                position += 3
+                cursor += 3
                 return ThriftFieldHeader(type: type, id: id)
             }
         }
+        return try readFieldBeginChecked()
+    }
+
+    @usableFromInline
+    mutating func readFieldBeginChecked() throws -> ThriftFieldHeader {
         let type = try readType("field type")
         if type == .stop { return ThriftFieldHeader(type: .stop, id: 0) }
         let id = try readBigEndian(Int16.self, "field id")
@@ -155,7 +173,7 @@ public struct ThriftBinaryReader: Sendable {
 
     /// Enters one nesting level (struct or container); throws past `maxDepth`.
     public mutating func enter() throws {
-        if depth >= maxDepth { throw ThriftError.depthExceeded(limit: maxDepth, offset: position) }
+        if depth >= maxDepth { throw ThriftError.depthExceeded(limit: maxDepth, offset: cursor) }
         depth += 1
     }
 
@@ -198,14 +216,17 @@ public struct ThriftBinaryReader: Sendable {
         Int8(bitPattern: try readRawByte("byte"))
     }
 
+    @inlinable
     public mutating func readI16() throws -> Int16 {
         try readBigEndian(Int16.self, "i16")
     }
 
+    @inlinable
     public mutating func readI32() throws -> Int32 {
         try readBigEndian(Int32.self, "i32")
     }
 
+    @inlinable
     public mutating func readI64() throws -> Int64 {
         try readBigEndian(Int64.self, "i64")
     }
@@ -233,22 +254,24 @@ public struct ThriftBinaryReader: Sendable {
 
     /// A `binary` (or `string`) read in place: where its bytes lie in `bytes`, nothing copied.
     /// Reply cells are read this way and written out straight from the frame.
+    @inlinable
     public mutating func readBinaryRange() throws -> Range<Int> {
         try readRange("binary")
     }
 
     /// A `string` read in place, as `readBinaryRange`; its bytes are not checked as UTF-8 here.
+    @inlinable
     public mutating func readStringRange() throws -> Range<Int> {
         try readRange("string")
     }
 
     /// A length prefix, checked, and the bytes it covers, passed over.
-    @inline(__always)
-    private mutating func readRange(_ what: String) throws -> Range<Int> {
-        let count = try readLength(what)
-        let start = position
-        position += count
-        return start..<position
+    @inlinable @inline(__always)
+    mutating func readRange(_ what: @autoclosure () -> String) throws -> Range<Int> {
+        let count = try readLength(what())
+        let start = cursor
+        cursor += count
+        return start..<cursor
     }
 
     /// The whole input the reader was made with (shared, not copied): what the ranges from
@@ -263,15 +286,15 @@ public struct ThriftBinaryReader: Sendable {
         case .stop, .void:
             throw ThriftError.invalidType(code: type.rawValue, offset: position)
         case .bool, .byte:
-            try require(1, "skipped \(type)"); position += 1
+            try require(1, "skipped \(type)"); cursor += 1
         case .i16:
-            try require(2, "skipped i16"); position += 2
+            try require(2, "skipped i16"); cursor += 2
         case .i32:
-            try require(4, "skipped i32"); position += 4
+            try require(4, "skipped i32"); cursor += 4
         case .i64, .double:
-            try require(8, "skipped \(type)"); position += 8
+            try require(8, "skipped \(type)"); cursor += 8
         case .string:
-            position += try readLength("skipped string")
+            cursor += try readLength("skipped string")
         case .struct:
             try readStruct { _, _ in false }
         case .list, .set:

@@ -20,6 +20,9 @@ final class HQLPointSelectTests: XCTestCase {
             ("select*from t where row='r1';", "t", "r1"),
             ("\n\tSeLeCt *\tFROM my_table\r\nWHERE ROW = \"a b é\" ;  ", "my_table", "a b é"),
             ("SELECT * FROM WHERE WHERE ROW = ''", "WHERE", ""),
+            // Keywords are reserved as Hypertable spells them: other letter cases are names.
+            ("SELECT * FROM TaBle WHERE ROW = 'r'", "TaBle", "r"), ("SELECT * FROM waitFOR WHERE ROW = 'r'", "waitFOR", "r"),
+            ("SELECT * FROM tables WHERE ROW = 'r'", "tables", "r"),
         ]
         for (text, table, row) in accepted {
             XCTAssertEqual(HQLPointSelect.recognize(text), point(table, row), text)
@@ -36,6 +39,8 @@ final class HQLPointSelectTests: XCTestCase {
             "SELECT cf FROM t WHERE ROW = 'r'", "SELECT * FROM t WHERE ROW = 'r' # note", "/* c */ SELECT * FROM t WHERE ROW = 'r'",
             "SELECT * FROM t WHERE ROW = 'r", "SELECTX * FROM t WHERE ROW = 'r'", "SELECT * FROM t WHERE ROW = 'r' AND ROW = 'r'",
             "SELECT * FROM t WHERE ROW = 'r'; SELECT * FROM t WHERE ROW = 'r'", "SELECT * FROM t WHERE ROW REGEXP 'r'",
+            "SELECT * FROM table WHERE ROW = 'r'", "SELECT * FROM Table WHERE ROW = 'r'", "SELECT * FROM WAITfor WHERE ROW = 'r'",
+            "SELECT * FROM start_time WHERE ROW = 'r'", "SELECT * FROM FOR WHERE ROW = 'r'", "SELECT * FROM _t WHERE ROW = 'r'",
         ]
         for text in declined { XCTAssertNil(HQLPointSelect.recognize(text), text) }
     }
