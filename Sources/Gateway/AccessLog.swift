@@ -18,42 +18,39 @@ import Logging
 ///   instructions per request, a tenth of a health check. Diagnostics stay on swift-log; this
 ///   is the one record made for every request.
 struct AccessLog: Sendable {
-    private enum Output: Sendable {
-        case logger(Logger)
-        case lines(any LogLineSink)
-    }
-
-    private let output: Output?
+    // One of the two outputs, or neither. Two optionals rather than an enum of both: reading
+    // the sink is then a reference, where matching an enum case copied the `Logger` beside it.
+    private let sink: (any LogLineSink)?
+    private let logger: Logger?
 
     init(logger: Logger) {
-        output = .logger(logger)
+        self.logger = logger
+        sink = nil
     }
 
     /// Lines to `sink`, when `level` lets `info` records through.
     init(lines sink: any LogLineSink, level: Logger.Level) {
-        output = level <= .info ? .lines(sink) : nil
+        self.sink = level <= .info ? sink : nil
+        logger = nil
     }
 
     /// - Parameter auth: the request's class for the `auth` field.
     func record(_ exchange: HTTPExchangeRecord, auth: String) {
-        switch output {
-        case .lines(let sink)?:
-            let record = AccessRecord(exchange: exchange, auth: auth)
+        if let sink {
             // The sink copies the line: it is written in memory that serves every request.
-            if AccessLogLine.write(record, { sink.append(bytes: $0) }) { return }
+            if AccessLogLine.write(exchange, auth: auth, { sink.append(bytes: $0) }) { return }
+            let record = AccessRecord(exchange: exchange, auth: auth)
             JSONWriter.withThreadBuffer { json in
                 JSONLogHandler.beginLine(&json, level: .info, message: "request")
                 record.writeFields(into: &json)
                 json.endObject()
                 json.withUnsafeBytes { sink.append(bytes: $0) }
             }
-        case .logger(let logger)?:
+        } else if let logger {
             // Made before the call: the metadata closure then captures one reference, not the record.
             guard logger.logLevel <= .info else { return }
             let fields = AccessLogFields(AccessRecord(exchange: exchange, auth: auth))
             logger.info("request", metadata: ["access": .stringConvertible(fields)], source: "access")
-        case nil:
-            return
         }
     }
 }
@@ -104,7 +101,10 @@ struct AccessRecord {
         if let error = exchange.error { json.staticField("error", String(describing: error)) }
     }
 
-    var durationMicroseconds: Int64 {
+    var durationMicroseconds: Int64 { Self.durationMicroseconds(exchange) }
+
+    /// The exchange's duration in whole microseconds, rounded (the line's `duration_ms` has three decimals).
+    static func durationMicroseconds(_ exchange: HTTPExchangeRecord) -> Int64 {
         (exchange.durationNanoseconds + 500) / 1_000
     }
 

@@ -17,8 +17,8 @@ enum AccessLogLine {
 
     /// Calls `body` with the line (no newline) and returns true, or returns false without
     /// calling it when the record needs the general path.
-    static func write(_ record: AccessRecord, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
-        let exchange = record.exchange
+    /// Takes the exchange as it is (borrowed): an `AccessRecord` holding it would be a copy.
+    static func write(_ exchange: HTTPExchangeRecord, auth: String, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
         guard exchange.error == nil, let request = exchange.request else { return false }
         let path = request.path
         let method = request.method.rawValue, client = request.context.clientAddress
@@ -26,7 +26,7 @@ enum AccessLogLine {
         let pathCount = path.utf8.count
         guard pathCount <= longestPath else { return false }
         let room = fixedRoom + method.utf8.count + pathCount + client.utf8.count + (route?.utf8.count ?? 0)
-            + record.auth.utf8.count + (requestID?.utf8.count ?? 0)
+            + auth.utf8.count + (requestID?.utf8.count ?? 0)
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { buffer in
             var line = LineCursor(buffer.baseAddress!)
             line.put(#"{"ts":""#)
@@ -46,9 +46,9 @@ enum AccessLogLine {
             line.put(#","bytes":"#)
             line.putDecimal(Int64(exchange.bytesSent))
             line.put(#","duration_ms":""#)
-            line.putFixedPoint(record.durationMicroseconds)
+            line.putFixedPoint(AccessRecord.durationMicroseconds(exchange))
             line.put(#"","auth":""#)
-            guard line.putPlain(record.auth) else { return false }
+            guard line.putPlain(auth) else { return false }
             if let requestID {
                 line.put(#"","request_id":""#)
                 guard line.putPlain(requestID) else { return false }

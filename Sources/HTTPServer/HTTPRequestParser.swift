@@ -273,30 +273,41 @@ public struct HTTPRequestParser: Sendable {
     }
 
     private mutating func parseHeaderLine(_ line: ArraySlice<UInt8>) throws(HTTPParseError) {
-        guard let firstByte = line.first else { return }
-        if firstByte == 0x20 || firstByte == 0x09 {
-            throw HTTPParseError(.obsoleteLineFolding, "obs-fold (line folding) is not accepted")
+        // One pass over the line's bytes in place: every request's fields come through here.
+        let field: (name: String, value: String, framing: FramingFields.Name?)? = try line.withUnsafeBufferPointer {
+            line throws(HTTPParseError) in
+            guard let firstByte = line.first else { return nil }
+            if firstByte == 0x20 || firstByte == 0x09 {
+                throw HTTPParseError(.obsoleteLineFolding, "obs-fold (line folding) is not accepted")
+            }
+            var colon = 0, nameIsToken = true
+            while colon < line.count, line[colon] != UInt8(ascii: ":") {
+                nameIsToken = nameIsToken && isTokenByte(line[colon])
+                colon += 1
+            }
+            guard colon < line.count else { throw HTTPParseError(.badHeaderField, "header field without a colon") }
+            guard colon > 0, nameIsToken else { throw HTTPParseError(.badHeaderField, "field name is not a token") }
+            var start = colon + 1, end = line.count
+            while start < end, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+            while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+            var valueIsField = true, allBytes: UInt8 = 0
+            for index in start..<end {
+                valueIsField = valueIsField && isFieldValueByte(line[index])
+                allBytes |= line[index]
+            }
+            guard valueIsField else { throw HTTPParseError(.badHeaderField, "field value has a forbidden byte") }
+            let nameBytes = UnsafeBufferPointer(rebasing: line[..<colon])
+            let valueBytes = UnsafeBufferPointer(rebasing: line[start..<end])
+            let value = allBytes < 0x80 ? String(decoding: valueBytes, as: UTF8.self) : fieldValueString(valueBytes)
+            let framing = FramingFields.Name(nameBytes)
+            return (framing?.spelling(nameBytes) ?? String(decoding: nameBytes, as: UTF8.self), value, framing)
         }
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
-            throw HTTPParseError(.badHeaderField, "header field without a colon")
-        }
-        let nameBytes = line[line.startIndex..<colon]
-        guard !nameBytes.isEmpty, nameBytes.allSatisfy(isTokenByte) else {
-            throw HTTPParseError(.badHeaderField, "field name is not a token")
-        }
-        var start = colon + 1, end = line.endIndex
-        while start < end, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
-        while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
-        let valueBytes = line[start..<end]
-        guard valueBytes.allSatisfy(isFieldValueByte) else {
-            throw HTTPParseError(.badHeaderField, "field value has a forbidden byte")
-        }
+        guard let field else { return }
         guard headers.count < limits.maxHeaderCount else {
             throw HTTPParseError(.tooManyHeaderFields, "more than \(limits.maxHeaderCount) header fields")
         }
-        let value = fieldValueString(valueBytes)
-        framingFields.note(name: nameBytes, value: value)
-        headers.add(String(decoding: nameBytes, as: UTF8.self), value)
+        if let name = field.framing { framingFields.note(name, value: field.value) }
+        headers.add(field.name, field.value)
     }
 
     /// The fields the head's framing depends on, noted as each line is parsed (its name
@@ -308,26 +319,55 @@ public struct HTTPRequestParser: Sendable {
         var hasTransferEncoding = false
         var firstExpect: String?
 
-        mutating func note(name: ArraySlice<UInt8>, value: String) {
-            switch name.count {
-            case 4 where Self.name(name, is: "host"): hosts += 1
-            case 6 where Self.name(name, is: "expect"): if firstExpect == nil { firstExpect = value }
-            case 14 where Self.name(name, is: "content-length"):
-                contentLengths += 1
-                if firstContentLength == nil { firstContentLength = value }
-            case 17 where Self.name(name, is: "transfer-encoding"): hasTransferEncoding = true
-            default: break
+        /// A field name framing depends on, recognized from its bytes in any letter case.
+        enum Name {
+            case host, expect, contentLength, transferEncoding
+
+            init?(_ name: UnsafeBufferPointer<UInt8>) {
+                switch name.count {
+                case 4 where Self.name(name, is: "host"): self = .host
+                case 6 where Self.name(name, is: "expect"): self = .expect
+                case 14 where Self.name(name, is: "content-length"): self = .contentLength
+                case 17 where Self.name(name, is: "transfer-encoding"): self = .transferEncoding
+                default: return nil
+                }
+            }
+
+            /// The name as clients commonly spell it, when `bytes` spell it so: a literal
+            /// `String` instead of one decoded from the bytes.
+            func spelling(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+                switch self {
+                case .host: return Self.bytes(bytes, are: "Host") ? "Host" : nil
+                case .expect: return Self.bytes(bytes, are: "Expect") ? "Expect" : nil
+                case .contentLength: return Self.bytes(bytes, are: "Content-Length") ? "Content-Length" : nil
+                case .transferEncoding: return Self.bytes(bytes, are: "Transfer-Encoding") ? "Transfer-Encoding" : nil
+                }
+            }
+
+            /// `bytes` (as long as `spelled`, being this name) spell exactly `spelled`.
+            private static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, are spelled: StaticString) -> Bool {
+                let expected = spelled.utf8Start
+                for index in 0..<bytes.count where bytes[index] != expected[index] { return false }
+                return true
+            }
+
+            /// `name` (token bytes only, already checked) spells `lowercase`, letter case aside:
+            /// among token bytes, only a letter's two cases become the same byte with 0x20 set.
+            private static func name(_ name: UnsafeBufferPointer<UInt8>, is lowercase: StaticString) -> Bool {
+                let expected = lowercase.utf8Start
+                for index in 0..<name.count where name[index] | 0x20 != expected[index] { return false }
+                return true
             }
         }
 
-        /// `name` (token bytes only, already checked) spells `lowercase`, letter case aside:
-        /// among token bytes, only a letter's two cases become the same byte with 0x20 set.
-        private static func name(_ name: ArraySlice<UInt8>, is lowercase: StaticString) -> Bool {
-            let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
-            return name.withUnsafeBufferPointer { bytes in
-                guard bytes.count == expected.count else { return false }
-                for index in 0..<bytes.count where bytes[index] | 0x20 != expected[index] { return false }
-                return true
+        mutating func note(_ name: Name, value: String) {
+            switch name {
+            case .host: hosts += 1
+            case .expect: if firstExpect == nil { firstExpect = value }
+            case .contentLength:
+                contentLengths += 1
+                if firstContentLength == nil { firstContentLength = value }
+            case .transferEncoding: hasTransferEncoding = true
             }
         }
     }
@@ -512,7 +552,7 @@ public struct HTTPRequestParser: Sendable {
 
 /// Field values are ASCII in practice; obs-text that is not UTF-8 is read as ISO-8859-1 so no
 /// byte is lost.
-func fieldValueString(_ bytes: ArraySlice<UInt8>) -> String {
+func fieldValueString(_ bytes: some Collection<UInt8>) -> String {
     if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
     if let text = String(validating: bytes, as: UTF8.self) { return text }
     return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))

@@ -51,7 +51,7 @@ final class AccessLogLineTests: XCTestCase {
             XCTAssertEqual(direct.all.map(withoutTime), viaLogger.all.map(withoutTime), variant.target)
             XCTAssertEqual(direct.all.count, 1)
             var onePass: String?
-            let wrote = AccessLogLine.write(AccessRecord(exchange: exchange, auth: variant.auth)) {
+            let wrote = AccessLogLine.write(exchange, auth: variant.auth) {
                 onePass = String(decoding: $0, as: UTF8.self)
             }
             XCTAssertEqual(wrote, variant.onePass, "\(variant.requestID) \(variant.client) \(variant.auth)")
