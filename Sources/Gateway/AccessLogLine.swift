@@ -28,7 +28,7 @@ enum AccessLogLine {
         let room = fixedRoom + method.utf8.count + pathCount + client.utf8.count + (route?.utf8.count ?? 0)
             + auth.utf8.count + (requestID?.utf8.count ?? 0)
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { buffer in
-            var line = LineCursor(buffer.baseAddress!)
+            var line = RawJSONCursor(buffer.baseAddress!)
             line.put(#"{"ts":""#)
             line.putFixedPoint(JSONLogHandler.wallClockMilliseconds())
             line.put(#"","level":"info","msg":"request","method":""#)
@@ -63,69 +63,6 @@ enum AccessLogLine {
             precondition(count <= room, "the access line outgrew its measured room")
             body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
             return true
-        }
-    }
-}
-
-/// Writes into memory measured beforehand (`AccessLogLine`), without checks per write.
-private struct LineCursor {
-    var next: UnsafeMutablePointer<UInt8>
-
-    init(_ start: UnsafeMutablePointer<UInt8>) { next = start }
-
-    mutating func put(_ text: StaticString) {
-        next.initialize(from: text.utf8Start, count: text.utf8CodeUnitCount)
-        next += text.utf8CodeUnitCount
-    }
-
-    /// Copies `text` when JSON needs no escape in it and it is ASCII (what `JSONWriter`
-    /// writes as it is, too); false, with nothing written, otherwise.
-    mutating func putPlain(_ text: String) -> Bool {
-        let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            guard JSONWriter.isPlainASCII(bytes), let source = bytes.baseAddress else { return bytes.isEmpty }
-            next.initialize(from: source, count: bytes.count)
-            next += bytes.count
-            return true
-        }
-        return copied ?? false
-    }
-
-    mutating func putDecimal(_ value: Int64) {
-        if value < 0 {
-            next.pointee = UInt8(ascii: "-")
-            next += 1
-        }
-        putDigits(value.magnitude)
-    }
-
-    /// `value / 1000`, a point and three digits: milliseconds from microseconds (the
-    /// duration) or seconds from milliseconds (the timestamp), as `JSONWriter.fixedPointString`.
-    mutating func putFixedPoint(_ value: Int64) {
-        if value < 0 {
-            next.pointee = UInt8(ascii: "-")
-            next += 1
-        }
-        let magnitude = value.magnitude
-        putDigits(magnitude / 1_000)
-        let fraction = magnitude % 1_000
-        next[0] = UInt8(ascii: ".")
-        next[1] = UInt8(ascii: "0") + UInt8(fraction / 100)
-        next[2] = UInt8(ascii: "0") + UInt8(fraction / 10 % 10)
-        next[3] = UInt8(ascii: "0") + UInt8(fraction % 10)
-        next += 4
-    }
-
-    mutating func putHex(_ value: UInt64) {
-        LowercaseHex.write(value, into: UnsafeMutableBufferPointer(start: next, count: 16), at: 0)
-        next += 16
-    }
-
-    private mutating func putDigits(_ value: UInt64) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DecimalDigits.maximumCount) { digits in
-            let end = digits.baseAddress! + DecimalDigits.maximumCount
-            let start = DecimalDigits.write(value, endingAt: end)
-            next.initialize(from: start, count: end - start)
-            next += end - start
         }
     }
 }

@@ -36,9 +36,44 @@ public struct CellEncoding: Sendable {
     /// `write(_:into:)` for a cell read in place: its fields are read from `bytes` (the
     /// buffer its `CellSpans` holds) and copied once, into `json`. The same JSON, byte for byte.
     public func write(_ span: CellSpan, in bytes: UnsafeBufferPointer<UInt8>, into json: inout JSONWriter) {
-        json.beginObject()
-        writeCellBytes("row", UnsafeBufferPointer(rebasing: bytes[span.row]), into: &json)
+        let row = UnsafeBufferPointer(rebasing: bytes[span.row])
         let family = UnsafeBufferPointer(rebasing: bytes[span.columnFamily])
+        let qualifier = UnsafeBufferPointer(rebasing: bytes[span.columnQualifier])
+        let value = span.value.map { UnsafeBufferPointer(rebasing: bytes[$0]) } ?? UnsafeBufferPointer(start: nil, count: 0)
+        if !forceBase64, JSONWriter.isPlainASCII(row), JSONWriter.isPlainASCII(family),
+           JSONWriter.isPlainASCII(qualifier), JSONWriter.isPlainASCII(value) {
+            // Nearly every cell: all four strings written as they are, so the object is written
+            // in one pass into room measured for it (the `JSONWriter` calls below check
+            // capacity, uniqueness and the separator per member: three times the instructions).
+            let room = Self.plainCellRoom + row.count + family.count + qualifier.count + value.count
+            json.rawValue(maximumCount: room) { start in
+                var cell = RawJSONCursor(start)
+                cell.put(#"{"row":""#)
+                cell.put(row)
+                cell.put(#"","column_family":""#)
+                cell.put(family)
+                cell.put(#"","column_qualifier":""#)
+                cell.put(qualifier)
+                cell.put(#"""#)
+                if let timestamp = span.timestamp {
+                    cell.put(#","timestamp":""#)
+                    cell.putDecimal(timestamp)
+                    cell.put(#"""#)
+                }
+                if span.flag != .insert {
+                    cell.put(#","flag":""#)
+                    cell.put(Self.flagSpelling(span.flag))
+                    cell.put(#"""#)
+                }
+                cell.put(#","value":""#)
+                cell.put(value)
+                cell.put(#""}"#)
+                return cell.next
+            }
+            return
+        }
+        json.beginObject()
+        writeCellBytes("row", row, into: &json)
         if !json.plainASCIIField("column_family", family) {
             json.staticKey("column_family")
             if isValidUTF8(family) {
@@ -48,7 +83,7 @@ public struct CellEncoding: Sendable {
                 json.string(String(decoding: family, as: UTF8.self))
             }
         }
-        writeCellBytes("column_qualifier", UnsafeBufferPointer(rebasing: bytes[span.columnQualifier]), into: &json)
+        writeCellBytes("column_qualifier", qualifier, into: &json)
         if let timestamp = span.timestamp {
             json.staticKey("timestamp")
             json.decimalString(timestamp)
@@ -57,10 +92,13 @@ public struct CellEncoding: Sendable {
             json.staticKey("flag")
             json.string(Self.flagName(span.flag))
         }
-        writeCellBytes("value", span.value.map { UnsafeBufferPointer(rebasing: bytes[$0]) } ?? UnsafeBufferPointer(start: nil, count: 0),
-                       into: &json)
+        writeCellBytes("value", value, into: &json)
         json.endObject()
     }
+
+    /// A plain cell's bytes but its four strings: names and punctuation (80), a timestamp of
+    /// at most 20 digits and a sign, the longest flag member (32), rounded up.
+    private static let plainCellRoom = 160
 
     /// Writes `name: bytes` (a string or base64 plus marker).
     public func writeBytes(_ name: String, _ bytes: Bytes, into json: inout JSONWriter) {
@@ -90,6 +128,10 @@ public struct CellEncoding: Sendable {
     }
 
     static func flagName(_ flag: KeyFlag) -> String {
+        flagSpelling(flag).description
+    }
+
+    static func flagSpelling(_ flag: KeyFlag) -> StaticString {
         switch flag {
         case .deleteRow: return "delete_row"
         case .deleteColumnFamily: return "delete_column_family"

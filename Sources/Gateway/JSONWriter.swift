@@ -211,6 +211,21 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Writes one value, of at most `maximumCount` bytes, straight into the buffer (after the
+    /// separator when one is due): `body` writes it from the pointer it gets and returns where
+    /// it stopped. For a value whose parts are all checked and measured before it is written
+    /// (a reply's cell, `CellEncoding`): one capacity check instead of one per part.
+    mutating func rawValue(maximumCount: Int,
+                           _ body: (UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8>) {
+        unique()
+        separator()
+        let start = storage.reserve(maximumCount)
+        let end = body(start)
+        precondition(end - start <= maximumCount, "a raw JSON value outgrew its measured room")
+        storage.commit(end - start)
+        needsComma = true
+    }
+
     /// Writes a JSON value known at compile time (a quoted name) as it is.
     public mutating func rawStatic(_ value: StaticString) {
         unique()
@@ -378,6 +393,19 @@ final class JSONByteBuffer: @unchecked Sendable {
 
     func append(_ text: StaticString) {
         text.withUTF8Buffer { append($0) }
+    }
+
+    /// Room for `count` more bytes: where they go, to be kept with `commit`.
+    @inline(__always)
+    func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        if self.count + count > capacity { grow(minimum: self.count + count) }
+        return base + self.count
+    }
+
+    /// Keeps `count` bytes written where `reserve` pointed (at most as many as it reserved).
+    @inline(__always)
+    func commit(_ count: Int) {
+        self.count += count
     }
 
     /// `,` when asked, then `"name":`, after one capacity check (the access log writes a
