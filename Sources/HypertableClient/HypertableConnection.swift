@@ -170,8 +170,8 @@ public final class HypertableConnection: HypertableService, IdleLivenessChecking
     private func readReply<Result>(_ method: String, sequenceID: Int32, deadline: Deadline,
                                    result: (inout ThriftBinaryReader) throws -> Result) throws -> Result {
         try wrappingFailures(of: method) {
-            let frame = try transport.readFrame(deadline: deadline)
-            var reader = ThriftBinaryReader(frame)
+            let frame = try transport.readFrameInPlace(deadline: deadline)
+            var reader = ThriftBinaryReader(frame.bytes, range: frame.range)
             let header = try reader.readMessageBegin(expecting: method)
             guard header.name == method else {
                 throw ThriftError.unexpectedReply("sent \(method), reply names \(header.name)")

@@ -19,9 +19,11 @@ public final class FramedTransport {
     public let socket: Socket
     public let maxFrameSize: Int
 
-    private var buffer: [UInt8]
-    private var bufferStart = 0
-    private var bufferEnd = 0
+    // Unchecked: one owner calls at a time (above), and a dynamic exclusivity check per
+    // access to the buffer cost more than reading a small frame from it.
+    @exclusivity(unchecked) private var buffer: [UInt8]
+    @exclusivity(unchecked) private var bufferStart = 0
+    @exclusivity(unchecked) private var bufferEnd = 0
 
     public init(socket: Socket, maxFrameSize: Int = FramedTransport.defaultMaxFrameSize, readBufferSize: Int = 16 * 1024) {
         self.socket = socket
@@ -78,6 +80,34 @@ public final class FramedTransport {
     }
 
     // MARK: reading
+
+    /// A frame's body where it lies: `bytes[range]`.
+    public struct Frame: Sendable {
+        public let bytes: [UInt8]
+        public let range: Range<Int>
+    }
+
+    /// Reads one whole frame and returns where its body lies. A frame already wholly in the read
+    /// buffer (a small reply: nearly every call's) is handed out as the buffer itself, shared,
+    /// not copied, and no array is allocated for it; a larger one gets an array of its own.
+    /// Let go of the frame before the next read: one still held then costs that read a copy
+    /// of the buffer (copy on write), never a wrong byte.
+    public func readFrameInPlace(deadline: Deadline) throws -> Frame {
+        while bufferEnd - bufferStart < 4 {
+            try fill(deadline: deadline, context: bufferEnd == bufferStart ? Self.headerContext : "reading frame header (partial)")
+        }
+        let length = buffer.withUnsafeBytes {
+            Int32(bigEndian: $0.loadUnaligned(fromByteOffset: bufferStart, as: Int32.self))
+        }
+        let count = try Self.validate(length: length, maxFrameSize: maxFrameSize)
+        let start = bufferStart + 4
+        guard count <= bufferEnd - start else {
+            let body = try readFrame(deadline: deadline)
+            return Frame(bytes: body, range: 0..<body.count)
+        }
+        bufferStart = start + count
+        return Frame(bytes: buffer, range: start..<(start + count))
+    }
 
     /// Reads one whole frame and returns its body.
     public func readFrame(deadline: Deadline) throws -> [UInt8] {

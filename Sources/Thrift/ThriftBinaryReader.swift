@@ -23,9 +23,17 @@ public struct ThriftBinaryReader: Sendable {
     public let maxDepth: Int
 
     public init(_ bytes: [UInt8], maxDepth: Int = ThriftBinaryReader.defaultMaxDepth) {
+        self.init(bytes, range: 0..<bytes.count, maxDepth: maxDepth)
+    }
+
+    /// Reads `bytes[range]` only (a frame inside a transport's buffer,
+    /// `FramedTransport.readFrameInPlace`). Positions, offsets in errors, and the ranges
+    /// `readBinaryRange` returns count from the start of `bytes`, not of `range`.
+    public init(_ bytes: [UInt8], range: Range<Int>, maxDepth: Int = ThriftBinaryReader.defaultMaxDepth) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "the range lies outside the bytes")
         storage = bytes
-        cursor = 0
-        end = bytes.count
+        cursor = range.lowerBound
+        end = range.upperBound
         self.maxDepth = maxDepth
     }
 

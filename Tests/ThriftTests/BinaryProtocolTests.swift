@@ -28,6 +28,27 @@ final class BinaryProtocolTests: XCTestCase {
         XCTAssertTrue(reader.isAtEnd)
     }
 
+    func testAReaderOfARangeReadsOnlyThoseBytes() throws {
+        // A frame inside a larger buffer (`FramedTransport.readFrameInPlace`): bytes before and
+        // after it are never read, and a value running past its end is truncated there.
+        var writer = ThriftBinaryWriter()
+        writer.writeI32(7)
+        writer.writeBinary([1, 2, 3])
+        let buffer: [UInt8] = [0xEE, 0xEE] + writer.bytes + [0x00, 0x00, 0x00, 0x09]
+        var reader = ThriftBinaryReader(buffer, range: 2..<(2 + writer.bytes.count))
+        XCTAssertEqual(reader.position, 2)
+        XCTAssertEqual(reader.remaining, writer.bytes.count)
+        XCTAssertEqual(try reader.readI32(), 7)
+        XCTAssertEqual(try reader.readBinaryRange(), 10..<13, "ranges index the whole buffer")
+        XCTAssertTrue(reader.isAtEnd)
+        XCTAssertThrowsError(try reader.readI32()) { error in
+            guard case ThriftError.truncated = error else { return XCTFail("\(error)") }
+        }
+        var short = ThriftBinaryReader(buffer, range: 2..<8)
+        XCTAssertEqual(try short.readI32(), 7)
+        XCTAssertThrowsError(try short.readBinaryRange(), "the length runs past the range's end")
+    }
+
     func testMessageHeaderIsStrictVersionOne() throws {
         var writer = ThriftBinaryWriter()
         writer.writeMessageBegin(name: "status", type: .reply, sequenceID: -5)

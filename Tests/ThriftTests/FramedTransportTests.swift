@@ -46,6 +46,31 @@ final class FramedTransportTests: XCTestCase {
         XCTAssertEqual(try receiver.readFrame(deadline: .after(seconds: 5)), [7, 7])
     }
 
+    func testFramesReadInPlaceAreTheirBodiesAndOutliveTheNextRead() throws {
+        let (a, b) = try socketPair()
+        let receiver = FramedTransport(socket: b, readBufferSize: 64)
+        defer { a.close(); receiver.close() }
+        func body(_ frame: FramedTransport.Frame) -> [UInt8] { Array(frame.bytes[frame.range]) }
+        // Two small frames in one write (read from the buffer, in place), then one larger
+        // than the buffer (an array of its own) with a small one behind it.
+        var stream: [UInt8] = [0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 2, 4, 5]
+        let large = (0..<200).map { UInt8(truncatingIfNeeded: $0) }
+        stream += [0, 0, 0, 200] + large + [0, 0, 0, 1, 6]
+        try a.writeAll(stream, deadline: .after(seconds: 5))
+        let first = try receiver.readFrameInPlace(deadline: .after(seconds: 5))
+        let second = try receiver.readFrameInPlace(deadline: .after(seconds: 5))
+        XCTAssertEqual(body(first), [1, 2, 3])
+        XCTAssertEqual(body(second), [4, 5])
+        XCTAssertEqual(first.range.lowerBound, 4, "the first frame is read where it lies in the buffer")
+        // Held across the reads that refill the buffer: the frames keep their bytes.
+        let third = try receiver.readFrameInPlace(deadline: .after(seconds: 5))
+        XCTAssertEqual(body(third), large)
+        XCTAssertEqual(third.range, 0..<200)
+        XCTAssertEqual(body(try receiver.readFrameInPlace(deadline: .after(seconds: 5))), [6])
+        XCTAssertEqual(body(first), [1, 2, 3])
+        XCTAssertEqual(body(second), [4, 5])
+    }
+
     func testLargeFrameLargerThanTheReadBuffer() throws {
         let (a, b) = try socketPair()
         let receiver = FramedTransport(socket: b, readBufferSize: 64)
