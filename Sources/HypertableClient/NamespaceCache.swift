@@ -13,8 +13,14 @@ public struct NamespaceCache: Sendable {
         var lastUse: UInt64
     }
 
-    private var entries: [String: Entry] = [:]
+    private var entries: [String: Entry] = [:] {
+        // Indices of the entries as they were; the next lookup hashes again.
+        didSet { last = nil }
+    }
     private var clock: UInt64 = 0
+    /// The name looked up last and where its entry is: a connection serves one namespace
+    /// request after request, and comparing the name costs less than hashing it.
+    private var last: (name: String, index: Dictionary<String, Entry>.Index)?
 
     /// Most namespaces kept; at least 1.
     public let capacity: Int
@@ -35,9 +41,16 @@ public struct NamespaceCache: Sendable {
     public mutating func lookup(_ name: String) -> Int64? {
         // One hash of the name, the entry updated in place: a read and a write by key hashed
         // it twice on every request.
-        guard let index = entries.index(forKey: name) else { return nil }
+        let index: Dictionary<String, Entry>.Index
+        if let last, last.name == name {
+            index = last.index
+        } else {
+            guard let found = entries.index(forKey: name) else { return nil }
+            index = found
+        }
         clock &+= 1
         entries.values[index].lastUse = clock
+        last = (name, index)
         return entries.values[index].id
     }
 

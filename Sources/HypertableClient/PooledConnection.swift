@@ -10,8 +10,9 @@ public final class PooledConnection: @unchecked Sendable {
     public let service: any HypertableService
     /// A number unique within its pool, for logs and statistics.
     public let id: UInt64
-    /// The namespaces open on this connection.
-    public private(set) var namespaces: NamespaceCache
+    /// The namespaces open on this connection. Unchecked exclusivity: one borrower at a time
+    /// (above), and a dynamic check on every request's lookup cost more than the lookup.
+    @exclusivity(unchecked) public private(set) var namespaces: NamespaceCache
 
     /// When the connection went back to the idle list, on the monotonic clock.
     var idleSince: UInt64 = 0

@@ -39,6 +39,28 @@ final class NamespaceCacheTests: XCTestCase {
         XCTAssertTrue(cache.isEmpty)
     }
 
+    func testTheNameLookedUpLastIsFoundAgainAfterEveryChange() {
+        // The last lookup's entry is remembered; every insert, replacement, removal and
+        // eviction must make the next lookup find entries as they are now.
+        var cache = NamespaceCache(capacity: 2)
+        cache.insert("a-long-namespace/name", id: 1)
+        XCTAssertEqual(cache.lookup("a-long-namespace/name"), 1)
+        XCTAssertEqual(cache.lookup("a-long-namespace/name"), 1)
+        cache.insert("a-long-namespace/name", id: 5)
+        XCTAssertEqual(cache.lookup("a-long-namespace/name"), 5)
+        for index in 0..<40 { cache.insert("b\(index)", id: Int64(10 + index)) }
+        XCTAssertNil(cache.lookup("a-long-namespace/name"), "evicted")
+        XCTAssertEqual(cache.lookup("b39"), 49)
+        XCTAssertEqual(cache.remove("b39"), 49)
+        XCTAssertNil(cache.lookup("b39"))
+        XCTAssertEqual(cache.lookup("b38"), 48)
+        cache.removeAll()
+        XCTAssertNil(cache.lookup("b38"))
+        cache.insert("b38", id: 3)
+        XCTAssertEqual(cache.lookup("b38"), 3)
+        XCTAssertEqual(cache.names, ["b38"])
+    }
+
     func testCapacityIsAtLeastOne() {
         var cache = NamespaceCache(capacity: 0)
         XCTAssertEqual(cache.capacity, 1)
