@@ -164,8 +164,16 @@ struct HTTPResponseWriter {
     /// The handler's fields minus those the writer owns, with CR, LF and NUL made spaces. The
     /// common response has neither, and its fields are used as they are (no copy).
     static func handlerFields(_ fields: HTTPHeaders) -> HTTPHeaders {
-        guard fields.contains(where: { isManaged($0.name) || needsSanitizing($0.name) || needsSanitizing($0.value) })
-        else { return fields }
+        // The fields read where they are: iterating them copied each (a retain and a release
+        // of its name and its value).
+        let usable = fields.fields.withUnsafeBufferPointer { fields in
+            for index in fields.indices {
+                if isManaged(fields[index].name) || needsSanitizing(fields[index].name)
+                    || needsSanitizing(fields[index].value) { return false }
+            }
+            return true
+        }
+        if usable { return fields }
         var headers = HTTPHeaders()
         for field in fields where !isManaged(field.name) {
             headers.add(sanitized(field.name), sanitized(field.value))
