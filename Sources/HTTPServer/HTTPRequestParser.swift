@@ -238,7 +238,7 @@ public struct HTTPRequestParser: Sendable {
             throw HTTPParseError(.badRequestLine, "request-target is empty or has forbidden bytes")
         }
         version = try parseVersion(versionBytes)
-        method = HTTPMethod(String(decoding: methodBytes, as: UTF8.self))
+        method = methodBytes.withUnsafeBufferPointer(Self.commonMethod) ?? HTTPMethod(String(decoding: methodBytes, as: UTF8.self))
         target = String(decoding: targetBytes, as: UTF8.self)
         let first = targetBytes.first
         if first == UInt8(ascii: "*") {
@@ -254,6 +254,18 @@ public struct HTTPRequestParser: Sendable {
         headers = HTTPHeaders(capacity: 8)
         framingFields = FramingFields()
         headerBytes = 0
+    }
+
+    /// The methods the gateway serves, as literals when `bytes` spell one (methods are
+    /// case-sensitive, RFC 9110 §9.1): no string decoded for them.
+    private static func commonMethod(_ bytes: UnsafeBufferPointer<UInt8>) -> HTTPMethod? {
+        switch bytes.count {
+        case 3: return bytesSpell(bytes, "GET") ? .get : bytesSpell(bytes, "PUT") ? .put : nil
+        case 4: return bytesSpell(bytes, "POST") ? .post : bytesSpell(bytes, "HEAD") ? .head : nil
+        case 6: return bytesSpell(bytes, "DELETE") ? .delete : nil
+        case 7: return bytesSpell(bytes, "OPTIONS") ? .options : nil
+        default: return nil
+        }
     }
 
     private func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPVersion {
@@ -337,18 +349,11 @@ public struct HTTPRequestParser: Sendable {
             /// `String` instead of one decoded from the bytes.
             func spelling(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
                 switch self {
-                case .host: return Self.bytes(bytes, are: "Host") ? "Host" : nil
-                case .expect: return Self.bytes(bytes, are: "Expect") ? "Expect" : nil
-                case .contentLength: return Self.bytes(bytes, are: "Content-Length") ? "Content-Length" : nil
-                case .transferEncoding: return Self.bytes(bytes, are: "Transfer-Encoding") ? "Transfer-Encoding" : nil
+                case .host: return bytesSpell(bytes, "Host") ? "Host" : nil
+                case .expect: return bytesSpell(bytes, "Expect") ? "Expect" : nil
+                case .contentLength: return bytesSpell(bytes, "Content-Length") ? "Content-Length" : nil
+                case .transferEncoding: return bytesSpell(bytes, "Transfer-Encoding") ? "Transfer-Encoding" : nil
                 }
-            }
-
-            /// `bytes` (as long as `spelled`, being this name) spell exactly `spelled`.
-            private static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, are spelled: StaticString) -> Bool {
-                let expected = spelled.utf8Start
-                for index in 0..<bytes.count where bytes[index] != expected[index] { return false }
-                return true
             }
 
             /// `name` (token bytes only, already checked) spells `lowercase`, letter case aside:
@@ -532,6 +537,14 @@ public struct HTTPRequestParser: Sendable {
 }
 
 @inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+/// `bytes` are exactly `text`'s bytes (case-sensitive).
+@inline(__always) func bytesSpell(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+    guard bytes.count == text.utf8CodeUnitCount else { return false }
+    let expected = text.utf8Start
+    for index in 0..<bytes.count where bytes[index] != expected[index] { return false }
+    return true
+}
 
 /// tchar (RFC 9110 §5.6.2).
 @inline(__always) func isTokenByte(_ byte: UInt8) -> Bool {
