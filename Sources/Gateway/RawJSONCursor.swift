@@ -24,9 +24,8 @@ struct RawJSONCursor {
     /// writes as it is, too); false, with nothing written, otherwise.
     mutating func putPlain(_ text: String) -> Bool {
         let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            guard JSONWriter.isPlainASCII(bytes), let source = bytes.baseAddress else { return bytes.isEmpty }
-            next.initialize(from: source, count: bytes.count)
-            next += bytes.count
+            guard JSONWriter.isPlainASCII(bytes) else { return false }
+            put(bytes)
             return true
         }
         return copied ?? false

@@ -129,15 +129,16 @@ public struct HQLParser {
     /// Whether a bare word can be a name: Hypertable's `identifier` is a letter, then letters,
     /// digits and `_`, and no keyword (`reservedWords`).
     static func isIdentifier(_ word: String) -> Bool {
-        word.utf8.first != UInt8(ascii: "_") && !reservedWords.contains(word)
+        var word = word
+        return word.withUTF8 { isIdentifier($0) }
     }
 
-    /// `reservedWords` holds `word`'s bytes: compared with the few words of its length, so a
-    /// word read in place needs no `String` (nor a hash) to be checked.
-    static func isReservedWord(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// `isIdentifier` for a word's bytes read in place (`HQLPointSelect`): compared with the
+    /// few keywords of its length, with no `String` made (nor hashed) to check it.
+    static func isIdentifier(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard word.first != UInt8(ascii: "_") else { return false }
         let byLength = reservedWordsByLength
-        guard word.count < byLength.count else { return false }
-        return byLength[word.count].contains { $0.elementsEqual(word) }
+        return word.count >= byLength.count || !byLength[word.count].contains { $0.elementsEqual(word) }
     }
 
     /// `reservedWords`' bytes, at the index of their length.

@@ -82,7 +82,7 @@ public enum HQLPointSelect {
             // A table path (`a/b`) declines at the `/`, where `WHERE` is expected.
             guard let range = wordRange() else { return nil }
             let word = UnsafeBufferPointer(rebasing: bytes[range])
-            guard word[0] != UInt8(ascii: "_"), !HQLParser.isReservedWord(word) else { return nil }
+            guard HQLParser.isIdentifier(word) else { return nil }
             return String(decoding: word, as: UTF8.self)
         }
 

@@ -563,10 +563,9 @@ public struct HTTPRequestParser: Sendable {
     byte == 0x09 || (byte >= 0x20 && byte != 0x7F)
 }
 
-/// Field values are ASCII in practice; obs-text that is not UTF-8 is read as ISO-8859-1 so no
-/// byte is lost.
-func fieldValueString(_ bytes: some Collection<UInt8>) -> String {
-    if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+/// A field value with bytes beyond ASCII (`parseHeaderLine` decodes ASCII ones itself, having
+/// seen every byte): UTF-8 when it is, else obs-text read as ISO-8859-1 so no byte is lost.
+func fieldValueString(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     if let text = String(validating: bytes, as: UTF8.self) { return text }
     return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
 }

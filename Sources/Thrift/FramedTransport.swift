@@ -93,24 +93,24 @@ public final class FramedTransport {
     /// Let go of the frame before the next read: one still held then costs that read a copy
     /// of the buffer (copy on write), never a wrong byte.
     public func readFrameInPlace(deadline: Deadline) throws -> Frame {
-        while bufferEnd - bufferStart < 4 {
-            try fill(deadline: deadline, context: bufferEnd == bufferStart ? Self.headerContext : "reading frame header (partial)")
-        }
-        let length = buffer.withUnsafeBytes {
-            Int32(bigEndian: $0.loadUnaligned(fromByteOffset: bufferStart, as: Int32.self))
-        }
-        let count = try Self.validate(length: length, maxFrameSize: maxFrameSize)
-        let start = bufferStart + 4
-        guard count <= bufferEnd - start else {
-            let body = try readFrame(deadline: deadline)
+        let count = try readFrameHeader(deadline: deadline)
+        guard count <= bufferEnd - bufferStart else {
+            let body = try readFrameBody(count: count, deadline: deadline)
             return Frame(bytes: body, range: 0..<body.count)
         }
-        bufferStart = start + count
-        return Frame(bytes: buffer, range: start..<(start + count))
+        let start = bufferStart
+        bufferStart += count
+        return Frame(bytes: buffer, range: start..<bufferStart)
     }
 
     /// Reads one whole frame and returns its body.
     public func readFrame(deadline: Deadline) throws -> [UInt8] {
+        try readFrameBody(count: try readFrameHeader(deadline: deadline), deadline: deadline)
+    }
+
+    /// Reads a frame's length header (waiting for its four bytes) and checks the length; the
+    /// body follows at `bufferStart`.
+    private func readFrameHeader(deadline: Deadline) throws -> Int {
         while bufferEnd - bufferStart < 4 {
             try fill(deadline: deadline, context: bufferEnd == bufferStart ? Self.headerContext : "reading frame header (partial)")
         }
@@ -118,11 +118,16 @@ public final class FramedTransport {
             Int32(bigEndian: $0.loadUnaligned(fromByteOffset: bufferStart, as: Int32.self))
         }
         bufferStart += 4
-        let count = try Self.validate(length: length, maxFrameSize: maxFrameSize)
+        return try Self.validate(length: length, maxFrameSize: maxFrameSize)
+    }
+
+    /// The `count` bytes of a frame's body in an array of their own: what is buffered, then
+    /// the rest read straight into the array.
+    private func readFrameBody(count: Int, deadline: Deadline) throws -> [UInt8] {
         let buffered = min(count, bufferEnd - bufferStart)
         let start = bufferStart
         bufferStart += buffered
-        let body = try [UInt8](unsafeUninitializedCapacity: count) { target, initialized in
+        return try [UInt8](unsafeUninitializedCapacity: count) { target, initialized in
             buffer.withUnsafeBufferPointer { source in
                 _ = UnsafeMutableBufferPointer(rebasing: target[0..<buffered])
                     .initialize(from: source[start..<(start + buffered)])
@@ -137,7 +142,6 @@ public final class FramedTransport {
                 }
             }
         }
-        return body
     }
 
     /// Checks a frame header's length: not negative, not above `maxFrameSize`.
