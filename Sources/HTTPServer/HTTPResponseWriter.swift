@@ -42,11 +42,12 @@ struct HTTPResponseWriter {
     let settings: Settings
 
     /// Writes `response` to `request` (nil for a parse-error reply). `keepAlive` is the
-    /// connection's own decision; the response may still ask to close.
+    /// connection's own decision; the response may still ask to close
+    /// (`HTTPResponse.closeConnection`: a handler's own `Connection` field is dropped with the
+    /// other fields the writer owns).
     func write(_ response: HTTPResponse, to request: HTTPRequest?, keepAlive: Bool) -> Outcome {
         var headers = Self.handlerFields(response.headers)
         var close = !keepAlive || response.closeConnection
-            || (headers.contains("Connection") && headers.containsToken("close", in: "Connection"))
         let isHead = request?.method == .head
         let status = response.status
         let version = request?.version ?? .http1_1

@@ -20,8 +20,8 @@
 # Not a test: numbers and a verdict per target, never a timed assertion.
 #
 # The machine's weather moves CPU per request by a fifth within minutes, each process its own
-# way, so the neighbours are measured in ROUNDS rounds (default 5), each measuring the direct
-# client, nginx, the gateway, the gateway beside idle connections and the gateway again
+# way, so the neighbours are measured in ROUNDS rounds (default 5), each measuring nginx, the
+# direct client, the gateway, the gateway beside idle connections and the gateway again
 # without them, one after another. A ratio is taken within each round, between runs seconds
 # apart (the idle runs against the mean of the runs before and after them), and the verdict is
 # on the median round's ratio; the table shows each row's median, and every round's ratios
@@ -180,10 +180,11 @@ PY
 
 for round in $(seq $ROUNDS); do
   # Each ratio's runs as close together as the order allows: nginx just before the health
-  # check, and the runs beside idle connections nested between the same runs without them.
-  measure_direct direct.$round
+  # check, the direct client just before the SELECT (the broker's share compares the two), and
+  # the runs beside idle connections nested between the same runs without them.
   measure nginx.$round "http://127.0.0.1:$NP/" - "$NGINX_PIDS"
   measure live.$round "http://127.0.0.1:$GP/health/live" - "$G"
+  measure_direct direct.$round
   measure select.$round "http://127.0.0.1:$GP/ns/cc/query" $W/select.lua "$G" "$EP"
   open_idle
   measure select_idle.$round "http://127.0.0.1:$GP/ns/cc/query" $W/select.lua "$G" "$EP"
