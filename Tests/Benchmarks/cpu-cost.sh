@@ -60,9 +60,16 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; sleep 0.3; fo
 trap cleanup EXIT
 hz=$(getconf CLK_TCK)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $t; }
-# user_ticks PIDS...: the user-space part of ticks (utime).
-user_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14}' /proc/$p/stat))); done; echo $t; }
+# ticks PIDS...: the CPU ticks (user + system) the processes spent, then the user part alone,
+# both from one reading of each process's stat.
+ticks() {
+  local t=0 u=0 p user system
+  for p in "$@"; do
+    read -r user system < <(awk '{print $14, $15}' /proc/$p/stat)
+    t=$((t + user + system)); u=$((u + user))
+  done
+  echo $t $u
+}
 wait_http() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
 perf_ok=0; perf stat -e raw_syscalls:sys_enter,context-switches true >/dev/null 2>&1 && perf_ok=1
 
@@ -75,14 +82,14 @@ measure() {
   # Every process of the server (the seed: gunicorn's master and workers), comma-separated for perf.
   local all
   all=$(echo $pids | tr ' ' ',')
-  s0=$(ticks $pids); u0=$(user_ticks $pids); [ -n "$broker" ] && b0=$(ticks $broker)
+  read -r s0 u0 < <(ticks $pids); [ -n "$broker" ] && read -r b0 _ < <(ticks $broker)
   if [ $perf_ok = 1 ] && [ $COUNTING = 1 ]; then
     perf stat -e raw_syscalls:sys_enter,context-switches -p "$all" -x, -o "$W/$key.perf" -- sleep "$D" >/dev/null 2>&1 &
     stat_pid=$!
   fi
   if [ "$lua" = - ]; then wrk -t2 -c$C -d${D}s --latency "$url" > "$W/$key.wrk" 2>&1
   else wrk -t2 -c$C -d${D}s --latency -s "$lua" "$url" > "$W/$key.wrk" 2>&1; fi
-  s1=$(ticks $pids); u1=$(user_ticks $pids); [ -n "$broker" ] && b1=$(ticks $broker)
+  read -r s1 u1 < <(ticks $pids); [ -n "$broker" ] && read -r b1 _ < <(ticks $broker)
   [ -n "$stat_pid" ] && wait $stat_pid 2>/dev/null
   n=$(awk '/requests in/ {print $1}' "$W/$key.wrk"); n=${n:-0}
   python3 - "$W" "$key" "$s0" "$s1" "$b0" "$b1" "$n" "$hz" "$D" "$u0" "$u1" <<'PY'
@@ -118,6 +125,16 @@ with open(f"{w}/{key}.json", "w") as f: f.write(repr(out))
 PY
 }
 
+# count KEY URL LUA|- "SERVER_PIDS" ["BROKER_PID"]: a short run with perf counting system calls
+# and context switches (KEY.count), whose CPU figures are not used.
+count() {
+  local key=$1 measured=$D
+  shift
+  COUNTING=1; D=$(( D < 4 ? D : 4 ))
+  measure "$key.count" "$@"
+  COUNTING=0; D=$measured
+}
+
 NP=$(free_port)
 cat > $W/nginx.conf <<NG
 worker_processes 1; pid $W/nginx.pid; error_log $W/nginx.err; daemon off;
@@ -143,9 +160,9 @@ wrk -t2 -c$C -d2s -s $W/select.lua http://127.0.0.1:$GP/ns/cc/query >/dev/null 2
 # measure_direct KEY: the C++ client calling the broker directly, its CPU per call.
 measure_direct() {
   local b0 b1 out calls cps cpu
-  b0=$(ticks $EP)
+  read -r b0 _ < <(ticks $EP)
   out=$( { /usr/bin/time -f "TIME %U %S" "$TL_DIR/thriftload" 127.0.0.1 $BP cc "SELECT * FROM t WHERE ROW = 'r1'" $C $D; } 2>&1 )
-  b1=$(ticks $EP)
+  read -r b1 _ < <(ticks $EP)
   calls=$(echo "$out" | sed -n 's/^thriftload: \([0-9]*\) calls.*/\1/p')
   cps=$(echo "$out" | sed -n 's/.* \([0-9]*\) calls\/s.*/\1/p')
   cpu=$(echo "$out" | sed -n 's/^TIME //p')
@@ -200,15 +217,13 @@ done
 # System calls and context switches per request, counted apart from the measured runs (they
 # are counts per request, steady from run to run, so one short run each).
 if [ $perf_ok = 1 ]; then
-  COUNTING=1; D_MEASURED=$D; D=$(( D < 4 ? D : 4 ))
-  measure nginx.count "http://127.0.0.1:$NP/" - "$NGINX_PIDS"
-  measure live.count "http://127.0.0.1:$GP/health/live" - "$G"
-  measure select.count "http://127.0.0.1:$GP/ns/cc/query" $W/select.lua "$G" "$EP"
+  count nginx "http://127.0.0.1:$NP/" - "$NGINX_PIDS"
+  count live "http://127.0.0.1:$GP/health/live" - "$G"
+  count select "http://127.0.0.1:$GP/ns/cc/query" $W/select.lua "$G" "$EP"
   open_idle
-  measure live_idle.count "http://127.0.0.1:$GP/health/live" - "$G"
-  measure select_idle.count "http://127.0.0.1:$GP/ns/cc/query" $W/select.lua "$G" "$EP"
+  count live_idle "http://127.0.0.1:$GP/health/live" - "$G"
+  count select_idle "http://127.0.0.1:$GP/ns/cc/query" $W/select.lua "$G" "$EP"
   kill $IDLE 2>/dev/null; wait $IDLE 2>/dev/null
-  COUNTING=0; D=$D_MEASURED
 fi
 
 if [ -z "${NO_SEED:-}" ]; then
@@ -222,11 +237,7 @@ if [ -z "${NO_SEED:-}" ]; then
   if wait_http http://127.0.0.1:$SP/health; then
     # Its throughput swings between runs: best of 3.
     for i in 1 2 3; do measure seed$i "http://127.0.0.1:$SP/ns/cc/query" $W/select.lua "$S $(pgrep -P $S | tr '\n' ' ')" "$SEP"; done
-    if [ $perf_ok = 1 ]; then
-      COUNTING=1; D_MEASURED=$D; D=$(( D < 4 ? D : 4 ))
-      measure seed.count "http://127.0.0.1:$SP/ns/cc/query" $W/select.lua "$S $(pgrep -P $S | tr '\n' ' ')" "$SEP"
-      COUNTING=0; D=$D_MEASURED
-    fi
+    [ $perf_ok = 1 ] && count seed "http://127.0.0.1:$SP/ns/cc/query" $W/select.lua "$S $(pgrep -P $S | tr '\n' ' ')" "$SEP"
   else echo "seed did not start (see $bench/seed-peer/setup.sh)" >&2; fi
 fi
 
