@@ -66,7 +66,10 @@ extension ConnectionTransport {
                 let written = try write(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
                 if written > 0 {
                     offset += written
-                } else if try !socket.poll(events: writeRetryEvents, deadline: deadline) {
+                    continue
+                }
+                KeepAliveGroup.beforeBlocking()
+                if try !socket.poll(events: writeRetryEvents, deadline: deadline) {
                     throw SocketError.timedOut(operation: "write")
                 }
             }

@@ -31,6 +31,13 @@ import Sockets
 /// connection is quiet), after a refused request, or at shutdown; reading then resumes on the
 /// source. With stays off, a plain socket keeps reading while a request is processed
 /// (pipelined bytes are buffered, bounded).
+///
+/// A request for an inline route is answered on the queue, and the connection then waits for
+/// its next request in a `KeepAliveGroup` (with the same conditions and the same stay time):
+/// one worker polls every member and serves their inline requests, so a busy connection of
+/// health checks costs a fraction of a thread wake-up per request instead of one. A member
+/// whose next request may block leaves the group for a worker of its own, which stays with it
+/// as above.
 final class HTTPConnection: @unchecked Sendable {
     let transport: any ConnectionTransport
     let peer: SocketAddress
@@ -225,15 +232,29 @@ final class HTTPConnection: @unchecked Sendable {
         var request = parsed
         let (stream, keepAlive) = prepare(&request)
         let arrival = Deadline.now().nanoseconds
-        // A route that never blocks is answered here, unless a worker is free to take the
-        // connection and stay with it for the requests that follow.
-        if request.context.runsInline && stream == nil && !exclusiveReads
-            && (stayNanoseconds == 0 || !keepAlive || !request.context.mayKeepWorker || !server.workers.hasIdleThread) {
-            let outcome = server.serve(request, on: transport, keepAlive: keepAlive, arrival: arrival)
-            let now = Deadline.now().nanoseconds
-            return lock.withLock { machine.responseFinished(close: outcome.close, following: [], now: now) }
+        // A route that never blocks is answered here; the connection then waits for its next
+        // request in a keep-alive group, when it may stay.
+        if request.context.runsInline && stream == nil && !exclusiveReads {
+            guard stayNanoseconds > 0, keepAlive, request.context.mayKeepWorker else {
+                let outcome = server.serve(request, on: transport, keepAlive: keepAlive, arrival: arrival)
+                let now = Deadline.now().nanoseconds
+                return lock.withLock { machine.responseFinished(close: outcome.close, following: [], now: now) }
+            }
+            let next = serve(request, stream: nil, keepAlive: keepAlive, arrival: arrival)
+            guard case .read = next, lock.withLock({ staying }) else { return next }
+            setReading(false)
+            if joinKeepAliveGroup() { return nil }
+            lock.withLock { staying = false }
+            return .read
         }
         if stream != nil || exclusiveReads || stayNanoseconds > 0 { setReading(false) }
+        return submit(request, stream: stream, keepAlive: keepAlive, arrival: arrival)
+    }
+
+    /// Hands `request` to a worker, which then stays with the connection when it may; nil
+    /// when a worker took it, otherwise (the queue is full) the action after a 503.
+    private func submit(_ request: HTTPRequest, stream: RequestBodyStream?, keepAlive: Bool,
+                        arrival: UInt64) -> HTTPConnectionStateMachine.Action? {
         let finishing = request
         let accepted = server.workers.submit { [self] in
             continueOnWorker(serve(finishing, stream: stream, keepAlive: keepAlive, arrival: arrival))
@@ -454,6 +475,49 @@ final class HTTPConnection: @unchecked Sendable {
         run(action)
     }
 
+    // MARK: waiting in a keep-alive group (on the group's leader)
+
+    /// Joins one of the server's keep-alive groups (the connection marked staying, its source
+    /// suspended); false when every group is full.
+    private func joinKeepAliveGroup() -> Bool {
+        let groups = server.keepAliveGroups
+        guard !groups.isEmpty else { return false }
+        let first = Int(UInt32(bitPattern: transport.socket.fileDescriptor)) % groups.count
+        for offset in 0..<groups.count where groups[(first + offset) % groups.count].join(self) {
+            return true
+        }
+        return false
+    }
+
+    /// Carries on from the machine's action for a group member's bytes: inline requests are
+    /// served here; a request that may block goes to a worker, and anything else is run as
+    /// usual, both ending the connection's time in the group (nil).
+    private func continueInGroup(_ first: HTTPConnectionStateMachine.Action) -> KeepAliveGroup.Turn? {
+        var action = first
+        while true {
+            switch action {
+            case .read:
+                guard lock.withLock({ staying }) else {
+                    run(action)
+                    return nil
+                }
+                return KeepAliveGroup.Turn(answered: true, waitEnd: groupWaitEnd(now: Deadline.now().nanoseconds))
+            case .dispatch(let parsed):
+                var request = parsed
+                let (stream, keepAlive) = prepare(&request)
+                let arrival = Deadline.now().nanoseconds
+                guard request.context.runsInline, stream == nil else {
+                    if let next = submit(request, stream: stream, keepAlive: keepAlive, arrival: arrival) { run(next) }
+                    return nil
+                }
+                action = serve(request, stream: nil, keepAlive: keepAlive, arrival: arrival)
+            default:
+                run(action)
+                return nil
+            }
+        }
+    }
+
     private func setReading(_ reading: Bool) {
         lock.withLock {
             guard !closed, let readSource, readSuspended == reading else { return }
@@ -553,6 +617,26 @@ final class HTTPConnection: @unchecked Sendable {
             transport.close()
         }
         server.connectionClosed(self)
+    }
+}
+
+extension HTTPConnection: KeepAliveGroup.Member {
+    var groupDescriptor: Int32 { transport.socket.fileDescriptor }
+
+    func serveInGroup(reading buffer: UnsafeMutableRawBufferPointer, now: UInt64) -> KeepAliveGroup.Turn? {
+        switch readWhileStaying(waiting: false, buffer: buffer) {
+        case .readOn, .nothing: return KeepAliveGroup.Turn(answered: false, waitEnd: groupWaitEnd(now: now))
+        case .ended(nil): return nil
+        case .ended(let action?): return continueInGroup(action)
+        }
+    }
+
+    func leaveGroup() {
+        endStay()
+    }
+
+    func groupWaitEnd(now: UInt64) -> UInt64? {
+        lock.withLock { drainAfterStay ? nil : min(now &+ stayNanoseconds, machine.deadline) }
     }
 }
 

@@ -143,8 +143,11 @@ struct HTTPResponseWriter {
                 let written = try transport.write(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
                 if written > 0 {
                     offset += written
-                } else if try !transport.socket.poll(events: transport.writeRetryEvents,
-                                                     deadline: .after(seconds: settings.writeTimeout)) {
+                    continue
+                }
+                KeepAliveGroup.beforeBlocking()
+                if try !transport.socket.poll(events: transport.writeRetryEvents,
+                                             deadline: .after(seconds: settings.writeTimeout)) {
                     throw SocketError.timedOut(operation: "write")
                 }
             }

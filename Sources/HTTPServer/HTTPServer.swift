@@ -15,6 +15,8 @@ import Sockets
 /// before any body byte is read; complete requests go to a bounded queue served by
 /// `workerCount` threads that run the (blocking) handler and write the response, or, when the
 /// head's context says its route never blocks, are answered on the connection's queue.
+/// Between requests, a worker stays with a busy keep-alive connection, and connections whose
+/// requests never block wait together in a `KeepAliveGroup`, one worker polling them all.
 /// A full queue gets `503` with `Retry-After` at once. One timer checks every connection's
 /// deadline.
 public final class HTTPServer: @unchecked Sendable {
@@ -29,6 +31,9 @@ public final class HTTPServer: @unchecked Sendable {
     let serverProblem: @Sendable (HTTPStatus, String, HTTPRequest?) -> HTTPResponse
     let onCompletion: (@Sendable (HTTPExchangeRecord) -> Void)?
     let workers: WorkerPool
+    /// Where plain keep-alive connections wait between inline requests (`KeepAliveGroup`);
+    /// empty when workers never stay.
+    let keepAliveGroups: [KeepAliveGroup]
     /// Accept failures, refused and failed connections, handler errors (with the request).
     let logger: Logger
     private let metrics: HTTPServerMetrics
@@ -92,7 +97,17 @@ public final class HTTPServer: @unchecked Sendable {
         self.onCompletion = onCompletion
         self.logger = logger
         self.metrics = HTTPServerMetrics(factory: metricsFactory)
-        self.workers = WorkerPool(threadCount: configuration.workerCount, capacity: configuration.workerQueueCapacity)
+        let workers = WorkerPool(threadCount: configuration.workerCount, capacity: configuration.workerQueueCapacity)
+        self.workers = workers
+        let stay = HTTPConnectionStateMachine.Timeouts.nanoseconds(configuration.workerStayTime)
+        // One group per processor (and at most one per two workers, so that groups never
+        // take most of the pool): more groups spread the load over the cores, fewer let each
+        // `poll` return more members at once.
+        let processors = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let groupCount = stay == 0 || configuration.tls != nil ? 0 : max(1, min(processors, configuration.workerCount / 2))
+        self.keepAliveGroups = (0..<groupCount).map { _ in
+            KeepAliveGroup(workers: workers, capacity: 128)
+        }
         let shortest = min(configuration.headerReadTimeout, configuration.idleTimeout, configuration.bodyReadTimeout)
         self.timerTick = Int(max(5, min(1000, shortest * 1000 / 4)))
     }
@@ -197,6 +212,9 @@ public final class HTTPServer: @unchecked Sendable {
     public var stayingConnectionCount: Int {
         state.withLock { Array($0.connections.values) }.filter(\.isStaying).count
     }
+
+    /// Connections waiting in a keep-alive group (`KeepAliveGroup`), joiners included.
+    var groupedConnectionCount: Int { keepAliveGroups.reduce(0) { $0 + $1.memberCount } }
 
     /// Requests waiting for a worker.
     public var queuedRequestCount: Int { workers.waitingCount }

@@ -19,7 +19,8 @@ import Synchronization
 /// it asks once per request) after each request and after its first short wait. A worker
 /// whose connection stays quiet longer waits in `poll` as a *holder*: a job submitted when no
 /// thread is idle and some hold writes a byte to the wake pipe, which holders watch, and the
-/// one that takes it comes back for the job.
+/// one that takes it comes back for the job. A keep-alive group's leader (`KeepAliveGroup`)
+/// holds too, every time it waits in `poll` (`beginLeading`).
 final class WorkerPool: Sendable {
     typealias Job = @Sendable () -> Void
 
@@ -101,6 +102,17 @@ final class WorkerPool: Sendable {
     func beginHolding() -> Bool {
         state.withLock { state in
             guard state.jobs.isEmpty, !state.stopping else { return false }
+            state.holding += 1
+            return true
+        }
+    }
+
+    /// `beginHolding` for a keep-alive group's leader, which serves many connections and so
+    /// gives way only when waiting jobs outnumber idle threads (a job it just queued itself
+    /// is about to be taken).
+    func beginLeading() -> Bool {
+        state.withLock { state in
+            guard state.jobs.count <= state.idle, !state.stopping else { return false }
             state.holding += 1
             return true
         }
