@@ -135,9 +135,17 @@ final class WorkerPool: Sendable {
     /// Returns true when all threads ended.
     @discardableResult
     func stop(deadline: Deadline) -> Bool {
-        state.withLock { $0.stopping = true }
+        let holders = state.withLock { state in
+            state.stopping = true
+            return state.holding
+        }
         stopped.store(true, ordering: .releasing)
         for _ in 0..<threadCount { jobAvailable.signal() }
+        // Holders wait in `poll` for up to a second at a time: wake them to see the stop.
+        for _ in 0..<holders {
+            var byte: UInt8 = 1
+            _ = write(wakePipe.write, &byte, 1)
+        }
         let millis = Int(deadline.remainingMilliseconds)
         return running.wait(timeout: .now() + .milliseconds(millis)) == .success
     }

@@ -68,5 +68,32 @@ final class WorkerPoolTests: XCTestCase {
         XCTAssertTrue(pool.stop(deadline: .after(seconds: 5)))
         XCTAssertFalse(pool.mayStay)
         XCTAssertFalse(pool.beginHolding())
+        XCTAssertFalse(pool.beginLeading())
+    }
+
+    func testStoppingWakesEveryHolder() {
+        let pool = WorkerPool(threadCount: 1, capacity: 8)
+        XCTAssertTrue(pool.beginHolding())
+        XCTAssertTrue(pool.beginLeading())
+        XCTAssertTrue(pool.stop(deadline: .after(seconds: 5)))
+        XCTAssertTrue(pool.takeHoldWake())
+        XCTAssertTrue(pool.takeHoldWake())
+        XCTAssertFalse(pool.takeHoldWake(), "one wake-up per holder")
+        pool.endHolding()
+        pool.endHolding()
+    }
+
+    /// A leader serves many connections: it gives way only when jobs outnumber idle threads.
+    func testALeaderGivesWayOnlyToJobsNoIdleThreadCanTake() {
+        let (pool, release) = busyPool()
+        defer { pool.stop(deadline: .after(seconds: 2)) }
+        XCTAssertTrue(pool.beginLeading())
+        pool.endHolding()
+        XCTAssertTrue(pool.submit {})
+        XCTAssertFalse(pool.beginLeading(), "a job waits and no thread is idle")
+        release.signal()
+        XCTAssertTrue(eventually { pool.waitingCount == 0 && pool.hasIdleThread })
+        XCTAssertTrue(pool.beginLeading())
+        pool.endHolding()
     }
 }
