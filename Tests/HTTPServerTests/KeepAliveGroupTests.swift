@@ -64,15 +64,20 @@ final class KeepAliveGroupTests: XCTestCase {
         XCTAssertEqual(try other.request("GET", "/worker/w").bodyText, "worker w")
     }
 
-    func testPipelinedRequestsOfAMemberAreAnsweredInOrder() throws {
+    func testPipelinedRequestsOfSeveralMembersAreEachAnsweredInOrder() throws {
         let server = try startServer()
-        let client = try HTTPTestClient(port: server.port)
-        XCTAssertEqual(try client.request("GET", "/inline/first").status, 200)
-        XCTAssertTrue(eventually { server.groupedConnectionCount == 1 })
-        try client.send(raw: (1...5).map { "GET /inline/p\($0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined())
-        for index in 1...5 {
-            XCTAssertEqual(try client.readResponse().bodyText, "inline p\(index)")
+        let members = try (0..<2).map { _ in try HTTPTestClient(port: server.port) }
+        for member in members { XCTAssertEqual(try member.request("GET", "/inline/first").status, 200) }
+        XCTAssertTrue(eventually { server.groupedConnectionCount == 2 })
+        // Both members' batches are ready together: one pass of the leader serves both.
+        for (index, member) in members.enumerated() {
+            try member.send(raw: (1...5).map { "GET /inline/m\(index)-\($0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined())
         }
+        for (index, member) in members.enumerated() {
+            let bodies = try (1...5).map { _ in try member.readResponse().bodyText }
+            XCTAssertEqual(bodies, (1...5).map { "inline m\(index)-\($0)" })
+        }
+        XCTAssertEqual(server.groupedConnectionCount, 2)
     }
 
     func testARequestThatMayBlockLeavesTheGroupForAWorker() throws {
@@ -143,12 +148,13 @@ final class KeepAliveGroupTests: XCTestCase {
         XCTAssertEqual(try client.request("GET", "/inline/2").bodyText, "inline 2", "read from its source again")
     }
 
-    func testTheIdleTimeoutClosesAMember() throws {
+    func testTheIdleTimeoutClosesEveryMember() throws {
         let server = try startServer { $0.idleTimeout = 0.3 }
-        let client = try HTTPTestClient(port: server.port)
-        XCTAssertEqual(try client.request("GET", "/inline/x").status, 200)
-        XCTAssertTrue(client.waitForClose(timeout: 20), "closed at the idle timeout, not at the stay's end")
-        XCTAssertTrue(eventually { server.connectionCount == 0 })
+        let members = try (0..<3).map { _ in try HTTPTestClient(port: server.port) }
+        for member in members { XCTAssertEqual(try member.request("GET", "/inline/x").status, 200) }
+        // Closed at the idle timeout, not at the stay's end (a minute).
+        XCTAssertEqual(members.filter { $0.waitForClose(timeout: 20) }.count, 3)
+        XCTAssertTrue(eventually { server.connectionCount == 0 && server.groupedConnectionCount == 0 })
     }
 
     func testShutdownClosesMembersWithoutWaitingForTheGracePeriod() throws {
@@ -165,14 +171,17 @@ final class KeepAliveGroupTests: XCTestCase {
         XCTAssertEqual(finished.wait(timeout: .now() + 20), .success)
     }
 
-    func testAMemberCanBeEvictedAtTheGlobalLimit() throws {
-        let server = try startServer { $0.maxConnections = 1 }
-        let held = try HTTPTestClient(port: server.port)
-        XCTAssertEqual(try held.request("GET", "/inline/held").status, 200)
-        XCTAssertTrue(eventually { server.groupedConnectionCount == 1 })
+    func testAMemberCanBeEvictedAtTheGlobalLimitAndTheGroupGoesOn() throws {
+        let server = try startServer { $0.maxConnections = 2 }
+        let members = try (0..<2).map { _ in try HTTPTestClient(port: server.port) }
+        for member in members { XCTAssertEqual(try member.request("GET", "/inline/held").status, 200) }
+        XCTAssertTrue(eventually { server.groupedConnectionCount == 2 })
+        // Both members are idle between requests: a third client takes one's slot.
         let probe = try HTTPTestClient(port: server.port)
         XCTAssertEqual(try probe.request("GET", "/inline/probe").status, 200)
-        XCTAssertTrue(held.waitForClose(timeout: 20))
+        XCTAssertTrue(eventually { members.contains { $0.waitForClose(timeout: 0.01) } }, "one member was closed")
+        let survivor = try XCTUnwrap(members.first { !$0.waitForClose(timeout: 0.01) })
+        XCTAssertEqual(try survivor.request("GET", "/inline/after").bodyText, "inline after")
     }
 
     func testWithStaysOffThereAreNoGroups() throws {
