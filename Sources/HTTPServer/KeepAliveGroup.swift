@@ -127,17 +127,19 @@ final class KeepAliveGroup: Sendable {
 
     /// The leader's members, owned by one thread at a time (hence unchecked): the one that
     /// runs `lead`, until it hands them to a new leader (`handOff`).
+    /// One owner at a time also makes Swift's dynamic exclusivity checks (a runtime call per
+    /// access, several per member per `poll`) redundant: they are off.
     private final class Leadership: @unchecked Sendable {
-        var members: [any Member] = []
-        var waitEnds: [UInt64] = []
+        @exclusivity(unchecked) var members: [any Member] = []
+        @exclusivity(unchecked) var waitEnds: [UInt64] = []
         /// The wake pipe, the pool's hold pipe, then one per member (same order as `members`).
-        var descriptors: [pollfd] = []
+        @exclusivity(unchecked) var descriptors: [pollfd] = []
         /// The member being served (an index), -1 between turns.
-        var serving = -1
+        @exclusivity(unchecked) var serving = -1
         /// `handOff` gave the members to a new leader; the member being served stays with
         /// this thread.
-        var handedOff = false
-        var group: KeepAliveGroup?
+        @exclusivity(unchecked) var handedOff = false
+        @exclusivity(unchecked) var group: KeepAliveGroup?
     }
 
     /// The `Leadership` the current thread runs, if any.
@@ -201,8 +203,11 @@ final class KeepAliveGroup: Sendable {
                 }
                 state.sleeping = true
                 state.members = leadership.members.count + state.joining.count
-                defer { state.joining.removeAll(keepingCapacity: true) }
-                return state.joining
+                if state.joining.isEmpty { return [] }
+                // Moved out, not copied and cleared: clearing a shared array allocates.
+                let taken = state.joining
+                state.joining = []
+                return taken
             }
             guard let joined else { return }
             let now = Deadline.now().nanoseconds
