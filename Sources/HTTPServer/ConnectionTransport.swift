@@ -58,6 +58,15 @@ enum TransportReadiness: Equatable {
 }
 
 extension ConnectionTransport {
+    /// Waits, up to `deadline`, until a write that returned 0 may be tried again (its
+    /// `writeRetryEvents`); false when the deadline passed. Every wait on a client's send
+    /// buffer goes through here, so that a keep-alive group's leader hands its other members
+    /// on before it waits (`KeepAliveGroup.beforeBlocking`).
+    func waitToWrite(until deadline: Deadline) throws -> Bool {
+        KeepAliveGroup.beforeBlocking()
+        return try socket.poll(events: writeRetryEvents, deadline: deadline)
+    }
+
     /// Writes every byte, each wait for the socket bounded by `deadline`.
     func writeAll(_ bytes: [UInt8], deadline: Deadline) throws {
         try bytes.withUnsafeBytes { buffer in
@@ -66,10 +75,7 @@ extension ConnectionTransport {
                 let written = try write(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
                 if written > 0 {
                     offset += written
-                    continue
-                }
-                KeepAliveGroup.beforeBlocking()
-                if try !socket.poll(events: writeRetryEvents, deadline: deadline) {
+                } else if try !waitToWrite(until: deadline) {
                     throw SocketError.timedOut(operation: "write")
                 }
             }

@@ -240,8 +240,10 @@ final class HTTPConnection: @unchecked Sendable {
                 let now = Deadline.now().nanoseconds
                 return lock.withLock { machine.responseFinished(close: outcome.close, following: [], now: now) }
             }
+            // `serve` marked the connection staying when it answers `.read` (the request may
+            // keep a worker: checked above).
             let next = serve(request, stream: nil, keepAlive: keepAlive, arrival: arrival)
-            guard case .read = next, lock.withLock({ staying }) else { return next }
+            guard case .read = next else { return next }
             setReading(false)
             if joinKeepAliveGroup() { return nil }
             lock.withLock { staying = false }

@@ -143,11 +143,7 @@ struct HTTPResponseWriter {
                 let written = try transport.write(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
                 if written > 0 {
                     offset += written
-                    continue
-                }
-                KeepAliveGroup.beforeBlocking()
-                if try !transport.socket.poll(events: transport.writeRetryEvents,
-                                             deadline: .after(seconds: settings.writeTimeout)) {
+                } else if try !transport.waitToWrite(until: .after(seconds: settings.writeTimeout)) {
                     throw SocketError.timedOut(operation: "write")
                 }
             }

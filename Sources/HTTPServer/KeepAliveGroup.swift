@@ -50,6 +50,16 @@ final class KeepAliveGroup: Sendable {
 
     private struct State {
         var joining: [any Member] = []
+
+        /// The joiners, moved out: clearing an array still shared with the caller would
+        /// allocate a new buffer.
+        mutating func takeJoining() -> [any Member] {
+            if joining.isEmpty { return [] }
+            let taken = joining
+            joining = []
+            return taken
+        }
+
         /// A leader job runs or is queued.
         var led = false
         /// The leader is in (or about to enter) `poll`: a joiner writes to the wake pipe.
@@ -64,22 +74,12 @@ final class KeepAliveGroup: Sendable {
     let capacity: Int
     private let workers: WorkerPool
     private let state = Locked(State())
-    private let wakePipe: (read: Int32, write: Int32)
+    /// Wakes the leader for joiners.
+    private let joinWake = WakePipe()
 
     init(workers: WorkerPool, capacity: Int) {
         self.workers = workers
         self.capacity = capacity
-        var ends: [Int32] = [-1, -1]
-        if pipe(&ends) == 0 {
-            for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) }
-            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        }
-        wakePipe = (ends[0], ends[1])
-    }
-
-    deinit {
-        close(wakePipe.read)
-        close(wakePipe.write)
     }
 
     /// Members and joiners now.
@@ -104,10 +104,7 @@ final class KeepAliveGroup: Sendable {
             return (true, false, wake)
         }
         guard accepted else { return false }
-        if wake {
-            var byte: UInt8 = 1
-            _ = write(wakePipe.write, &byte, 1)
-        }
+        if wake { joinWake.wake() }
         if start && !workers.submit({ [self] in lead(Leadership()) }) {
             for other in endLeadership() where other !== member { other.leaveGroup() }
             return false
@@ -120,8 +117,7 @@ final class KeepAliveGroup: Sendable {
         state.withLock { state in
             state.led = false
             state.members = 0
-            defer { state.joining.removeAll() }
-            return state.joining
+            return state.takeJoining()
         }
     }
 
@@ -182,7 +178,7 @@ final class KeepAliveGroup: Sendable {
     /// left, a job waits for this thread, or it handed them on.
     private func lead(_ leadership: Leadership) {
         leadership.group = self
-        leadership.descriptors = [pollfd(fd: wakePipe.read, events: Int16(POLLIN), revents: 0),
+        leadership.descriptors = [pollfd(fd: joinWake.descriptor, events: Int16(POLLIN), revents: 0),
                                   pollfd(fd: workers.holdWakeDescriptor, events: Int16(POLLIN), revents: 0)]
         for member in leadership.members {
             leadership.descriptors.append(pollfd(fd: member.groupDescriptor, events: Int16(POLLIN), revents: 0))
@@ -203,11 +199,7 @@ final class KeepAliveGroup: Sendable {
                 }
                 state.sleeping = true
                 state.members = leadership.members.count + state.joining.count
-                if state.joining.isEmpty { return [] }
-                // Moved out, not copied and cleared: clearing a shared array allocates.
-                let taken = state.joining
-                state.joining = []
-                return taken
+                return state.takeJoining()
             }
             guard let joined else { return }
             let now = Deadline.now().nanoseconds
@@ -235,10 +227,7 @@ final class KeepAliveGroup: Sendable {
                 defer { state.woken = false }
                 return state.woken
             }
-            if woken {
-                var byte: UInt8 = 0
-                while read(wakePipe.read, &byte, 1) == 1 {}
-            }
+            if woken { joinWake.drain() }
             if leadership.descriptors[1].revents != 0 && workers.takeHoldWake() {
                 disband(leadership)
                 continue

@@ -42,18 +42,12 @@ final class WorkerPool: Sendable {
     /// `state.jobs.count`, and whether the pool stops, for `mayStay` without the lock.
     private let queuedJobs = Atomic<Int>(0)
     private let stopped = Atomic<Bool>(false)
-    /// Non-blocking pipe: `holdWakeDescriptor` is its read end.
-    private let wakePipe: (read: Int32, write: Int32)
+    /// Wakes holders (`holdWakeDescriptor` is its read end).
+    private let holdWake = WakePipe()
 
     init(threadCount: Int, capacity: Int, name: String = "http-worker") {
         self.threadCount = max(1, threadCount)
         self.capacity = max(1, capacity)
-        var ends: [Int32] = [-1, -1]
-        if pipe(&ends) == 0 {
-            for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) }
-            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        }
-        self.wakePipe = (ends[0], ends[1])
         for index in 0..<self.threadCount {
             running.enter()
             startThread(name: "\(name)-\(index)") { [self] in
@@ -61,11 +55,6 @@ final class WorkerPool: Sendable {
                 self.running.leave()
             }
         }
-    }
-
-    deinit {
-        close(wakePipe.read)
-        close(wakePipe.write)
     }
 
     /// Queues `job`; false when the queue already holds `capacity` waiting jobs or the pool stopped.
@@ -79,8 +68,7 @@ final class WorkerPool: Sendable {
         if accepted { jobAvailable.signal() }
         if wakeHolder {
             // Full pipe: enough holders are being woken already.
-            var byte: UInt8 = 1
-            _ = write(wakePipe.write, &byte, 1)
+            holdWake.wake()
         }
         return accepted
     }
@@ -123,12 +111,11 @@ final class WorkerPool: Sendable {
     }
 
     /// Readable when a job waits for a holder (`poll` it beside the connection's socket).
-    var holdWakeDescriptor: Int32 { wakePipe.read }
+    var holdWakeDescriptor: Int32 { holdWake.descriptor }
 
     /// Takes one wake-up; false when another holder took it first.
     func takeHoldWake() -> Bool {
-        var byte: UInt8 = 0
-        return read(wakePipe.read, &byte, 1) == 1
+        holdWake.take()
     }
 
     /// Lets queued jobs run, then ends every thread; waits until `deadline` for them to finish.
@@ -142,10 +129,7 @@ final class WorkerPool: Sendable {
         stopped.store(true, ordering: .releasing)
         for _ in 0..<threadCount { jobAvailable.signal() }
         // Holders wait in `poll` for up to a second at a time: wake them to see the stop.
-        for _ in 0..<holders {
-            var byte: UInt8 = 1
-            _ = write(wakePipe.write, &byte, 1)
-        }
+        for _ in 0..<holders { holdWake.wake() }
         let millis = Int(deadline.remainingMilliseconds)
         return running.wait(timeout: .now() + .milliseconds(millis)) == .success
     }
